@@ -1,0 +1,25 @@
+/**
+ * An error a user can act on: it names the file, and where known the line and field, and says
+ * what was expected. The CLI prints these without a stack trace.
+ */
+export class PlotlineError extends Error {
+  readonly file?: string;
+  readonly line?: number;
+  readonly field?: string;
+
+  constructor(message: string, where: { file?: string; line?: number; field?: string } = {}) {
+    super(PlotlineError.format(message, where));
+    this.name = 'PlotlineError';
+    this.file = where.file;
+    this.line = where.line;
+    this.field = where.field;
+  }
+
+  private static format(message: string, where: { file?: string; line?: number; field?: string }): string {
+    const parts: string[] = [];
+    if (where.file !== undefined) parts.push(where.file);
+    if (where.line !== undefined) parts.push(`line ${where.line}`);
+    if (where.field !== undefined) parts.push(`field "${where.field}"`);
+    return parts.length > 0 ? `${parts.join(', ')}: ${message}` : message;
+  }
+}
