@@ -155,9 +155,54 @@ function conv2DBackpropFilterKernel(backendName: string): KernelFunc {
   };
 }
 
+/** The kernel that was registered before Plotline's, which a wrapper delegates to. */
+function shippedKernel(kernelName: string, backendName: string): KernelFunc {
+  const kernel = originals.get(`${kernelName}/${backendName}`) ?? tf.getKernel(kernelName, backendName);
+  if (kernel === undefined) throw new Error(`${backendName} backend has no ${kernelName} kernel to wrap`);
+  return kernel.kernelFunc;
+}
+
+interface DisposableBackend {
+  disposeData(dataId: object): void;
+}
+
+/**
+ * wasm's BatchMatMul is fast (XNNPACK) only without its transpose flags: with transposeA or transposeB it
+ * takes a generic path about ten times slower. Every matMul gradient sets one of them, so training spent
+ * most of its time there. This wrapper transposes the operand explicitly (a cheap copy) and multiplies
+ * without flags.
+ */
+function batchMatMulKernel(backendName: string): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const matMul = shippedKernel('BatchMatMul', backendName);
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return matMul({ inputs, backend, attrs });
+    const transpose = shippedKernel('Transpose', backendName);
+    const swapLastTwo = (t: TensorInfo): TensorInfo => {
+      const perm = t.shape.map((_, i) => i);
+      const n = perm.length;
+      [perm[n - 2], perm[n - 1]] = [perm[n - 1], perm[n - 2]];
+      return transpose({ inputs: { x: t }, backend, attrs: { perm } }) as TensorInfo;
+    };
+    const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+    const a2 = transposeA ? swapLastTwo(a) : a;
+    const b2 = transposeB ? swapLastTwo(b) : b;
+    const out = matMul({ inputs: { a: a2, b: b2 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+    if (a2 !== a) (backend as unknown as DisposableBackend).disposeData(a2.dataId);
+    if (b2 !== b) (backend as unknown as DisposableBackend).disposeData(b2.dataId);
+    return out;
+  };
+}
+
+/** Kernels every backend gets (missing or too slow everywhere). */
 const FAST_KERNELS: Record<string, (backendName: string) => KernelFunc> = {
   UnsortedSegmentSum: unsortedSegmentSumKernel,
   Conv2DBackpropFilter: conv2DBackpropFilterKernel,
+};
+
+/** Wrappers around kernels that wasm has but runs slowly for the shapes training produces. */
+const WASM_WRAPPERS: Record<string, (backendName: string) => KernelFunc> = {
+  BatchMatMul: batchMatMulKernel,
 };
 
 /** What a backend had registered before Plotline replaced it, for comparison in tests. */
@@ -165,13 +210,16 @@ const originals = new Map<string, KernelConfig | undefined>();
 
 /** Registers Plotline's kernels for a backend ('wasm' or 'cpu'); safe to call more than once. */
 export function registerFastKernels(backendName: string): void {
-  for (const [kernelName, make] of Object.entries(FAST_KERNELS)) {
+  const kernels = backendName === 'wasm' ? { ...FAST_KERNELS, ...WASM_WRAPPERS } : FAST_KERNELS;
+  for (const [kernelName, make] of Object.entries(kernels)) {
     const key = `${kernelName}/${backendName}`;
     if (originals.has(key)) continue;
     const existing = tf.getKernel(kernelName, backendName);
     originals.set(key, existing);
     if (existing !== undefined) tf.unregisterKernel(kernelName, backendName);
-    tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName) });
+    // The shipped setupFunc must still run when the backend starts: wasm kernels bind their C++ entry
+    // point there, and the wrappers call through to them.
+    tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName), setupFunc: existing?.setupFunc });
   }
 }
 
@@ -180,4 +228,4 @@ export function originalKernel(kernelName: string, backendName: string): KernelC
   return originals.get(`${kernelName}/${backendName}`);
 }
 
-export const FAST_KERNEL_NAMES = Object.keys(FAST_KERNELS);
+export const FAST_KERNEL_NAMES = [...Object.keys(FAST_KERNELS), ...Object.keys(WASM_WRAPPERS)];
