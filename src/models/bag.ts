@@ -1,0 +1,40 @@
+/**
+ * `bag`: fastText-style bag of n-grams. Hashed word, word-bigram and character n-gram features are
+ * embedded, averaged with TF-IDF-like weights, and read by one sigmoid layer per genre.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { WeightedMean } from './layers/weighted-mean.js';
+import { SeededDropout } from './layers/seeded-dropout.js';
+import { createRng } from '../util/random.js';
+
+export const BagConfig = z.object({
+  buckets: z.number().int().positive().default(1 << 16),
+  wordNgrams: z.number().int().min(1).max(2).default(2),
+  charNgrams: z.tuple([z.number().int().positive(), z.number().int().positive()]).nullable().default([3, 5]),
+  embeddingDim: z.number().int().positive().default(64),
+  idf: z.boolean().default(true),
+  normalisation: z.enum(['sum', 'l2']).default('l2'),
+  dropout: z.number().min(0).max(0.95).default(0.2),
+});
+export type BagConfig = z.infer<typeof BagConfig>;
+
+export function buildBag(config: BagConfig, numLabels: number, seed: number): tf.LayersModel {
+  const rng = createRng(seed);
+  const ids = tf.input({ shape: [null], dtype: 'int32', name: 'ids' });
+  const weights = tf.input({ shape: [null], dtype: 'float32', name: 'weights' });
+  const embedded = tf.layers
+    .embedding({
+      inputDim: config.buckets + 1,
+      outputDim: config.embeddingDim,
+      embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: rng.seed() }),
+      name: 'embedding',
+    })
+    .apply(ids) as tf.SymbolicTensor;
+  const pooled = new WeightedMean({ normalisation: config.normalisation, name: 'weighted_mean' }).apply([embedded, weights]) as tf.SymbolicTensor;
+  const dropped = new SeededDropout({ rate: config.dropout, seed: rng.seed(), name: 'dropout' }).apply(pooled) as tf.SymbolicTensor;
+  const output = tf.layers
+    .dense({ units: numLabels, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }), name: 'genres' })
+    .apply(dropped) as tf.SymbolicTensor;
+  return tf.model({ inputs: [ids, weights], outputs: output, name: 'bag' });
+}

@@ -1,0 +1,44 @@
+/**
+ * `cnn`: word embeddings -> convolutions of widths 2-5 max-pooled over time -> dropout -> sigmoid per genre.
+ * Plotline's fast default among the sequence models (Kim 2014-style text CNN).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { ConvPool } from './layers/conv-pool.js';
+import { SeededDropout } from './layers/seeded-dropout.js';
+import { createRng } from '../util/random.js';
+
+export const CnnConfig = z.object({
+  embeddingDim: z.number().int().positive().default(64),
+  widths: z.array(z.number().int().min(1).max(10)).nonempty().default([2, 3, 4, 5]),
+  filters: z.number().int().positive().default(64),
+  dropout: z.number().min(0).max(0.95).default(0.5),
+});
+export type CnnConfig = z.infer<typeof CnnConfig>;
+
+export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number, seed: number): tf.LayersModel {
+  const rng = createRng(seed);
+  const ids = tf.input({ shape: [null], dtype: 'int32', name: 'ids' });
+  const embedded = tf.layers
+    .embedding({
+      inputDim: vocabSize,
+      outputDim: config.embeddingDim,
+      embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: rng.seed() }),
+      name: 'embedding',
+    })
+    .apply(ids) as tf.SymbolicTensor;
+  const pooled = new ConvPool({ widths: config.widths, filters: config.filters, seed: rng.seed(), name: 'conv_pool' }).apply([
+    embedded,
+    ids,
+  ]) as tf.SymbolicTensor;
+  const dropped = new SeededDropout({ rate: config.dropout, seed: rng.seed(), name: 'dropout' }).apply(pooled) as tf.SymbolicTensor;
+  const output = tf.layers
+    .dense({
+      units: numLabels,
+      activation: 'sigmoid',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }),
+      name: 'genres',
+    })
+    .apply(dropped) as tf.SymbolicTensor;
+  return tf.model({ inputs: ids, outputs: output, name: 'cnn' });
+}
