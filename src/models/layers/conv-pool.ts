@@ -18,19 +18,18 @@ import * as tf from '@tensorflow/tfjs';
  * broadcast maximum, and wasm's broadcasting comparison is ~20x slower than a subtraction. Here the
  * gradient goes to positions within 1e-7 of the maximum (ties share it, as in TensorFlow).
  */
-const maxOverTime = tf.customGrad((x, save) => {
-  const x3 = x as tf.Tensor3D;
-  const value = x3.max(1);
-  save([x3, value]);
+const maxOverTime = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  const value = x.max(1);
+  save([x, value]);
   return {
     value,
-    gradFunc: (dy, saved) => {
-      const [input, maximum] = saved as [tf.Tensor3D, tf.Tensor2D];
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [input, maximum] = saved;
       const atMaximum = tf.step(input.sub(maximum.expandDims(1)).add(1e-7));
-      return atMaximum.mul((dy as tf.Tensor2D).expandDims(1));
+      return atMaximum.mul(dy.expandDims(1));
     },
   };
-}) as (x: tf.Tensor3D) => tf.Tensor2D;
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor3D) => tf.Tensor2D;
 
 export interface ConvPoolArgs {
   widths: number[];

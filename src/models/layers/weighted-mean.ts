@@ -1,7 +1,7 @@
 /**
  * Weighted average of feature embeddings: the pooling of the fastText-style `bag` model.
  *
- * Inputs: [embedded (batch, n, dim), weights (batch, n)] where padding has weight 0, so a text's vector
+ * Inputs: [embedded (batch, n, dim), weights (batch, n, 1)] where padding has weight 0, so a text's vector
  * does not depend on how much padding its batch needed. Dividing by the L2 norm of the weights (rather
  * than their sum) is what TF-IDF does with its vectors; it keeps long and short texts on one scale.
  */
@@ -25,9 +25,9 @@ export class WeightedMean extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const [embedded, weights] = inputs as [tf.Tensor3D, tf.Tensor2D];
-      const summed = embedded.mul(weights.expandDims(2)).sum(1);
-      const norm = this.normalisation === 'l2' ? weights.square().sum(1, true).sqrt() : weights.sum(1, true);
+      const [embedded, weights] = inputs as [tf.Tensor3D, tf.Tensor3D];
+      const summed = embedded.mul(weights).sum(1);
+      const norm = this.normalisation === 'l2' ? weights.square().sum(1).sqrt() : weights.sum(1);
       return summed.div(norm.maximum(1e-6));
     });
   }

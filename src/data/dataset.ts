@@ -1,0 +1,71 @@
+/**
+ * A labelled dataset ready for training: the titles, the genre list (from the training fold only, so
+ * the model never learns a genre it could only have seen in test), targets, and the three folds.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readTitles, type Title } from './titles.js';
+import { GenreVocabulary } from './genres.js';
+import { makeFoldIndices, readSplitFile, type Folds } from './split.js';
+
+export interface Dataset {
+  file: string;
+  sha256: string;
+  titles: Title[];
+  genres: GenreVocabulary;
+  /** Multi-hot over `genres`, titles x genres row-major. */
+  targets: Float32Array;
+  folds: Folds<number>;
+  /** The split file used, or null when a seeded split was made. */
+  splitFile: string | null;
+  /** Test-fold genres the training fold never saw, with their counts. */
+  unknownGenres: Map<string, number>;
+}
+
+export interface LoadDatasetOptions {
+  splitFile?: string;
+  seed: number;
+  validationFraction?: number;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function loadDataset(file: string, options: LoadDatasetOptions): Promise<Dataset> {
+  const { titles } = await readTitles(file, { requireGenres: true, onError: 'fail' });
+  const assignment = options.splitFile === undefined ? undefined : await readSplitFile(options.splitFile);
+  // Folds are made over all genres first (stratification needs every title's labels), then the genre
+  // list is narrowed to what the training fold holds.
+  const allGenres = GenreVocabulary.fromTitles(titles);
+  const allTargets = allGenres.encodeAll(titles).targets;
+  const folds = makeFoldIndices(titles, allTargets, allGenres.size, {
+    assignment,
+    splitFile: options.splitFile,
+    seed: options.seed,
+    validationFraction: options.validationFraction,
+  });
+  const trainingTitles = [...folds.train, ...folds.validation].map((i) => titles[i]);
+  const genres = GenreVocabulary.fromTitles(trainingTitles);
+  const { targets, unknown } = genres.encodeAll(titles);
+  return {
+    file,
+    sha256: await sha256File(file),
+    titles,
+    genres,
+    targets,
+    folds,
+    splitFile: options.splitFile ?? null,
+    unknownGenres: unknown,
+  };
+}
+
+/** Texts and target rows of one fold. */
+export function foldData(dataset: Dataset, indices: readonly number[]): { texts: string[]; targets: Float32Array; ids: string[] } {
+  const k = dataset.genres.size;
+  const targets = new Float32Array(indices.length * k);
+  indices.forEach((row, r) => targets.set(dataset.targets.subarray(row * k, (row + 1) * k), r * k));
+  return { texts: indices.map((i) => dataset.titles[i].description), targets, ids: indices.map((i) => dataset.titles[i].id) };
+}

@@ -1,0 +1,87 @@
+/**
+ * The model kinds Plotline trains from scratch, in one registry: how each fits its text encoder to the
+ * training texts and builds its network. Training, saving and the CLI go through this table only, so a
+ * new kind is one entry here plus its network file.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { CnnConfig, buildCnn } from './cnn.js';
+import { BilstmConfig, buildBilstm } from './bilstm.js';
+import { BagConfig, buildBag } from './bag.js';
+import { WordEncoder } from './inputs/word-encoder.js';
+import { NgramEncoder } from './inputs/ngram-encoder.js';
+import type { TextEncoder } from './inputs/text-encoder.js';
+import { documentFrequencies, idfWeights } from '../text/hashed-ngrams.js';
+import type { LossName } from './losses.js';
+
+export interface TrainingDefaults {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  patience: number;
+  loss: LossName;
+  positiveWeights: boolean;
+}
+
+export interface ModelKind<Config> {
+  name: string;
+  summary: string;
+  config: z.ZodType<Config>;
+  training: TrainingDefaults;
+  /** Fits the encoder on the training texts (vocabulary, nothing for hashing). */
+  fitEncoder(trainTexts: readonly string[], config: Config): TextEncoder;
+  /** Builds a fresh network; `encodedTrain` lets a kind derive statistics such as idf. */
+  build(config: Config, encoder: TextEncoder, encodedTrain: readonly Int32Array[], numLabels: number, seed: number): tf.LayersModel;
+}
+
+const WordsConfig = z.object({
+  minCount: z.number().int().positive().default(2),
+  maxVocabulary: z.number().int().positive().default(20000),
+  maxLength: z.number().int().positive().default(64),
+});
+
+const cnnConfig = CnnConfig.merge(WordsConfig);
+const bilstmConfig = BilstmConfig.merge(WordsConfig);
+const bagConfig = BagConfig.extend({ maxLength: z.number().int().positive().default(1024) });
+
+const cnn: ModelKind<z.infer<typeof cnnConfig>> = {
+  name: 'cnn',
+  summary: 'word CNN (widths 2-5, max-pool over time): the fast default',
+  config: cnnConfig,
+  training: { epochs: 20, batchSize: 64, learningRate: 2e-3, patience: 3, loss: 'bce', positiveWeights: true },
+  fitEncoder: (texts, c) =>
+    WordEncoder.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: Math.max(...c.widths) }),
+  build: (c, encoder, _encoded, numLabels, seed) => buildCnn(c, encoder.inputSize, numLabels, seed),
+};
+
+const bilstm: ModelKind<z.infer<typeof bilstmConfig>> = {
+  name: 'bilstm',
+  summary: 'the 2020 write-up reference: Embedding(8) -> 2x BiLSTM(32) -> Dense(32), macro soft-F1 loss',
+  // The write-up kept the ~850 words seen most; min count 5 on our train slice gives about that.
+  config: bilstmConfig.extend({ minCount: z.number().int().positive().default(5), maxVocabulary: z.number().int().positive().default(853) }),
+  training: { epochs: 30, batchSize: 64, learningRate: 1e-2, patience: 4, loss: 'softf1', positiveWeights: false },
+  fitEncoder: (texts, c) => WordEncoder.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: 1 }),
+  build: (c, encoder, _encoded, numLabels, seed) => buildBilstm(c, encoder.inputSize, numLabels, seed),
+};
+
+const bag: ModelKind<z.infer<typeof bagConfig>> = {
+  name: 'bag',
+  summary: 'fastText-style bag of hashed word, bigram and char n-grams with idf weights',
+  config: bagConfig,
+  training: { epochs: 40, batchSize: 32, learningRate: 5e-3, patience: 4, loss: 'bce', positiveWeights: true },
+  fitEncoder: (_texts, c) => new NgramEncoder({ buckets: c.buckets, wordNgrams: c.wordNgrams, charNgrams: c.charNgrams }, c.maxLength),
+  build: (c, _encoder, encoded, numLabels, seed) => {
+    const idf = c.idf ? idfWeights(documentFrequencies(encoded, c.buckets), encoded.length) : null;
+    return buildBag(c, numLabels, seed, idf);
+  },
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const MODEL_KINDS: Record<string, ModelKind<any>> = { cnn, bilstm, bag };
+export const MODEL_KIND_NAMES = Object.keys(MODEL_KINDS);
+
+export function modelKind(name: string): ModelKind<unknown> {
+  const kind = MODEL_KINDS[name];
+  if (kind === undefined) throw new Error(`unknown model kind "${name}": expected one of ${MODEL_KIND_NAMES.join(', ')}`);
+  return kind;
+}

@@ -1,0 +1,152 @@
+/**
+ * fastText-style features for the bag-of-n-grams model: words, word n-grams and character n-grams,
+ * each hashed into a fixed number of buckets. Hashing needs no vocabulary, so a word never seen in
+ * training still shares char n-grams (and thus embedding rows) with words that were ("detectives"
+ * with "detective").
+ *
+ * The hash is FNV-1a 32-bit over the UTF-16LE bytes of the text, with char n-grams cut at code point
+ * boundaries (a surrogate pair is one character). That fixes every id to the input string alone:
+ * saved models give the same features on any platform or Node version.
+ */
+
+export interface NgramOptions {
+  /** Number of hash buckets; feature ids are 1..buckets, 0 being padding. */
+  buckets: number;
+  /** Longest word n-gram: 1 = words only, 2 = words and bigrams. */
+  wordNgrams: number;
+  /** Character n-gram lengths [min, max] over "<word>", or null for none. fastText uses [3, 6]. */
+  charNgrams: readonly [number, number] | null;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+// Each kind of feature starts from its own hash state, so the word "cat" and the char n-gram "cat"
+// (from inside "<cats>") land in unrelated buckets instead of always sharing one.
+const KIND_WORD = 1;
+const KIND_WORD_NGRAM = 2;
+const KIND_CHAR_NGRAM = 3;
+// Separates words inside a word n-gram so ("ab", "c") and ("a", "bc") hash differently. The tokenizer
+// never emits U+0000.
+const WORD_SEPARATOR = 0;
+const BOW = 0x3c; // '<'
+const EOW = 0x3e; // '>'
+
+function fnvByte(hash: number, byte: number): number {
+  return Math.imul(hash ^ byte, FNV_PRIME) >>> 0;
+}
+
+function fnvCodeUnit(hash: number, unit: number): number {
+  return fnvByte(fnvByte(hash, unit & 0xff), unit >>> 8);
+}
+
+function fnvString(hash: number, text: string): number {
+  for (let i = 0; i < text.length; i++) hash = fnvCodeUnit(hash, text.charCodeAt(i));
+  return hash;
+}
+
+function fnvCodePoint(hash: number, codePoint: number): number {
+  if (codePoint <= 0xffff) return fnvCodeUnit(hash, codePoint);
+  const offset = codePoint - 0x10000;
+  return fnvCodeUnit(fnvCodeUnit(hash, 0xd800 + (offset >>> 10)), 0xdc00 + (offset & 0x3ff));
+}
+
+const SEED_WORD = fnvByte(FNV_OFFSET, KIND_WORD);
+const SEED_WORD_NGRAM = fnvByte(FNV_OFFSET, KIND_WORD_NGRAM);
+const SEED_CHAR_NGRAM = fnvByte(FNV_OFFSET, KIND_CHAR_NGRAM);
+
+function validate(options: NgramOptions): void {
+  const { buckets, wordNgrams, charNgrams } = options;
+  if (!Number.isInteger(buckets) || buckets < 1 || buckets > 0x7fffffff) {
+    throw new RangeError(`ngram buckets must be an integer in [1, 2147483647], got ${buckets}`);
+  }
+  if (!Number.isInteger(wordNgrams) || wordNgrams < 1) {
+    throw new RangeError(`wordNgrams must be an integer >= 1, got ${wordNgrams}`);
+  }
+  if (charNgrams !== null) {
+    const [min, max] = charNgrams;
+    if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) {
+      throw new RangeError(`charNgrams must be [min, max] integers with 1 <= min <= max, got [${min}, ${max}]`);
+    }
+  }
+}
+
+/**
+ * All features of one tokenised document, as bucket ids in [1, buckets]: every word, then every word
+ * n-gram of length 2..wordNgrams, then the char n-grams of each word. Repeats are kept (a word used
+ * twice counts twice), as fastText averages over occurrences.
+ */
+export function ngramFeatures(tokens: readonly string[], options: NgramOptions): Int32Array {
+  validate(options);
+  const { buckets, wordNgrams, charNgrams } = options;
+  const out: number[] = [];
+  const bucketOf = (hash: number): number => (hash % buckets) + 1;
+
+  const wordHashes = tokens.map((token) => fnvString(SEED_WORD, token));
+  for (const hash of wordHashes) out.push(bucketOf(hash));
+
+  for (let start = 0; start + 1 < tokens.length; start++) {
+    let hash = fnvString(SEED_WORD_NGRAM, tokens[start]);
+    for (let n = 2; n <= wordNgrams && start + n <= tokens.length; n++) {
+      hash = fnvString(fnvCodeUnit(hash, WORD_SEPARATOR), tokens[start + n - 1]);
+      out.push(bucketOf(hash));
+    }
+  }
+
+  if (charNgrams !== null) {
+    const [minN, maxN] = charNgrams;
+    const chars: number[] = [];
+    for (const token of tokens) {
+      chars.length = 0;
+      chars.push(BOW);
+      for (const ch of token) chars.push(ch.codePointAt(0)!);
+      chars.push(EOW);
+      // FNV-1a is sequential, so extending an n-gram by one character extends its hash: each start
+      // position costs maxN steps, not a substring and a rehash per length.
+      for (let start = 0; start < chars.length; start++) {
+        let hash = SEED_CHAR_NGRAM;
+        for (let n = 1; n <= maxN && start + n <= chars.length; n++) {
+          hash = fnvCodePoint(hash, chars[start + n - 1]);
+          // As fastText: a lone boundary marker says nothing about the word.
+          if (n >= minN && !(n === 1 && (start === 0 || start === chars.length - 1))) out.push(bucketOf(hash));
+        }
+      }
+    }
+  }
+
+  return Int32Array.from(out);
+}
+
+/**
+ * In how many documents each feature id occurs (at most once per document), indexed by id; entry 0,
+ * padding, stays 0.
+ */
+export function documentFrequencies(featureLists: Iterable<Int32Array>, buckets: number): Float32Array {
+  const df = new Float32Array(buckets + 1);
+  // Last document each id was counted in: dedupes within a document without a Set per document.
+  const lastSeen = new Int32Array(buckets + 1).fill(-1);
+  let doc = 0;
+  for (const features of featureLists) {
+    for (let i = 0; i < features.length; i++) {
+      const id = features[i];
+      if (id < 1 || id > buckets) throw new RangeError(`feature id ${id} in document ${doc} is outside [1, ${buckets}]`);
+      if (lastSeen[id] !== doc) {
+        lastSeen[id] = doc;
+        df[id] += 1;
+      }
+    }
+    doc++;
+  }
+  return df;
+}
+
+/**
+ * Smooth idf as scikit-learn computes it, ln((1 + n) / (1 + df)) + 1, per feature id. Entry 0 is 0
+ * rather than an idf, so a model that multiplies embeddings by these weights ignores padding for free.
+ */
+export function idfWeights(df: Float32Array, numDocs: number): Float32Array {
+  if (!Number.isInteger(numDocs) || numDocs < 0) throw new RangeError(`numDocs must be an integer >= 0, got ${numDocs}`);
+  const idf = new Float32Array(df.length);
+  for (let id = 1; id < df.length; id++) idf[id] = Math.log((1 + numDocs) / (1 + df[id])) + 1;
+  return idf;
+}
