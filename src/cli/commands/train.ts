@@ -1,0 +1,112 @@
+/** `plotline train`: data -> split -> train one model kind -> evaluate -> save the model folder. */
+import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadDataset, foldData } from '../../data/dataset.js';
+import { trainClassifier } from '../../training/train-classifier.js';
+import { evaluateScores, summarise } from '../../evaluation/evaluate-scores.js';
+import { formatMetricsTable } from '../../evaluation/format.js';
+import { saveModel } from '../../models/storage.js';
+import { useBackend, type BackendName } from '../../engine/backend.js';
+import { trainingProgress } from '../progress.js';
+import { PLOTLINE_VERSION } from '../../version.js';
+import type { LossName } from '../../models/losses.js';
+
+export interface TrainCommandOptions {
+  data: string;
+  split?: string;
+  model: string;
+  out: string;
+  seed: number;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  patience?: number;
+  loss?: LossName;
+  config?: Record<string, unknown>;
+  validationFraction: number;
+  backend: BackendName;
+  quiet: boolean;
+  json: boolean;
+}
+
+export async function trainCommand(options: TrainCommandOptions): Promise<void> {
+  await useBackend(options.backend);
+  const log = (line: string) => {
+    if (!options.quiet && !options.json) process.stderr.write(line + '\n');
+  };
+  const dataset = await loadDataset(options.data, { splitFile: options.split, seed: options.seed, validationFraction: options.validationFraction });
+  const train = foldData(dataset, dataset.folds.train);
+  const validation = foldData(dataset, dataset.folds.validation);
+  const test = foldData(dataset, dataset.folds.test);
+  log(
+    `${dataset.titles.length} titles, ${dataset.genres.size} genres; train ${train.texts.length}, validation ${validation.texts.length}, ` +
+      `test ${test.texts.length} (${options.split === undefined ? `seeded split, seed ${options.seed}` : options.split})`,
+  );
+  const progress = trainingProgress({ quiet: options.quiet || options.json });
+  let trained;
+  try {
+    trained = await trainClassifier(dataset.genres.genres, train, validation, {
+      kind: options.model,
+      config: options.config,
+      seed: options.seed,
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      learningRate: options.learningRate,
+      patience: options.patience,
+      loss: options.loss,
+      onBatch: progress.onBatch,
+      onEpoch: progress.onEpoch,
+    });
+  } finally {
+    progress.stop();
+  }
+  const { classifier } = trained;
+  const thresholds = classifier.activeThresholds();
+  const validationEvaluation = evaluateScores(validation.targets, trained.validation.scores, classifier.genres, thresholds, options.seed);
+  const testEvaluation = test.texts.length > 0 ? evaluateScores(test.targets, classifier.score(test.texts), classifier.genres, thresholds, options.seed) : null;
+  log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${classifier.thresholds.mode}`);
+  if (testEvaluation !== null) log(`test fold (${test.texts.length} titles), tuned thresholds:\n${formatMetricsTable(testEvaluation.tuned)}`);
+
+  await saveModel(
+    classifier,
+    {
+      kind: trained.kind,
+      config: trained.config,
+      training: {
+        createdAt: new Date().toISOString(),
+        dataFile: options.data,
+        dataSha256: dataset.sha256,
+        splitFile: options.split ?? null,
+        seed: options.seed,
+        trainSize: train.texts.length,
+        validationSize: validation.texts.length,
+        testSize: test.texts.length,
+        epochs: trained.training.epochs,
+        bestEpoch: trained.bestEpoch,
+        batchSize: trained.training.batchSize,
+        learningRate: trained.training.learningRate,
+        loss: trained.training.loss,
+        positiveWeights: trained.training.positiveWeights,
+        seconds: trained.trainSeconds,
+        history: trained.history.map((h) => ({ ...h })),
+      },
+      metrics: { validation: summarise(validationEvaluation), test: testEvaluation === null ? null : summarise(testEvaluation) },
+      versions: { plotline: PLOTLINE_VERSION, tfjs: tf.version.tfjs, node: process.versions.node },
+    },
+    options.out,
+  );
+  log(`saved ${resolve(options.out)}`);
+  if (options.json) {
+    process.stdout.write(
+      JSON.stringify({
+        model: resolve(options.out),
+        kind: trained.kind,
+        bestEpoch: trained.bestEpoch,
+        trainSeconds: trained.trainSeconds,
+        validation: summarise(validationEvaluation),
+        test: testEvaluation === null ? null : summarise(testEvaluation),
+      }) + '\n',
+    );
+  }
+  classifier.dispose();
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/** The `plotline` command line: train, evaluate and predict. */
+import { Command, Option } from 'commander';
+import { trainCommand } from './commands/train.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
+import { backendName, integer, jsonObject, positiveNumber, probability } from './options.js';
+import { MODEL_KIND_NAMES, MODEL_KINDS } from '../models/kinds.js';
+import { LOSSES } from '../models/losses.js';
+import { PLOTLINE_VERSION } from '../version.js';
+import { PlotlineError } from '../util/errors.js';
+
+const DEFAULT_DATA = 'data/netflix_titles.csv';
+
+const program = new Command()
+  .name('plotline')
+  .description('Learn a title\'s genres from its description; evaluate and predict with the saved model.')
+  .version(PLOTLINE_VERSION)
+  .showHelpAfterError();
+
+const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm, node (needs @tensorflow/tfjs-node installed) or cpu').default('wasm').argParser(backendName);
+
+program
+  .command('train')
+  .description('train a model from scratch and save it as a folder')
+  .option('--data <path>', 'catalogue CSV with description and listed_in columns', DEFAULT_DATA)
+  .option('--split <path>', 'show_id,fold CSV (train/test); without it a seeded 80/20 stratified split is made')
+  .addOption(
+    new Option('--model <kind>', `model kind: ${MODEL_KIND_NAMES.map((k) => `${k} (${MODEL_KINDS[k].summary})`).join('; ')}`)
+      .choices(MODEL_KIND_NAMES)
+      .default('cnn'),
+  )
+  .requiredOption('--out <dir>', 'folder to write the model to (replaced atomically if it exists)')
+  .option('--seed <n>', 'seed for the split, initialisation, shuffling and dropout', integer(0), 42)
+  .option('--epochs <n>', 'most epochs (early stopping on validation micro-F1 may stop sooner)', integer(1))
+  .option('--batch-size <n>', 'texts per training batch', integer(1))
+  .option('--learning-rate <x>', 'Adam learning rate', positiveNumber)
+  .option('--patience <n>', 'epochs without improvement before stopping', integer(1))
+  .addOption(new Option('--loss <name>', 'training loss').choices([...LOSSES]))
+  .option('--config <json>', 'model settings as JSON, e.g. \'{"filters":96}\'', jsonObject)
+  .option('--validation-fraction <x>', 'share of train held out for early stopping and thresholds', probability, 0.15)
+  .addOption(backendOption())
+  .option('--quiet', 'no progress output', false)
+  .option('--json', 'print a JSON summary on stdout', false)
+  .action(async (o) => trainCommand({ ...o, model: o.model }));
+
+program
+  .command('evaluate')
+  .description('score a saved model on labelled data (the split\'s test fold, or every row)')
+  .requiredOption('--model <dir>', 'model folder from `plotline train`')
+  .option('--data <path>', 'catalogue CSV with description and listed_in columns', DEFAULT_DATA)
+  .option('--split <path>', 'show_id,fold CSV; evaluates the --fold fold. Without it: every row')
+  .addOption(new Option('--fold <name>', 'which fold of --split').choices(['test', 'train', 'all']).default('test'))
+  .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
+  .option('--per-genre', 'also print precision, recall and F1 per genre', false)
+  .option('--seed <n>', 'seed of the bootstrap interval', integer(0), 42)
+  .option('--json', 'print JSON instead of tables', false)
+  .addOption(backendOption())
+  .action(async (o) => evaluateCommand(o));
+
+program
+  .command('predict')
+  .description('predict genres for descriptions given as arguments or in a file')
+  .argument('[texts...]', 'descriptions to classify')
+  .requiredOption('--model <dir>', 'model folder from `plotline train`')
+  .option('--input <path>', 'CSV (description or text column, optional show_id/id) or JSON Lines file to score')
+  .option('--output <path>', 'JSON Lines file to write (default: stdout)')
+  .option('--top-k <n>', 'also list the k most likely genres', integer(1))
+  .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
+  .addOption(new Option('--on-error <mode>', 'a malformed input row: skip it (and report it) or fail').choices(['skip', 'fail']).default('fail'))
+  .option('--json', 'print JSON Lines for texts given as arguments', false)
+  .option('--quiet', 'do not report skipped rows', false)
+  .addOption(backendOption())
+  .action(async (texts: string[], o) => predictCommand({ ...o, texts }));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof PlotlineError) {
+    process.stderr.write(`plotline: ${error.message}\n`);
+  } else if (error instanceof Error && error.name === 'ZodError') {
+    process.stderr.write(`plotline: invalid --config: ${error.message}\n`);
+  } else {
+    process.stderr.write(`plotline: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exitCode = 1;
+}

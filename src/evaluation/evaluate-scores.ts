@@ -1,0 +1,53 @@
+/**
+ * Scores -> the numbers Plotline reports for a model on a labelled set: all metrics at the fixed 0.5
+ * threshold and at the model's tuned thresholds, and a bootstrap interval for micro-F1.
+ */
+import { computeMetrics, bootstrapMicroF1, type MultiLabelMetrics } from './metrics.js';
+import { applyThresholds } from './thresholds.js';
+
+export interface Evaluation {
+  atHalf: MultiLabelMetrics;
+  tuned: MultiLabelMetrics;
+  /** 95% bootstrap interval of micro-F1 at the tuned thresholds. */
+  microF1Interval: { low: number; high: number };
+}
+
+export function evaluateScores(
+  truth: Float32Array,
+  scores: Float32Array,
+  genres: readonly string[],
+  thresholds: number | number[],
+  seed: number,
+): Evaluation {
+  const k = genres.length;
+  const tunedDecisions = applyThresholds(scores, k, thresholds);
+  const interval = bootstrapMicroF1(truth, tunedDecisions, k, { seed, samples: 1000 });
+  return {
+    atHalf: computeMetrics(truth, scores, applyThresholds(scores, k, 0.5), genres),
+    tuned: computeMetrics(truth, scores, tunedDecisions, genres),
+    microF1Interval: { low: interval.low, high: interval.high },
+  };
+}
+
+/** The headline numbers, flat, for manifests and tables. */
+export function summarise(evaluation: Evaluation): Record<string, number | null> {
+  const { atHalf, tuned, microF1Interval } = evaluation;
+  return {
+    count: tuned.count,
+    microF1: tuned.microF1,
+    macroF1: tuned.macroF1,
+    samplesF1: tuned.samplesF1,
+    microPrecision: tuned.microPrecision,
+    microRecall: tuned.microRecall,
+    microF1Low: microF1Interval.low,
+    microF1High: microF1Interval.high,
+    microF1AtHalf: atHalf.microF1,
+    macroF1AtHalf: atHalf.macroF1,
+    subsetAccuracy: tuned.subsetAccuracy,
+    hammingLoss: tuned.hammingLoss,
+    precisionAt1: tuned.precisionAt1,
+    precisionAt3: tuned.precisionAt3,
+    lrap: tuned.lrap,
+    macroAuc: tuned.macroAuc,
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * A saved model is one folder:
+ *   manifest.json  what the model is (kind, config, encoder, genres, thresholds), how it was trained
+ *                  (data sha256, split, seed, history) and how it scored, plus library versions;
+ *   model.json     the tfjs network topology and weight manifest;
+ *   weights.bin    the weights.
+ * It is written to a temporary sibling folder and renamed into place, so a crash never leaves a
+ * half-written model where a good one was. Loading validates the manifest and says what is wrong.
+ */
+import { mkdir, readFile, rename, rm, writeFile, stat } from 'node:fs/promises';
+import { dirname, basename, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { GenreClassifier } from './classifier.js';
+import { EncoderJSONSchema, encoderFromJSON } from './inputs/encoder-json.js';
+import { PlotlineError } from '../util/errors.js';
+// Importing the layers registers their classes for deserialisation.
+import './layers/conv-pool.js';
+import './layers/seeded-dropout.js';
+import './layers/weighted-mean.js';
+
+export const FORMAT_VERSION = 1;
+const MANIFEST = 'manifest.json';
+const TOPOLOGY = 'model.json';
+const WEIGHTS = 'weights.bin';
+
+const MetricsSummary = z.record(z.string(), z.unknown());
+
+export const ManifestSchema = z.object({
+  format: z.literal('plotline-model'),
+  formatVersion: z.number().int(),
+  kind: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  encoder: EncoderJSONSchema,
+  genres: z.array(z.string()).nonempty(),
+  thresholds: z.object({
+    global: z.number().min(0).max(1),
+    perGenre: z.array(z.number().min(0).max(1)).nullable(),
+    mode: z.enum(['global', 'perGenre']),
+  }),
+  training: z.object({
+    createdAt: z.string(),
+    dataFile: z.string(),
+    dataSha256: z.string(),
+    splitFile: z.string().nullable(),
+    seed: z.number().int(),
+    trainSize: z.number().int(),
+    validationSize: z.number().int(),
+    testSize: z.number().int(),
+    epochs: z.number().int(),
+    bestEpoch: z.number().int(),
+    batchSize: z.number().int(),
+    learningRate: z.number(),
+    loss: z.string(),
+    positiveWeights: z.boolean(),
+    seconds: z.number(),
+    history: z.array(z.record(z.string(), z.number())),
+  }),
+  metrics: z.object({ validation: MetricsSummary.nullable(), test: MetricsSummary.nullable() }),
+  versions: z.object({ plotline: z.string(), tfjs: z.string(), node: z.string() }),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export interface SavedModel {
+  classifier: GenreClassifier;
+  manifest: Manifest;
+}
+
+/** Saves a classifier and its manifest into `dir`, replacing what was there only once all is written. */
+export async function saveModel(classifier: GenreClassifier, manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>, dir: string): Promise<void> {
+  const target = resolve(dir);
+  await mkdir(dirname(target), { recursive: true });
+  const temporary = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const full: Manifest = {
+    format: 'plotline-model',
+    formatVersion: FORMAT_VERSION,
+    ...manifest,
+    encoder: classifier.encoder.toJSON(),
+    genres: [...classifier.genres] as [string, ...string[]],
+    thresholds: classifier.thresholds,
+  };
+  await mkdir(temporary);
+  try {
+    await classifier.network.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const weights = artifacts.weightData === undefined ? new Uint8Array() : new Uint8Array(tf.io.concatenateArrayBuffers([artifacts.weightData].flat()));
+        const topology = {
+          format: 'layers-model',
+          generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: [WEIGHTS], weights: artifacts.weightSpecs ?? [] }],
+        };
+        await writeFile(join(temporary, WEIGHTS), weights);
+        await writeFile(join(temporary, TOPOLOGY), JSON.stringify(topology));
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    await writeFile(join(temporary, MANIFEST), JSON.stringify(full, null, 2) + '\n');
+    await replaceDirectory(temporary, target);
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Moves `from` to `to`; an existing `to` is moved aside first and removed only after the swap. */
+async function replaceDirectory(from: string, to: string): Promise<void> {
+  const existing = await stat(to).catch(() => null);
+  if (existing === null) {
+    await rename(from, to);
+    return;
+  }
+  if (!existing.isDirectory()) throw new PlotlineError('exists and is not a folder; choose another --out', { file: to });
+  const aside = `${to}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await rename(to, aside);
+  await rename(from, to);
+  await rm(aside, { recursive: true, force: true });
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PlotlineError(code === 'ENOENT' ? 'missing: is this a Plotline model folder (made by `plotline train --out`)?' : `cannot read (${code})`, { file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new PlotlineError(`is not valid JSON (${(error as Error).message}); the model folder is corrupt`, { file });
+  }
+}
+
+export async function readManifest(dir: string): Promise<Manifest> {
+  const file = join(dir, MANIFEST);
+  const raw = await readJson(file);
+  const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version > FORMAT_VERSION) {
+    throw new PlotlineError(`model format version ${version} is newer than this Plotline reads (${FORMAT_VERSION}); upgrade Plotline`, { file });
+  }
+  const parsed = ManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PlotlineError(`${issue.message} (expected a Plotline model manifest)`, { file, field: issue.path.join('.') || undefined });
+  }
+  const manifest = parsed.data;
+  if (manifest.thresholds.perGenre !== null && manifest.thresholds.perGenre.length !== manifest.genres.length) {
+    throw new PlotlineError(`has ${manifest.thresholds.perGenre.length} per-genre thresholds for ${manifest.genres.length} genres`, { file, field: 'thresholds.perGenre' });
+  }
+  return manifest;
+}
+
+export async function loadModel(dir: string): Promise<SavedModel> {
+  const manifest = await readManifest(dir);
+  const topologyFile = join(dir, TOPOLOGY);
+  const topology = (await readJson(topologyFile)) as { modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
+  if (topology.modelTopology === undefined || !Array.isArray(topology.weightsManifest)) {
+    throw new PlotlineError('lacks modelTopology or weightsManifest (expected a tfjs layers model)', { file: topologyFile });
+  }
+  const weightsFile = join(dir, WEIGHTS);
+  const weightSpecs = topology.weightsManifest.flatMap((group) => group.weights);
+  let weightBytes: Buffer;
+  try {
+    weightBytes = await readFile(weightsFile);
+  } catch {
+    throw new PlotlineError('missing: the model folder is incomplete', { file: weightsFile });
+  }
+  const expectedBytes = weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  if (weightBytes.byteLength !== expectedBytes) {
+    throw new PlotlineError(`holds ${weightBytes.byteLength} bytes, model.json describes ${expectedBytes}: the model folder is corrupt`, { file: weightsFile });
+  }
+  const weightData = weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength) as ArrayBuffer;
+  let network: tf.LayersModel;
+  try {
+    network = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology.modelTopology, weightSpecs, weightData }));
+  } catch (error) {
+    throw new PlotlineError(`cannot be loaded as a network: ${(error as Error).message}`, { file: topologyFile });
+  }
+  const outputs = network.outputs[0].shape[1];
+  if (outputs !== manifest.genres.length) {
+    throw new PlotlineError(`network has ${outputs} outputs but the manifest lists ${manifest.genres.length} genres`, { file: topologyFile });
+  }
+  const encoder = encoderFromJSON(manifest.encoder);
+  return { classifier: new GenreClassifier(network, encoder, manifest.genres, manifest.thresholds), manifest };
+}
