@@ -35,7 +35,7 @@ rows.push([
 ]);
 // Embedding gradient: the cpu backend's UnsortedSegmentSum (wasm has none) vs Plotline's, vocabulary 500.
 const grads = tf.randomNormal([64 * 26, 64]);
-const ids = tf.randomUniform([64 * 26], 0, 500, 'int32');
+const ids = tf.randomUniform([64 * 26], 0, 500, 'int32') as tf.Tensor1D;
 const shippedSegmentSum = originalKernel('UnsortedSegmentSum', 'cpu')!;
 await tf.setBackend('cpu');
 const gradsCpu = tf.tensor(grads.dataSync(), grads.shape);

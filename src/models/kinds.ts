@@ -40,7 +40,9 @@ const WordsConfig = z.object({
   maxLength: z.number().int().positive().default(64),
 });
 
-const cnnConfig = CnnConfig.merge(WordsConfig);
+const cnnConfig = CnnConfig.merge(WordsConfig)
+  .refine((c) => new Set(c.widths).size === c.widths.length, { message: 'widths must be distinct', path: ['widths'] })
+  .refine((c) => c.maxLength >= Math.max(...c.widths), { message: 'maxLength must be at least the widest convolution', path: ['maxLength'] });
 const bilstmConfig = BilstmConfig.merge(WordsConfig);
 const bagConfig = BagConfig.extend({ maxLength: z.number().int().positive().default(1024) });
 

@@ -114,7 +114,12 @@ async function replaceDirectory(from: string, to: string): Promise<void> {
   if (!existing.isDirectory()) throw new PlotlineError('exists and is not a folder; choose another --out', { file: to });
   const aside = `${to}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
   await rename(to, aside);
-  await rename(from, to);
+  try {
+    await rename(from, to);
+  } catch (error) {
+    await rename(aside, to); // put the previous model back rather than leave nothing at `to`
+    throw error;
+  }
   await rm(aside, { recursive: true, force: true });
 }
 

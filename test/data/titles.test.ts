@@ -84,6 +84,13 @@ test('a missing required column names the file, the column and the columns found
   assert.ok(err2.message.includes(noDescription));
 });
 
+test('a column named twice in the header is refused rather than guessed', async () => {
+  const file = fixture('twice.csv', 'show_id,description,listed_in,Description\n1,A.,Dramas,B.\n');
+  const err = await rejectsWith(readTitles(file));
+  assert.match(err.message, /"description" appears 2 times/);
+  assert.equal(err.line, 1);
+});
+
 test('an empty description fails naming line and field, or is collected with onError skip', async () => {
   const file = fixture(
     'empty.csv',

@@ -1,0 +1,221 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useBackend } from '../../src/engine/backend.js';
+import { MODEL_KIND_NAMES } from '../../src/models/kinds.js';
+import { FORMAT_VERSION, loadModel, readManifest, saveModel, type Manifest } from '../../src/models/storage.js';
+import { PlotlineError } from '../../src/util/errors.js';
+import { GENRES, TEXTS, TINY_CONFIGS, tinyClassifier } from './fixtures.js';
+
+let root = '';
+
+before(async () => {
+  await useBackend('wasm');
+  root = await mkdtemp(join(tmpdir(), 'plotline-storage-test-'));
+});
+
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+type SavedFields = Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>;
+
+function manifestFor(kind: string, seed = 1): SavedFields {
+  return {
+    kind,
+    config: { ...TINY_CONFIGS[kind] },
+    training: {
+      createdAt: '2024-01-02T03:04:05.000Z',
+      dataFile: 'data/netflix_titles.csv',
+      dataSha256: 'ab'.repeat(32),
+      splitFile: null,
+      seed,
+      trainSize: 40,
+      validationSize: 10,
+      testSize: 10,
+      epochs: 3,
+      bestEpoch: 2,
+      batchSize: 8,
+      learningRate: 0.005,
+      loss: 'bce',
+      positiveWeights: true,
+      seconds: 1.5,
+      history: [
+        { epoch: 1, loss: 0.7, valMicroF1: 0.4 },
+        { epoch: 2, loss: 0.5, valMicroF1: 0.6 },
+      ],
+    },
+    metrics: { validation: { microF1: 0.6, perGenre: [{ genre: 'Dramas', f1: 0.5 }] }, test: null },
+    versions: { plotline: '0.1.0', tfjs: '4.22.0', node: process.version },
+  };
+}
+
+let folders = 0;
+async function freshDir(): Promise<{ parent: string; dir: string }> {
+  const parent = join(root, `case-${++folders}`);
+  await mkdir(parent);
+  return { parent, dir: join(parent, 'model') };
+}
+
+/** A saved bag model (the cheapest kind) in a fresh folder, for the corruption tests. */
+async function savedModel(): Promise<string> {
+  const { dir } = await freshDir();
+  const classifier = tinyClassifier('bag', 1, { global: 0.4, perGenre: [0.3, 0.5, 0.6], mode: 'perGenre' });
+  await saveModel(classifier, manifestFor('bag'), dir);
+  classifier.dispose();
+  return dir;
+}
+
+async function editManifest(dir: string, edit: (m: Record<string, unknown>) => void): Promise<void> {
+  const file = join(dir, 'manifest.json');
+  const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  edit(json);
+  await writeFile(file, JSON.stringify(json));
+}
+
+/** Asserts loadModel rejects with a PlotlineError whose message names `file` (and matches `pattern`). */
+async function assertLoadError(dir: string, file: string, pattern: RegExp, field?: string): Promise<void> {
+  await assert.rejects(loadModel(dir), (error: unknown) => {
+    assert.ok(error instanceof PlotlineError, `a PlotlineError, got ${String(error)}`);
+    assert.ok(error.message.includes(join(dir, file)), `"${error.message}" names ${file}`);
+    assert.match(error.message, pattern);
+    if (field !== undefined) {
+      assert.equal(error.field, field);
+      assert.ok(error.message.includes(field), `"${error.message}" names the field ${field}`);
+    }
+    return true;
+  });
+}
+
+for (const kind of MODEL_KIND_NAMES) {
+  test(`${kind}: save then load gives identical scores, encoder, genres, thresholds and manifest`, async () => {
+    const { dir } = await freshDir();
+    const thresholds = { global: 0.35, perGenre: [0.3, 0.45, 0.6], mode: 'perGenre' as const };
+    const classifier = tinyClassifier(kind, 9, thresholds);
+    const fields = manifestFor(kind, 9);
+    await saveModel(classifier, fields, dir);
+    assert.deepEqual((await readdir(dir)).sort(), ['manifest.json', 'model.json', 'weights.bin']);
+
+    const { classifier: loaded, manifest } = await loadModel(dir);
+    const texts = [...TEXTS, 'an unseen zebra word', ''];
+    assert.deepEqual(Array.from(loaded.score(texts)), Array.from(classifier.score(texts)));
+    for (const t of texts) assert.deepEqual(Array.from(loaded.encoder.encode(t)), Array.from(classifier.encoder.encode(t)));
+    assert.deepEqual(loaded.encoder.toJSON(), classifier.encoder.toJSON());
+    assert.deepEqual([...loaded.genres], [...GENRES]);
+    assert.deepEqual(loaded.thresholds, thresholds);
+    assert.deepEqual(loaded.predict(texts), classifier.predict(texts));
+
+    // The manifest round-trips: what was given, plus what saveModel adds.
+    assert.deepEqual(manifest, {
+      format: 'plotline-model',
+      formatVersion: FORMAT_VERSION,
+      ...fields,
+      encoder: classifier.encoder.toJSON(),
+      genres: [...GENRES],
+      thresholds,
+    });
+    assert.deepEqual(await readManifest(dir), manifest);
+    classifier.dispose();
+    loaded.dispose();
+  });
+}
+
+test('saving over an existing folder replaces it whole and leaves no temporary folders behind', async () => {
+  const { parent, dir } = await freshDir();
+  await mkdir(dir);
+  await writeFile(join(dir, 'stale.txt'), 'from an older model');
+  const first = tinyClassifier('bag', 1);
+  await saveModel(first, manifestFor('bag', 1), dir);
+  const second = tinyClassifier('cnn', 2);
+  await saveModel(second, manifestFor('cnn', 2), dir);
+
+  assert.deepEqual((await readdir(dir)).sort(), ['manifest.json', 'model.json', 'weights.bin']);
+  assert.deepEqual(await readdir(parent), ['model'], 'no .tmp- or .old- sibling left');
+  const { classifier: loaded, manifest } = await loadModel(dir);
+  assert.equal(manifest.kind, 'cnn');
+  assert.equal(manifest.training.seed, 2);
+  assert.deepEqual(Array.from(loaded.score(TEXTS)), Array.from(second.score(TEXTS)));
+  first.dispose();
+  second.dispose();
+  loaded.dispose();
+});
+
+test('saving onto a file (not a folder) fails and leaves the file and no temporary folder', async () => {
+  const { parent, dir } = await freshDir();
+  await writeFile(dir, 'not a folder');
+  const classifier = tinyClassifier('bag', 1);
+  await assert.rejects(saveModel(classifier, manifestFor('bag'), dir), PlotlineError);
+  assert.deepEqual(await readdir(parent), ['model']);
+  assert.ok((await stat(dir)).isFile());
+  classifier.dispose();
+});
+
+test('loading a missing folder names manifest.json', async () => {
+  const { dir } = await freshDir();
+  await assertLoadError(dir, 'manifest.json', /missing/);
+});
+
+test('loading a folder without a manifest names manifest.json', async () => {
+  const dir = await savedModel();
+  await rm(join(dir, 'manifest.json'));
+  await assertLoadError(dir, 'manifest.json', /missing/);
+});
+
+test('a manifest that is not JSON is reported as such', async () => {
+  const dir = await savedModel();
+  await writeFile(join(dir, 'manifest.json'), '{ "format": "plotline-model", ');
+  await assertLoadError(dir, 'manifest.json', /not valid JSON/);
+});
+
+test('a manifest missing a field names the field', async () => {
+  const top = await savedModel();
+  await editManifest(top, (m) => delete m.kind);
+  await assertLoadError(top, 'manifest.json', /expected a Plotline model manifest/, 'kind');
+
+  const nested = await savedModel();
+  await editManifest(nested, (m) => delete (m.training as Record<string, unknown>).seed);
+  await assertLoadError(nested, 'manifest.json', /expected a Plotline model manifest/, 'training.seed');
+});
+
+test('a manifest of a newer format version is refused with an upgrade hint', async () => {
+  const dir = await savedModel();
+  await editManifest(dir, (m) => (m.formatVersion = FORMAT_VERSION + 1));
+  await assertLoadError(dir, 'manifest.json', new RegExp(`version ${FORMAT_VERSION + 1} is newer.*upgrade`));
+});
+
+test('per-genre thresholds that do not match the genres are refused', async () => {
+  const dir = await savedModel();
+  await editManifest(dir, (m) => ((m.thresholds as { perGenre: number[] }).perGenre = [0.5, 0.5]));
+  await assertLoadError(dir, 'manifest.json', /2 per-genre thresholds for 3 genres/, 'thresholds.perGenre');
+});
+
+test('a truncated weights.bin is reported with both sizes', async () => {
+  const dir = await savedModel();
+  const file = join(dir, 'weights.bin');
+  const size = (await stat(file)).size;
+  await truncate(file, size - 8);
+  await assertLoadError(dir, 'weights.bin', new RegExp(`holds ${size - 8} bytes.*describes ${size}`));
+});
+
+test('a missing weights.bin is reported', async () => {
+  const dir = await savedModel();
+  await rm(join(dir, 'weights.bin'));
+  await assertLoadError(dir, 'weights.bin', /missing/);
+});
+
+test('a model.json that is not JSON names model.json', async () => {
+  const dir = await savedModel();
+  await writeFile(join(dir, 'model.json'), 'not json at all');
+  await assertLoadError(dir, 'model.json', /not valid JSON/);
+});
+
+test('a manifest listing more genres than the network has outputs is refused', async () => {
+  const dir = await savedModel();
+  await editManifest(dir, (m) => {
+    m.genres = [...GENRES, 'Documentaries'];
+    (m.thresholds as { perGenre: number[] | null }).perGenre = null;
+  });
+  await assertLoadError(dir, 'model.json', /3 outputs but the manifest lists 4 genres/);
+});
