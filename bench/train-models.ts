@@ -15,6 +15,8 @@ import { useBackend } from '../src/engine/backend.js';
 import { loadDataset, foldData } from '../src/data/dataset.js';
 import { trainClassifier } from '../src/training/train-classifier.js';
 import { evaluateScores } from '../src/evaluation/evaluate-scores.js';
+import { macroF1 } from '../src/evaluation/metrics.js';
+import { applyThresholds } from '../src/evaluation/thresholds.js';
 import { MODEL_KIND_NAMES } from '../src/models/kinds.js';
 
 const { values } = parseArgs({
@@ -47,6 +49,7 @@ interface Row {
   kind: string;
   params: number;
   epochs: string;
+  valMacroHalf: number;
   microHalf: number;
   macroHalf: number;
   micro: number;
@@ -82,6 +85,8 @@ for (const kind of kinds) {
     kind,
     params: classifier.network.countParams(),
     epochs: `${trained.bestEpoch}/${trained.history.length}`,
+    // The 2020 write-up reported validation macro-F1 at 0.5; this is the like-for-like number.
+    valMacroHalf: macroF1(validation.targets, applyThresholds(trained.validation.scores, classifier.genres.length, 0.5), classifier.genres.length),
     microHalf: evaluation.atHalf.microF1,
     macroHalf: evaluation.atHalf.macroF1,
     micro: evaluation.tuned.microF1,
@@ -101,10 +106,10 @@ for (const kind of kinds) {
 }
 
 const f = (x: number) => x.toFixed(3);
-console.log('\n| model | params | best/ran epochs | test micro-F1 @0.5 | macro-F1 @0.5 | test micro-F1 tuned | macro-F1 tuned | micro-F1 95% CI | thresholds | train s | predictions/s | peak RSS MiB |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|');
+console.log('\n| model | params | best/ran epochs | val macro-F1 @0.5 | test micro-F1 @0.5 | macro-F1 @0.5 | test micro-F1 tuned | macro-F1 tuned | micro-F1 95% CI | thresholds | train s | predictions/s | peak RSS MiB |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.kind} | ${r.params.toLocaleString('en')} | ${r.epochs} | ${f(r.microHalf)} | ${f(r.macroHalf)} | ${f(r.micro)} | ${f(r.macro)} | ${f(r.low)}-${f(r.high)} | ${r.thresholds} | ${r.trainSeconds.toFixed(1)} | ${Math.round(r.predictionsPerSecond).toLocaleString('en')} | ${Math.round(r.peakMiB)} |`,
+    `| ${r.kind} | ${r.params.toLocaleString('en')} | ${r.epochs} | ${f(r.valMacroHalf)} | ${f(r.microHalf)} | ${f(r.macroHalf)} | ${f(r.micro)} | ${f(r.macro)} | ${f(r.low)}-${f(r.high)} | ${r.thresholds} | ${r.trainSeconds.toFixed(1)} | ${Math.round(r.predictionsPerSecond).toLocaleString('en')} | ${Math.round(r.peakMiB)} |`,
   );
 }
