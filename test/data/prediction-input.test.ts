@@ -1,20 +1,12 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { readPredictionInput, type PredictionInputRow } from '../../src/data/prediction-input.js';
 import type { RowProblem } from '../../src/data/titles.js';
-import { PlotlineError } from '../../src/util/errors.js';
+import { fixtureFolder, rejectsWith } from '../helpers/files.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plotline-predict-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function fixture(name: string, content: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, content);
-  return file;
-}
+const fixture = fixtureFolder('predict');
+const dir = fixture.dir;
 
 async function collect(
   file: string,
@@ -24,16 +16,6 @@ async function collect(
   const problems: RowProblem[] = [];
   for await (const row of readPredictionInput(file, { onError, onProblem: (p) => problems.push(p) })) rows.push(row);
   return { rows, problems };
-}
-
-async function rejectsWith(promise: Promise<unknown>): Promise<PlotlineError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof PlotlineError, `expected a PlotlineError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the promise to reject');
 }
 
 test('JSON Lines: description or text, string/number/missing ids, blank lines ignored, CRLF', async () => {

@@ -1,7 +1,6 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { GenreVocabulary } from '../../src/data/genres.js';
 import {
@@ -12,27 +11,12 @@ import {
   readSplitFile,
 } from '../../src/data/split.js';
 import { readTitles } from '../../src/data/titles.js';
+import { fixtureFolder, rejectsWith } from '../helpers/files.js';
 import { PlotlineError } from '../../src/util/errors.js';
 import { createRng } from '../../src/util/random.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plotline-split-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function fixture(name: string, content: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-async function rejectsWith(promise: Promise<unknown>): Promise<PlotlineError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof PlotlineError, `expected a PlotlineError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the promise to reject');
-}
+const fixture = fixtureFolder('split');
+const dir = fixture.dir;
 
 /**
  * A few hundred rows with 8 labels from common to rare; every tenth row repeats the previous

@@ -1,32 +1,13 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { countLineBreaks, parseGenres, readTitles } from '../../src/data/titles.js';
-import { PlotlineError } from '../../src/util/errors.js';
+import { fixtureFolder, rejectsWith } from '../helpers/files.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plotline-titles-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function fixture(name: string, content: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, content);
-  return file;
-}
+const fixture = fixtureFolder('titles');
+const dir = fixture.dir;
 
 const HEADER = 'show_id,type,title,listed_in,description';
-
-/** Asserts that `promise` rejects with a PlotlineError and returns it for further checks. */
-async function rejectsWith(promise: Promise<unknown>): Promise<PlotlineError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof PlotlineError, `expected a PlotlineError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the promise to reject');
-}
 
 test('reads CRLF records, a BOM, quoted newlines and a file without a final newline', async () => {
   const file = fixture(
