@@ -13,6 +13,9 @@ import { NgramEncoder } from './inputs/ngram-encoder.js';
 import type { TextEncoder } from './inputs/text-encoder.js';
 import { documentFrequencies, idfWeights } from '../text/hashed-ngrams.js';
 import type { LossName } from './losses.js';
+import type { StepOptions, TrainingStep } from '../training/steps/training-step.js';
+import { sparseBagStep } from '../training/steps/sparse-bag-step.js';
+import { kerasStep as kerasStepFor } from '../training/steps/keras-step.js';
 
 export interface TrainingDefaults {
   epochs: number;
@@ -32,6 +35,8 @@ export interface ModelKind<Config> {
   fitEncoder(trainTexts: readonly string[], config: Config): TextEncoder;
   /** Builds a fresh network; `encodedTrain` lets a kind derive statistics such as idf. */
   build(config: Config, encoder: TextEncoder, encodedTrain: readonly Int32Array[], numLabels: number, seed: number): tf.LayersModel;
+  /** A faster parameter update than Keras's for this kind, if it has one. */
+  trainingStep?(config: Config, network: tf.LayersModel, options: StepOptions): TrainingStep;
 }
 
 const WordsConfig = z.object({
@@ -44,7 +49,11 @@ const cnnConfig = CnnConfig.merge(WordsConfig)
   .refine((c) => new Set(c.widths).size === c.widths.length, { message: 'widths must be distinct', path: ['widths'] })
   .refine((c) => c.maxLength >= Math.max(...c.widths), { message: 'maxLength must be at least the widest convolution', path: ['maxLength'] });
 const bilstmConfig = BilstmConfig.merge(WordsConfig);
-const bagConfig = BagConfig.extend({ maxLength: z.number().int().positive().default(1024) });
+const bagConfig = BagConfig.extend({
+  maxLength: z.number().int().positive().default(1024),
+  // Sparse embedding gradients with lazy Adam (sparse-bag-step.ts); false trains through Keras.
+  sparseUpdates: z.boolean().default(true),
+});
 
 const cnn: ModelKind<z.infer<typeof cnnConfig>> = {
   name: 'cnn',
@@ -76,6 +85,7 @@ const bag: ModelKind<z.infer<typeof bagConfig>> = {
     const idf = c.idf ? idfWeights(documentFrequencies(encoded, c.buckets), encoded.length) : null;
     return buildBag(c, numLabels, seed, idf);
   },
+  trainingStep: (c, network, options) => (c.sparseUpdates ? sparseBagStep(network, { ...options, normalisation: c.normalisation }) : kerasStepFor(network, options)),
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -74,6 +74,7 @@ export async function trainClassifier(
       positiveWeights: training.positiveWeights ? positiveWeightsFrom(train.targets, k) : null,
       onEpoch: (log) => options.onEpoch?.(log, training.epochs),
       onBatch: options.onBatch,
+      createStep: kind.trainingStep === undefined ? undefined : (net, stepOptions) => kind.trainingStep!(config, net, stepOptions),
     },
   );
   const global = tuneGlobalThreshold(validation.targets, fit.validationScores, k);

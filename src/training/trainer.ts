@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { bucketedBatches, padSequences } from '../text/batching.js';
 import { createRng } from '../util/random.js';
 import { lossFunction, type LossName } from '../models/losses.js';
+import { kerasStep } from './steps/keras-step.js';
+import type { StepOptions, TrainingStep } from './steps/training-step.js';
 import { macroF1 } from '../evaluation/metrics.js';
 import { applyThresholds, tuneGlobalThreshold } from '../evaluation/thresholds.js';
 import type { GenreClassifier } from '../models/classifier.js';
@@ -30,6 +32,8 @@ export interface FitOptions {
   seed: number;
   onEpoch?: (log: EpochLog) => void;
   onBatch?: (progress: { epoch: number; batch: number; batches: number; loss: number }) => void;
+  /** How a batch updates the network (default: Keras trainOnBatch with Adam). */
+  createStep?: (network: tf.LayersModel, options: StepOptions) => TrainingStep;
 }
 
 export interface EpochLog {
@@ -54,49 +58,52 @@ export async function fitClassifier(classifier: GenreClassifier, train: EncodedS
   const { network, encoder } = classifier;
   const k = classifier.genres.length;
   const rng = createRng(options.seed);
-  network.compile({ optimizer: tf.train.adam(options.learningRate), loss: lossFunction(options.loss, options.positiveWeights) });
+  const stepOptions = { learningRate: options.learningRate, loss: lossFunction(options.loss, options.positiveWeights) };
+  const step = (options.createStep ?? kerasStep)(network, stepOptions);
   const lengths = train.encoded.map((e) => e.length);
   const history: EpochLog[] = [];
-  let best: { epoch: number; microF1: number; weights: tf.Tensor[]; scores: Float32Array } | null = null;
+  let best: { epoch: number; microF1: number; scores: Float32Array } | null = null;
   const started = performance.now();
 
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const epochStart = performance.now();
-    const batches = bucketedBatches(lengths, options.batchSize, rng);
-    let lossSum = 0;
-    for (let b = 0; b < batches.length; b++) {
-      const padded = padSequences(train.encoded, batches[b], { minLength: encoder.minLength, maxLength: encoder.maxLength });
-      const targets = new Float32Array(padded.rows * k);
-      batches[b].forEach((row, r) => targets.set(train.targets.subarray(row * k, (row + 1) * k), r * k));
-      const x = tf.tensor2d(padded.ids, [padded.rows, padded.cols], 'int32');
-      const y = tf.tensor2d(targets, [padded.rows, k]);
-      const loss = (await network.trainOnBatch(x, y)) as number;
-      x.dispose();
-      y.dispose();
-      lossSum += loss;
-      options.onBatch?.({ epoch, batch: b + 1, batches: batches.length, loss });
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      const epochStart = performance.now();
+      const batches = bucketedBatches(lengths, options.batchSize, rng);
+      let lossSum = 0;
+      for (let b = 0; b < batches.length; b++) {
+        const padded = padSequences(train.encoded, batches[b], { minLength: encoder.minLength, maxLength: encoder.maxLength });
+        const targets = new Float32Array(padded.rows * k);
+        batches[b].forEach((row, r) => targets.set(train.targets.subarray(row * k, (row + 1) * k), r * k));
+        const y = tf.tensor2d(targets, [padded.rows, k]);
+        const loss = await step.trainOnBatch(padded.ids, padded.rows, padded.cols, y);
+        y.dispose();
+        lossSum += loss;
+        options.onBatch?.({ epoch, batch: b + 1, batches: batches.length, loss });
+      }
+      step.syncNetwork();
+      const scores = classifier.scoreEncoded(validation.encoded);
+      const tuned = tuneGlobalThreshold(validation.targets, scores, k);
+      const log: EpochLog = {
+        epoch,
+        loss: lossSum / batches.length,
+        valMicroF1: tuned.microF1,
+        valMacroF1: macroF1(validation.targets, applyThresholds(scores, k, tuned.threshold), k),
+        threshold: tuned.threshold,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      history.push(log);
+      options.onEpoch?.(log);
+      if (best === null || log.valMicroF1 > best.microF1) {
+        best = { epoch, microF1: log.valMicroF1, scores };
+        step.keepBest();
+      } else if (epoch - best.epoch >= options.patience) {
+        break;
+      }
     }
-    const scores = classifier.scoreEncoded(validation.encoded);
-    const tuned = tuneGlobalThreshold(validation.targets, scores, k);
-    const log: EpochLog = {
-      epoch,
-      loss: lossSum / batches.length,
-      valMicroF1: tuned.microF1,
-      valMacroF1: macroF1(validation.targets, applyThresholds(scores, k, tuned.threshold), k),
-      threshold: tuned.threshold,
-      seconds: (performance.now() - epochStart) / 1000,
-    };
-    history.push(log);
-    options.onEpoch?.(log);
-    if (best === null || log.valMicroF1 > best.microF1) {
-      best?.weights.forEach((w) => w.dispose());
-      best = { epoch, microF1: log.valMicroF1, weights: network.getWeights().map((w) => w.clone()), scores };
-    } else if (epoch - best.epoch >= options.patience) {
-      break;
-    }
+    if (best === null) throw new Error('training ran no epoch: epochs must be at least 1');
+    step.restoreBest();
+  } finally {
+    step.dispose();
   }
-  if (best === null) throw new Error('training ran no epoch: epochs must be at least 1');
-  network.setWeights(best.weights);
-  best.weights.forEach((w) => w.dispose());
   return { history, bestEpoch: best.epoch, validationScores: best.scores, seconds: (performance.now() - started) / 1000 };
 }

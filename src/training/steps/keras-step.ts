@@ -1,0 +1,32 @@
+/** The standard update: Keras `trainOnBatch` with Adam over every trainable weight. */
+import * as tf from '@tensorflow/tfjs';
+import type { StepOptions, TrainingStep } from './training-step.js';
+
+export function kerasStep(network: tf.LayersModel, options: StepOptions): TrainingStep {
+  network.compile({ optimizer: tf.train.adam(options.learningRate), loss: options.loss });
+  let best: tf.Tensor[] | null = null;
+  return {
+    async trainOnBatch(ids, rows, cols, targets) {
+      const x = tf.tensor2d(ids, [rows, cols], 'int32');
+      try {
+        return (await network.trainOnBatch(x, targets)) as number;
+      } finally {
+        x.dispose();
+      }
+    },
+    syncNetwork: () => {},
+    keepBest() {
+      best?.forEach((w) => w.dispose());
+      // clone() shares storage, which is safe: optimizers give a variable new storage (assign) rather
+      // than writing into the old one, so the snapshot keeps this epoch's values.
+      best = network.getWeights().map((w) => w.clone());
+    },
+    restoreBest() {
+      if (best !== null) network.setWeights(best);
+    },
+    dispose() {
+      best?.forEach((w) => w.dispose());
+      best = null;
+    },
+  };
+}
