@@ -1,0 +1,36 @@
+/**
+ * `plotline serve`: the HTTP API (and the web page) over a saved model. Logs go to stdout as JSON
+ * lines (pino), one per request, without description texts. The process runs until SIGTERM/SIGINT,
+ * then finishes the requests in flight and exits 0 (see src/serving/server.ts).
+ */
+import { startServer } from '../../serving/server.js';
+import type { BackendName } from '../../engine/backend.js';
+
+export interface ServeCommandOptions {
+  model: string;
+  port: number;
+  host: string;
+  maxBatch: number;
+  maxWaitMs: number;
+  maxTextLength: number;
+  maxTexts: number;
+  bodyLimit: number;
+  logLevel: string;
+  backend: BackendName;
+}
+
+export async function serveCommand(options: ServeCommandOptions): Promise<void> {
+  // Resolves once listening with the model loaded; the open socket keeps the process alive after.
+  await startServer({
+    modelDir: options.model,
+    port: options.port,
+    host: options.host,
+    maxBatch: options.maxBatch,
+    maxWaitMs: options.maxWaitMs,
+    maxTextLength: options.maxTextLength,
+    maxTexts: options.maxTexts,
+    bodyLimit: options.bodyLimit,
+    backend: options.backend,
+    logger: { level: options.logLevel },
+  });
+}

@@ -1,0 +1,262 @@
+/**
+ * The HTTP application: routes, validation, error shape, request logging and the model's lifecycle.
+ * `buildApp` returns at once and loads the model in the background, so a server can listen (and answer
+ * /healthz) while a large model loads; /readyz says 503 until it is loaded, and so do the model routes.
+ * No sockets here: `server.ts` listens and handles signals, and tests drive this with `app.inject`.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import { loadModel, type Manifest, type SavedModel } from '../models/storage.js';
+import type { GenreClassifier } from '../models/classifier.js';
+import { useBackend, type BackendName } from '../engine/backend.js';
+import { PLOTLINE_VERSION } from '../version.js';
+import { MicroBatcher } from './micro-batcher.js';
+import { routeSchemas } from './schemas.js';
+import { HttpError, describeError, errorBody } from './errors.js';
+import { buildPredictions, planPrediction, textCount, type PredictRequest } from './predict.js';
+import { DEFAULT_WEB_ROOT, readWebFile } from './static-files.js';
+
+export interface AppOptions {
+  /** Model folder from `plotline train --out`. */
+  modelDir: string;
+  /** Texts per forward pass (default 64). */
+  maxBatch?: number;
+  /** Longest a request waits for others to share a forward pass (default 2 ms). */
+  maxWaitMs?: number;
+  /** Longest text accepted, in UTF-16 code units (default 2000). */
+  maxTextLength?: number;
+  /** Most texts in one request (default 64). */
+  maxTexts?: number;
+  /** Largest request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Fastify's logger option: false (default), true, or pino options (level, stream, ...). */
+  logger?: FastifyServerOptions['logger'];
+  /** Folder of the web page (default: the repository's web/). */
+  webRoot?: string;
+  /** tfjs backend (default wasm). */
+  backend?: BackendName;
+  /** How to load the model (default loadModel); tests use it to hold loading back. */
+  loader?: (dir: string) => Promise<SavedModel>;
+}
+
+/** The loaded model and what the routes need from it. */
+export interface LoadedModel {
+  classifier: GenreClassifier;
+  manifest: Manifest;
+  /** kind + "-" + first 12 hex digits of sha256(manifest.json): changes whenever the model does. */
+  id: string;
+  batcher: MicroBatcher;
+}
+
+/** Serving state, reachable as `app.plotline`. */
+export interface ServingState {
+  /** Settles when loading ends: resolves when the model is loaded, rejects with the reason it is not. */
+  ready: Promise<void>;
+  model: LoadedModel | null;
+  loadError: Error | null;
+  /** Set when the server starts closing: new requests get 503. */
+  closing: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    plotline: ServingState;
+  }
+  interface FastifyRequest {
+    /** Texts in the request body, for the request log line. */
+    plotlineTexts: number;
+  }
+}
+
+export const SERVING_DEFAULTS = {
+  maxBatch: 64,
+  maxWaitMs: 2,
+  maxTextLength: 2000,
+  maxTexts: 64,
+  bodyLimit: 1_048_576,
+} as const;
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const settings = { ...SERVING_DEFAULTS, ...definedOnly(options) };
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: settings.bodyLimit,
+    // One line per request is logged by the onResponse hook below, with fields chosen not to include
+    // any description text; Fastify's own two lines per request are turned off.
+    logController: new LogController({ disableRequestLogging: true }),
+    // New requests during shutdown get our JSON 503 (onRequest below) rather than Fastify's body.
+    return503OnClosing: false,
+    ajv: {
+      // Strict types: "5" is not a number and 5 is not a string; unknown fields are errors, not dropped.
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false },
+    },
+  });
+
+  const state: ServingState = { ready: Promise.resolve(), model: null, loadError: null, closing: false };
+  app.decorate('plotline', state);
+  app.decorateRequest('plotlineTexts', 0);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Plotline',
+        version: PLOTLINE_VERSION,
+        description: 'Multi-label genre classification of film and series descriptions. Errors are {"error": {"code", "message"}}.',
+      },
+    },
+  });
+
+  // Routes registered here, to tell a wrong method (405) from an unknown path (404).
+  const routes: { url: string; methods: string[] }[] = [];
+  app.addHook('onRoute', (route) => {
+    routes.push({ url: route.url, methods: ([] as string[]).concat(route.method) });
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (state.closing) {
+      reply.header('connection', 'close');
+      return reply.code(503).send(errorBody('shutting_down', 'the server is shutting down; retry on another instance'));
+    }
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    // A response finished during shutdown closes its keep-alive connection, so close() need not wait
+    // for the client to hang up.
+    if (state.closing) reply.header('connection', 'close');
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    // The path without the query string, and counts and timings only: never a description's text.
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url.split('?')[0],
+        statusCode: reply.statusCode,
+        responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
+        texts: request.plotlineTexts,
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const described = describeError(error, settings);
+    if (described.unexpected) request.log.error({ err: error }, 'request failed');
+    return reply.code(described.statusCode).send(described.body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = [...new Set(routes.filter((r) => matches(r.url, path)).flatMap((r) => r.methods))];
+    if (allowed.length > 0) {
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send(errorBody('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`));
+    }
+    return reply.code(404).send(errorBody('not_found', `no route ${request.method} ${path}`));
+  });
+
+  app.addHook('preClose', async () => {
+    state.closing = true;
+  });
+  app.addHook('onClose', async () => {
+    // Requests already waiting for a forward pass are answered before the model goes away.
+    if (state.model !== null) {
+      await state.model.batcher.drain();
+      state.model.classifier.dispose();
+    }
+  });
+
+  const requireModel = (): LoadedModel => {
+    if (state.model !== null) return state.model;
+    if (state.loadError !== null) throw new HttpError(503, 'model_unavailable', 'the model failed to load; see the server log');
+    throw new HttpError(503, 'not_ready', 'the model is still loading; retry shortly (GET /readyz says when it is ready)');
+  };
+
+  app.post('/v1/predict', { schema: routeSchemas.predict }, async (request) => {
+    const body = request.body as PredictRequest;
+    request.plotlineTexts = textCount(body);
+    const model = requireModel();
+    const plan = planPrediction(body, model.classifier, settings);
+    const scores = await model.batcher.score(plan.texts);
+    return { model: { id: model.id, kind: model.manifest.kind }, predictions: buildPredictions(model.classifier, plan, scores) };
+  });
+
+  app.get('/v1/model', { schema: routeSchemas.model }, async () => {
+    const { id, manifest } = requireModel();
+    return {
+      id,
+      kind: manifest.kind,
+      genres: manifest.genres,
+      thresholds: manifest.thresholds,
+      metrics: manifest.metrics,
+      trainedAt: manifest.training.createdAt,
+      trainSeconds: manifest.training.seconds,
+      dataSha256: manifest.training.dataSha256,
+      versions: manifest.versions,
+    };
+  });
+
+  app.get('/healthz', { schema: routeSchemas.healthz }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: routeSchemas.readyz }, async () => {
+    requireModel();
+    return { status: 'ready' };
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/', { schema: { hide: true } }, async (request, reply) => {
+    const file = await readWebFile(webRoot, 'index.html');
+    return reply.type(file.contentType).header('x-content-type-options', 'nosniff').send(file.body);
+  });
+
+  app.get('/static/*', { schema: { hide: true } }, async (request, reply) => {
+    const file = await readWebFile(webRoot, (request.params as { '*': string })['*']);
+    return reply.type(file.contentType).header('x-content-type-options', 'nosniff').send(file.body);
+  });
+
+  state.ready = loadInBackground(app, state, options, settings);
+  return app;
+}
+
+/** Loads the model; on failure records why (readyz and the model routes report it) and logs it. */
+function loadInBackground(app: FastifyInstance, state: ServingState, options: AppOptions, settings: { maxBatch: number; maxWaitMs: number }): Promise<void> {
+  const load = async (): Promise<void> => {
+    const started = performance.now();
+    await useBackend(options.backend ?? 'wasm');
+    const saved = await (options.loader ?? loadModel)(options.modelDir);
+    if (state.closing) {
+      saved.classifier.dispose(); // closed while loading: nothing will use it
+      return;
+    }
+    const manifestBytes = await readFile(join(options.modelDir, 'manifest.json'));
+    const id = `${saved.manifest.kind}-${createHash('sha256').update(manifestBytes).digest('hex').slice(0, 12)}`;
+    const { classifier } = saved;
+    const batcher = new MicroBatcher((texts) => classifier.score(texts), classifier.genres.length, settings);
+    state.model = { classifier, manifest: saved.manifest, id, batcher };
+    app.log.info({ model: id, genres: classifier.genres.length, loadMs: Math.round(performance.now() - started) }, 'model loaded');
+  };
+  const ready = load();
+  ready.catch((error: unknown) => {
+    state.loadError = error instanceof Error ? error : new Error(String(error));
+    app.log.error({ err: state.loadError }, 'model failed to load');
+  });
+  return ready;
+}
+
+/** A route pattern against a concrete path; only the patterns this app uses (exact, or ending in `*`). */
+function matches(pattern: string, path: string): boolean {
+  return pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path;
+}
+
+/** The options that were given, so `undefined` never overrides a default. */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

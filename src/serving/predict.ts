@@ -1,0 +1,132 @@
+/**
+ * What POST /v1/predict means, apart from HTTP: checking a (schema-valid) request against the limits
+ * and the loaded model, and turning scores into the response's predictions. Kept apart from the route
+ * so the rules read in one place; every refusal is an HttpError that names the field, index or limit.
+ */
+import type { GenreClassifier } from '../models/classifier.js';
+import { explain, type Explanation } from '../explain/occlusion.js';
+import { HttpError } from './errors.js';
+
+/** The body after schema validation (types are guaranteed; the rules below are not). */
+export interface PredictRequest {
+  text?: string;
+  texts?: string[];
+  top_k?: number;
+  threshold?: number | Record<string, number>;
+  scores?: boolean;
+  explain?: boolean | string;
+}
+
+export interface PredictLimits {
+  maxTexts: number;
+  maxTextLength: number;
+}
+
+export interface GenreScore {
+  genre: string;
+  score: number;
+}
+
+export interface Prediction {
+  genres: GenreScore[];
+  top?: GenreScore[];
+  scores?: Record<string, number>;
+  explanation?: Explanation;
+}
+
+/** A checked request: what to score and how to decide. */
+export interface PredictPlan {
+  texts: string[];
+  /** Undefined: the model's saved thresholds. */
+  thresholds?: number | number[];
+  topK?: number;
+  includeScores: boolean;
+  /** Undefined: no explanation; null: the best genre; else that genre. */
+  explainGenre?: string | null;
+}
+
+/** How many texts a body carries, for the request log, before any rule is checked. */
+export function textCount(body: PredictRequest | undefined): number {
+  if (body === undefined || body === null) return 0;
+  if (Array.isArray(body.texts)) return body.texts.length;
+  return typeof body.text === 'string' ? 1 : 0;
+}
+
+export function planPrediction(body: PredictRequest, classifier: GenreClassifier, limits: PredictLimits): PredictPlan {
+  const texts = textsOf(body, limits);
+  const k = classifier.genres.length;
+  if (body.top_k !== undefined && body.top_k > k) {
+    throw new HttpError(400, 'invalid_body', `"top_k" must be from 1 to ${k} (the model has ${k} genres), got ${body.top_k}`);
+  }
+  return {
+    texts,
+    thresholds: thresholdsFor(body.threshold, classifier),
+    topK: body.top_k,
+    includeScores: body.scores === true,
+    explainGenre: explainGenreFor(body.explain, classifier.genres),
+  };
+}
+
+/** Exactly one of text/texts, each non-blank and within the length limit; at most maxTexts of them. */
+function textsOf(body: PredictRequest, limits: PredictLimits): string[] {
+  if (body.text !== undefined && body.texts !== undefined) throw new HttpError(400, 'invalid_body', 'give either "text" or "texts", not both');
+  if (body.text === undefined && body.texts === undefined) {
+    throw new HttpError(400, 'invalid_body', 'missing "text" (a string) or "texts" (an array of strings)');
+  }
+  const single = body.text !== undefined;
+  const texts = single ? [body.text as string] : (body.texts as string[]);
+  if (texts.length === 0) throw new HttpError(400, 'invalid_body', '"texts" is empty; give at least one text');
+  if (texts.length > limits.maxTexts) {
+    throw new HttpError(400, 'too_many_texts', `"texts" has ${texts.length} texts; at most ${limits.maxTexts} per request`);
+  }
+  texts.forEach((text, i) => {
+    const name = single ? '"text"' : `"texts[${i}]"`;
+    if (text.trim() === '') throw new HttpError(400, 'empty_text', `${name} is empty or only whitespace`);
+    if (text.length > limits.maxTextLength) {
+      throw new HttpError(413, 'text_too_long', `${name} is ${text.length} characters long; the limit is ${limits.maxTextLength}`);
+    }
+  });
+  return texts;
+}
+
+/**
+ * A number applies to every genre. A map overrides only the genres it names: the others keep the
+ * thresholds the model would use anyway (its per-genre ones, or its global one).
+ */
+function thresholdsFor(threshold: PredictRequest['threshold'], classifier: GenreClassifier): number | number[] | undefined {
+  if (threshold === undefined || typeof threshold === 'number') return threshold;
+  const saved = classifier.activeThresholds();
+  const vector = typeof saved === 'number' ? classifier.genres.map(() => saved) : [...saved];
+  for (const [genre, value] of Object.entries(threshold)) {
+    const j = classifier.genres.indexOf(genre);
+    if (j < 0) throw unknownGenre('threshold', genre);
+    vector[j] = value;
+  }
+  return vector;
+}
+
+function explainGenreFor(value: PredictRequest['explain'], genres: readonly string[]): string | null | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return null;
+  if (!genres.includes(value)) throw unknownGenre('explain', value);
+  return value;
+}
+
+function unknownGenre(field: string, genre: string): HttpError {
+  return new HttpError(400, 'unknown_genre', `"${field}" names an unknown genre "${genre}"; GET /v1/model lists the model's genres`);
+}
+
+/** One prediction per text, in order, from the texts' scores (texts x genres, row-major). */
+export function buildPredictions(classifier: GenreClassifier, plan: PredictPlan, scores: Float32Array): Prediction[] {
+  const decided = classifier.decide(scores, { thresholds: plan.thresholds, topK: plan.topK });
+  return decided.map((d, i) => {
+    const prediction: Prediction = { genres: d.genres.map((genre) => ({ genre, score: d.scores[genre] })) };
+    if (d.top !== undefined) prediction.top = d.top;
+    if (plan.includeScores) prediction.scores = d.scores;
+    if (plan.explainGenre !== undefined) {
+      // Occlusion scores the text once per word, in one batched call of its own.
+      prediction.explanation = explain(classifier, plan.texts[i], plan.explainGenre === null ? undefined : [plan.explainGenre])[0];
+    }
+    return prediction;
+  });
+}

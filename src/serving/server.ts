@@ -1,0 +1,78 @@
+/**
+ * Runs the app on a socket. It listens before the model is loaded (so /healthz answers and /readyz
+ * says 503 while loading), then waits for the model; if loading fails it closes and rejects, so the
+ * command exits non-zero instead of serving nothing.
+ *
+ * SIGTERM / SIGINT shut down gracefully: stop accepting connections, let requests in flight finish
+ * (they may be waiting on the micro-batcher: drain it), close, then exit 0. The handlers are installed
+ * with `once`, so a second signal gets Node's default behaviour and kills a shutdown that hangs.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from './app.js';
+
+export interface ServerOptions extends AppOptions {
+  port: number;
+  host: string;
+  /** Install the SIGTERM/SIGINT handlers that shut down and exit (default true; tests call shutdown). */
+  handleSignals?: boolean;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** e.g. http://127.0.0.1:8080 */
+  address: string;
+  port: number;
+  /** Stops accepting, finishes in-flight requests, drains the batcher and closes. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const app = await buildApp(options);
+  let closing: Promise<void> | null = null;
+  const shutdown = (): Promise<void> => {
+    closing ??= (async () => {
+      // close() stops the listener, waits for open requests to be answered, then runs the onClose
+      // hook, which drains the batcher (already empty by then, unless a request was abandoned).
+      await app.close();
+      if (app.plotline.model !== null) await app.plotline.model.batcher.drain();
+    })();
+    return closing;
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    shutdown().then(
+      () => {
+        app.log.info('shut down');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  const handleSignals = options.handleSignals ?? true;
+  if (handleSignals) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+
+  const address = await app.listen({ port: options.port, host: options.host }); // Fastify logs "Server listening at ..."
+  const port = (app.server.address() as { port: number }).port;
+  try {
+    await app.plotline.ready;
+  } catch (error) {
+    if (handleSignals) {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    }
+    await shutdown();
+    throw error;
+  }
+  if (app.plotline.model === null) {
+    // Shut down by a signal while the model was loading; the signal handler exits the process.
+    await shutdown();
+  }
+  return { app, address, port, shutdown };
+}

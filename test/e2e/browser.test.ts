@@ -1,0 +1,283 @@
+/**
+ * The web page in a real browser: a tiny saved model served by `buildApp` on 127.0.0.1, driven by
+ * Debian's chromium through playwright-core. Checks the model card, classifying (button and Ctrl+Enter),
+ * the probability bars with their threshold marks, explaining a genre by clicking it, the loading state,
+ * the error messages (the server's 400s and a network failure), that the page loads nothing from outside
+ * the server, and writes a screenshot to test-artifacts/page.png. Skips with a message when
+ * /usr/bin/chromium is missing (CI installs it in .ci/run).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { useBackend } from '../../src/engine/backend.js';
+import { saveModel } from '../../src/models/storage.js';
+import { buildApp } from '../../src/serving/app.js';
+import { GENRES, TINY_CONFIGS, tinyClassifier } from '../models/fixtures.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: the browser test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`;
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const SCREENSHOT = join(ARTIFACTS, 'page.png');
+const MAX_TEXT_LENGTH = 200;
+const THRESHOLDS = { global: 0.45, perGenre: [0.3, 0.5, 0.6], mode: 'perGenre' as const };
+const TEST_METRICS = { microF1: 0.512, macroF1: 0.345 };
+const DESCRIPTION = 'A detective hunts a killer through the rain soaked streets of an old city.';
+
+let work = '';
+let app: FastifyInstance | null = null;
+let context: BrowserContext | null = null;
+let page: Page;
+let base = '';
+const pageErrors: string[] = [];
+const outsideRequests: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  await useBackend('wasm');
+  work = await mkdtemp(join(tmpdir(), 'plotline-browser-'));
+  const modelDir = join(work, 'model');
+  const classifier = tinyClassifier('bag', 3, THRESHOLDS);
+  await saveModel(
+    classifier,
+    {
+      kind: 'bag',
+      config: { ...TINY_CONFIGS.bag },
+      training: {
+        createdAt: '2024-05-06T07:08:09.000Z',
+        dataFile: 'data/netflix_titles.csv',
+        dataSha256: 'cd'.repeat(32),
+        splitFile: null,
+        seed: 3,
+        trainSize: 40,
+        validationSize: 10,
+        testSize: 10,
+        epochs: 2,
+        bestEpoch: 2,
+        batchSize: 8,
+        learningRate: 0.005,
+        loss: 'bce',
+        positiveWeights: true,
+        seconds: 2.5,
+        history: [{ epoch: 1, loss: 0.7, valMicroF1: 0.4 }],
+      },
+      metrics: { validation: { microF1: 0.6, macroF1: 0.4 }, test: { ...TEST_METRICS } },
+      versions: { plotline: '0.1.0', tfjs: '4.22.0', node: process.version },
+    },
+    modelDir,
+  );
+  classifier.dispose();
+
+  app = await buildApp({ modelDir, maxBatch: 8, maxWaitMs: 2, maxTextLength: MAX_TEXT_LENGTH, maxTexts: 8, bodyLimit: 64 * 1024, logger: false });
+  await app.plotline.ready; // buildApp loads the model in the background
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  assert.ok(address !== null && typeof address === 'object', 'the server listens on a TCP port');
+  base = `http://127.0.0.1:${address.port}`;
+
+  context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1200, height: 900 },
+    deviceScaleFactor: 1,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(base) && !url.startsWith('data:')) outsideRequests.push(url);
+  });
+});
+
+after(async () => {
+  await context?.close();
+  await app?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** Waits for the next /v1/predict answer while `action` runs; returns its status and JSON body. */
+async function predictAnswer(action: () => Promise<void>): Promise<{ status: number; body: any; request: any }> {
+  const [response] = await Promise.all([page.waitForResponse((r) => r.url() === `${base}/v1/predict` && r.request().method() === 'POST'), action()]);
+  return { status: response.status(), body: await response.json(), request: response.request().postDataJSON() };
+}
+
+/** Waits until the page is idle again (the Classify button re-enabled). */
+async function idle(): Promise<void> {
+  await page.waitForFunction(() => !(document.getElementById('classify') as HTMLButtonElement).disabled);
+}
+
+test('the page loads with the model card (kind, test F1s, trained date) and nothing from outside', { skip }, async () => {
+  const response = await page.goto(base + '/');
+  assert.equal(response?.status(), 200);
+  assert.match(await page.title(), /Plotline/);
+  await page.locator('#model-info').waitFor({ state: 'visible' });
+  assert.equal((await page.locator('#model-kind').textContent())?.trim(), 'bag');
+  assert.equal((await page.locator('#model-micro').textContent())?.trim(), TEST_METRICS.microF1.toFixed(3));
+  assert.equal((await page.locator('#model-macro').textContent())?.trim(), TEST_METRICS.macroF1.toFixed(3));
+  assert.match((await page.locator('#model-trained').textContent()) ?? '', /2024/);
+  assert.equal((await page.locator('#model-genres').textContent())?.trim(), String(GENRES.length));
+  assert.ok((await page.locator('#examples button').count()) >= 3, 'example descriptions to click');
+  assert.ok(await page.locator('#error').isHidden(), 'no error on a fresh page');
+  assert.deepEqual(outsideRequests, [], 'the page loads nothing from outside the server');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('classifying shows every genre with a probability bar and its threshold mark, best first', { skip }, async () => {
+  await page.locator('#description').fill(DESCRIPTION);
+  const { status, body, request } = await predictAnswer(() => page.getByRole('button', { name: 'Classify' }).click());
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.equal(request.text, DESCRIPTION);
+  assert.equal(request.scores, true, 'the page asks for every genre score');
+  await idle();
+
+  assert.ok(await page.locator('#results').isVisible());
+  const rows = page.locator('#genre-bars .genre-row');
+  assert.equal(await rows.count(), GENRES.length, 'all three genres are shown');
+  const shown = await rows.evaluateAll((buttons) =>
+    buttons.map((b) => ({
+      genre: (b as HTMLElement).dataset.genre!,
+      score: Number((b as HTMLElement).dataset.score),
+      threshold: Number((b as HTMLElement).dataset.threshold),
+      above: b.classList.contains('above'),
+      fill: (b.querySelector('.fill') as HTMLElement).style.width,
+      tick: (b.querySelector('.tick') as HTMLElement | null)?.style.left ?? null,
+    })),
+  );
+  const scores = body.predictions[0].scores as Record<string, number>;
+  assert.deepEqual(shown.map((s) => s.genre), Object.keys(scores).sort((a, b) => scores[b] - scores[a]), 'best first');
+  for (const s of shown) {
+    const expected = THRESHOLDS.perGenre[GENRES.indexOf(s.genre as (typeof GENRES)[number])];
+    assert.equal(s.threshold, expected, `${s.genre} uses its per-genre threshold`);
+    assert.ok(Math.abs(parseFloat(s.fill) - scores[s.genre] * 100) < 1e-3, `${s.genre}'s bar is its probability (${s.fill})`);
+    assert.ok(Math.abs(parseFloat(s.tick!) - expected * 100) < 1e-3, `${s.genre}'s threshold mark sits at ${expected} (${s.tick})`);
+    assert.equal(s.above, s.score >= expected, `${s.genre} is marked ${s.above ? 'above' : 'below'} its threshold`);
+  }
+  const predicted = (body.predictions[0].genres as { genre: string }[]).map((g) => g.genre);
+  assert.ok(predicted.length >= 1);
+  assert.deepEqual(await page.locator('#predicted .chip').evaluateAll((chips) => chips.map((c) => c.firstChild!.textContent)), predicted);
+
+  // Ctrl+Enter classifies too.
+  const second = 'Two friends fall in love in Paris.';
+  await page.locator('#description').fill(second);
+  const viaKeys = await predictAnswer(() => page.locator('#description').press('Control+Enter'));
+  assert.equal(viaKeys.status, 200);
+  assert.equal(viaKeys.request.text, second);
+  await idle();
+  assert.equal(await rows.count(), GENRES.length);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('clicking a genre explains it: the words are highlighted with their weights', { skip }, async () => {
+  await page.locator('#description').fill(DESCRIPTION);
+  await predictAnswer(() => page.getByRole('button', { name: 'Classify' }).click());
+  await idle();
+  // Explain the genre ranked last, so it differs from the one explained by default.
+  const last = page.locator('#genre-bars .genre-row').last();
+  const genre = (await last.getAttribute('data-genre'))!;
+  const { status, body, request } = await predictAnswer(() => last.click());
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.equal(request.explain, genre);
+  await idle();
+
+  assert.ok(await page.locator('#explanation').isVisible());
+  assert.equal(await page.locator('#explained-genre').textContent(), genre);
+  assert.equal(await last.getAttribute('aria-pressed'), 'true');
+  const words = page.locator('#explained-text .word[data-weight]');
+  const expected = body.predictions[0].explanation.words as { word: string; weight: number }[];
+  assert.equal(await words.count(), DESCRIPTION.split(/\s+/).length, 'one highlighted element per word');
+  const got = await words.evaluateAll((spans) => spans.map((s) => ({ text: s.textContent, weight: Number((s as HTMLElement).dataset.weight), title: s.getAttribute('title') })));
+  assert.deepEqual(got.map((g) => g.text), expected.map((w) => w.word));
+  assert.deepEqual(got.map((g) => g.weight), expected.map((w) => w.weight));
+  for (const g of got) assert.match(g.title!, /weight [+\u2212]?\d/, 'the weight is in the title, for hover and screen readers');
+  assert.equal(await page.locator('#explained-text').textContent(), DESCRIPTION, 'the text reads as typed');
+  assert.ok(await page.locator('.legend').isVisible(), 'a colour legend');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('while a request runs the page shows a loading state', { skip }, async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/v1/predict', async (route) => {
+    await held;
+    await route.continue();
+  });
+  try {
+    await page.locator('#description').fill(DESCRIPTION);
+    await page.getByRole('button', { name: 'Classify' }).click();
+    await page.locator('#classify.busy').waitFor();
+    assert.ok(await page.locator('#classify').isDisabled());
+    assert.match((await page.locator('#classify').textContent()) ?? '', /Classifying/);
+    release();
+    await idle();
+    assert.equal((await page.locator('#classify').textContent())?.trim(), 'Classify');
+  } finally {
+    release();
+    await page.unroute('**/v1/predict');
+  }
+});
+
+test('an empty description is sent to the server and its message is shown', { skip }, async () => {
+  await page.locator('#description').fill('   ');
+  const { status, body, request } = await predictAnswer(() => page.getByRole('button', { name: 'Classify' }).click());
+  assert.equal(request.text, '   ');
+  assert.equal(status, 400);
+  const message = body.error.message as string;
+  assert.ok(message.length > 0);
+  await page.locator('#error').waitFor({ state: 'visible' });
+  assert.match((await page.locator('#error').textContent()) ?? '', new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  assert.ok(await page.locator('#results').isHidden(), 'no stale results beside the error');
+});
+
+test('a description over the server limit shows the server error message', { skip }, async () => {
+  const long = 'A very long description of a film about nothing in particular. '.repeat(5);
+  assert.ok(long.length > MAX_TEXT_LENGTH);
+  await page.locator('#description').fill(long);
+  const { status, body } = await predictAnswer(() => page.getByRole('button', { name: 'Classify' }).click());
+  assert.ok(status >= 400 && status < 500, `a 4xx, got ${status}`);
+  const message = body.error.message as string;
+  await page.locator('#error').waitFor({ state: 'visible' });
+  assert.ok(((await page.locator('#error').textContent()) ?? '').includes(message), `the page shows "${message}"`);
+
+  // A good request clears the error.
+  await page.locator('#description').fill(DESCRIPTION);
+  await predictAnswer(() => page.getByRole('button', { name: 'Classify' }).click());
+  await idle();
+  assert.ok(await page.locator('#error').isHidden());
+  assert.ok(await page.locator('#results').isVisible());
+});
+
+test('a network failure shows a message saying the server could not be reached', { skip }, async () => {
+  await page.route('**/v1/predict', (route) => route.abort('connectionrefused'));
+  try {
+    await page.getByRole('button', { name: 'Classify' }).click();
+    await page.locator('#error').waitFor({ state: 'visible' });
+    assert.match((await page.locator('#error').textContent()) ?? '', /Could not reach the Plotline server/);
+    await idle();
+  } finally {
+    await page.unroute('**/v1/predict');
+  }
+});
+
+test('an example classifies in one click; screenshot to test-artifacts/page.png', { skip }, async () => {
+  const example = page.locator('#examples button').nth(1);
+  const { status } = await predictAnswer(() => example.click());
+  assert.equal(status, 200);
+  await idle();
+  assert.ok((await page.locator('#description').inputValue()).length > 20, 'the example text is in the text area');
+  assert.ok(await page.locator('#error').isHidden());
+  assert.ok((await page.locator('#explained-text .word[data-weight]').count()) > 5);
+
+  await mkdir(ARTIFACTS, { recursive: true });
+  await rm(SCREENSHOT, { force: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  assert.ok(existsSync(SCREENSHOT) && statSync(SCREENSHOT).size > 0, `${SCREENSHOT} is written`);
+  assert.deepEqual(outsideRequests, [], 'the page loads nothing from outside the server');
+  assert.deepEqual(pageErrors, []);
+});
