@@ -4,6 +4,8 @@ import { Command, Option } from 'commander';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
+import { serveCommand } from './commands/serve.js';
+import { explainCommand } from './commands/explain.js';
 import { backendName, integer, jsonObject, positiveNumber, probability } from './options.js';
 import { MODEL_KIND_NAMES, MODEL_KINDS } from '../models/kinds.js';
 import { LOSSES } from '../models/losses.js';
@@ -69,9 +71,40 @@ program
   .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
   .addOption(new Option('--on-error <mode>', 'a malformed input row: skip it (and report it) or fail').choices(['skip', 'fail']).default('fail'))
   .option('--json', 'print JSON Lines for texts given as arguments', false)
-  .option('--quiet', 'do not report skipped rows', false)
+  .option('--workers <n>', 'worker threads scoring --input, each with its own copy of the model (output is identical for any number)', integer(1), 1)
+  .option('--quiet', 'no progress bar; skipped rows are summarised in one line instead of listed', false)
   .addOption(backendOption())
   .action(async (texts: string[], o) => predictCommand({ ...o, texts }));
+
+program
+  .command('explain')
+  .description('show which words made the model give a description its best genre (or each --genre): occlusion weights')
+  .argument('<text>', 'the description to explain (quote it)')
+  .requiredOption('--model <dir>', 'model folder from `plotline train`')
+  .addOption(
+    new Option('--genre <name>', 'genre to explain (repeat for several)')
+      .argParser((value: string, previous: string[]) => [...previous, value])
+      .default([] as string[], 'the most likely one'),
+  )
+  .option('--threshold <x>', 'one threshold for every genre when saying whether a genre is predicted', probability)
+  .option('--json', 'print JSON: the genre\'s score and every word with its offsets and weight', false)
+  .addOption(backendOption())
+  .action(async (text: string, o) => explainCommand({ ...o, text }));
+
+program
+  .command('serve')
+  .description('serve predictions over HTTP (JSON API, OpenAPI document, web page) until SIGTERM/SIGINT')
+  .requiredOption('--model <dir>', 'model folder from `plotline train`')
+  .option('--port <n>', 'TCP port (0: any free port)', integer(0), 8080)
+  .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+  .option('--max-batch <n>', 'most texts scored in one forward pass', integer(1), 64)
+  .option('--max-wait-ms <n>', 'longest a request waits to share a forward pass with others', integer(0), 2)
+  .option('--max-text-length <n>', 'longest description accepted, in characters', integer(1), 2000)
+  .option('--max-texts <n>', 'most texts in one request', integer(1), 64)
+  .option('--body-limit <bytes>', 'largest request body', integer(1), 1048576)
+  .addOption(new Option('--log-level <level>', 'log level (JSON lines on stdout)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+  .addOption(backendOption())
+  .action(async (o) => serveCommand(o));
 
 try {
   await program.parseAsync(process.argv);

@@ -14,11 +14,11 @@ import { createRng } from '../util/random.js';
 export const BagConfig = z.object({
   buckets: z.number().int().positive().default(1 << 16),
   wordNgrams: z.number().int().min(1).max(2).default(2),
-  charNgrams: z.tuple([z.number().int().positive(), z.number().int().positive()]).nullable().default([3, 5]),
-  embeddingDim: z.number().int().positive().default(64),
+  charNgrams: z.tuple([z.number().int().positive(), z.number().int().positive()]).nullable().default([2, 5]),
+  embeddingDim: z.number().int().positive().default(384),
   idf: z.boolean().default(true),
   normalisation: z.enum(['sum', 'l2']).default('l2'),
-  dropout: z.number().min(0).max(0.95).default(0.2),
+  dropout: z.number().min(0).max(0.95).default(0.6),
 });
 export type BagConfig = z.infer<typeof BagConfig>;
 

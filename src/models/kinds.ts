@@ -79,7 +79,8 @@ const bag: ModelKind<z.infer<typeof bagConfig>> = {
   name: 'bag',
   summary: 'fastText-style bag of hashed word, bigram and char n-grams with idf weights',
   config: bagConfig,
-  training: { epochs: 40, batchSize: 32, learningRate: 5e-3, patience: 4, loss: 'bce', positiveWeights: true },
+  // Chosen on the validation slice of the standard split (micro-F1 at tuned thresholds); see README.
+  training: { epochs: 40, batchSize: 32, learningRate: 1e-3, patience: 4, loss: 'bce', positiveWeights: true },
   fitEncoder: (_texts, c) => new NgramEncoder({ buckets: c.buckets, wordNgrams: c.wordNgrams, charNgrams: c.charNgrams }, c.maxLength),
   build: (c, _encoder, encoded, numLabels, seed) => {
     const idf = c.idf ? idfWeights(documentFrequencies(encoded, c.buckets), encoded.length) : null;

@@ -1,0 +1,109 @@
+/**
+ * Batch scoring throughput: `predict --input` (scoreFile, the same code path as the CLI) over the
+ * catalogue's descriptions repeated to ~50,000 rows, with 1 and 2 worker threads (or --workers LIST),
+ * printing descriptions per second for each and the ratio to one worker. Times are end to end
+ * (start-up and model loading included). Also checks that every run wrote the same bytes.
+ *
+ *   node --import tsx bench/batch-scoring.ts --model models/cnn [--rows 50000] [--workers 1,2]
+ *        [--format csv|jsonl] [--data ../shared/data/netflix_titles.csv] [--json]
+ */
+import { parseArgs } from 'node:util';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { scoreFile } from '../src/batch/score-file.js';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    rows: { type: 'string', default: '50000' },
+    workers: { type: 'string', default: '1,2' },
+    format: { type: 'string', default: 'csv' },
+    data: { type: 'string', default: '../shared/data/netflix_titles.csv' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+if (values.model === undefined) {
+  console.log('bench/batch-scoring: skipped: give --model DIR (a folder from `plotline train`), e.g.\n' +
+    '  node dist/cli/main.js train --data ../shared/data/netflix_titles.csv --split ../shared/data/split.csv --model cnn --out /tmp/plotline-cnn\n' +
+    '  node --import tsx bench/batch-scoring.ts --model /tmp/plotline-cnn');
+  process.exit(0);
+}
+const model = resolve(values.model);
+if (!existsSync(join(model, 'manifest.json'))) {
+  console.error(`bench/batch-scoring: ${model} is not a model folder (no manifest.json)`);
+  process.exit(1);
+}
+const data = resolve(values.data);
+if (!existsSync(data)) {
+  console.log(`bench/batch-scoring: skipped: catalogue not found at ${data} (--data PATH)`);
+  process.exit(0);
+}
+const targetRows = Number(values.rows);
+const workerCounts = values.workers.split(',').map(Number);
+if (!Number.isInteger(targetRows) || targetRows < 1 || workerCounts.some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error('bench/batch-scoring: --rows and --workers take whole numbers >= 1');
+  process.exit(1);
+}
+if (values.format !== 'csv' && values.format !== 'jsonl') {
+  console.error('bench/batch-scoring: --format is csv or jsonl');
+  process.exit(1);
+}
+
+const titles = parse(readFileSync(data), { columns: true, bom: true }) as { description?: string }[];
+const descriptions = titles.map((t) => (t.description ?? '').trim()).filter((d) => d !== '');
+const work = mkdtempSync(join(tmpdir(), 'plotline-bench-batch-'));
+const input = join(work, `input.${values.format}`);
+const lines: string[] = values.format === 'csv' ? ['id,description'] : [];
+for (let i = 0; i < targetRows; i++) {
+  const text = descriptions[i % descriptions.length];
+  lines.push(values.format === 'csv' ? `${i + 1},"${text.replaceAll('"', '""')}"` : JSON.stringify({ id: String(i + 1), description: text }));
+}
+writeFileSync(input, lines.join('\n') + '\n');
+
+function sha256(file: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const hash = createHash('sha256');
+    createReadStream(file).on('data', (c) => hash.update(c)).on('end', () => done(hash.digest('hex'))).on('error', fail);
+  });
+}
+
+interface Run {
+  workers: number;
+  rows: number;
+  seconds: number;
+  perSecond: number;
+  sha256: string;
+}
+const runs: Run[] = [];
+// Worker threads only help on idle cores: the load before the runs says whether they were.
+const loadBefore = loadavg()[0];
+try {
+  for (const workers of workerCounts) {
+    const output = join(work, `out-${workers}.jsonl`);
+    const result = await scoreFile({ model, input, output, workers, onError: 'fail' });
+    runs.push({ workers, rows: result.rows, seconds: result.seconds, perSecond: result.rows / result.seconds, sha256: await sha256(output) });
+    rmSync(output);
+    if (!values.json) console.error(`  ${workers} worker(s): ${result.rows} rows in ${result.seconds.toFixed(1)}s`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const base = runs[0].perSecond;
+const identical = runs.every((r) => r.sha256 === runs[0].sha256);
+if (values.json) {
+  console.log(JSON.stringify({ model, rows: targetRows, format: values.format, cores: availableParallelism(), loadBefore, identical, runs: runs.map((r) => ({ ...r, ratio: r.perSecond / base })) }));
+} else {
+  console.log(`batch scoring: ${targetRows} descriptions (${values.format}), model ${model}`);
+  console.log(`${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(2)} before the runs (other work on the cores lowers the ratio)`);
+  console.log('workers  descriptions/s  seconds  vs first');
+  for (const r of runs) {
+    console.log(`${String(r.workers).padStart(7)}  ${r.perSecond.toFixed(0).padStart(14)}  ${r.seconds.toFixed(1).padStart(7)}  ${(r.perSecond / base).toFixed(2).padStart(7)}x`);
+  }
+  console.log(identical ? 'outputs identical across runs' : 'OUTPUTS DIFFER between runs');
+}
+if (!identical) process.exitCode = 1;

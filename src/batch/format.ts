@@ -1,0 +1,16 @@
+/**
+ * The JSON Lines `predict --input` writes, one object per row:
+ *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}, "top": [...]?}
+ * Shared by in-process scoring and the worker threads, so the bytes are the same whichever does it.
+ */
+import type { GenreClassifier, PredictOptions } from '../models/classifier.js';
+
+export function formatPredictionLines(classifier: GenreClassifier, ids: readonly string[], texts: readonly string[], options: PredictOptions): string {
+  const predictions = classifier.predict(texts, options);
+  let lines = '';
+  for (let i = 0; i < ids.length; i++) {
+    const p = predictions[i];
+    lines += JSON.stringify({ id: ids[i], genres: p.genres, scores: p.scores, ...(p.top === undefined ? {} : { top: p.top }) }) + '\n';
+  }
+  return lines;
+}

@@ -1,0 +1,190 @@
+/**
+ * `predict --input`: streams a CSV / JSON Lines file through the model to JSON Lines, in input order,
+ * in constant memory. Rows are read on the main thread and grouped into chunks; chunks are scored
+ * in-process (one worker) or by a pool of worker threads, at most two per worker in flight, and written
+ * in input order. The chunking does not depend on the number of workers, so neither do the bytes
+ * written. Output goes to a temporary sibling file renamed into place when complete: a failed run
+ * leaves no partial file.
+ */
+import { open, rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
+import { assertReadableFile, type RowProblem } from '../data/titles.js';
+import { loadModel } from '../models/storage.js';
+import type { GenreClassifier } from '../models/classifier.js';
+import { useBackend, type BackendName } from '../engine/backend.js';
+import { PlotlineError } from '../util/errors.js';
+import { formatPredictionLines } from './format.js';
+import { mapInOrder } from './ordered.js';
+import { ScoringPool } from './scoring-pool.js';
+import type { BatchProgress } from './progress.js';
+
+/** Rows per chunk: one message to a worker, one forward pass group. */
+export const CHUNK_ROWS = 1024;
+/** Chunks in flight per worker: one being scored, one waiting, so a worker never idles on the main thread. */
+const IN_FLIGHT_PER_WORKER = 2;
+/** Skipped rows kept for the report (all are counted). */
+const KEPT_PROBLEMS = 20;
+
+export interface ScoreFileOptions {
+  model: string;
+  input: string;
+  /** JSON Lines file to write; default stdout. */
+  output?: string;
+  /** Worker threads (default 1: score on the main thread, no workers). */
+  workers?: number;
+  onError?: 'skip' | 'fail';
+  thresholds?: number;
+  topK?: number;
+  backend?: BackendName;
+  progress?: BatchProgress;
+  /** Rows per chunk (tests use small chunks). */
+  chunkRows?: number;
+  /** For workers = 1: an already loaded classifier instead of loading `model`. */
+  classifier?: GenreClassifier;
+}
+
+export interface ScoreFileResult {
+  rows: number;
+  skipped: number;
+  /** The first skipped rows, in input order. */
+  problems: RowProblem[];
+  seconds: number;
+}
+
+interface Chunk {
+  ids: string[];
+  texts: string[];
+  lastLine: number;
+}
+
+export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileResult> {
+  const workers = options.workers ?? 1;
+  const chunkRows = options.chunkRows ?? CHUNK_ROWS;
+  const onError = options.onError ?? 'fail';
+  const backend = options.backend ?? 'wasm';
+  const decide = { thresholds: options.thresholds, topK: options.topK };
+  if (!Number.isInteger(workers) || workers < 1) throw new PlotlineError(`--workers must be a whole number >= 1, got ${workers}`);
+  await assertReadableFile(options.input);
+  const started = performance.now();
+
+  const problems: RowProblem[] = [];
+  let skipped = 0;
+  let rows = 0;
+  let pool: ScoringPool | null = null;
+  const sink = await openSink(options.output);
+  try {
+    let job: (chunk: Chunk) => Promise<Uint8Array | string>;
+    if (workers === 1) {
+      let classifier = options.classifier;
+      if (classifier === undefined) {
+        await useBackend(backend);
+        classifier = (await loadModel(options.model)).classifier;
+      }
+      const c = classifier;
+      job = async (chunk) => formatPredictionLines(c, chunk.ids, chunk.texts, decide);
+    } else {
+      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK });
+      const p = pool;
+      job = (chunk) => p.score(chunk.ids, chunk.texts);
+    }
+    const rowsIn = readPredictionInput(options.input, {
+      onError,
+      onProblem: (problem) => {
+        skipped += 1;
+        if (problems.length < KEPT_PROBLEMS) problems.push(problem);
+      },
+    });
+    await mapInOrder(
+      chunked(rowsIn, chunkRows),
+      job,
+      async (lines, chunk) => {
+        await sink.write(lines);
+        rows += chunk.ids.length;
+        options.progress?.update(rows, chunk.lastLine);
+      },
+      workers === 1 ? 1 : workers * IN_FLIGHT_PER_WORKER,
+    );
+    await sink.commit();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  } finally {
+    await pool?.close();
+  }
+  return { rows, skipped, problems, seconds: (performance.now() - started) / 1000 };
+}
+
+async function* chunked(rows: AsyncIterable<PredictionInputRow>, size: number): AsyncGenerator<Chunk> {
+  let chunk: Chunk = { ids: [], texts: [], lastLine: 0 };
+  for await (const row of rows) {
+    chunk.ids.push(row.id);
+    chunk.texts.push(row.text);
+    chunk.lastLine = row.line;
+    if (chunk.ids.length >= size) {
+      yield chunk;
+      chunk = { ids: [], texts: [], lastLine: 0 };
+    }
+  }
+  if (chunk.ids.length > 0) yield chunk;
+}
+
+interface Sink {
+  write(data: Uint8Array | string): Promise<void>;
+  /** Completes the output (renames the temporary file into place). */
+  commit(): Promise<void>;
+  /** Removes the temporary file. */
+  abort(): Promise<void>;
+}
+
+async function openSink(output: string | undefined): Promise<Sink> {
+  if (output === undefined) {
+    const out = process.stdout;
+    return {
+      async write(data) {
+        if (!out.write(data)) await once(out, 'drain');
+      },
+      async commit() {},
+      async abort() {},
+    };
+  }
+  const temporary = join(dirname(output), `.${basename(output)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const cannot = (error: unknown): PlotlineError =>
+    new PlotlineError(`cannot write the output (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: output });
+  let handle;
+  try {
+    handle = await open(temporary, 'wx');
+  } catch (error) {
+    throw cannot(error);
+  }
+  const file = handle;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await file.close();
+  };
+  return {
+    async write(data) {
+      try {
+        await file.writeFile(data);
+      } catch (error) {
+        throw cannot(error);
+      }
+    },
+    async commit() {
+      try {
+        await close();
+        await rename(temporary, output);
+      } catch (error) {
+        throw cannot(error);
+      }
+    },
+    async abort() {
+      await close().catch(() => {});
+      await rm(temporary, { force: true });
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * `plotline explain`: which words made the model give a text its genre. For the best genre (or each
+ * --genre) prints the genre's probability and every word's occlusion weight (the probability lost when
+ * the word is left out), strongest first, plus the text with each word's weight inline.
+ */
+import { loadModel } from '../../models/storage.js';
+import { explain, type Explanation } from '../../explain/occlusion.js';
+import { useBackend, type BackendName } from '../../engine/backend.js';
+import { PlotlineError } from '../../util/errors.js';
+
+export interface ExplainCommandOptions {
+  model: string;
+  text: string;
+  genre: string[];
+  threshold?: number;
+  json: boolean;
+  backend: BackendName;
+}
+
+/** Weights smaller than this are shown as 0 and get no marker inline. */
+const NEGLIGIBLE = 0.0005;
+
+export async function explainCommand(options: ExplainCommandOptions): Promise<void> {
+  const text = options.text.trim();
+  if (text === '') throw new PlotlineError('give a non-empty description to explain');
+  await useBackend(options.backend);
+  const { classifier } = await loadModel(options.model);
+  const genres = options.genre.length === 0 ? undefined : unique(options.genre.map((g) => resolveGenre(g, classifier.genres)));
+  const explanations = explain(classifier, text, genres);
+  const thresholds = options.threshold ?? classifier.activeThresholds();
+  const thresholdOf = (genre: string): number => (typeof thresholds === 'number' ? thresholds : thresholds[classifier.genres.indexOf(genre)]);
+  if (options.json) {
+    const out = {
+      text,
+      explanations: explanations.map((e) => ({ genre: e.genre, score: e.score, threshold: thresholdOf(e.genre), predicted: e.score >= thresholdOf(e.genre), words: e.words })),
+    };
+    process.stdout.write(JSON.stringify(out) + '\n');
+    return;
+  }
+  process.stdout.write(explanations.map((e) => formatExplanation(text, e, thresholdOf(e.genre))).join('\n') + '\n');
+}
+
+/**
+ * The model's spelling of `name`: exact, or the only case-insensitive match. Otherwise a PlotlineError
+ * naming it with the closest genres (or all of them when none is close).
+ */
+export function resolveGenre(name: string, genres: readonly string[]): string {
+  if (genres.includes(name)) return name;
+  const folded = genres.filter((g) => g.toLowerCase() === name.trim().toLowerCase());
+  if (folded.length === 1) return folded[0];
+  const close = closeGenres(name, genres);
+  const hint = close.length > 0 ? `did you mean ${close.map((g) => `"${g}"`).join(', ')}?` : `the model's genres: ${genres.join(', ')}`;
+  throw new PlotlineError(`unknown genre "${name}"; ${hint}`);
+}
+
+/**
+ * Genres close to `name`, closest first: those containing it (or contained in it), those sharing a
+ * word stem with it ("comedy" ~ "Comedies"), then those a few edits away (typos).
+ */
+export function closeGenres(name: string, genres: readonly string[], limit = 5): string[] {
+  const wanted = name.trim().toLowerCase();
+  if (wanted === '') return [];
+  const wantedWords = words(wanted);
+  const tolerance = Math.max(2, Math.floor(wanted.length / 3));
+  return genres
+    .map((genre) => {
+      const g = genre.toLowerCase();
+      const rank = g.includes(wanted) || wanted.includes(g) ? 0 : words(g).some((w) => wantedWords.some((v) => sharedPrefix(v, w) >= 4)) ? 1 : 2;
+      return { genre, rank, distance: editDistance(wanted, g) };
+    })
+    .filter((s) => s.rank < 2 || s.distance <= tolerance)
+    .sort((a, b) => a.rank - b.rank || a.distance - b.distance || a.genre.localeCompare(b.genre))
+    .slice(0, limit)
+    .map((s) => s.genre);
+}
+
+function words(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+}
+
+function sharedPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function signed(weight: number): string {
+  if (Math.abs(weight) < NEGLIGIBLE) return ' 0.000';
+  return `${weight > 0 ? '+' : '-'}${Math.abs(weight).toFixed(3)}`;
+}
+
+/**
+ *   Dramas  0.873  (predicted: threshold 0.420)
+ *     a heartbreaking[+0.412] story of two brothers[-0.031] ...
+ *     +0.412  heartbreaking  ##########
+ *     -0.031  brothers       #
+ */
+export function formatExplanation(text: string, explanation: Explanation, threshold: number): string {
+  const { genre, score, words } = explanation;
+  const verdict = score >= threshold ? 'predicted' : 'not predicted';
+  const lines = [`${genre}  ${score.toFixed(3)}  (${verdict}: threshold ${threshold.toFixed(3)})`];
+  // Inline: the text as written, each word that moved the score followed by its weight.
+  let inline = '';
+  let at = 0;
+  for (const w of words) {
+    inline += text.slice(at, w.end);
+    if (Math.abs(w.weight) >= NEGLIGIBLE) inline += `[${signed(w.weight)}]`;
+    at = w.end;
+  }
+  lines.push(`  ${inline}${text.slice(at)}`);
+  const ranked = [...words].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.start - b.start);
+  const largest = Math.abs(ranked[0]?.weight ?? 0);
+  const width = Math.min(24, Math.max(...words.map((w) => w.word.length)));
+  for (const w of ranked) {
+    const bar = largest >= NEGLIGIBLE ? '#'.repeat(Math.round((Math.abs(w.weight) / largest) * 20)) : '';
+    lines.push(`  ${signed(w.weight)}  ${w.word.padEnd(width)}  ${bar}`);
+  }
+  return lines.join('\n');
+}

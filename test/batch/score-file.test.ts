@@ -1,0 +1,141 @@
+/**
+ * `predict --input` through scoreFile: a few thousand synthetic rows with a malformed row in the
+ * middle, skipped (reported with its line) or failing the run (no output file); the output is the
+ * same bytes with 1 and 2 worker threads, in input order.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { useBackend } from '../../src/engine/backend.js';
+import { loadModel } from '../../src/models/storage.js';
+import { scoreFile } from '../../src/batch/score-file.js';
+import { mapInOrder } from '../../src/batch/ordered.js';
+import { fixtureFolder, rejectsWith } from '../helpers/files.js';
+import { TEXTS } from '../models/fixtures.js';
+import { saveTinyModel } from './tiny-model.js';
+
+const files = fixtureFolder('batch');
+const model = join(files.dir, 'model');
+const ROWS = 3000;
+/** Line of the malformed row (line 1 is the first row in JSON Lines). */
+const BAD_LINE = 1500;
+let jsonl = '';
+let csv = '';
+
+/** Row i's id and text: varied lengths so chunks mix short and long texts. */
+function row(i: number): { id: string; text: string } {
+  const words = `${TEXTS[i % TEXTS.length]} ${TEXTS[(i * 7 + 3) % TEXTS.length]}`.split(' ');
+  return { id: `t${i}`, text: words.slice(0, 2 + ((i * 13) % words.length)).join(' ') };
+}
+
+before(async () => {
+  await useBackend('wasm');
+  await saveTinyModel(model);
+  const lines: string[] = [];
+  for (let i = 1; i <= ROWS; i++) lines.push(i === BAD_LINE ? '{"id":"broken","description":' : JSON.stringify({ id: row(i).id, description: row(i).text }));
+  jsonl = files('rows.jsonl', lines.join('\n') + '\n');
+  const csvLines = ['show_id,title,description'];
+  for (let i = 1; i <= ROWS; i++) csvLines.push(i === BAD_LINE ? `t${i},only two fields` : `t${i},"Title, ${i}","${row(i).text}"`);
+  csv = files('rows.csv', csvLines.join('\r\n') + '\r\n');
+});
+
+const expectedIds = Array.from({ length: ROWS }, (_, i) => i + 1)
+  .filter((i) => i !== BAD_LINE)
+  .map((i) => `t${i}`);
+
+test('skip: the malformed row is reported with its line; every other row is scored, in input order', async () => {
+  const output = join(files.dir, 'skip.jsonl');
+  const result = await scoreFile({ model, input: jsonl, output, onError: 'skip', chunkRows: 256, topK: 2 });
+  assert.equal(result.rows, ROWS - 1);
+  assert.equal(result.skipped, 1);
+  assert.equal(result.problems.length, 1);
+  assert.equal(result.problems[0].line, BAD_LINE);
+  assert.match(result.problems[0].message, /not valid JSON/);
+  const lines = readFileSync(output, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.id), expectedIds);
+  // Each row's scores are those of the model on that row's text alone.
+  const { classifier } = await loadModel(model);
+  for (const i of [0, 1, 700, 1498, 1499, 2998]) {
+    const alone = classifier.predict([row(Number(lines[i].id.slice(1))).text], { topK: 2 })[0];
+    assert.deepEqual(lines[i].scores, alone.scores);
+    assert.deepEqual(lines[i].genres, alone.genres);
+    assert.deepEqual(lines[i].top, alone.top);
+  }
+  classifier.dispose();
+});
+
+test('fail: the malformed row fails the run with its line, and no output file is left', async () => {
+  for (const [input, workers] of [[jsonl, 1], [csv, 1], [jsonl, 2]] as const) {
+    const output = join(files.dir, `fail-${workers}.jsonl`);
+    const error = await rejectsWith(scoreFile({ model, input, output, onError: 'fail', workers, chunkRows: 256 }));
+    assert.equal(error.line, BAD_LINE + (input === csv ? 1 : 0), error.message);
+    assert.match(error.message, new RegExp(`line ${BAD_LINE + (input === csv ? 1 : 0)}\\b`));
+    assert.equal(existsSync(output), false, 'a failed run writes no partial output');
+  }
+  assert.deepEqual(readdirSync(files.dir).filter((f) => f.includes('.tmp-')), [], 'no temporary file left behind');
+});
+
+test('--workers 2 writes the same bytes as --workers 1, in input order (JSON Lines and CSV)', async () => {
+  for (const input of [jsonl, csv]) {
+    const one = join(files.dir, 'one.jsonl');
+    const two = join(files.dir, 'two.jsonl');
+    const a = await scoreFile({ model, input, output: one, onError: 'skip', workers: 1, chunkRows: 100 });
+    const b = await scoreFile({ model, input, output: two, onError: 'skip', workers: 2, chunkRows: 100 });
+    assert.equal(a.rows, ROWS - 1);
+    assert.equal(b.rows, ROWS - 1);
+    assert.deepEqual(b.problems, a.problems);
+    const bytes = readFileSync(two);
+    assert.ok(bytes.equals(readFileSync(one)), `${input}: outputs differ`);
+    const ids = bytes.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l).id);
+    assert.deepEqual(ids, expectedIds);
+  }
+});
+
+test('a model that cannot be loaded fails with a message naming it, from the workers too', async () => {
+  for (const workers of [1, 2]) {
+    const output = join(files.dir, `nomodel-${workers}.jsonl`);
+    const error = await rejectsWith(scoreFile({ model: join(files.dir, 'nope'), input: jsonl, output, workers }));
+    assert.match(error.message, /nope.*manifest\.json/);
+    assert.equal(existsSync(output), false);
+  }
+});
+
+test('mapInOrder writes results in item order however the jobs finish, with bounded jobs in flight', async () => {
+  const written: number[] = [];
+  let inFlight = 0;
+  let most = 0;
+  async function* items() {
+    for (let i = 0; i < 40; i++) yield i;
+  }
+  await mapInOrder(
+    items(),
+    async (i) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, (i * 7) % 5));
+      inFlight -= 1;
+      return i * 10;
+    },
+    (result, i) => {
+      assert.equal(result, i * 10);
+      written.push(i);
+    },
+    4,
+  );
+  assert.deepEqual(written, Array.from({ length: 40 }, (_, i) => i));
+  assert.ok(most <= 4, `at most 4 in flight, saw ${most}`);
+});
+
+test('mapInOrder rethrows a failed job when its turn comes, without unhandled rejections', async () => {
+  async function* items() {
+    for (let i = 0; i < 10; i++) yield i;
+  }
+  await assert.rejects(
+    mapInOrder(items(), async (i) => {
+      if (i === 3) throw new Error('job 3 failed');
+      return i;
+    }, () => {}, 4),
+    /job 3 failed/,
+  );
+});
