@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { padSequences } from '../text/batching.js';
 import { applyThresholds } from '../evaluation/thresholds.js';
 import type { TextEncoder } from './inputs/text-encoder.js';
+import type { EncodedScorer } from './inference/linear-bag-scorer.js';
 
 export interface DecisionThresholds {
   /** One threshold for every genre. */
@@ -35,6 +36,9 @@ export interface PredictOptions {
 const SCORING_BATCH = 256;
 
 export class GenreClassifier {
+  /** An exact, faster stand-in for the network's forward pass at prediction time (see `useFastScorer`). */
+  private fastScorer: EncodedScorer | null = null;
+
   constructor(
     readonly network: tf.LayersModel,
     readonly encoder: TextEncoder,
@@ -48,10 +52,23 @@ export class GenreClassifier {
   }
 
   /**
-   * Probabilities for already-encoded texts, n x genres row-major, in input order. Texts are scored in
-   * batches of similar length (padding never changes a text's score, so grouping is free to reorder).
+   * Installs a scorer equal to the network's forward pass but faster (e.g. `linearBagScorer`), for a
+   * trained model. It reads the weights once, so it must not be installed before training ends.
    */
+  useFastScorer(scorer: EncodedScorer | null): void {
+    this.fastScorer = scorer;
+  }
+
+  /** Probabilities for already-encoded texts, n x genres row-major, in input order. */
   scoreEncoded(encoded: readonly Int32Array[]): Float32Array {
+    return this.fastScorer === null ? this.scoreWithNetwork(encoded) : this.fastScorer(encoded);
+  }
+
+  /**
+   * The network's forward pass. Texts are scored in batches of similar length (padding never changes a
+   * text's score, so grouping is free to reorder).
+   */
+  scoreWithNetwork(encoded: readonly Int32Array[]): Float32Array {
     const k = this.genres.length;
     const out = new Float32Array(encoded.length * k);
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a].length - encoded[b].length || a - b);

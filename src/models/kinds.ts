@@ -16,6 +16,7 @@ import type { LossName } from './losses.js';
 import type { StepOptions, TrainingStep } from '../training/steps/training-step.js';
 import { sparseBagStep } from '../training/steps/sparse-bag-step.js';
 import { kerasStep as kerasStepFor } from '../training/steps/keras-step.js';
+import { linearBagScorer, type EncodedScorer } from './inference/linear-bag-scorer.js';
 
 export interface TrainingDefaults {
   epochs: number;
@@ -35,6 +36,8 @@ export interface ModelKind<Config> {
   fitEncoder(trainTexts: readonly string[], config: Config): TextEncoder;
   /** Builds a fresh network; `encodedTrain` lets a kind derive statistics such as idf. */
   build(config: Config, encoder: TextEncoder, encodedTrain: readonly Int32Array[], numLabels: number, seed: number): tf.LayersModel;
+  /** An exact, faster equivalent of the trained network's forward pass for prediction, if the kind has one. */
+  fastScorer?(config: Config, network: tf.LayersModel): EncodedScorer;
   /** A faster parameter update than Keras's for this kind, if it has one. */
   trainingStep?(config: Config, network: tf.LayersModel, options: StepOptions): TrainingStep;
 }
@@ -86,6 +89,7 @@ const bag: ModelKind<z.infer<typeof bagConfig>> = {
     const idf = c.idf ? idfWeights(documentFrequencies(encoded, c.buckets), encoded.length) : null;
     return buildBag(c, numLabels, seed, idf);
   },
+  fastScorer: (c, network) => linearBagScorer(network, c.normalisation),
   trainingStep: (c, network, options) => (c.sparseUpdates ? sparseBagStep(network, { ...options, normalisation: c.normalisation }) : kerasStepFor(network, options)),
 };
 

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { GenreClassifier } from './classifier.js';
 import { EncoderJSONSchema, encoderFromJSON } from './inputs/encoder-json.js';
 import { PlotlineError } from '../util/errors.js';
+import { MODEL_KINDS } from './kinds.js';
 // Importing the layers registers their classes for deserialisation.
 import './layers/conv-pool.js';
 import './layers/seeded-dropout.js';
@@ -151,6 +152,9 @@ export async function readManifest(dir: string): Promise<Manifest> {
     throw new PlotlineError(`${issue.message} (expected a Plotline model manifest)`, { file, field: issue.path.join('.') || undefined });
   }
   const manifest = parsed.data;
+  if (MODEL_KINDS[manifest.kind] === undefined) {
+    throw new PlotlineError(`unknown model kind "${manifest.kind}" (this Plotline knows ${Object.keys(MODEL_KINDS).join(', ')})`, { file, field: 'kind' });
+  }
   if (manifest.thresholds.perGenre !== null && manifest.thresholds.perGenre.length !== manifest.genres.length) {
     throw new PlotlineError(`has ${manifest.thresholds.perGenre.length} per-genre thresholds for ${manifest.genres.length} genres`, { file, field: 'thresholds.perGenre' });
   }
@@ -188,5 +192,8 @@ export async function loadModel(dir: string): Promise<SavedModel> {
     throw new PlotlineError(`network has ${outputs} outputs but the manifest lists ${manifest.genres.length} genres`, { file: topologyFile });
   }
   const encoder = encoderFromJSON(manifest.encoder);
-  return { classifier: new GenreClassifier(network, encoder, manifest.genres, manifest.thresholds), manifest };
+  const classifier = new GenreClassifier(network, encoder, manifest.genres, manifest.thresholds);
+  const kind = MODEL_KINDS[manifest.kind];
+  if (kind.fastScorer !== undefined) classifier.useFastScorer(kind.fastScorer(kind.config.parse(manifest.config), network));
+  return { classifier, manifest };
 }

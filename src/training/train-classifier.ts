@@ -86,6 +86,7 @@ export async function trainClassifier(
     mode: perGenre.microF1 > global.microF1 ? 'perGenre' : 'global',
   };
   classifier.thresholds = thresholds;
+  if (kind.fastScorer !== undefined) classifier.useFastScorer(kind.fastScorer(config, network));
   return {
     classifier,
     kind: kind.name,
