@@ -25,5 +25,8 @@ export function tinyClassifier(kindName: string, seed = 1, thresholds?: Decision
   const encoder = kind.fitEncoder(TEXTS, config);
   const encoded = TEXTS.map((t) => encoder.encode(t));
   const network = kind.build(config, encoder, encoded, GENRES.length, seed);
-  return new GenreClassifier(network, encoder, GENRES, thresholds ?? { global: 0.5, perGenre: null, mode: 'global' });
+  const classifier = new GenreClassifier(network, encoder, GENRES, thresholds ?? { global: 0.5, perGenre: null, mode: 'global' });
+  // As trainClassifier and loadModel do: predict through the kind's faster exact scorer where it has one.
+  if (kind.fastScorer !== undefined) classifier.useFastScorer(kind.fastScorer(config, network));
+  return classifier;
 }
