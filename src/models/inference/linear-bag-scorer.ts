@@ -17,22 +17,24 @@ export function linearBagScorer(network: tf.LayersModel, normalisation: 'sum' | 
   const collapsed = tf.tidy(() => tf.matMul(network.getLayer('embedding').getWeights()[0], kernel)).dataSync() as Float32Array;
   const idf = Float32Array.from(network.getLayer(IDF_LAYER).getWeights()[0].dataSync() as Float32Array);
   const b = Float32Array.from(bias.dataSync() as Float32Array);
-  const logits = new Float64Array(k);
+  const l2 = normalisation === 'l2';
   return (encoded) => {
     const out = new Float32Array(encoded.length * k);
     for (let t = 0; t < encoded.length; t++) {
       const ids = encoded[t];
-      logits.fill(0);
+      // Accumulate straight into the output row (float32, as the network does), then squash in place.
+      const base = t * k;
       let norm = 0;
       for (let i = 0; i < ids.length; i++) {
-        const w = idf[ids[i]];
+        const id = ids[i];
+        const w = idf[id];
         if (w === 0) continue;
-        norm += normalisation === 'l2' ? w * w : w;
-        const row = ids[i] * k;
-        for (let g = 0; g < k; g++) logits[g] += w * collapsed[row + g];
+        norm += l2 ? w * w : w;
+        const row = id * k;
+        for (let g = 0; g < k; g++) out[base + g] += w * collapsed[row + g];
       }
-      const scale = 1 / Math.max(normalisation === 'l2' ? Math.sqrt(norm) : norm, 1e-6);
-      for (let g = 0; g < k; g++) out[t * k + g] = 1 / (1 + Math.exp(-(logits[g] * scale + b[g])));
+      const scale = 1 / Math.max(l2 ? Math.sqrt(norm) : norm, 1e-6);
+      for (let g = 0; g < k; g++) out[base + g] = 1 / (1 + Math.exp(-(out[base + g] * scale + b[g])));
     }
     return out;
   };
