@@ -9,6 +9,7 @@ import { explainCommand } from './commands/explain.js';
 import { backendName, integer, jsonObject, positiveNumber, probability } from './options.js';
 import { MODEL_KIND_NAMES, MODEL_KINDS } from '../models/kinds.js';
 import { LOSSES } from '../models/losses.js';
+import { MONITORS } from '../training/trainer.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { PlotlineError } from '../util/errors.js';
 
@@ -39,6 +40,7 @@ program
   .option('--learning-rate <x>', 'Adam learning rate', positiveNumber)
   .option('--patience <n>', 'epochs without improvement before stopping', integer(1))
   .addOption(new Option('--loss <name>', 'training loss').choices([...LOSSES]))
+  .addOption(new Option('--monitor <f1>', 'validation F1 that early stopping watches (default: the kind\'s; bilstm watches macro)').choices([...MONITORS]))
   .option('--config <json>', 'model settings as JSON, e.g. \'{"filters":96}\'', jsonObject)
   .option('--validation-fraction <x>', 'share of train held out for early stopping and thresholds', probability, 0.15)
   .addOption(backendOption())

@@ -53,6 +53,8 @@ export const ManifestSchema = z.object({
     bestEpoch: z.number().int(),
     batchSize: z.number().int(),
     learningRate: z.number(),
+    // Absent in models saved before early stopping could watch macro-F1: those watched micro-F1.
+    monitor: z.enum(['micro', 'macro']).default('micro'),
     loss: z.string(),
     positiveWeights: z.boolean(),
     seconds: z.number(),

@@ -6,7 +6,7 @@ import { modelKind } from '../models/kinds.js';
 import { GenreClassifier, type DecisionThresholds } from '../models/classifier.js';
 import { positiveWeightsFrom, type LossName } from '../models/losses.js';
 import { tuneGlobalThreshold, tunePerGenreThresholds } from '../evaluation/thresholds.js';
-import { fitClassifier, type EpochLog } from './trainer.js';
+import { fitClassifier, type EpochLog, type Monitor } from './trainer.js';
 
 export interface LabelledTexts {
   texts: readonly string[];
@@ -23,6 +23,7 @@ export interface TrainClassifierOptions {
   batchSize?: number;
   learningRate?: number;
   patience?: number;
+  monitor?: Monitor;
   loss?: LossName;
   positiveWeights?: boolean;
   onEpoch?: (log: EpochLog, maxEpochs: number) => void;
@@ -34,7 +35,7 @@ export interface TrainedClassifier {
   kind: string;
   /** The config the network was built with, defaults filled in. */
   config: Record<string, unknown>;
-  training: { epochs: number; batchSize: number; learningRate: number; patience: number; loss: LossName; positiveWeights: boolean; seed: number };
+  training: { epochs: number; batchSize: number; learningRate: number; patience: number; monitor: Monitor; loss: LossName; positiveWeights: boolean; seed: number };
   history: EpochLog[];
   bestEpoch: number;
   trainSeconds: number;
@@ -54,6 +55,7 @@ export async function trainClassifier(
     batchSize: options.batchSize ?? kind.training.batchSize,
     learningRate: options.learningRate ?? kind.training.learningRate,
     patience: options.patience ?? kind.training.patience,
+    monitor: options.monitor ?? kind.training.monitor,
     loss: options.loss ?? kind.training.loss,
     positiveWeights: options.positiveWeights ?? kind.training.positiveWeights,
     seed: options.seed,
@@ -75,6 +77,7 @@ export async function trainClassifier(
       onEpoch: (log) => options.onEpoch?.(log, training.epochs),
       onBatch: options.onBatch,
       createStep: kind.trainingStep === undefined ? undefined : (net, stepOptions) => kind.trainingStep!(config, net, stepOptions),
+      fastScorer: kind.fastScorer === undefined ? undefined : (net) => kind.fastScorer!(config, net),
     },
   );
   const global = tuneGlobalThreshold(validation.targets, fit.validationScores, k);
@@ -86,7 +89,6 @@ export async function trainClassifier(
     mode: perGenre.microF1 > global.microF1 ? 'perGenre' : 'global',
   };
   classifier.thresholds = thresholds;
-  if (kind.fastScorer !== undefined) classifier.useFastScorer(kind.fastScorer(config, network));
   return {
     classifier,
     kind: kind.name,

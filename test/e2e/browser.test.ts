@@ -16,9 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { useBackend } from '../../src/engine/backend.js';
-import { saveModel } from '../../src/models/storage.js';
 import { buildApp } from '../../src/serving/app.js';
-import { GENRES, TINY_CONFIGS, tinyClassifier } from '../models/fixtures.js';
+import { GENRES, saveTinyModel } from '../models/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: the browser test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`;
@@ -42,36 +41,7 @@ before(async () => {
   await useBackend('wasm');
   work = await mkdtemp(join(tmpdir(), 'plotline-browser-'));
   const modelDir = join(work, 'model');
-  const classifier = tinyClassifier('bag', 3, THRESHOLDS);
-  await saveModel(
-    classifier,
-    {
-      kind: 'bag',
-      config: { ...TINY_CONFIGS.bag },
-      training: {
-        createdAt: '2024-05-06T07:08:09.000Z',
-        dataFile: 'data/netflix_titles.csv',
-        dataSha256: 'cd'.repeat(32),
-        splitFile: null,
-        seed: 3,
-        trainSize: 40,
-        validationSize: 10,
-        testSize: 10,
-        epochs: 2,
-        bestEpoch: 2,
-        batchSize: 8,
-        learningRate: 0.005,
-        loss: 'bce',
-        positiveWeights: true,
-        seconds: 2.5,
-        history: [{ epoch: 1, loss: 0.7, valMicroF1: 0.4 }],
-      },
-      metrics: { validation: { microF1: 0.6, macroF1: 0.4 }, test: { ...TEST_METRICS } },
-      versions: { plotline: '0.1.0', tfjs: '4.22.0', node: process.version },
-    },
-    modelDir,
-  );
-  classifier.dispose();
+  await saveTinyModel(modelDir, { seed: 3, thresholds: THRESHOLDS, metrics: { validation: { microF1: 0.6, macroF1: 0.4 }, test: { ...TEST_METRICS } } });
 
   app = await buildApp({ modelDir, maxBatch: 8, maxWaitMs: 2, maxTextLength: MAX_TEXT_LENGTH, maxTexts: 8, bodyLimit: 64 * 1024, logger: false });
   await app.plotline.ready; // buildApp loads the model in the background

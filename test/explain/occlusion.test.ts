@@ -6,36 +6,15 @@
 import { test, before, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBackend } from '../../src/engine/backend.js';
-import { trainClassifier, type LabelledTexts } from '../../src/training/train-classifier.js';
+import { trainClassifier } from '../../src/training/train-classifier.js';
 import type { GenreClassifier } from '../../src/models/classifier.js';
 import { explain, splitWords } from '../../src/explain/occlusion.js';
 import { closeGenres, formatExplanation, resolveGenre } from '../../src/cli/commands/explain.js';
 import { PlotlineError } from '../../src/util/errors.js';
-import { createRng } from '../../src/util/random.js';
+import { KEYWORD_GENRES, KEYWORDS, keywordDataset } from '../helpers/keyword-dataset.js';
 
-const GENRES = ['Comedies', 'Dramas', 'Thrillers'];
-const KEYWORDS = ['hilarious', 'heartbreaking', 'murder'];
-const FILLER = (
-  'the a an of in on at with from two young old family city town night day story life friends ' +
-  'journey secret house school team new world finds must between after during'
-).split(' ');
-
-function makeDataset(size: number, seed: number): LabelledTexts {
-  const rng = createRng(seed);
-  const texts: string[] = [];
-  const targets = new Float32Array(size * GENRES.length);
-  for (let i = 0; i < size; i++) {
-    const genres = new Set([rng.int(GENRES.length)]);
-    if (rng.next() < 0.25) genres.add(rng.int(GENRES.length));
-    const words = Array.from({ length: 3 + rng.int(5) }, () => FILLER[rng.int(FILLER.length)]);
-    for (const g of genres) {
-      words.splice(rng.int(words.length + 1), 0, KEYWORDS[g]);
-      targets[i * GENRES.length + g] = 1;
-    }
-    texts.push(words.join(' '));
-  }
-  return { texts, targets };
-}
+const GENRES = KEYWORD_GENRES;
+const makeDataset = keywordDataset;
 
 let classifier: GenreClassifier;
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend } from '../../src/engine/backend.js';
 import { MODEL_KIND_NAMES } from '../../src/models/kinds.js';
-import { FORMAT_VERSION, loadModel, readManifest, saveModel, type Manifest } from '../../src/models/storage.js';
+import { FORMAT_VERSION, loadModel, readManifest, saveModel } from '../../src/models/storage.js';
 import { PlotlineError } from '../../src/util/errors.js';
-import { GENRES, TEXTS, TINY_CONFIGS, tinyClassifier } from './fixtures.js';
+import { GENRES, TEXTS, tinyClassifier, tinyManifestFields, type ManifestFields } from './fixtures.js';
 
 let root = '';
 
@@ -20,37 +20,7 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-type SavedFields = Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>;
-
-function manifestFor(kind: string, seed = 1): SavedFields {
-  return {
-    kind,
-    config: { ...TINY_CONFIGS[kind] },
-    training: {
-      createdAt: '2024-01-02T03:04:05.000Z',
-      dataFile: 'data/netflix_titles.csv',
-      dataSha256: 'ab'.repeat(32),
-      splitFile: null,
-      seed,
-      trainSize: 40,
-      validationSize: 10,
-      testSize: 10,
-      epochs: 3,
-      bestEpoch: 2,
-      batchSize: 8,
-      learningRate: 0.005,
-      loss: 'bce',
-      positiveWeights: true,
-      seconds: 1.5,
-      history: [
-        { epoch: 1, loss: 0.7, valMicroF1: 0.4 },
-        { epoch: 2, loss: 0.5, valMicroF1: 0.6 },
-      ],
-    },
-    metrics: { validation: { microF1: 0.6, perGenre: [{ genre: 'Dramas', f1: 0.5 }] }, test: null },
-    versions: { plotline: '0.1.0', tfjs: '4.22.0', node: process.version },
-  };
-}
+const manifestFor = (kind: string, seed = 1): ManifestFields => tinyManifestFields(kind, seed);
 
 let folders = 0;
 async function freshDir(): Promise<{ parent: string; dir: string }> {

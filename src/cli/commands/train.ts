@@ -10,6 +10,7 @@ import { useBackend, type BackendName } from '../../engine/backend.js';
 import { trainingProgress } from '../progress.js';
 import { PLOTLINE_VERSION } from '../../version.js';
 import type { LossName } from '../../models/losses.js';
+import type { Monitor } from '../../training/trainer.js';
 
 export interface TrainCommandOptions {
   data: string;
@@ -21,6 +22,7 @@ export interface TrainCommandOptions {
   batchSize?: number;
   learningRate?: number;
   patience?: number;
+  monitor?: Monitor;
   loss?: LossName;
   config?: Record<string, unknown>;
   validationFraction: number;
@@ -53,6 +55,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       batchSize: options.batchSize,
       learningRate: options.learningRate,
       patience: options.patience,
+      monitor: options.monitor,
       loss: options.loss,
       onBatch: progress.onBatch,
       onEpoch: progress.onEpoch,
@@ -85,6 +88,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
         bestEpoch: trained.bestEpoch,
         batchSize: trained.training.batchSize,
         learningRate: trained.training.learningRate,
+        monitor: trained.training.monitor,
         loss: trained.training.loss,
         positiveWeights: trained.training.positiveWeights,
         seconds: trained.trainSeconds,
