@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-/** The `plotline` command line: train, evaluate and predict. */
+/** The `plotline` command line: train, evaluate, predict, explain and serve. */
 import { Command, Option } from 'commander';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { serveCommand } from './commands/serve.js';
 import { explainCommand } from './commands/explain.js';
-import { backendName, integer, jsonObject, positiveNumber, probability } from './options.js';
+import { backendName, integer, jsonObject, openFraction, positiveNumber, probability } from './options.js';
 import { MODEL_KIND_NAMES, MODEL_KINDS } from '../models/kinds.js';
 import { LOSSES } from '../models/losses.js';
 import { MONITORS } from '../training/trainer.js';
@@ -35,14 +35,14 @@ program
   )
   .requiredOption('--out <dir>', 'folder to write the model to (replaced atomically if it exists)')
   .option('--seed <n>', 'seed for the split, initialisation, shuffling and dropout', integer(0), 42)
-  .option('--epochs <n>', 'most epochs (early stopping on validation micro-F1 may stop sooner)', integer(1))
+  .option('--epochs <n>', 'most epochs (early stopping on validation F1 may stop sooner)', integer(1))
   .option('--batch-size <n>', 'texts per training batch', integer(1))
   .option('--learning-rate <x>', 'Adam learning rate', positiveNumber)
   .option('--patience <n>', 'epochs without improvement before stopping', integer(1))
   .addOption(new Option('--loss <name>', 'training loss').choices([...LOSSES]))
   .addOption(new Option('--monitor <f1>', 'validation F1 that early stopping watches (default: the kind\'s; bilstm watches macro)').choices([...MONITORS]))
   .option('--config <json>', 'model settings as JSON, e.g. \'{"filters":96}\'', jsonObject)
-  .option('--validation-fraction <x>', 'share of train held out for early stopping and thresholds', probability, 0.15)
+  .option('--validation-fraction <x>', 'share of train held out for early stopping and thresholds (between 0 and 1)', openFraction, 0.15)
   .addOption(backendOption())
   .option('--quiet', 'no progress output', false)
   .option('--json', 'print a JSON summary on stdout', false)

@@ -22,6 +22,13 @@ export function probability(value: string): number {
   return n;
 }
 
+/** A share strictly between 0 and 1 (a fold of 0 or of everything is no fold). */
+export function openFraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n >= 1) throw new InvalidArgumentError(`expected a number between 0 and 1 (exclusive), got "${value}"`);
+  return n;
+}
+
 export function backendName(value: string): BackendName {
   if (!isBackendName(value)) throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}, got "${value}"`);
   return value;

@@ -6,7 +6,8 @@
  *   vocabulary) for every input row: minutes and gigabytes per batch. Ours is one pass over the rows.
  * - `Conv2DBackpropFilter` is the weight gradient of Conv1D/Conv2D. The wasm backend does not register it.
  *
- * Both are plain single-pass JavaScript loops over typed arrays, registered through tfjs's kernel registry
+ * The two are plain single-pass JavaScript loops over typed arrays (a third kernel, BatchMatMul, wraps wasm's
+ * own; see below), registered through tfjs's kernel registry
  * so that layers, optimizers and `tf.grad` pick them up unchanged. The originals (where a backend had
  * one) are kept so tests can check ours against them.
  */
@@ -168,7 +169,7 @@ interface DisposableBackend {
 
 /**
  * wasm's BatchMatMul is fast (XNNPACK) only without its transpose flags: with transposeA or transposeB it
- * takes a generic path about ten times slower. Every matMul gradient sets one of them, so training spent
+ * takes a generic path about six times slower (bench:kernels). Every matMul gradient sets one of them, so training spent
  * most of its time there. This wrapper transposes the operand explicitly (a cheap copy) and multiplies
  * without flags.
  */

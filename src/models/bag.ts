@@ -14,7 +14,11 @@ import { createRng } from '../util/random.js';
 export const BagConfig = z.object({
   buckets: z.number().int().positive().default(1 << 16),
   wordNgrams: z.number().int().min(1).max(2).default(2),
-  charNgrams: z.tuple([z.number().int().positive(), z.number().int().positive()]).nullable().default([2, 5]),
+  charNgrams: z
+    .tuple([z.number().int().positive(), z.number().int().positive()])
+    .nullable()
+    .default([2, 5])
+    .refine((r) => r === null || r[0] <= r[1], { message: 'charNgrams must be [min, max] with min <= max' }),
   embeddingDim: z.number().int().positive().default(384),
   idf: z.boolean().default(true),
   normalisation: z.enum(['sum', 'l2']).default('l2'),

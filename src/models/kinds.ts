@@ -50,7 +50,9 @@ const WordsConfig = z.object({
   maxLength: z.number().int().positive().default(64),
 });
 
+// strict(): a misspelt setting in --config is an error, not silently the default.
 const cnnConfig = CnnConfig.merge(WordsConfig)
+  .strict()
   .refine((c) => new Set(c.widths).size === c.widths.length, { message: 'widths must be distinct', path: ['widths'] })
   .refine((c) => c.maxLength >= Math.max(...c.widths), { message: 'maxLength must be at least the widest convolution', path: ['maxLength'] });
 const bilstmConfig = BilstmConfig.merge(WordsConfig);
@@ -58,7 +60,7 @@ const bagConfig = BagConfig.extend({
   maxLength: z.number().int().positive().default(1024),
   // Sparse embedding gradients with lazy Adam (sparse-bag-step.ts); false trains through Keras.
   sparseUpdates: z.boolean().default(true),
-});
+}).strict();
 
 const cnn: ModelKind<z.infer<typeof cnnConfig>> = {
   name: 'cnn',
@@ -74,7 +76,7 @@ const bilstm: ModelKind<z.infer<typeof bilstmConfig>> = {
   name: 'bilstm',
   summary: 'the 2020 write-up reference: Embedding(8) -> 2x BiLSTM(32) -> Dense(32), macro soft-F1 loss',
   // The write-up kept the ~850 words seen most; min count 5 on our train slice gives about that.
-  config: bilstmConfig.extend({ minCount: z.number().int().positive().default(5), maxVocabulary: z.number().int().positive().default(853) }),
+  config: bilstmConfig.extend({ minCount: z.number().int().positive().default(5), maxVocabulary: z.number().int().positive().default(853) }).strict(),
   training: { epochs: 30, batchSize: 64, learningRate: 1e-2, patience: 8, monitor: 'macro', loss: 'softf1', positiveWeights: false },
   fitEncoder: (texts, c) => WordEncoder.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: 1 }),
   build: (c, encoder, _encoded, numLabels, seed) => buildBilstm(c, encoder.inputSize, numLabels, seed),

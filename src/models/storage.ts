@@ -34,7 +34,10 @@ export const ManifestSchema = z.object({
   kind: z.string(),
   config: z.record(z.string(), z.unknown()),
   encoder: EncoderJSONSchema,
-  genres: z.array(z.string()).nonempty(),
+  genres: z
+    .array(z.string().min(1))
+    .nonempty()
+    .refine((g) => new Set(g).size === g.length, { message: 'genres must be unique' }),
   thresholds: z.object({
     global: z.number().min(0).max(1),
     perGenre: z.array(z.number().min(0).max(1)).nullable(),
@@ -189,13 +192,31 @@ export async function loadModel(dir: string): Promise<SavedModel> {
   } catch (error) {
     throw new PlotlineError(`cannot be loaded as a network: ${(error as Error).message}`, { file: topologyFile });
   }
-  const outputs = network.outputs[0].shape[1];
-  if (outputs !== manifest.genres.length) {
-    throw new PlotlineError(`network has ${outputs} outputs but the manifest lists ${manifest.genres.length} genres`, { file: topologyFile });
+  try {
+    const outputs = network.outputs[0].shape[1];
+    if (outputs !== manifest.genres.length) {
+      throw new PlotlineError(`network has ${outputs} outputs but the manifest lists ${manifest.genres.length} genres`, { file: topologyFile });
+    }
+    const manifestFile = join(dir, MANIFEST);
+    const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder), manifestFile, 'encoder');
+    const kind = MODEL_KINDS[manifest.kind];
+    const config = fieldOrThrow(() => kind.config.parse(manifest.config), manifestFile, 'config');
+    const classifier = new GenreClassifier(network, encoder, manifest.genres, manifest.thresholds);
+    if (kind.fastScorer !== undefined) classifier.useFastScorer(kind.fastScorer(config, network));
+    return { classifier, manifest };
+  } catch (error) {
+    network.dispose();
+    throw error;
   }
-  const encoder = encoderFromJSON(manifest.encoder);
-  const classifier = new GenreClassifier(network, encoder, manifest.genres, manifest.thresholds);
-  const kind = MODEL_KINDS[manifest.kind];
-  if (kind.fastScorer !== undefined) classifier.useFastScorer(kind.fastScorer(kind.config.parse(manifest.config), network));
-  return { classifier, manifest };
+}
+
+/** Runs a manifest field's decoder; its failure becomes an error naming the manifest and the field. */
+function fieldOrThrow<T>(decode: () => T, file: string, field: string): T {
+  try {
+    return decode();
+  } catch (error) {
+    const issues = (error as { issues?: { path: (string | number)[]; message: string }[] }).issues;
+    const detail = issues === undefined ? (error as Error).message : issues.map((i) => `${[field, ...i.path].join('.')}: ${i.message}`).join('; ');
+    throw new PlotlineError(`is not a valid model ${field} (${detail})`, { file, field });
+  }
 }

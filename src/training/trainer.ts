@@ -1,6 +1,6 @@
 /**
  * The training loop: Adam over length-bucketed batches, validation after every epoch, early stopping
- * on validation micro-F1 with the best epoch's weights restored.
+ * on validation micro-F1 (or macro-F1, per `monitor`) with the best epoch's weights restored.
  *
  * Written around `trainOnBatch` rather than `fit` because each batch is padded only to its own longest
  * text (descriptions are 12-48 words; padding every batch to 48 would double the work).
@@ -89,8 +89,12 @@ export async function fitClassifier(classifier: GenreClassifier, train: EncodedS
         const targets = new Float32Array(padded.rows * k);
         batches[b].forEach((row, r) => targets.set(train.targets.subarray(row * k, (row + 1) * k), r * k));
         const y = tf.tensor2d(targets, [padded.rows, k]);
-        const loss = await step.trainOnBatch(padded.ids, padded.rows, padded.cols, y);
-        y.dispose();
+        let loss: number;
+        try {
+          loss = await step.trainOnBatch(padded.ids, padded.rows, padded.cols, y);
+        } finally {
+          y.dispose();
+        }
         lossSum += loss;
         options.onBatch?.({ epoch, batch: b + 1, batches: batches.length, loss });
       }

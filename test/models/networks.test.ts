@@ -126,3 +126,13 @@ test('cnn config rejects duplicate widths and a maxLength shorter than the wides
   assert.deepEqual(short.error?.issues[0].path, ['maxLength']);
   assert.equal(schema.safeParse({ widths: [2, 3], maxLength: 3 }).success, true);
 });
+
+test('model configs reject misspelt settings and a char n-gram range whose min exceeds its max', () => {
+  for (const name of MODEL_KIND_NAMES) {
+    const result = MODEL_KINDS[name].config.safeParse({ filtres: 96 });
+    assert.equal(result.success, false, `${name} rejects an unknown key`);
+  }
+  const reversed = MODEL_KINDS.bag.config.safeParse({ charNgrams: [5, 2] });
+  assert.equal(reversed.success, false);
+  assert.deepEqual(reversed.error?.issues[0].path, ['charNgrams']);
+});

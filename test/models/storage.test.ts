@@ -189,3 +189,17 @@ test('a manifest listing more genres than the network has outputs is refused', a
   });
   await assertLoadError(dir, 'model.json', /3 outputs but the manifest lists 4 genres/);
 });
+
+test('a manifest whose model config, encoder or genres are invalid fails naming the field', async () => {
+  const badConfig = await savedModel();
+  await editManifest(badConfig, (m) => ((m.config as Record<string, unknown>).embeddingDim = -4));
+  await assertLoadError(badConfig, 'manifest.json', /not a valid model config.*embeddingDim/, 'config');
+
+  const badEncoder = await savedModel();
+  await editManifest(badEncoder, (m) => ((m.encoder as Record<string, unknown>).buckets = 'many'));
+  await assertLoadError(badEncoder, 'manifest.json', /buckets/, 'encoder.buckets');
+
+  const duplicateGenres = await savedModel();
+  await editManifest(duplicateGenres, (m) => ((m.genres as string[])[1] = (m.genres as string[])[0]));
+  await assertLoadError(duplicateGenres, 'manifest.json', /unique/, 'genres');
+});

@@ -1,7 +1,7 @@
 /**
  * `plotline evaluate`: scores a saved model on labelled data. With --split, the split's test fold
  * (the honest number); without, every row (e.g. a later catalogue release). Genres in the data that
- * the model does not know are reported, and count as misses it could not have made.
+ * the model does not know are reported; the metrics cover the model's genres only.
  */
 import { readTitles } from '../../data/titles.js';
 import { readSplitFile } from '../../data/split.js';
@@ -31,6 +31,13 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   let selected = titles;
   if (options.split !== undefined && options.fold !== 'all') {
     const assignment = await readSplitFile(options.split);
+    const missing = titles.filter((t) => !assignment.has(t.id));
+    if (missing.length > 0) {
+      throw new PlotlineError(
+        `${missing.length} title(s) of ${options.data} have no fold here (first: show_id ${missing[0].id}, line ${missing[0].line}); the split must cover the data`,
+        { file: options.split },
+      );
+    }
     selected = titles.filter((t) => assignment.get(t.id) === options.fold);
     if (selected.length === 0) throw new PlotlineError(`no title of ${options.data} is in the "${options.fold}" fold`, { file: options.split });
   }
@@ -68,7 +75,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   if (unknown.size > 0) {
     out.push(
       '',
-      `genres the model does not know (${unknown.size}; they count as missed): ` +
+      `genres the model does not know (${unknown.size}; not scored, the metrics cover the model's genres): ` +
         Object.entries(unknownGenres)
           .map(([g, n]) => `${g} (${n})`)
           .join(', '),

@@ -1,5 +1,7 @@
 /** `plotline train`: data -> split -> train one model kind -> evaluate -> save the model folder. */
 import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { PlotlineError } from '../../util/errors.js';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset, foldData } from '../../data/dataset.js';
 import { trainClassifier } from '../../training/train-classifier.js';
@@ -32,6 +34,9 @@ export interface TrainCommandOptions {
 }
 
 export async function trainCommand(options: TrainCommandOptions): Promise<void> {
+  // Fail before minutes of training, not after: the model folder must be creatable there.
+  const existing = await stat(options.out).catch(() => null);
+  if (existing !== null && !existing.isDirectory()) throw new PlotlineError('exists and is not a folder; choose another --out', { file: options.out });
   await useBackend(options.backend);
   const log = (line: string) => {
     if (!options.quiet && !options.json) process.stderr.write(line + '\n');

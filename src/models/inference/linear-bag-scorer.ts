@@ -14,7 +14,9 @@ export type EncodedScorer = (encoded: readonly Int32Array[]) => Float32Array;
 export function linearBagScorer(network: tf.LayersModel, normalisation: 'sum' | 'l2'): EncodedScorer {
   const [kernel, bias] = network.getLayer('genres').getWeights();
   const k = kernel.shape[1] as number;
-  const collapsed = tf.tidy(() => tf.matMul(network.getLayer('embedding').getWeights()[0], kernel)).dataSync() as Float32Array;
+  const product = tf.matMul(network.getLayer('embedding').getWeights()[0], kernel);
+  const collapsed = Float32Array.from(product.dataSync() as Float32Array);
+  product.dispose();
   const idf = Float32Array.from(network.getLayer(IDF_LAYER).getWeights()[0].dataSync() as Float32Array);
   const b = Float32Array.from(bias.dataSync() as Float32Array);
   const l2 = normalisation === 'l2';

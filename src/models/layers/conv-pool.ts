@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 /**
  * max over axis 1 with a cheaper gradient than tfjs's: its Max gradient compares every position with the
  * broadcast maximum, and wasm's broadcasting comparison is ~20x slower than a subtraction. Here the
- * gradient goes to positions within 1e-7 of the maximum (ties share it, as in TensorFlow).
+ * gradient goes to positions within 1e-7 of the maximum (each tie gets the full gradient, as with tfjs's own Max).
  */
 const maxOverTime = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
   const value = x.max(1);

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { StepOptions, TrainingStep } from './training-step.js';
 
 export function kerasStep(network: tf.LayersModel, options: StepOptions): TrainingStep {
-  network.compile({ optimizer: tf.train.adam(options.learningRate), loss: options.loss });
+  const optimizer = tf.train.adam(options.learningRate);
+  network.compile({ optimizer, loss: options.loss });
   let best: tf.Tensor[] | null = null;
   return {
     async trainOnBatch(ids, rows, cols, targets) {
@@ -27,6 +28,7 @@ export function kerasStep(network: tf.LayersModel, options: StepOptions): Traini
     dispose() {
       best?.forEach((w) => w.dispose());
       best = null;
+      optimizer.dispose(); // LayersModel.dispose() leaves an optimizer it was given alone
     },
   };
 }

@@ -63,18 +63,25 @@ export function sparseBagStep(network: tf.LayersModel, options: StepOptions & { 
   return {
     async trainOnBatch(ids, rows, cols, targets) {
       const { pooled, scale } = pool(ids, rows, cols);
-      const x = tf.variable(tf.tensor2d(pooled, [rows, dim]), true, `pooled_${step}`);
-      const { value, grads } = tf.variableGrads(() => {
-        let h: tf.Tensor = x;
-        for (const layer of head) h = layer.apply(h, { training: true }) as tf.Tensor;
-        return options.loss(targets, h).mean() as tf.Scalar;
-      }, [x, ...headVariables]);
-      const loss = value.dataSync()[0];
-      const pooledGradient = grads[x.name].dataSync() as Float32Array;
-      headOptimizer.applyGradients(headVariables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-      value.dispose();
-      Object.values(grads).forEach((g) => g.dispose());
-      x.dispose();
+      const pooledTensor = tf.tensor2d(pooled, [rows, dim]);
+      const x = tf.variable(pooledTensor, true, `pooled_${step}`);
+      pooledTensor.dispose(); // the variable holds its own reference to the data
+      let loss: number;
+      let pooledGradient: Float32Array;
+      try {
+        const { value, grads } = tf.variableGrads(() => {
+          let h: tf.Tensor = x;
+          for (const layer of head) h = layer.apply(h, { training: true }) as tf.Tensor;
+          return options.loss(targets, h).mean() as tf.Scalar;
+        }, [x, ...headVariables]);
+        loss = value.dataSync()[0];
+        pooledGradient = grads[x.name].dataSync() as Float32Array;
+        headOptimizer.applyGradients(headVariables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+        value.dispose();
+        Object.values(grads).forEach((g) => g.dispose());
+      } finally {
+        x.dispose();
+      }
 
       // Scatter d(loss)/d(pooled) into the rows this batch used.
       let count = 0;

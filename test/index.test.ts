@@ -1,0 +1,26 @@
+/** The library entry point (package.json "main"): load a saved model and predict through it alone. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as plotline from '../src/index.js';
+import { saveTinyModel, GENRES } from './models/fixtures.js';
+
+test('the package entry point loads a saved model, predicts and explains', async () => {
+  await plotline.useBackend('wasm');
+  const dir = await mkdtemp(join(tmpdir(), 'plotline-index-'));
+  try {
+    await saveTinyModel(join(dir, 'model'));
+    const { classifier, manifest } = await plotline.loadModel(join(dir, 'model'));
+    assert.equal(manifest.kind, 'bag');
+    const [prediction] = classifier.predict(['a killer in the rain'], { topK: 2 });
+    assert.ok(prediction.genres.length >= 1);
+    assert.deepEqual(Object.keys(prediction.scores), [...GENRES]);
+    const [explanation] = plotline.explain(classifier, 'a killer in the rain');
+    assert.equal(explanation.words.length, 5);
+    await assert.rejects(plotline.loadModel(join(dir, 'absent')), plotline.PlotlineError);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
