@@ -7,7 +7,7 @@
  *   - a fixed rate of 500 requests/s (the goal: p99 under 20 ms there).
  * Then times `plotline predict --input` on ~50,000 descriptions with 1 and 2 workers.
  *
- *   npm run bench:serve                       # trains the default model (cnn) first (~30 s) if no --model
+ *   npm run bench:serve                       # trains the default model (bag) first (~1 min) if no --model
  *   npm run bench:serve -- --model models/bag --seconds 10
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -39,8 +39,8 @@ const work = mkdtempSync(join(tmpdir(), 'plotline-bench-serve-'));
 let model = values.model as string | undefined;
 if (model === undefined) {
   model = join(work, 'model');
-  process.stderr.write('training the default model (cnn, seed 42) on the standard split...\n');
-  execFileSync(process.execPath, [cli, 'train', '--data', csv, '--split', join(values.data as string, 'split.csv'), '--model', 'cnn', '--out', model, '--quiet'], { stdio: 'inherit' });
+  process.stderr.write('training the default model (bag, seed 42) on the standard split...\n');
+  execFileSync(process.execPath, [cli, 'train', '--data', csv, '--split', join(values.data as string, 'split.csv'), '--model', 'bag', '--out', model, '--quiet'], { stdio: 'inherit' });
 }
 const descriptions = (parse(readFileSync(csv), { columns: true, bom: true }) as { description: string }[]).map((r) => r.description);
 

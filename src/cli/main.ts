@@ -31,7 +31,7 @@ program
   .addOption(
     new Option('--model <kind>', `model kind: ${MODEL_KIND_NAMES.map((k) => `${k} (${MODEL_KINDS[k].summary})`).join('; ')}`)
       .choices(MODEL_KIND_NAMES)
-      .default('cnn'),
+      .default('bag'),
   )
   .requiredOption('--out <dir>', 'folder to write the model to (replaced atomically if it exists)')
   .option('--seed <n>', 'seed for the split, initialisation, shuffling and dropout', integer(0), 42)
