@@ -4,6 +4,7 @@
  * (toJSON/fromJSON) rather than rebuilt from whatever data happens to be loaded.
  */
 import { PlotlineError } from '../util/errors.js';
+import { compareCodePoints } from '../util/strings.js';
 
 export class GenreVocabulary {
   readonly genres: readonly string[];
@@ -82,16 +83,3 @@ export class GenreVocabulary {
   }
 }
 
-/** Code-point order; plain `<` compares UTF-16 units, which misorders characters beyond U+FFFF. */
-export function compareCodePoints(a: string, b: string): number {
-  const ai = a[Symbol.iterator]();
-  const bi = b[Symbol.iterator]();
-  for (;;) {
-    const x = ai.next();
-    const y = bi.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const dx = x.value.codePointAt(0) as number;
-    const dy = y.value.codePointAt(0) as number;
-    if (dx !== dy) return dx - dy;
-  }
-}

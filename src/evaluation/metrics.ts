@@ -7,6 +7,7 @@
  * label smoothing by mistake still evaluates against the intended labels.
  */
 import { createRng } from '../util/random.js';
+import { f1FromCounts, rowsOf } from './label-matrix.js';
 
 export interface GenreMetrics {
   genre: string;
@@ -42,24 +43,8 @@ export interface MultiLabelMetrics {
   count: number;
 }
 
-/** Counts items from the flat matrix length, refusing shapes that would silently misalign rows. */
-function rowsOf(length: number, k: number, name: string): number {
-  if (!Number.isInteger(k) || k <= 0) throw new RangeError(`k must be a positive integer, got ${k}`);
-  if (length % k !== 0) throw new RangeError(`${name} has ${length} cells, not a multiple of k=${k}`);
-  return length / k;
-}
-
 function checkSame(length: number, expected: number, name: string): void {
   if (length !== expected) throw new RangeError(`${name} has ${length} cells, expected ${expected}`);
-}
-
-/**
- * F1 from counts as 2tp / (2tp + fp + fn). This equals the harmonic mean of precision and recall
- * whenever both are defined, and gives 0 when tp + fp + fn = 0, i.e. sklearn's zero_division=0.
- */
-function f1FromCounts(tp: number, fp: number, fn: number): number {
-  const denominator = 2 * tp + fp + fn;
-  return denominator === 0 ? 0 : (2 * tp) / denominator;
 }
 
 function ratio(numerator: number, denominator: number): number {

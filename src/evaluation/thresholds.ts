@@ -9,6 +9,7 @@
  * Thresholds are compared at float32 precision (scores are Float32Array), so a score stored as
  * 0.7 passes a threshold of 0.7 even though float32(0.7) < 0.7 as a double.
  */
+import { f1FromCounts, rowsOf } from './label-matrix.js';
 
 /** What a trained model stores: the tuned global cut-off, and per-genre ones when tuned. */
 export type Thresholds = { global: number; perGenre: number[] | null };
@@ -18,12 +19,6 @@ function defaultGrid(): number[] {
   const grid: number[] = [];
   for (let step = 5; step <= 95; step++) grid.push(step / 100);
   return grid;
-}
-
-function rowsOf(length: number, k: number, name: string): number {
-  if (!Number.isInteger(k) || k <= 0) throw new RangeError(`k must be a positive integer, got ${k}`);
-  if (length % k !== 0) throw new RangeError(`${name} has ${length} cells, not a multiple of k=${k}`);
-  return length / k;
 }
 
 function checkShapes(truth: Float32Array, scores: Float32Array, k: number): number {
@@ -36,11 +31,6 @@ function checkShapes(truth: Float32Array, scores: Float32Array, k: number): numb
 
 function checkGrid(grid: readonly number[]): void {
   if (grid.length === 0) throw new RangeError('threshold grid is empty');
-}
-
-function f1FromCounts(tp: number, fp: number, fn: number): number {
-  const denominator = 2 * tp + fp + fn;
-  return denominator === 0 ? 0 : (2 * tp) / denominator;
 }
 
 /** Highest-scoring genre of each item; ties go to the lower column index. */

@@ -4,6 +4,7 @@
  * enough to learn.
  */
 import { PlotlineError } from '../util/errors.js';
+import { compareCodePoints } from '../util/strings.js';
 
 export interface VocabularyOptions {
   /** Tokens seen fewer times than this map to OOV: an embedding seen once is mostly noise. Default 2. */
@@ -18,24 +19,6 @@ export interface VocabularyJSON {
 }
 
 const RESERVED = 2;
-
-/**
- * Orders strings by Unicode code point. `<` on strings compares UTF-16 code units, which puts
- * astral characters (emoji, rare CJK) before U+E000..U+FFFF; code points give the order other
- * languages' tooling would give, so a vocabulary is reproducible outside JavaScript too.
- */
-function compareCodePoints(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const ca = a.codePointAt(i)!;
-    const cb = b.codePointAt(j)!;
-    if (ca !== cb) return ca - cb;
-    i += ca > 0xffff ? 2 : 1;
-    j += cb > 0xffff ? 2 : 1;
-  }
-  return (a.length - i) - (b.length - j);
-}
 
 export class Vocabulary {
   static readonly PAD = 0;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GenreVocabulary, compareCodePoints } from '../../src/data/genres.js';
+import { GenreVocabulary } from '../../src/data/genres.js';
+import { compareCodePoints } from '../../src/util/strings.js';
 import { PlotlineError } from '../../src/util/errors.js';
 
 const titles = [
