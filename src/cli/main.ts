@@ -9,7 +9,7 @@ import { explainCommand } from './commands/explain.js';
 import { backendName, integer, jsonObject, openFraction, positiveNumber, probability } from './options.js';
 import { MODEL_KIND_NAMES, MODEL_KINDS } from '../models/kinds.js';
 import { LOSSES } from '../models/losses.js';
-import { MONITORS } from '../training/trainer.js';
+import { MONITORS } from '../training/settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { PlotlineError } from '../util/errors.js';
 

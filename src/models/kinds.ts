@@ -12,28 +12,17 @@ import { WordEncoder } from './inputs/word-encoder.js';
 import { NgramEncoder } from './inputs/ngram-encoder.js';
 import type { TextEncoder } from './inputs/text-encoder.js';
 import { documentFrequencies, idfWeights } from '../text/hashed-ngrams.js';
-import type { LossName } from './losses.js';
-import type { Monitor } from '../training/trainer.js';
+import type { TrainingSettings } from '../training/settings.js';
 import type { StepOptions, TrainingStep } from '../training/steps/training-step.js';
 import { sparseBagStep } from '../training/steps/sparse-bag-step.js';
 import { kerasStep as kerasStepFor } from '../training/steps/keras-step.js';
 import { linearBagScorer, type EncodedScorer } from './inference/linear-bag-scorer.js';
 
-export interface TrainingDefaults {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  patience: number;
-  monitor: Monitor;
-  loss: LossName;
-  positiveWeights: boolean;
-}
-
 export interface ModelKind<Config> {
   name: string;
   summary: string;
   config: z.ZodType<Config>;
-  training: TrainingDefaults;
+  training: TrainingSettings;
   /** Fits the encoder on the training texts (vocabulary, nothing for hashing). */
   fitEncoder(trainTexts: readonly string[], config: Config): TextEncoder;
   /** Builds a fresh network; `encodedTrain` lets a kind derive statistics such as idf. */

@@ -4,9 +4,10 @@
  */
 import { modelKind } from '../models/kinds.js';
 import { GenreClassifier, type DecisionThresholds } from '../models/classifier.js';
-import { positiveWeightsFrom, type LossName } from '../models/losses.js';
+import { positiveWeightsFrom } from '../models/losses.js';
 import { tuneGlobalThreshold, tunePerGenreThresholds } from '../evaluation/thresholds.js';
-import { fitClassifier, type EpochLog, type Monitor } from './trainer.js';
+import { fitClassifier, type EpochLog } from './trainer.js';
+import type { TrainingSettings } from './settings.js';
 
 export interface LabelledTexts {
   texts: readonly string[];
@@ -14,18 +15,11 @@ export interface LabelledTexts {
   targets: Float32Array;
 }
 
-export interface TrainClassifierOptions {
+export interface TrainClassifierOptions extends Partial<TrainingSettings> {
   kind: string;
   /** Overrides of the kind's network/encoder config (validated by the kind's schema). */
   config?: Record<string, unknown>;
   seed: number;
-  epochs?: number;
-  batchSize?: number;
-  learningRate?: number;
-  patience?: number;
-  monitor?: Monitor;
-  loss?: LossName;
-  positiveWeights?: boolean;
   onEpoch?: (log: EpochLog, maxEpochs: number) => void;
   onBatch?: (progress: { epoch: number; batch: number; batches: number; loss: number }) => void;
 }
@@ -35,7 +29,7 @@ export interface TrainedClassifier {
   kind: string;
   /** The config the network was built with, defaults filled in. */
   config: Record<string, unknown>;
-  training: { epochs: number; batchSize: number; learningRate: number; patience: number; monitor: Monitor; loss: LossName; positiveWeights: boolean; seed: number };
+  training: TrainingSettings & { seed: number };
   history: EpochLog[];
   bestEpoch: number;
   trainSeconds: number;

@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { bucketedBatches, padSequences } from '../text/batching.js';
 import { createRng } from '../util/random.js';
-import { lossFunction, type LossName } from '../models/losses.js';
+import { lossFunction } from '../models/losses.js';
+import type { TrainingSettings } from './settings.js';
 import { kerasStep } from './steps/keras-step.js';
 import type { StepOptions, TrainingStep } from './steps/training-step.js';
 import { macroF1 } from '../evaluation/metrics.js';
@@ -22,18 +23,8 @@ export interface EncodedSet {
   targets: Float32Array;
 }
 
-export interface FitOptions {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** Epochs without a better validation score before stopping. */
-  patience: number;
-  /**
-   * Which validation F1 early stopping watches: micro (the default), or macro for a model trained to
-   * optimise macro-F1 (the soft-F1 loss lowers micro-F1 early on, so watching micro stops it at epoch 1).
-   */
-  monitor: Monitor;
-  loss: LossName;
+export interface FitOptions extends Omit<TrainingSettings, 'positiveWeights'> {
+  /** Per-genre weights of the positive term in binary cross-entropy, or null for none. */
   positiveWeights: Float32Array | null;
   seed: number;
   onEpoch?: (log: EpochLog) => void;
@@ -46,9 +37,6 @@ export interface FitOptions {
    */
   fastScorer?: (network: tf.LayersModel) => EncodedScorer;
 }
-
-export const MONITORS = ['micro', 'macro'] as const;
-export type Monitor = (typeof MONITORS)[number];
 
 export interface EpochLog {
   epoch: number;

@@ -11,21 +11,14 @@ import { saveModel } from '../../models/storage.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { trainingProgress } from '../progress.js';
 import { PLOTLINE_VERSION } from '../../version.js';
-import type { LossName } from '../../models/losses.js';
-import type { Monitor } from '../../training/trainer.js';
+import type { TrainingSettings } from '../../training/settings.js';
 
-export interface TrainCommandOptions {
+export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'positiveWeights'>> {
   data: string;
   split?: string;
   model: string;
   out: string;
   seed: number;
-  epochs?: number;
-  batchSize?: number;
-  learningRate?: number;
-  patience?: number;
-  monitor?: Monitor;
-  loss?: LossName;
   config?: Record<string, unknown>;
   validationFraction: number;
   backend: BackendName;
