@@ -1,8 +1,8 @@
 /**
  * Which words pushed a genre's score up or down: occlusion. Each word of the text is dropped in turn
  * and the text re-scored; a word's weight is the full text's probability minus the probability without
- * it (positive: the word argued for the genre). All variants go through the model in one batched
- * call, so an explanation costs one forward pass of n+1 rows, for any model kind.
+ * it (positive: the word argued for the genre). All variants go through the model in one `score`
+ * call (n+1 rows, batched like any other scoring), for any model kind.
  */
 import type { GenreClassifier } from '../models/classifier.js';
 
@@ -28,7 +28,7 @@ export function splitWords(text: string): { word: string; start: number; end: nu
 
 /**
  * Explains `genres` (default: the best-scoring genre) for one text. Returns one explanation per genre,
- * sharing the same batched forward pass.
+ * sharing the same scoring call.
  */
 export function explain(classifier: GenreClassifier, text: string, genres?: readonly string[]): Explanation[] {
   const words = splitWords(text);
