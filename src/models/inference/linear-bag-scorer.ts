@@ -18,14 +18,18 @@ export function linearBagScorer(network: tf.LayersModel, normalisation: 'sum' | 
   const collapsed = Float32Array.from(product.dataSync() as Float32Array);
   product.dispose();
   const idf = Float32Array.from(network.getLayer(IDF_LAYER).getWeights()[0].dataSync() as Float32Array);
+  // Fold each id's idf weight into its row too, so the inner loop is a plain sum of rows.
+  for (let id = 0; id < idf.length; id++) {
+    for (let g = 0; g < k; g++) collapsed[id * k + g] *= idf[id];
+  }
   const b = Float32Array.from(bias.dataSync() as Float32Array);
   const l2 = normalisation === 'l2';
+  const sum = new Float64Array(k);
   return (encoded) => {
     const out = new Float32Array(encoded.length * k);
     for (let t = 0; t < encoded.length; t++) {
       const ids = encoded[t];
-      // Accumulate straight into the output row (float32, as the network does), then squash in place.
-      const base = t * k;
+      sum.fill(0);
       let norm = 0;
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i];
@@ -33,10 +37,11 @@ export function linearBagScorer(network: tf.LayersModel, normalisation: 'sum' | 
         if (w === 0) continue;
         norm += l2 ? w * w : w;
         const row = id * k;
-        for (let g = 0; g < k; g++) out[base + g] += w * collapsed[row + g];
+        for (let g = 0; g < k; g++) sum[g] += collapsed[row + g];
       }
       const scale = 1 / Math.max(l2 ? Math.sqrt(norm) : norm, 1e-6);
-      for (let g = 0; g < k; g++) out[base + g] = 1 / (1 + Math.exp(-(out[base + g] * scale + b[g])));
+      const base = t * k;
+      for (let g = 0; g < k; g++) out[base + g] = 1 / (1 + Math.exp(-(sum[g] * scale + b[g])));
     }
     return out;
   };
