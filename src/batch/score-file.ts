@@ -8,14 +8,13 @@
  */
 import { open, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
 import { assertReadableFile, type RowProblem } from '../data/titles.js';
 import { loadModel } from '../models/storage.js';
 import type { GenreClassifier } from '../models/classifier.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
 import { PlotlineError } from '../util/errors.js';
+import { temporarySibling } from '../util/temporary-path.js';
 import { formatPredictionLines } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { ScoringPool } from './scoring-pool.js';
@@ -150,7 +149,7 @@ async function openSink(output: string | undefined): Promise<Sink> {
       async abort() {},
     };
   }
-  const temporary = join(dirname(output), `.${basename(output)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const temporary = temporarySibling(output);
   const cannot = (error: unknown): PlotlineError =>
     new PlotlineError(`cannot write the output (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: output });
   let handle;

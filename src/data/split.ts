@@ -5,7 +5,7 @@
  */
 import { createRng } from '../util/random.js';
 import { PlotlineError } from '../util/errors.js';
-import { openCsv } from './titles.js';
+import { duplicateIdError, fieldCountMessage, openCsv } from './titles.js';
 
 export type Fold = 'train' | 'test';
 
@@ -56,10 +56,7 @@ export async function readSplitFile(path: string): Promise<Map<string, Fold>> {
       // A split file is small and machine-written, so any bad row means the file is not the one
       // the user thinks it is: fail rather than skip.
       if (row.fields.length !== table.columns.length) {
-        throw new PlotlineError(
-          `expected ${table.columns.length} fields (one per header column), found ${row.fields.length}`,
-          { file: path, line: row.line },
-        );
+        throw new PlotlineError(fieldCountMessage(table.columns.length, row.fields.length), { file: path, line: row.line });
       }
       const id = row.fields[idCol].trim();
       if (id === '') throw new PlotlineError('show_id is empty', { file: path, line: row.line, field: 'show_id' });
@@ -72,13 +69,7 @@ export async function readSplitFile(path: string): Promise<Map<string, Fold>> {
         });
       }
       const earlier = lineOf.get(id);
-      if (earlier !== undefined) {
-        throw new PlotlineError(`show_id "${id}" appears twice, on line ${earlier} and on line ${row.line}`, {
-          file: path,
-          line: row.line,
-          field: 'show_id',
-        });
-      }
+      if (earlier !== undefined) throw duplicateIdError(id, earlier, { file: path, line: row.line, field: 'show_id' });
       lineOf.set(id, row.line);
       folds.set(id, fold);
     }

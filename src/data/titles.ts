@@ -73,13 +73,7 @@ export async function readTitles(
           if (id === '') problem(table.columns[idCol], 'show_id is empty');
           else {
             const earlier = firstLineOfId.get(id);
-            if (earlier !== undefined) {
-              throw new PlotlineError(`show_id "${id}" appears twice, on line ${earlier} and on line ${row.line}`, {
-                file: path,
-                line: row.line,
-                field: table.columns[idCol],
-              });
-            }
+            if (earlier !== undefined) throw duplicateIdError(id, earlier, { file: path, line: row.line, field: table.columns[idCol] });
             firstLineOfId.set(id, row.line);
           }
         }
@@ -118,6 +112,11 @@ export function parseGenres(cell: string): string[] {
 
 export function problemError(problem: RowProblem): PlotlineError {
   return new PlotlineError(problem.message, { file: problem.file, line: problem.line, field: problem.field });
+}
+
+/** The same show_id on two lines: fatal in any file keyed by show_id. */
+export function duplicateIdError(id: string, earlierLine: number, where: { file: string; line: number; field: string }): PlotlineError {
+  return new PlotlineError(`show_id "${id}" appears twice, on line ${earlierLine} and on line ${where.line}`, where);
 }
 
 export function fieldCountMessage(expected: number, found: number): string {

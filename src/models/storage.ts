@@ -8,13 +8,14 @@
  * half-written model where a good one was. Loading validates the manifest and says what is wrong.
  */
 import { mkdir, readFile, rename, rm, writeFile, stat } from 'node:fs/promises';
-import { dirname, basename, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { GenreClassifier } from './classifier.js';
 import { EncoderJSONSchema, encoderFromJSON } from './inputs/encoder-json.js';
 import { PlotlineError } from '../util/errors.js';
+import { temporarySibling } from '../util/temporary-path.js';
 import { MODEL_KINDS } from './kinds.js';
 // Importing the layers registers their classes for deserialisation.
 import './layers/conv-pool.js';
@@ -77,7 +78,7 @@ export interface SavedModel {
 export async function saveModel(classifier: GenreClassifier, manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>, dir: string): Promise<void> {
   const target = resolve(dir);
   await mkdir(dirname(target), { recursive: true });
-  const temporary = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const temporary = temporarySibling(target);
   const full: Manifest = {
     format: 'plotline-model',
     formatVersion: FORMAT_VERSION,

@@ -34,7 +34,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // close() stops the listener, waits for open requests to be answered, then runs the onClose
       // hook, which drains the batcher (already empty by then, unless a request was abandoned).
       await app.close();
-      if (app.plotline.model !== null) await app.plotline.model.batcher.drain();
     })();
     return closing;
   };
