@@ -81,12 +81,12 @@ for (const { label, kind, loss } of runs) {
     onEpoch: (log, max) => process.stderr.write(`  ${label} epoch ${log.epoch}/${max} val micro-F1 ${log.valMicroF1.toFixed(3)} (${log.seconds.toFixed(1)} s)\n`),
   });
   const { classifier } = trained;
-  const scores = classifier.score(test.texts);
+  const scores = await classifier.score(test.texts);
   const evaluation = evaluateScores(test.targets, scores, classifier.genres, classifier.activeThresholds(), seed);
   // Throughput: every description in the catalogue, encoding included, after one warm-up pass.
-  classifier.score(allTexts.slice(0, 256));
+  await classifier.score(allTexts.slice(0, 256));
   const started = performance.now();
-  classifier.score(allTexts);
+  await classifier.score(allTexts);
   const predictionsPerSecond = allTexts.length / ((performance.now() - started) / 1000);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);

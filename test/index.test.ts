@@ -14,10 +14,10 @@ test('the package entry point loads a saved model, predicts and explains', async
     await saveTinyModel(join(dir, 'model'));
     const { classifier, manifest } = await plotline.loadModel(join(dir, 'model'));
     assert.equal(manifest.kind, 'bag');
-    const [prediction] = classifier.predict(['a killer in the rain'], { topK: 2 });
+    const [prediction] = await classifier.predict(['a killer in the rain'], { topK: 2 });
     assert.ok(prediction.genres.length >= 1);
     assert.deepEqual(Object.keys(prediction.scores), [...GENRES]);
-    const [explanation] = plotline.explain(classifier, 'a killer in the rain');
+    const [explanation] = await plotline.explain(classifier, 'a killer in the rain');
     assert.equal(explanation.words.length, 5);
     await assert.rejects(plotline.loadModel(join(dir, 'absent')), plotline.PlotlineError);
   } finally {

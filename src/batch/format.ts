@@ -3,10 +3,10 @@
  *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}, "top": [...]?}
  * Shared by in-process scoring and the worker threads, so the bytes are the same whichever does it.
  */
-import type { GenreClassifier, PredictOptions } from '../models/classifier.js';
+import type { GenreModel, PredictOptions } from '../models/genre-model.js';
 
-export function formatPredictionLines(classifier: GenreClassifier, ids: readonly string[], texts: readonly string[], options: PredictOptions): string {
-  const predictions = classifier.predict(texts, options);
+export async function formatPredictionLines(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: PredictOptions): Promise<string> {
+  const predictions = await classifier.predict(texts, options);
   let lines = '';
   for (let i = 0; i < ids.length; i++) {
     const p = predictions[i];

@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
 import { assertReadableFile, type RowProblem } from '../data/titles.js';
 import { loadModel } from '../models/storage.js';
-import type { GenreClassifier } from '../models/classifier.js';
+import type { GenreModel } from '../models/genre-model.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
@@ -42,7 +42,7 @@ export interface ScoreFileOptions {
   /** Rows per chunk (tests use small chunks). */
   chunkRows?: number;
   /** For workers = 1: an already loaded classifier instead of loading `model`. */
-  classifier?: GenreClassifier;
+  classifier?: GenreModel;
 }
 
 export interface ScoreFileResult {
@@ -83,7 +83,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         classifier = (await loadModel(options.model)).classifier;
       }
       const c = classifier;
-      job = async (chunk) => formatPredictionLines(c, chunk.ids, chunk.texts, decide);
+      job = (chunk) => formatPredictionLines(c, chunk.ids, chunk.texts, decide);
     } else {
       pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK });
       const p = pool;

@@ -19,9 +19,9 @@ try {
   const { classifier } = await loadModel(data.model);
   const decide = { thresholds: data.thresholds, topK: data.topK };
   const utf8 = new TextEncoder();
-  port.on('message', (request: ScoreRequest) => {
+  port.on('message', async (request: ScoreRequest) => {
     try {
-      const lines = utf8.encode(formatPredictionLines(classifier, request.ids, request.texts, decide));
+      const lines = utf8.encode(await formatPredictionLines(classifier, request.ids, request.texts, decide));
       post({ type: 'scored', task: request.task, lines }, [lines.buffer as ArrayBuffer]);
     } catch (error) {
       post({ type: 'error', task: request.task, error: serializeError(error) });

@@ -4,7 +4,10 @@
  * it (positive: the word argued for the genre). All variants go through the model in one `score`
  * call (n+1 rows, batched like any other scoring), for any model kind.
  */
-import type { GenreClassifier } from '../models/classifier.js';
+import type { GenreModel } from '../models/genre-model.js';
+
+/** What occlusion needs of a model: its genres and a way to score texts (the server passes its micro-batcher). */
+export type Scorer = Pick<GenreModel, 'genres' | 'score'>;
 
 export interface WordWeight {
   word: string;
@@ -30,10 +33,10 @@ export function splitWords(text: string): { word: string; start: number; end: nu
  * Explains `genres` (default: the best-scoring genre) for one text. Returns one explanation per genre,
  * sharing the same scoring call.
  */
-export function explain(classifier: GenreClassifier, text: string, genres?: readonly string[]): Explanation[] {
+export async function explain(classifier: Scorer, text: string, genres?: readonly string[]): Promise<Explanation[]> {
   const words = splitWords(text);
   const variants = [text, ...words.map((_, i) => words.filter((_, j) => j !== i).map((w) => w.word).join(' '))];
-  const scores = classifier.score(variants);
+  const scores = await classifier.score(variants);
   const k = classifier.genres.length;
   const full = scores.subarray(0, k);
   const wanted = genres ?? [classifier.genres[full.indexOf(Math.max(...full))]];

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import { loadModel, type Manifest, type SavedModel } from '../models/storage.js';
-import type { GenreClassifier } from '../models/classifier.js';
+import type { GenreModel } from '../models/genre-model.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { MicroBatcher } from './micro-batcher.js';
@@ -44,7 +44,7 @@ export interface AppOptions {
 
 /** The loaded model and what the routes need from it. */
 export interface LoadedModel {
-  classifier: GenreClassifier;
+  classifier: GenreModel;
   manifest: Manifest;
   /** kind + "-" + first 12 hex digits of sha256(manifest.json): changes whenever the model does. */
   id: string;
@@ -185,7 +185,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const model = requireModel();
     const plan = planPrediction(body, model.classifier, settings);
     const scores = await model.batcher.score(plan.texts);
-    return { model: { id: model.id, kind: model.manifest.kind }, predictions: buildPredictions(model.classifier, plan, scores) };
+    const scorer = { genres: model.classifier.genres, score: (texts: readonly string[]) => model.batcher.score(texts) };
+    return { model: { id: model.id, kind: model.manifest.kind }, predictions: await buildPredictions(model.classifier, plan, scores, scorer) };
   });
 
   app.get('/v1/model', { schema: routeSchemas.model }, async () => {

@@ -11,7 +11,7 @@
  */
 
 /** Scores texts: n x width probabilities, row-major, in input order (GenreClassifier.score). */
-export type ScoreFunction = (texts: readonly string[]) => Float32Array;
+export type ScoreFunction = (texts: readonly string[]) => Promise<Float32Array>;
 
 export interface MicroBatcherOptions {
   /** Texts per forward pass before a batch is sent without waiting further. */
@@ -37,6 +37,8 @@ export class MicroBatcher {
   private queuedTexts = 0;
   private timer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
+  /** Forward passes started and not yet finished (an encoder model scores asynchronously). */
+  private inFlight = 0;
 
   constructor(
     private readonly scoreTexts: ScoreFunction,
@@ -69,11 +71,11 @@ export class MicroBatcher {
 
   /** Resolves once no request is waiting or being scored (for graceful shutdown). */
   drain(): Promise<void> {
-    if (this.queue.length === 0) return Promise.resolve();
+    if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Scores everything waiting in one forward pass and hands each caller its rows. */
+  /** Sends everything waiting as one forward pass; it runs while new requests queue for the next. */
   private flush(): void {
     if (this.timer !== null) {
       clearTimeout(this.timer);
@@ -83,20 +85,27 @@ export class MicroBatcher {
     this.queue = [];
     this.queuedTexts = 0;
     if (batch.length === 0) return;
+    this.inFlight++;
+    void this.scoreBatch(batch).finally(() => {
+      this.inFlight--;
+      this.settleIdle();
+    });
+  }
+
+  /** Scores one batch and hands each caller its rows; a failure fails every caller of the pass. */
+  private async scoreBatch(batch: Waiting[]): Promise<void> {
     const texts = batch.flatMap((w) => w.texts);
     this.forwardPasses++;
     this.requests += batch.length;
     this.texts += texts.length;
     let scores: Float32Array;
     try {
-      scores = this.scoreTexts(texts);
+      scores = await this.scoreTexts(texts);
       if (scores.length !== texts.length * this.width) {
         throw new Error(`the model returned ${scores.length} scores for ${texts.length} texts x ${this.width} genres`);
       }
     } catch (error) {
-      // One forward pass served them all, so all of them failed.
       for (const w of batch) w.reject(error);
-      this.settleIdle();
       return;
     }
     let offset = 0;
@@ -105,11 +114,10 @@ export class MicroBatcher {
       w.resolve(scores.slice(offset, end)); // a copy: callers own their rows
       offset = end;
     }
-    this.settleIdle();
   }
 
   private settleIdle(): void {
-    if (this.queue.length > 0) return;
+    if (this.queue.length > 0 || this.inFlight > 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();

@@ -3,8 +3,8 @@
  * and the loaded model, and turning scores into the response's predictions. Kept apart from the route
  * so the rules read in one place; every refusal is an HttpError that names the field, index or limit.
  */
-import type { GenreClassifier } from '../models/classifier.js';
-import { explain, type Explanation } from '../explain/occlusion.js';
+import type { GenreModel } from '../models/genre-model.js';
+import { explain, type Explanation, type Scorer } from '../explain/occlusion.js';
 import { HttpError } from './errors.js';
 
 /** The body after schema validation (types are guaranteed; the rules below are not). */
@@ -52,7 +52,7 @@ export function textCount(body: PredictRequest | undefined): number {
   return typeof body.text === 'string' ? 1 : 0;
 }
 
-export function planPrediction(body: PredictRequest, classifier: GenreClassifier, limits: PredictLimits): PredictPlan {
+export function planPrediction(body: PredictRequest, classifier: GenreModel, limits: PredictLimits): PredictPlan {
   const texts = textsOf(body, limits);
   const k = classifier.genres.length;
   if (body.top_k !== undefined && body.top_k > k) {
@@ -93,7 +93,7 @@ function textsOf(body: PredictRequest, limits: PredictLimits): string[] {
  * A number applies to every genre. A map overrides only the genres it names: the others keep the
  * thresholds the model would use anyway (its per-genre ones, or its global one).
  */
-function thresholdsFor(threshold: PredictRequest['threshold'], classifier: GenreClassifier): number | number[] | undefined {
+function thresholdsFor(threshold: PredictRequest['threshold'], classifier: GenreModel): number | number[] | undefined {
   if (threshold === undefined || typeof threshold === 'number') return threshold;
   const saved = classifier.activeThresholds();
   const vector = typeof saved === 'number' ? classifier.genres.map(() => saved) : [...saved];
@@ -117,16 +117,16 @@ function unknownGenre(field: string, genre: string): HttpError {
 }
 
 /** One prediction per text, in order, from the texts' scores (texts x genres, row-major). */
-export function buildPredictions(classifier: GenreClassifier, plan: PredictPlan, scores: Float32Array): Prediction[] {
+export async function buildPredictions(classifier: GenreModel, plan: PredictPlan, scores: Float32Array, scorer: Scorer = classifier): Promise<Prediction[]> {
   const decided = classifier.decide(scores, { thresholds: plan.thresholds, topK: plan.topK });
-  return decided.map((d, i) => {
+  return Promise.all(decided.map(async (d, i) => {
     const prediction: Prediction = { genres: d.genres.map((genre) => ({ genre, score: d.scores[genre] })) };
     if (d.top !== undefined) prediction.top = d.top;
     if (plan.includeScores) prediction.scores = d.scores;
     if (plan.explainGenre !== undefined) {
-      // Occlusion scores the text once per word, in one batched call of its own.
-      prediction.explanation = explain(classifier, plan.texts[i], plan.explainGenre === null ? undefined : [plan.explainGenre])[0];
+      // Occlusion scores the text once per word, in one call through `scorer` (the server's micro-batcher).
+      prediction.explanation = (await explain(scorer, plan.texts[i], plan.explainGenre === null ? undefined : [plan.explainGenre]))[0];
     }
     return prediction;
-  });
+  }));
 }

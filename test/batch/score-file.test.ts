@@ -57,7 +57,7 @@ test('skip: the malformed row is reported with its line; every other row is scor
   // Each row's scores are those of the model on that row's text alone.
   const { classifier } = await loadModel(model);
   for (const i of [0, 1, 700, 1498, 1499, 2998]) {
-    const alone = classifier.predict([row(Number(lines[i].id.slice(1))).text], { topK: 2 })[0];
+    const [alone] = await classifier.predict([row(Number(lines[i].id.slice(1))).text], { topK: 2 });
     assert.deepEqual(lines[i].scores, alone.scores);
     assert.deepEqual(lines[i].genres, alone.genres);
     assert.deepEqual(lines[i].top, alone.top);

@@ -32,9 +32,9 @@ before(async () => {
   classifier = trained.classifier;
 });
 
-test('one weight per word, with offsets that slice the original text', () => {
+test('one weight per word, with offsets that slice the original text', async () => {
   const text = '  A secret,  murder at the old   house... (at night)! ';
-  const [explanation] = explain(classifier, text);
+  const [explanation] = await explain(classifier, text);
   const words = splitWords(text);
   assert.equal(explanation.words.length, words.length);
   assert.deepEqual(explanation.words.map((w) => w.word), ['A', 'secret,', 'murder', 'at', 'the', 'old', 'house...', '(at', 'night)!']);
@@ -44,28 +44,28 @@ test('one weight per word, with offsets that slice the original text', () => {
   }
 });
 
-test('the keyword the model depends on gets the largest positive weight for its genre', () => {
+test('the keyword the model depends on gets the largest positive weight for its genre', async () => {
   for (const [g, keyword] of KEYWORDS.entries()) {
     const text = `the old ${keyword} house in town with two friends`;
     // Default: the best genre, which must be the keyword's.
-    const [best] = explain(classifier, text);
+    const [best] = await explain(classifier, text);
     assert.equal(best.genre, GENRES[g], `${text}: best genre ${best.genre}`);
     const top = [...best.words].sort((a, b) => b.weight - a.weight)[0];
     assert.equal(top.word, keyword, `${text}: ${JSON.stringify(best.words.map((w) => [w.word, w.weight.toFixed(3)]))}`);
     assert.ok(top.weight > 0, `${keyword}: weight ${top.weight}`);
     for (const w of best.words) if (w.word !== keyword) assert.ok(Math.abs(w.weight) < top.weight, `${w.word} ${w.weight} vs ${top.weight}`);
     // The score is the genre's probability for the whole text, and a weight is exactly what leaving the word out costs.
-    const full = classifier.score([text]);
+    const full = await classifier.score([text]);
     assert.equal(best.score, full[g]);
-    const without = classifier.score([text.split(' ').filter((w) => w !== keyword).join(' ')]);
+    const without = await classifier.score([text.split(' ').filter((w) => w !== keyword).join(' ')]);
     assert.equal(top.weight, full[g] - without[g]);
   }
 });
 
-test('explaining several genres costs one score() call', () => {
+test('explaining several genres costs one score() call', async () => {
   const spy = mock.method(classifier, 'score');
   try {
-    const explanations = explain(classifier, 'a hilarious murder in the city', GENRES);
+    const explanations = await explain(classifier, 'a hilarious murder in the city', GENRES);
     assert.equal(spy.mock.callCount(), 1);
     assert.deepEqual(explanations.map((e) => e.genre), GENRES);
     // n + 1 rows: the text and the text without each of its 6 words.
@@ -78,8 +78,8 @@ test('explaining several genres costs one score() call', () => {
   }
 });
 
-test('an unknown genre throws, naming it', () => {
-  assert.throws(() => explain(classifier, 'a murder', ['Westerns']), /unknown genre "Westerns"/);
+test('an unknown genre throws, naming it', async () => {
+  await assert.rejects(explain(classifier, 'a murder', ['Westerns']), /unknown genre "Westerns"/);
 });
 
 test('the explain command resolves genre names: exact, any case, or an error with close matches or the list', () => {

@@ -13,7 +13,7 @@ function rowOf(scores: Float32Array, i: number, k = GENRES.length): number[] {
 }
 
 for (const kind of MODEL_KIND_NAMES) {
-  test(`${kind}: scoreEncoded returns rows in input order, each equal to the text scored alone`, () => {
+  test(`${kind}: scoreEncoded returns rows in input order, each equal to the text scored alone`, async () => {
     const classifier = tinyClassifier(kind, 3);
     // Lengths deliberately out of order, so scoring (which sorts by length) must put rows back.
     const texts = [TEXTS[0], TEXTS[4], TEXTS[3], TEXTS[2], TEXTS[1], TEXTS[4]];
@@ -30,7 +30,7 @@ for (const kind of MODEL_KIND_NAMES) {
     assert.deepEqual(rowOf(scores, 5), rowOf(scores, 1));
     assert.notDeepEqual(rowOf(scores, 0), rowOf(scores, 1));
     // score() is encode + scoreEncoded.
-    assert.deepEqual(Array.from(classifier.score(texts)), Array.from(scores));
+    assert.deepEqual(Array.from(await classifier.score(texts)), Array.from(scores));
     classifier.dispose();
   });
 
@@ -114,10 +114,10 @@ test('decide() topK lists the k best genres by descending score', () => {
   classifier.dispose();
 });
 
-test('predict() on text returns one prediction per text, each with at least one genre', () => {
+test('predict() on text returns one prediction per text, each with at least one genre', async () => {
   for (const kind of MODEL_KIND_NAMES) {
     const classifier = tinyClassifier(kind, 2);
-    const predictions = classifier.predict([...TEXTS, ''], { thresholds: 0.999, topK: 1 });
+    const predictions = await classifier.predict([...TEXTS, ''], { thresholds: 0.999, topK: 1 });
     assert.equal(predictions.length, TEXTS.length + 1);
     for (const p of predictions) {
       assert.equal(p.genres.length, 1, `${kind}: nothing clears 0.999, so exactly the best genre`);

@@ -70,12 +70,12 @@ for (const kind of MODEL_KIND_NAMES) {
 
     const { classifier: loaded, manifest } = await loadModel(dir);
     const texts = [...TEXTS, 'an unseen zebra word', ''];
-    assert.deepEqual(Array.from(loaded.score(texts)), Array.from(classifier.score(texts)));
+    assert.deepEqual(Array.from(await loaded.score(texts)), Array.from(await classifier.score(texts)));
     for (const t of texts) assert.deepEqual(Array.from(loaded.encoder.encode(t)), Array.from(classifier.encoder.encode(t)));
     assert.deepEqual(loaded.encoder.toJSON(), classifier.encoder.toJSON());
     assert.deepEqual([...loaded.genres], [...GENRES]);
     assert.deepEqual(loaded.thresholds, thresholds);
-    assert.deepEqual(loaded.predict(texts), classifier.predict(texts));
+    assert.deepEqual(await loaded.predict(texts), await classifier.predict(texts));
 
     // The manifest round-trips: what was given, plus what saveModel adds.
     assert.deepEqual(manifest, {
@@ -106,7 +106,7 @@ test('saving over an existing folder replaces it whole and leaves no temporary f
   const { classifier: loaded, manifest } = await loadModel(dir);
   assert.equal(manifest.kind, 'cnn');
   assert.equal(manifest.training.seed, 2);
-  assert.deepEqual(Array.from(loaded.score(TEXTS)), Array.from(second.score(TEXTS)));
+  assert.deepEqual(Array.from(await loaded.score(TEXTS)), Array.from(await second.score(TEXTS)));
   first.dispose();
   second.dispose();
   loaded.dispose();

@@ -44,7 +44,7 @@ before(async () => {
   await writeFile(join(webRoot, 'style.css'), 'body{}');
   await writeFile(join(webRoot, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   app = await makeApp({ logger: { level: 'info', stream: captureLogs(logLines) } });
-  classifier = app.plotline.model!.classifier;
+  classifier = app.plotline.model!.classifier as GenreClassifier;
 });
 
 after(async () => {
@@ -76,7 +76,7 @@ test('POST /v1/predict with one text: model id and kind, genres above threshold 
   assert.match(body.model.id, /^bag-[0-9a-f]{12}$/);
   assert.equal(body.model.kind, 'bag');
   assert.equal(body.predictions.length, 1);
-  const expected = classifier.predict([TEXTS[0]])[0];
+  const [expected] = await classifier.predict([TEXTS[0]]);
   const [p] = body.predictions;
   assert.deepEqual(Object.keys(p), ['genres']);
   assert.deepEqual(
@@ -94,7 +94,7 @@ test('POST /v1/predict with texts: one prediction per text in order, with top_k 
   assert.equal(response.statusCode, 200);
   const { predictions } = response.json();
   assert.equal(predictions.length, 4);
-  const scores = classifier.score(TEXTS.slice(0, 4));
+  const scores = await classifier.score(TEXTS.slice(0, 4));
   predictions.forEach((p: { top: { genre: string; score: number }[]; scores: Record<string, number> }, i: number) => {
     const row = rowOf(scores, i);
     assert.deepEqual(p.scores, Object.fromEntries(GENRES.map((g, j) => [g, row[j]])));
@@ -115,11 +115,11 @@ test('concurrent requests are micro-batched and score exactly as each text score
     const passes = batcher.forwardPasses - before;
     assert.ok(passes < texts.length, `${passes} forward passes for ${texts.length} requests`);
     assert.ok(passes >= 1);
-    responses.forEach((r, i) => {
+    for (const [i, r] of responses.entries()) {
       assert.equal(r.statusCode, 200);
-      const alone = rowOf(classifier.score([texts[i]]), 0);
+      const alone = rowOf(await classifier.score([texts[i]]), 0);
       assert.deepEqual(r.json().predictions[0].scores, Object.fromEntries(GENRES.map((g, j) => [g, alone[j]])), `text ${i}`);
-    });
+    }
   } finally {
     await batched.close();
   }
@@ -139,7 +139,7 @@ test('threshold: a map overrides only the named genres; the others keep the save
     // Dramas forced on; Comedies (saved 0.01) stays on; Thrillers (saved 0.99) stays off.
     assert.deepEqual([...on].sort(), ['Comedies', 'Dramas'], text);
     const off = (await predict({ text, threshold: { Comedies: 1, Thrillers: 0 } })).json().predictions[0].genres.map((g: { genre: string }) => g.genre);
-    const row = rowOf(classifier.score([text]), 0);
+    const row = rowOf(await classifier.score([text]), 0);
     const expected = ['Thrillers', ...(row[1] >= SAVED_THRESHOLDS.perGenre![1] ? ['Dramas'] : [])];
     assert.deepEqual([...off].sort(), expected.sort(), text);
   }
@@ -162,7 +162,7 @@ test('explain: one weight per word, with offsets that slice the original text', 
     assert.equal(text.slice(w.start, w.end), w.word);
     assert.ok(Number.isFinite(w.weight));
   }
-  assert.deepEqual(explanation, explain(classifier, text)[0]);
+  assert.deepEqual(explanation, (await explain(classifier, text))[0]);
 
   const named = (await predict({ texts: [TEXTS[0], TEXTS[2]], explain: 'Thrillers' })).json().predictions;
   assert.deepEqual(

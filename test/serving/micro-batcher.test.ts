@@ -5,7 +5,7 @@ import { MicroBatcher } from '../../src/serving/micro-batcher.js';
 /** A fake model with 2 "genres": row i of text t is [t.length, index of t in its batch]. */
 function fakeModel() {
   const calls: string[][] = [];
-  const score = (texts: readonly string[]) => {
+  const score = async (texts: readonly string[]) => {
     calls.push([...texts]);
     const out = new Float32Array(texts.length * 2);
     texts.forEach((t, i) => out.set([t.length, i], i * 2));
@@ -45,7 +45,7 @@ test('a full batch is scored at once, without waiting; a request never straddles
 test('a failing forward pass rejects every caller in the batch; the next batch works', async () => {
   let fail = true;
   const batcher = new MicroBatcher(
-    (texts) => {
+    async (texts) => {
       if (fail) throw new Error('forward pass failed');
       return new Float32Array(texts.length);
     },
@@ -60,7 +60,7 @@ test('a failing forward pass rejects every caller in the batch; the next batch w
 });
 
 test('a model returning the wrong number of scores rejects the callers', async () => {
-  const batcher = new MicroBatcher(() => new Float32Array(1), 3, { maxBatch: 10, maxWaitMs: 1 });
+  const batcher = new MicroBatcher(async () => new Float32Array(1), 3, { maxBatch: 10, maxWaitMs: 1 });
   await assert.rejects(batcher.score(['a']), /returned 1 scores for 1 texts x 3 genres/);
 });
 
@@ -85,7 +85,7 @@ test('an empty request resolves with no rows and no forward pass', async () => {
 });
 
 test('bad settings are refused', () => {
-  const score = () => new Float32Array(0);
+  const score = async () => new Float32Array(0);
   assert.throws(() => new MicroBatcher(score, 0, { maxBatch: 1, maxWaitMs: 1 }), /width/);
   assert.throws(() => new MicroBatcher(score, 2, { maxBatch: 0, maxWaitMs: 1 }), /maxBatch/);
   assert.throws(() => new MicroBatcher(score, 2, { maxBatch: 1, maxWaitMs: -1 }), /maxWaitMs/);

@@ -78,7 +78,7 @@ for (const kind of ['bag', 'cnn']) {
     // And the returned classifier scores validation exactly as reported (the best epoch's weights are in
     // place); the network's own forward pass agrees up to float rounding where a kind predicts through a
     // faster exact equivalent (bag).
-    assert.deepEqual(Array.from(result.classifier.score(VALIDATION.texts)), Array.from(result.validation.scores));
+    assert.deepEqual(Array.from(await result.classifier.score(VALIDATION.texts)), Array.from(result.validation.scores));
     const encoded = VALIDATION.texts.map((t) => result.classifier.encoder.encode(t));
     const viaNetwork = result.classifier.scoreWithNetwork(encoded);
     viaNetwork.forEach((v, i) => assert.ok(Math.abs(v - result.validation.scores[i]) < 1e-5, `score ${i}: ${v} vs ${result.validation.scores[i]}`));

@@ -43,7 +43,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   }
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
-  const scores = classifier.score(selected.map((t) => t.description));
+  const scores = await classifier.score(selected.map((t) => t.description));
   const thresholds = options.threshold ?? classifier.activeThresholds();
   const evaluation = evaluateScores(targets, scores, classifier.genres, thresholds, options.seed);
   const unknownGenres = Object.fromEntries([...unknown.entries()].sort((a, b) => b[1] - a[1]));

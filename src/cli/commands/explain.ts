@@ -26,7 +26,7 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
   await useBackend(options.backend);
   const { classifier } = await loadModel(options.model);
   const genres = options.genre.length === 0 ? undefined : unique(options.genre.map((g) => resolveGenre(g, classifier.genres)));
-  const explanations = explain(classifier, text, genres);
+  const explanations = await explain(classifier, text, genres);
   const thresholds = options.threshold ?? classifier.activeThresholds();
   const thresholdOf = (genre: string): number => (typeof thresholds === 'number' ? thresholds : thresholds[classifier.genres.indexOf(genre)]);
   if (options.json) {

@@ -36,7 +36,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     if (options.output !== undefined) throw new PlotlineError('--output is for --input FILE; descriptions given as arguments are printed');
     await useBackend(options.backend);
     const { classifier } = await loadModel(options.model);
-    const predictions = classifier.predict(options.texts, { thresholds: options.threshold, topK: options.topK });
+    const predictions = await classifier.predict(options.texts, { thresholds: options.threshold, topK: options.topK });
     if (options.json) {
       for (const [i, p] of predictions.entries()) process.stdout.write(JSON.stringify({ id: i + 1, ...p }) + '\n');
     } else {

@@ -64,7 +64,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   const { classifier } = trained;
   const thresholds = classifier.activeThresholds();
   const validationEvaluation = evaluateScores(validation.targets, trained.validation.scores, classifier.genres, thresholds, options.seed);
-  const testEvaluation = test.texts.length > 0 ? evaluateScores(test.targets, classifier.score(test.texts), classifier.genres, thresholds, options.seed) : null;
+  const testEvaluation = test.texts.length > 0 ? evaluateScores(test.targets, await classifier.score(test.texts), classifier.genres, thresholds, options.seed) : null;
   log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${classifier.thresholds.mode}`);
   if (testEvaluation !== null) log(`test fold (${test.texts.length} titles), tuned thresholds:\n${formatMetricsTable(testEvaluation.tuned)}`);
 
