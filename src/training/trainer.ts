@@ -3,10 +3,12 @@
  * on validation micro-F1 (or macro-F1, per `monitor`) with the best epoch's weights restored.
  *
  * Written around `trainOnBatch` rather than `fit` because each batch is padded only to its own longest
- * text (descriptions are 12-48 words; padding every batch to 48 would double the work).
+ * text (descriptions are 12-48 words; padding every batch to 48 would double the work). The loop
+ * (`fitNetwork`) knows nothing of text: a TrainingSet gives it batches, so the from-scratch kinds and
+ * the heads over pretrained embeddings train the same way.
  */
 import * as tf from '@tensorflow/tfjs';
-import { bucketedBatches, padSequences } from '../text/batching.js';
+import { sequenceTrainingSet, type TrainingSet } from './training-set.js';
 import { createRng } from '../util/random.js';
 import { lossFunction } from '../models/losses.js';
 import type { TrainingSettings } from './settings.js';
@@ -17,12 +19,6 @@ import { applyThresholds, tuneGlobalThreshold } from '../evaluation/thresholds.j
 import type { GenreClassifier } from '../models/classifier.js';
 import type { EncodedScorer } from '../models/inference/linear-bag-scorer.js';
 
-export interface EncodedSet {
-  encoded: readonly Int32Array[];
-  /** Multi-hot targets, n x genres row-major. */
-  targets: Float32Array;
-}
-
 export interface FitOptions extends Omit<TrainingSettings, 'positiveWeights'> {
   /** Per-genre weights of the positive term in binary cross-entropy, or null for none. */
   positiveWeights: Float32Array | null;
@@ -31,11 +27,16 @@ export interface FitOptions extends Omit<TrainingSettings, 'positiveWeights'> {
   onBatch?: (progress: { epoch: number; batch: number; batches: number; loss: number }) => void;
   /** How a batch updates the network (default: Keras trainOnBatch with Adam). */
   createStep?: (network: tf.LayersModel, options: StepOptions) => TrainingStep;
+}
+
+export interface ValidationSet {
+  /** Multi-hot targets, n x genres row-major. */
+  targets: Float32Array;
   /**
-   * The kind's exact fast scorer, rebuilt from the network after every epoch so validation is scored
-   * the way the trained model will predict (and, for bag, in a fraction of the network's time).
+   * Scores the validation rows with the network as it is now, the way the trained model will predict
+   * (a kind with a fast scorer rebuilds it here, so validation and prediction agree exactly).
    */
-  fastScorer?: (network: tf.LayersModel) => EncodedScorer;
+  score(): Float32Array;
 }
 
 export interface EpochLog {
@@ -56,13 +57,11 @@ export interface FitResult {
   seconds: number;
 }
 
-export async function fitClassifier(classifier: GenreClassifier, train: EncodedSet, validation: EncodedSet, options: FitOptions): Promise<FitResult> {
-  const { network, encoder } = classifier;
-  const k = classifier.genres.length;
+export async function fitNetwork(network: tf.LayersModel, train: TrainingSet, validation: ValidationSet, options: FitOptions): Promise<FitResult> {
+  const k = network.outputs[0].shape[1] as number;
   const rng = createRng(options.seed);
   const stepOptions = { learningRate: options.learningRate, loss: lossFunction(options.loss, options.positiveWeights) };
   const step = (options.createStep ?? kerasStep)(network, stepOptions);
-  const lengths = train.encoded.map((e) => e.length);
   const history: EpochLog[] = [];
   let best: { epoch: number; score: number; scores: Float32Array } | null = null;
   const started = performance.now();
@@ -70,16 +69,16 @@ export async function fitClassifier(classifier: GenreClassifier, train: EncodedS
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStart = performance.now();
-      const batches = bucketedBatches(lengths, options.batchSize, rng);
+      const batches = train.epochBatches(options.batchSize, rng);
       let lossSum = 0;
       for (let b = 0; b < batches.length; b++) {
-        const padded = padSequences(train.encoded, batches[b], { minLength: encoder.minLength, maxLength: encoder.maxLength });
-        const targets = new Float32Array(padded.rows * k);
+        const input = train.batchInput(batches[b]);
+        const targets = new Float32Array(input.rows * k);
         batches[b].forEach((row, r) => targets.set(train.targets.subarray(row * k, (row + 1) * k), r * k));
-        const y = tf.tensor2d(targets, [padded.rows, k]);
+        const y = tf.tensor2d(targets, [input.rows, k]);
         let loss: number;
         try {
-          loss = await step.trainOnBatch(padded.ids, padded.rows, padded.cols, y);
+          loss = await step.trainOnBatch(input.values, input.rows, input.cols, y);
         } finally {
           y.dispose();
         }
@@ -87,8 +86,7 @@ export async function fitClassifier(classifier: GenreClassifier, train: EncodedS
         options.onBatch?.({ epoch, batch: b + 1, batches: batches.length, loss });
       }
       step.syncNetwork();
-      if (options.fastScorer !== undefined) classifier.useFastScorer(options.fastScorer(network));
-      const scores = classifier.scoreEncoded(validation.encoded);
+      const scores = validation.score();
       const tuned = tuneGlobalThreshold(validation.targets, scores, k);
       const log: EpochLog = {
         epoch,
@@ -110,9 +108,40 @@ export async function fitClassifier(classifier: GenreClassifier, train: EncodedS
     }
     if (best === null) throw new Error('training ran no epoch: epochs must be at least 1');
     step.restoreBest();
-    if (options.fastScorer !== undefined) classifier.useFastScorer(options.fastScorer(network));
   } finally {
     step.dispose();
   }
   return { history, bestEpoch: best.epoch, validationScores: best.scores, seconds: (performance.now() - started) / 1000 };
+}
+
+export interface EncodedSet {
+  encoded: readonly Int32Array[];
+  /** Multi-hot targets, n x genres row-major. */
+  targets: Float32Array;
+}
+
+/**
+ * Trains a from-scratch classifier on encoded texts. `fastScorer`, the kind's exact fast scorer, is
+ * rebuilt from the network after every epoch and after the best epoch is restored, so validation is
+ * scored the way the trained model will predict (and, for bag, in a fraction of the network's time).
+ */
+export async function fitClassifier(
+  classifier: GenreClassifier,
+  train: EncodedSet,
+  validation: EncodedSet,
+  options: FitOptions & { fastScorer?: (network: tf.LayersModel) => EncodedScorer },
+): Promise<FitResult> {
+  const { network, encoder } = classifier;
+  const installFastScorer = (): void => {
+    if (options.fastScorer !== undefined) classifier.useFastScorer(options.fastScorer(network));
+  };
+  const result = await fitNetwork(network, sequenceTrainingSet(train.encoded, train.targets, encoder), {
+    targets: validation.targets,
+    score: () => {
+      installFastScorer();
+      return classifier.scoreEncoded(validation.encoded);
+    },
+  }, options);
+  installFastScorer();
+  return result;
 }

@@ -7,8 +7,8 @@ export function kerasStep(network: tf.LayersModel, options: StepOptions): Traini
   network.compile({ optimizer, loss: options.loss });
   let best: tf.Tensor[] | null = null;
   return {
-    async trainOnBatch(ids, rows, cols, targets) {
-      const x = tf.tensor2d(ids, [rows, cols], 'int32');
+    async trainOnBatch(inputs, rows, cols, targets) {
+      const x = tf.tensor2d(inputs, [rows, cols], inputs instanceof Int32Array ? 'int32' : 'float32');
       try {
         return (await network.trainOnBatch(x, targets)) as number;
       } finally {

@@ -62,6 +62,7 @@ export function sparseBagStep(network: tf.LayersModel, options: StepOptions & { 
 
   return {
     async trainOnBatch(ids, rows, cols, targets) {
+      if (!(ids instanceof Int32Array)) throw new TypeError('the sparse bag step trains on token ids, not features');
       const { pooled, scale } = pool(ids, rows, cols);
       const pooledTensor = tf.tensor2d(pooled, [rows, dim]);
       const x = tf.variable(pooledTensor, true, `pooled_${step}`);

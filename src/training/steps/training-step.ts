@@ -6,8 +6,11 @@
 import type * as tf from '@tensorflow/tfjs';
 
 export interface TrainingStep {
-  /** One update on a batch: `ids` (rows x cols, 0 = padding) and multi-hot `targets`. Returns the loss. */
-  trainOnBatch(ids: Int32Array, rows: number, cols: number, targets: tf.Tensor2D): Promise<number>;
+  /**
+   * One update on a batch of `rows` x `cols` inputs (token ids with 0 = padding, or the float features
+   * of an encoder + head model) and multi-hot `targets`. Returns the loss.
+   */
+  trainOnBatch(inputs: Int32Array | Float32Array, rows: number, cols: number, targets: tf.Tensor2D): Promise<number>;
   /** Makes the network hold the current parameters before it is used to score (no-op when it always does). */
   syncNetwork(): void;
   /** Remembers the current parameters as the best so far. */
