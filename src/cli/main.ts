@@ -7,7 +7,8 @@ import { predictCommand } from './commands/predict.js';
 import { serveCommand } from './commands/serve.js';
 import { explainCommand } from './commands/explain.js';
 import { backendName, integer, jsonObject, openFraction, positiveNumber, probability } from './options.js';
-import { MODEL_KIND_NAMES, MODEL_KINDS } from '../models/kinds.js';
+import { ALL_MODEL_KIND_NAMES, describeModelKinds } from '../training/train-model.js';
+import { defaultCacheDir } from '../encoders/cache-dir.js';
 import { LOSSES } from '../models/losses.js';
 import { MONITORS } from '../training/settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
@@ -25,14 +26,18 @@ const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm, 
 
 program
   .command('train')
-  .description('train a model from scratch and save it as a folder')
+  .description('train a model (from scratch, or a head over a frozen pretrained encoder) and save it as a folder')
   .option('--data <path>', 'catalogue CSV with description and listed_in columns', DEFAULT_DATA)
   .option('--split <path>', 'show_id,fold CSV (train/test); without it a seeded 80/20 stratified split is made')
   .addOption(
-    new Option('--model <kind>', `model kind: ${MODEL_KIND_NAMES.map((k) => `${k} (${MODEL_KINDS[k].summary})`).join('; ')}`)
-      .choices(MODEL_KIND_NAMES)
+    new Option('--model <kind>', `model kind: ${describeModelKinds()}`)
+      .choices(ALL_MODEL_KIND_NAMES)
       .default('bag'),
   )
+  .option('--encoder <path-or-id>', 'pretrained encoder for --model onnx: a local folder (config.json, tokenizer.json, onnx/model.onnx) or a hub id')
+  .option('--allow-download', 'let --encoder HUB_ID be downloaded from the Hugging Face hub (never done otherwise)', false)
+  .option('--cache-dir <dir>', 'where embeddings of pretrained encoders are cached between runs', defaultCacheDir())
+  .option('--no-cache', 'embed every text again instead of reusing cached embeddings')
   .requiredOption('--out <dir>', 'folder to write the model to (replaced atomically if it exists)')
   .option('--seed <n>', 'seed for the split, initialisation, shuffling and dropout', integer(0), 42)
   .option('--epochs <n>', 'most epochs (early stopping on validation F1 may stop sooner)', integer(1))

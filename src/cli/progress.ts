@@ -55,3 +55,23 @@ export function trainingProgress(options: { quiet: boolean; stream?: NodeJS.Writ
     },
   };
 }
+
+/** A bar for embedding texts with a pretrained encoder (the slow first step of an encoder + head kind). */
+export function embeddingProgress(options: { quiet: boolean; stream?: NodeJS.WriteStream }): { update(done: number, total: number): void; stop(): void } {
+  const stream = options.stream ?? process.stderr;
+  if (options.quiet || stream.isTTY !== true || process.env.CI !== undefined) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar({ stream, format: 'embedding [{bar}] {value}/{total} texts | ETA {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update: (done, total) => {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}

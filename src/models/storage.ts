@@ -2,6 +2,8 @@
  * A saved model is one folder:
  *   manifest.json  what the model is (kind, config, encoder, genres, thresholds), how it was trained
  *                  (data sha256, split, seed, history) and how it scored, plus library versions;
+ *                  for an encoder + head kind, `encoder` references the pretrained encoder (where it
+ *                  came from and the sha256 of its files) instead of holding a vocabulary;
  *   model.json     the tfjs network topology and weight manifest;
  *   weights.bin    the weights.
  * It is written to a temporary sibling folder and renamed into place, so a crash never leaves a
@@ -13,7 +15,13 @@ import { randomBytes } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { GenreClassifier } from './classifier.js';
+import type { GenreModel } from './genre-model.js';
+import { EncoderHeadClassifier } from './encoder-head/encoder-head-classifier.js';
+import { HEAD_KINDS } from './encoder-head/head-kinds.js';
+import { EncoderReferenceSchema, type EncoderReference } from '../encoders/sentence-encoder.js';
+import { reopenEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { EncoderJSONSchema, encoderFromJSON } from './inputs/encoder-json.js';
+import type { EncoderJSON } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { MODEL_KINDS } from './kinds.js';
@@ -34,7 +42,7 @@ export const ManifestSchema = z.object({
   formatVersion: z.number().int(),
   kind: z.string(),
   config: z.record(z.string(), z.unknown()),
-  encoder: EncoderJSONSchema,
+  encoder: z.union([EncoderJSONSchema, EncoderReferenceSchema]),
   genres: z
     .array(z.string().min(1))
     .nonempty()
@@ -70,12 +78,17 @@ export const ManifestSchema = z.object({
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export interface SavedModel {
-  classifier: GenreClassifier;
+  classifier: GenreModel;
   manifest: Manifest;
 }
 
+/** A model `saveModel` can write: a from-scratch classifier or an encoder + head. */
+export type SavableModel = GenreClassifier | EncoderHeadClassifier;
+
+const ALL_KINDS = (): string[] => [...Object.keys(MODEL_KINDS), ...Object.keys(HEAD_KINDS)];
+
 /** Saves a classifier and its manifest into `dir`, replacing what was there only once all is written. */
-export async function saveModel(classifier: GenreClassifier, manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>, dir: string): Promise<void> {
+export async function saveModel(classifier: SavableModel, manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>, dir: string): Promise<void> {
   const target = resolve(dir);
   await mkdir(dirname(target), { recursive: true });
   const temporary = temporarySibling(target);
@@ -83,7 +96,7 @@ export async function saveModel(classifier: GenreClassifier, manifest: Omit<Mani
     format: 'plotline-model',
     formatVersion: FORMAT_VERSION,
     ...manifest,
-    encoder: classifier.encoder.toJSON(),
+    encoder: classifier instanceof EncoderHeadClassifier ? classifier.encoder.reference() : classifier.encoder.toJSON(),
     genres: [...classifier.genres] as [string, ...string[]],
     thresholds: classifier.thresholds,
   };
@@ -158,8 +171,13 @@ export async function readManifest(dir: string): Promise<Manifest> {
     throw new PlotlineError(`${issue.message} (expected a Plotline model manifest)`, { file, field: issue.path.join('.') || undefined });
   }
   const manifest = parsed.data;
-  if (MODEL_KINDS[manifest.kind] === undefined) {
-    throw new PlotlineError(`unknown model kind "${manifest.kind}" (this Plotline knows ${Object.keys(MODEL_KINDS).join(', ')})`, { file, field: 'kind' });
+  if (!ALL_KINDS().includes(manifest.kind)) {
+    throw new PlotlineError(`unknown model kind "${manifest.kind}" (this Plotline knows ${ALL_KINDS().join(', ')})`, { file, field: 'kind' });
+  }
+  const isHead = HEAD_KINDS[manifest.kind] !== undefined;
+  const pretrained = EncoderReferenceSchema.safeParse(manifest.encoder).success;
+  if (isHead !== pretrained) {
+    throw new PlotlineError(`kind "${manifest.kind}" needs ${isHead ? 'a pretrained encoder reference (type use or onnx)' : 'a words or ngrams encoder'}`, { file, field: 'encoder.type' });
   }
   if (manifest.thresholds.perGenre !== null && manifest.thresholds.perGenre.length !== manifest.genres.length) {
     throw new PlotlineError(`has ${manifest.thresholds.perGenre.length} per-genre thresholds for ${manifest.genres.length} genres`, { file, field: 'thresholds.perGenre' });
@@ -167,7 +185,12 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return manifest;
 }
 
-export async function loadModel(dir: string): Promise<SavedModel> {
+export interface LoadModelOptions {
+  /** How to open an encoder + head model's pretrained encoder; `override` loads it from another folder. */
+  encoder?: OpenEncoderOptions & { override?: string };
+}
+
+export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<SavedModel> {
   const manifest = await readManifest(dir);
   const topologyFile = join(dir, TOPOLOGY);
   const topology = (await readJson(topologyFile)) as { modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
@@ -199,7 +222,18 @@ export async function loadModel(dir: string): Promise<SavedModel> {
       throw new PlotlineError(`network has ${outputs} outputs but the manifest lists ${manifest.genres.length} genres`, { file: topologyFile });
     }
     const manifestFile = join(dir, MANIFEST);
-    const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder), manifestFile, 'encoder');
+    const head = HEAD_KINDS[manifest.kind];
+    if (head !== undefined) {
+      fieldOrThrow(() => head.config.parse(manifest.config), manifestFile, 'config');
+      const encoder = await reopenEncoder(manifest.encoder as EncoderReference, manifestFile, options.encoder);
+      const inputs = network.inputs[0].shape[1];
+      if (inputs !== encoder.dimension) {
+        await encoder.dispose();
+        throw new PlotlineError(`head reads ${inputs} values but the encoder gives ${encoder.dimension}`, { file: topologyFile });
+      }
+      return { classifier: new EncoderHeadClassifier(encoder, network, manifest.genres, manifest.thresholds), manifest };
+    }
+    const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
     const kind = MODEL_KINDS[manifest.kind];
     const config = fieldOrThrow(() => kind.config.parse(manifest.config), manifestFile, 'config');
     const classifier = new GenreClassifier(network, encoder, manifest.genres, manifest.thresholds);

@@ -7,6 +7,7 @@ import { useBackend } from '../../src/engine/backend.js';
 import { MODEL_KIND_NAMES } from '../../src/models/kinds.js';
 import { FORMAT_VERSION, loadModel, readManifest, saveModel } from '../../src/models/storage.js';
 import { PlotlineError } from '../../src/util/errors.js';
+import { GenreClassifier } from '../../src/models/classifier.js';
 import { GENRES, TEXTS, tinyClassifier, tinyManifestFields, type ManifestFields } from './fixtures.js';
 
 let root = '';
@@ -68,7 +69,9 @@ for (const kind of MODEL_KIND_NAMES) {
     await saveModel(classifier, fields, dir);
     assert.deepEqual((await readdir(dir)).sort(), ['manifest.json', 'model.json', 'weights.bin']);
 
-    const { classifier: loaded, manifest } = await loadModel(dir);
+    const { classifier: loadedModel, manifest } = await loadModel(dir);
+    assert.ok(loadedModel instanceof GenreClassifier, 'a from-scratch kind loads as a GenreClassifier');
+    const loaded = loadedModel;
     const texts = [...TEXTS, 'an unseen zebra word', ''];
     assert.deepEqual(Array.from(await loaded.score(texts)), Array.from(await classifier.score(texts)));
     for (const t of texts) assert.deepEqual(Array.from(loaded.encoder.encode(t)), Array.from(classifier.encoder.encode(t)));

