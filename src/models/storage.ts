@@ -9,9 +9,8 @@
  * It is written to a temporary sibling folder and renamed into place, so a crash never leaves a
  * half-written model where a good one was. Loading validates the manifest and says what is wrong.
  */
-import { mkdir, readFile, rename, rm, writeFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { GenreClassifier } from './classifier.js';
@@ -24,6 +23,7 @@ import { EncoderJSONSchema, encoderFromJSON } from './inputs/encoder-json.js';
 import type { EncoderJSON } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
+import { replaceDirectory } from '../util/replace-directory.js';
 import { MODEL_KINDS } from './kinds.js';
 // Importing the layers registers their classes for deserialisation.
 import './layers/conv-pool.js';
@@ -122,25 +122,6 @@ export async function saveModel(classifier: SavableModel, manifest: Omit<Manifes
     await rm(temporary, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** Moves `from` to `to`; an existing `to` is moved aside first and removed only after the swap. */
-async function replaceDirectory(from: string, to: string): Promise<void> {
-  const existing = await stat(to).catch(() => null);
-  if (existing === null) {
-    await rename(from, to);
-    return;
-  }
-  if (!existing.isDirectory()) throw new PlotlineError('exists and is not a folder; choose another --out', { file: to });
-  const aside = `${to}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await rename(to, aside);
-  try {
-    await rename(from, to);
-  } catch (error) {
-    await rename(aside, to); // put the previous model back rather than leave nothing at `to`
-    throw error;
-  }
-  await rm(aside, { recursive: true, force: true });
 }
 
 async function readJson(file: string): Promise<unknown> {
