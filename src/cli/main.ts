@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-/** The `plotline` command line: train, evaluate, predict, explain and serve. */
+/** The `plotline` command line: train, compare, evaluate, predict, explain and serve. */
 import { Command, Option } from 'commander';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { serveCommand } from './commands/serve.js';
 import { explainCommand } from './commands/explain.js';
+import { compareCommand, DEFAULT_COMPARE_MODELS } from './commands/compare.js';
 import { backendName, integer, jsonObject, openFraction, positiveNumber, probability } from './options.js';
 import { ALL_MODEL_KIND_NAMES, describeModelKinds } from '../training/train-model.js';
 import { defaultCacheDir } from '../encoders/cache-dir.js';
@@ -52,6 +53,24 @@ program
   .option('--quiet', 'no progress output', false)
   .option('--json', 'print a JSON summary on stdout', false)
   .action(async (o) => trainCommand({ ...o, model: o.model }));
+
+program
+  .command('compare')
+  .description('train and evaluate several models on one split and seed; write report/ (markdown, JSON, HTML, SVG/PNG charts)')
+  .option('--config <file>', 'compare.json: {"data", "split", "seed", "models": [{"kind", "name"?, "config"?, "encoder"?, ...} | {"ensemble": [names]}]}')
+  .option('--models <list>', `comma-separated kinds, "a+b" for an ensemble of earlier ones (default without --config: ${DEFAULT_COMPARE_MODELS})`)
+  .option('--data <path>', `catalogue CSV (default: the config's, else ${DEFAULT_DATA})`)
+  .option('--split <path>', 'show_id,fold CSV (default: the config\'s, else a seeded stratified split)')
+  .option('--seed <n>', 'seed for every model (default: the config\'s, else 42)', integer(0))
+  .option('--validation-fraction <x>', 'share of train held out for early stopping, thresholds and ensemble weights', openFraction)
+  .option('--out <dir>', 'report folder (replaced atomically)', 'report')
+  .option('--save-models <dir>', 'also keep each trained model in <dir>/<name>')
+  .option('--allow-download', 'let an onnx model\'s hub id be downloaded', false)
+  .option('--cache-dir <dir>', 'where embeddings of pretrained encoders are cached between runs', defaultCacheDir())
+  .option('--no-cache', 'embed every text again instead of reusing cached embeddings')
+  .addOption(backendOption())
+  .option('--quiet', 'no progress output', false)
+  .action(async (o) => compareCommand({ ...o, defaultData: DEFAULT_DATA }));
 
 program
   .command('evaluate')

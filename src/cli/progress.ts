@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { EpochLog } from '../training/trainer.js';
+import type { CompareHooks } from '../compare/run-compare.js';
 
 export interface TrainingProgress {
   onBatch(progress: { epoch: number; batch: number; batches: number; loss: number }): void;
@@ -73,5 +74,57 @@ export function embeddingProgress(options: { quiet: boolean; stream?: NodeJS.Wri
     stop: () => {
       if (started) bar.stop();
     },
+  };
+}
+
+/**
+ * `compare` progress: on a terminal, one bar over the models and one over the current model's
+ * batches or embedding; otherwise one line per model and epoch (CI logs, pipes).
+ */
+export function compareProgress(options: { quiet: boolean; stream?: NodeJS.WriteStream }): { hooks: CompareHooks; stop(): void } {
+  const stream = options.stream ?? process.stderr;
+  if (options.quiet) return { hooks: {}, stop: () => {} };
+  const line = (text: string): void => void stream.write(text + '\n');
+  const ended: CompareHooks['onModelEnd'] = (row) =>
+    line(row.status === 'ok' && row.test !== undefined ? `${row.name}: done, test micro-F1 ${row.test.tuned.microF1.toFixed(3)}` : `${row.name}: FAILED: ${row.error}`);
+  if (stream.isTTY !== true || process.env.CI !== undefined) {
+    return {
+      hooks: {
+        onModelStart: (name, index, total) => line(`[${index + 1}/${total}] ${name}`),
+        onEpoch: (name, log, max) => line(`  ${name} epoch ${log.epoch}/${max}  val micro-F1 ${log.valMicroF1.toFixed(3)}  macro-F1 ${log.valMacroF1.toFixed(3)}  ${log.seconds.toFixed(1)}s`),
+        onModelEnd: ended,
+        onWarning: (message) => line(`warning: ${message}`),
+      },
+      stop: () => {},
+    };
+  }
+  const bars = new cliProgress.MultiBar({ stream, hideCursor: true, clearOnComplete: false, format: '{label} [{bar}] {value}/{total} {detail}' }, cliProgress.Presets.shades_classic);
+  let models: cliProgress.SingleBar | null = null;
+  let current: cliProgress.SingleBar | null = null;
+  let lastF1 = '-';
+  const work = (label: string, total: number, value: number, detail: string): void => {
+    if (current === null) current = bars.create(total, value, { label, detail });
+    current.setTotal(total);
+    current.update(value, { label, detail });
+  };
+  return {
+    hooks: {
+      onModelStart: (name, index, total) => {
+        if (models === null) models = bars.create(total, 0, { label: 'models  ', detail: '' });
+        models.update(index, { detail: name });
+        lastF1 = '-';
+      },
+      onEmbed: (name, done, total) => work(`${name} embed`, total, done, 'texts'),
+      onBatch: (name, { epoch, batch, batches }) => work(`${name} epoch ${epoch}`, batches, batch, `batches | val micro-F1 ${lastF1}`),
+      onEpoch: (_name, log) => {
+        lastF1 = log.valMicroF1.toFixed(3);
+      },
+      onModelEnd: (row) => {
+        models?.increment(1, { detail: row.name });
+        bars.log(`${row.status === 'ok' && row.test !== undefined ? `${row.name}: test micro-F1 ${row.test.tuned.microF1.toFixed(3)}` : `${row.name}: FAILED: ${row.error}`}\n`);
+      },
+      onWarning: (message) => bars.log(`warning: ${message}\n`),
+    },
+    stop: () => bars.stop(),
   };
 }

@@ -13,6 +13,8 @@ export interface SentenceEncoder {
   readonly id: string;
   /** Length of each vector. */
   readonly dimension: number;
+  /** Weights in the encoder, when known (reported beside the head's trained parameters). */
+  readonly parameters?: number;
   /** Embeds `texts`: n x dimension, row-major, in input order. `onProgress` gets the count done so far. */
   embed(texts: readonly string[], onProgress?: (done: number) => void): Promise<Float32Array>;
   /** What a saved model records to find this encoder again and check it is the same one. */

@@ -39,21 +39,23 @@ export async function openUseEncoder(options: UseEncoderOptions = {}): Promise<S
       queue = result.catch(() => undefined);
       return result;
     };
-    return useEncoder(reference, embedChunk, async () => embedder.dispose());
+    return useEncoder(reference, located.parameters, embedChunk, async () => embedder.dispose());
   }
   const data: UseWorkerData = { dir: located.dir, backend };
   const pool = await WorkerPool.start<string[], Float32Array>(threads, workerSource(import.meta.url, 'use-worker'), data, 'encoder worker');
-  return useEncoder(reference, (chunk) => pool.run([...chunk]), () => pool.close());
+  return useEncoder(reference, located.parameters, (chunk) => pool.run([...chunk]), () => pool.close());
 }
 
 function useEncoder(
   reference: EncoderReference,
+  parameters: number,
   embedChunk: (texts: readonly string[]) => Promise<Float32Array>,
   dispose: () => Promise<void>,
 ): SentenceEncoder {
   return {
     id: reference.id,
     dimension: USE_DIMENSION,
+    parameters,
     reference: () => reference,
     dispose,
     async embed(texts, onProgress) {

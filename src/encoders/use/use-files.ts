@@ -20,6 +20,8 @@ export interface UseFiles {
   source: string;
   /** Every file the encoder reads, relative to `dir`, with its sha256. */
   files: { path: string; sha256: string }[];
+  /** Weights in the graph, from its weight manifest. */
+  parameters: number;
 }
 
 /** Finds the package (or uses `dir`) and hashes its files: about 27 MB, a fraction of a second. */
@@ -38,13 +40,14 @@ export async function locateUseFiles(dir?: string): Promise<UseFiles> {
   }
   const modelFile = join(dir, 'model.json');
   const model = await readJsonFile(modelFile);
-  const manifestGroups = (model as { weightsManifest?: { paths?: unknown }[] }).weightsManifest;
+  const manifestGroups = (model as { weightsManifest?: { paths?: unknown; weights?: { shape?: number[] }[] }[] }).weightsManifest;
   if (!Array.isArray(manifestGroups) || !manifestGroups.every((g) => Array.isArray(g.paths))) {
     throw new PlotlineError('has no weightsManifest with paths (expected a TF.js graph model)', { file: modelFile, field: 'weightsManifest' });
   }
   const paths = ['model.json', ...manifestGroups.flatMap((g) => g.paths as string[]), 'vocab.json'];
   const files = await Promise.all(paths.map(async (path) => ({ path, sha256: await sha256Of(join(dir!, path)) })));
-  return { dir, source, files };
+  const parameters = manifestGroups.flatMap((g) => g.weights ?? []).reduce((sum, w) => sum + (w.shape ?? []).reduce((a, b) => a * b, 1), 0);
+  return { dir, source, files, parameters };
 }
 
 /** The encoder id: the same weights and vocabulary give the same id wherever they are installed. */

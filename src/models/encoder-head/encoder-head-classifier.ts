@@ -45,6 +45,11 @@ export class EncoderHeadClassifier extends GenreModel {
     return out;
   }
 
+  /** The same model without the embedding cache (shares encoder and head: dispose only this one's owner). */
+  withoutCache(): EncoderHeadClassifier {
+    return new EncoderHeadClassifier(this.encoder, this.network, this.genres, this.thresholds, null);
+  }
+
   async dispose(): Promise<void> {
     this.network.dispose();
     await this.encoder.dispose();

@@ -1,0 +1,76 @@
+/**
+ * `plotline compare`: train and evaluate several models (from-scratch kinds, encoder + head kinds,
+ * ensembles) on one split with one seed, then write report/ (markdown, JSON, HTML, charts). Flags
+ * override the config file; without either, the standard line-up is compared.
+ */
+import { resolve } from 'node:path';
+import { useBackend, type BackendName } from '../../engine/backend.js';
+import { runCompare } from '../../compare/run-compare.js';
+import { modelsFromList, parseCompareConfig, readCompareConfig, type CompareConfig } from '../../compare/compare-config.js';
+import { writeReport } from '../../report/write-report.js';
+import { compareProgress } from '../progress.js';
+import type { ComparedModel } from '../../report/report-data.js';
+
+/** What `plotline compare` runs when given neither --config nor --models. */
+export const DEFAULT_COMPARE_MODELS = 'bag,cnn,bilstm,use,bag+use';
+
+export interface CompareCommandOptions {
+  config?: string;
+  models?: string;
+  data?: string;
+  split?: string;
+  seed?: number;
+  validationFraction?: number;
+  out: string;
+  saveModels?: string;
+  allowDownload: boolean;
+  cacheDir: string;
+  cache: boolean;
+  backend: BackendName;
+  quiet: boolean;
+  defaultData: string;
+}
+
+export async function compareCommand(options: CompareCommandOptions): Promise<void> {
+  const fromFile: CompareConfig | null = options.config === undefined ? null : await readCompareConfig(options.config);
+  const models = options.models !== undefined ? parseCompareConfig({ models: modelsFromList(options.models) }).models : (fromFile?.models ?? parseCompareConfig({ models: modelsFromList(DEFAULT_COMPARE_MODELS) }).models);
+  const config = {
+    data: options.data ?? fromFile?.data ?? options.defaultData,
+    split: options.split ?? fromFile?.split,
+    seed: options.seed ?? fromFile?.seed ?? 42,
+    validationFraction: options.validationFraction ?? fromFile?.validationFraction,
+    models,
+  };
+  await useBackend(options.backend);
+  const progress = compareProgress({ quiet: options.quiet });
+  let report;
+  try {
+    report = await runCompare({
+      config,
+      encoder: { allowDownload: options.allowDownload, backend: options.backend },
+      cacheDir: options.cache ? options.cacheDir : null,
+      modelsDir: options.saveModels ?? null,
+      hooks: progress.hooks,
+    });
+  } finally {
+    progress.stop();
+  }
+  const written = await writeReport(report, options.out);
+  const say = (line: string): void => {
+    if (!options.quiet) process.stderr.write(line + '\n');
+  };
+  for (const warning of written.warnings) say(`warning: ${warning}`);
+  for (const row of report.models) say(summaryLine(row));
+  say(`report: ${resolve(options.out)} (${written.files.length} files, ${report.seconds.toFixed(0)} s in all)`);
+  const failed = report.models.filter((m) => m.status === 'failed');
+  if (failed.length > 0) {
+    process.stderr.write(`plotline: ${failed.length} of ${report.models.length} models failed: ${failed.map((m) => m.name).join(', ')} (see the report)\n`);
+    process.exitCode = 1;
+  }
+}
+
+function summaryLine(row: ComparedModel): string {
+  if (row.status === 'failed' || row.test === undefined) return `  ${row.name}: failed: ${row.error ?? 'unknown error'}`;
+  const t = row.test.tuned;
+  return `  ${row.name}: test micro-F1 ${t.microF1.toFixed(3)}, macro-F1 ${t.macroF1.toFixed(3)} (95% ${row.test.microF1Interval.low.toFixed(3)}-${row.test.microF1Interval.high.toFixed(3)})`;
+}

@@ -1,0 +1,105 @@
+/**
+ * What `plotline compare` runs: one data file and split, one seed, and a list of models, each a model
+ * kind with its settings or an ensemble of models listed before it. Given as JSON (--config) or built
+ * from flags; validated here so a typo fails before any training starts.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { PlotlineError } from '../util/errors.js';
+import { ALL_MODEL_KIND_NAMES } from '../training/train-model.js';
+import { LOSSES } from '../models/losses.js';
+import { MONITORS } from '../training/settings.js';
+
+const TrainedModelSpec = z
+  .object({
+    /** Row label in the report; defaults to the kind. */
+    name: z.string().min(1).optional(),
+    kind: z.string().refine((k) => ALL_MODEL_KIND_NAMES.includes(k), { message: `must be one of ${ALL_MODEL_KIND_NAMES.join(', ')}` }),
+    /** The kind's network/encoder settings (as `train --config`). */
+    config: z.record(z.string(), z.unknown()).optional(),
+    /** Encoder + head kinds: a folder or hub id (`onnx`), or a USE folder (`use`; default the npm package). */
+    encoder: z.string().min(1).optional(),
+    epochs: z.number().int().positive().optional(),
+    batchSize: z.number().int().positive().optional(),
+    learningRate: z.number().positive().optional(),
+    patience: z.number().int().positive().optional(),
+    loss: z.enum(LOSSES).optional(),
+    monitor: z.enum(MONITORS).optional(),
+  })
+  .strict();
+
+const EnsembleSpec = z
+  .object({
+    name: z.string().min(1).optional(),
+    /** Names of models listed earlier; their probabilities are averaged (weights tuned on validation). */
+    ensemble: z.array(z.string().min(1)).min(2),
+  })
+  .strict();
+
+export const CompareConfigSchema = z
+  .object({
+    data: z.string().min(1).optional(),
+    split: z.string().min(1).optional(),
+    seed: z.number().int().min(0).optional(),
+    validationFraction: z.number().gt(0).lt(1).optional(),
+    models: z.array(z.union([TrainedModelSpec, EnsembleSpec])).min(1),
+  })
+  .strict();
+
+export type TrainedModelSpec = z.infer<typeof TrainedModelSpec> & { name: string };
+export type EnsembleSpec = z.infer<typeof EnsembleSpec> & { name: string };
+export type ModelSpec = TrainedModelSpec | EnsembleSpec;
+export type CompareConfig = Omit<z.infer<typeof CompareConfigSchema>, 'models'> & { models: ModelSpec[] };
+
+export function isEnsemble(spec: ModelSpec): spec is EnsembleSpec {
+  return 'ensemble' in spec;
+}
+
+/** Validates a config object: names default to the kind (or members joined by "+") and must be unique; ensembles name earlier models. */
+export function parseCompareConfig(raw: unknown, file = '(flags)'): CompareConfig {
+  const parsed = CompareConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PlotlineError(`${issue.message} (expected a compare config)`, { file, field: issue.path.join('.') || undefined });
+  }
+  const seen = new Set<string>();
+  const models = parsed.data.models.map((m, i): ModelSpec => {
+    const name = m.name ?? ('ensemble' in m ? m.ensemble.join('+') : m.kind);
+    if (seen.has(name)) throw new PlotlineError(`two models are named "${name}"; give one a "name"`, { file, field: `models.${i}.name` });
+    if ('ensemble' in m) {
+      const unknown = m.ensemble.find((member) => !seen.has(member));
+      if (unknown !== undefined) throw new PlotlineError(`ensemble member "${unknown}" is not a model listed before it`, { file, field: `models.${i}.ensemble` });
+    }
+    seen.add(name);
+    return { ...m, name } as ModelSpec;
+  });
+  return { ...parsed.data, models };
+}
+
+export async function readCompareConfig(file: string): Promise<CompareConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new PlotlineError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new PlotlineError(`is not valid JSON (${(error as Error).message})`, { file });
+  }
+  return parseCompareConfig(raw, file);
+}
+
+/**
+ * `--models bag,cnn,use,bag+use`: each entry is a kind, or members joined by "+" (an ensemble of
+ * models listed before it).
+ */
+export function modelsFromList(list: string): ModelSpec[] {
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => (entry.includes('+') ? { name: entry, ensemble: entry.split('+') } : { name: entry, kind: entry }));
+}
