@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset, foldData } from '../data/dataset.js';
 import { trainModel, type TrainedModel } from '../training/train-model.js';
-import { tuneDecisionThresholds } from '../training/train-classifier.js';
+import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
 import { manifestFields, type RunContext } from '../training/model-manifest.js';
 import type { EpochLog } from '../training/trainer.js';
 import { evaluateScores, type Evaluation } from '../evaluation/evaluate-scores.js';

@@ -19,7 +19,7 @@ import { EncoderHeadClassifier } from './encoder-head/encoder-head-classifier.js
 import { HEAD_KINDS } from './encoder-head/head-kinds.js';
 import { EncoderReferenceSchema, type EncoderReference } from '../encoders/sentence-encoder.js';
 import { reopenEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
-import { EncoderJSONSchema, encoderFromJSON } from './inputs/encoder-json.js';
+import { NgramsEncoderSchema, WordsEncoderSchema, encoderFromJSON } from './inputs/encoder-json.js';
 import type { EncoderJSON } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
@@ -42,7 +42,8 @@ export const ManifestSchema = z.object({
   formatVersion: z.number().int(),
   kind: z.string(),
   config: z.record(z.string(), z.unknown()),
-  encoder: z.union([EncoderJSONSchema, EncoderReferenceSchema]),
+  // A from-scratch kind's text encoder, or an encoder + head kind's reference to its pretrained encoder.
+  encoder: z.discriminatedUnion('type', [WordsEncoderSchema, NgramsEncoderSchema, EncoderReferenceSchema]),
   genres: z
     .array(z.string().min(1))
     .nonempty()

@@ -4,9 +4,9 @@
  */
 import { modelKind } from '../models/kinds.js';
 import { GenreClassifier } from '../models/classifier.js';
-import type { DecisionThresholds, GenreModel } from '../models/genre-model.js';
+import type { GenreModel } from '../models/genre-model.js';
 import { positiveWeightsFrom } from '../models/losses.js';
-import { tuneGlobalThreshold, tunePerGenreThresholds } from '../evaluation/thresholds.js';
+import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
 import { fitClassifier, type EpochLog } from './trainer.js';
 import type { TrainingSettings } from './settings.js';
 
@@ -35,20 +35,6 @@ export interface TrainedClassifier<Model extends GenreModel = GenreClassifier> {
   bestEpoch: number;
   trainSeconds: number;
   validation: { scores: Float32Array; microF1Global: number; microF1PerGenre: number };
-}
-
-/**
- * A global threshold and per-genre ones, both tuned on validation; per-genre thresholds are used only
- * where they beat one global threshold on validation micro-F1 (with ~700 validation rows, rare genres'
- * own thresholds are noisy).
- */
-export function tuneDecisionThresholds(targets: Float32Array, scores: Float32Array, k: number): { thresholds: DecisionThresholds; microF1: { microF1Global: number; microF1PerGenre: number } } {
-  const global = tuneGlobalThreshold(targets, scores, k);
-  const perGenre = tunePerGenreThresholds(targets, scores, k, { start: global.threshold });
-  return {
-    thresholds: { global: global.threshold, perGenre: perGenre.thresholds, mode: perGenre.microF1 > global.microF1 ? 'perGenre' : 'global' },
-    microF1: { microF1Global: global.microF1, microF1PerGenre: perGenre.microF1 },
-  };
 }
 
 /** The settings a run uses: the kind's defaults, overridden by the caller's. */

@@ -11,7 +11,8 @@ import type { SentenceEncoder } from '../encoders/sentence-encoder.js';
 import { embedWithCache, type EmbeddingCache } from '../encoders/embedding-cache.js';
 import { fitNetwork } from './trainer.js';
 import { featureTrainingSet } from './training-set.js';
-import { resolveTraining, tuneDecisionThresholds, type LabelledTexts, type TrainClassifierOptions, type TrainedClassifier } from './train-classifier.js';
+import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
+import { resolveTraining, type LabelledTexts, type TrainClassifierOptions, type TrainedClassifier } from './train-classifier.js';
 
 export interface TrainEncoderHeadOptions extends TrainClassifierOptions {
   encoder: SentenceEncoder;

@@ -5,16 +5,15 @@ import { WordEncoder } from './word-encoder.js';
 import { NgramEncoder } from './ngram-encoder.js';
 import type { EncoderJSON, TextEncoder } from './text-encoder.js';
 
-export const EncoderJSONSchema: z.ZodType<EncoderJSON> = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('words'), tokens: z.array(z.string()), maxLength: z.number().int().positive(), minLength: z.number().int().positive() }),
-  z.object({
-    type: z.literal('ngrams'),
-    buckets: z.number().int().positive(),
-    wordNgrams: z.number().int().min(1),
-    charNgrams: z.tuple([z.number().int().positive(), z.number().int().positive()]).nullable(),
-    maxLength: z.number().int().positive(),
-  }),
-]);
+export const WordsEncoderSchema = z.object({ type: z.literal('words'), tokens: z.array(z.string()), maxLength: z.number().int().positive(), minLength: z.number().int().positive() });
+export const NgramsEncoderSchema = z.object({
+  type: z.literal('ngrams'),
+  buckets: z.number().int().positive(),
+  wordNgrams: z.number().int().min(1),
+  charNgrams: z.tuple([z.number().int().positive(), z.number().int().positive()]).nullable(),
+  maxLength: z.number().int().positive(),
+});
+export const EncoderJSONSchema: z.ZodType<EncoderJSON> = z.discriminatedUnion('type', [WordsEncoderSchema, NgramsEncoderSchema]);
 
 export function encoderFromJSON(json: EncoderJSON): TextEncoder {
   if (json.type === 'words') return new WordEncoder(Vocabulary.fromJSON({ tokens: json.tokens }), json.maxLength, json.minLength);
