@@ -73,6 +73,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let skipped = 0;
   let rows = 0;
   let pool: ScoringPool | null = null;
+  /** A model this call loaded itself (not one the caller passed in), disposed at the end. */
+  let loaded: GenreModel | null = null;
   const sink = await openSink(options.output);
   try {
     let job: (chunk: Chunk) => Promise<Uint8Array | string>;
@@ -81,6 +83,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       if (classifier === undefined) {
         await useBackend(backend);
         classifier = (await loadModel(options.model)).classifier;
+        loaded = classifier;
       }
       const c = classifier;
       job = (chunk) => formatPredictionLines(c, chunk.ids, chunk.texts, decide);
@@ -112,6 +115,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     throw error;
   } finally {
     await pool?.close();
+    await loaded?.dispose();
   }
   return { rows, skipped, problems, seconds: (performance.now() - started) / 1000 };
 }

@@ -59,7 +59,7 @@ export function isEnsemble(spec: ModelSpec): spec is EnsembleSpec {
 export function parseCompareConfig(raw: unknown, file = '(flags)'): CompareConfig {
   const parsed = CompareConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const issue = branchIssue(parsed.error.issues[0], raw);
     throw new PlotlineError(`${issue.message} (expected a compare config)`, { file, field: issue.path.join('.') || undefined });
   }
   const seen = new Set<string>();
@@ -74,6 +74,17 @@ export function parseCompareConfig(raw: unknown, file = '(flags)'): CompareConfi
     return { ...m, name } as ModelSpec;
   });
   return { ...parsed.data, models };
+}
+
+/**
+ * A model entry matching neither kind of spec fails the union with a bare "Invalid input"; report the
+ * first issue of the spec it was meant as instead (an ensemble if it has "ensemble", else a trained model).
+ */
+function branchIssue(issue: z.core.$ZodIssue, raw: unknown): { message: string; path: PropertyKey[] } {
+  if (issue.code !== 'invalid_union' || issue.errors.length !== 2) return issue;
+  const entry = issue.path.reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined), raw);
+  const inner = issue.errors[typeof entry === 'object' && entry !== null && 'ensemble' in entry ? 1 : 0][0];
+  return inner === undefined ? issue : { message: inner.message, path: [...issue.path, ...inner.path] };
 }
 
 export async function readCompareConfig(file: string): Promise<CompareConfig> {

@@ -161,6 +161,10 @@ export async function readManifest(dir: string): Promise<Manifest> {
   if (isHead !== pretrained) {
     throw new PlotlineError(`kind "${manifest.kind}" needs ${isHead ? 'a pretrained encoder reference (type use or onnx)' : 'a words or ngrams encoder'}`, { file, field: 'encoder.type' });
   }
+  const headType = HEAD_KINDS[manifest.kind]?.encoderType;
+  if (headType !== undefined && manifest.encoder.type !== headType) {
+    throw new PlotlineError(`kind "${manifest.kind}" needs a ${headType} encoder, not ${manifest.encoder.type}`, { file, field: 'encoder.type' });
+  }
   if (manifest.thresholds.perGenre !== null && manifest.thresholds.perGenre.length !== manifest.genres.length) {
     throw new PlotlineError(`has ${manifest.thresholds.perGenre.length} per-genre thresholds for ${manifest.genres.length} genres`, { file, field: 'thresholds.perGenre' });
   }

@@ -169,7 +169,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Requests already waiting for a forward pass are answered before the model goes away.
     if (state.model !== null) {
       await state.model.batcher.drain();
-      state.model.classifier.dispose();
+      await state.model.classifier.dispose();
     }
   });
 
@@ -234,7 +234,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     await useBackend(options.backend ?? 'wasm');
     const saved = await (options.loader ?? loadModel)(options.modelDir);
     if (state.closing) {
-      saved.classifier.dispose(); // closed while loading: nothing will use it
+      await saved.classifier.dispose(); // closed while loading: nothing will use it
       return;
     }
     const manifestBytes = await readFile(join(options.modelDir, 'manifest.json'));

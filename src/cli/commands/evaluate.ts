@@ -6,7 +6,7 @@
 import { readTitles } from '../../data/titles.js';
 import { readSplitFile } from '../../data/split.js';
 import { GenreVocabulary } from '../../data/genres.js';
-import { loadModel } from '../../models/storage.js';
+import { loadModel, readManifest } from '../../models/storage.js';
 import { evaluateScores, summarise } from '../../evaluation/evaluate-scores.js';
 import { formatMetricsTable } from '../../evaluation/format.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
@@ -26,7 +26,8 @@ export interface EvaluateCommandOptions {
 
 export async function evaluateCommand(options: EvaluateCommandOptions): Promise<void> {
   await useBackend(options.backend);
-  const { classifier, manifest } = await loadModel(options.model);
+  // Read first: the manifest (a bad model fails before the data is read) ...
+  await readManifest(options.model);
   const { titles } = await readTitles(options.data, { requireGenres: true });
   let selected = titles;
   if (options.split !== undefined && options.fold !== 'all') {
@@ -41,9 +42,11 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
     selected = titles.filter((t) => assignment.get(t.id) === options.fold);
     if (selected.length === 0) throw new PlotlineError(`no title of ${options.data} is in the "${options.fold}" fold`, { file: options.split });
   }
+  // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
+  const { classifier, manifest } = await loadModel(options.model);
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
-  const scores = await classifier.score(selected.map((t) => t.description));
+  const scores = await classifier.score(selected.map((t) => t.description)).finally(() => classifier.dispose());
   const thresholds = options.threshold ?? classifier.activeThresholds();
   const evaluation = evaluateScores(targets, scores, classifier.genres, thresholds, options.seed);
   const unknownGenres = Object.fromEntries([...unknown.entries()].sort((a, b) => b[1] - a[1]));
@@ -82,5 +85,4 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
     );
   }
   process.stdout.write(out.join('\n') + '\n');
-  classifier.dispose();
 }

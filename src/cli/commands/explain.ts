@@ -25,8 +25,14 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
   if (text === '') throw new PlotlineError('give a non-empty description to explain');
   await useBackend(options.backend);
   const { classifier } = await loadModel(options.model);
-  const genres = options.genre.length === 0 ? undefined : unique(options.genre.map((g) => resolveGenre(g, classifier.genres)));
-  const explanations = await explain(classifier, text, genres);
+  let explanations: Explanation[];
+  try {
+    const genres = options.genre.length === 0 ? undefined : unique(options.genre.map((g) => resolveGenre(g, classifier.genres)));
+    explanations = await explain(classifier, text, genres);
+  } finally {
+    // An encoder + head model's worker threads would otherwise keep the process alive.
+    await classifier.dispose();
+  }
   const thresholds = options.threshold ?? classifier.activeThresholds();
   const thresholdOf = (genre: string): number => (typeof thresholds === 'number' ? thresholds : thresholds[classifier.genres.indexOf(genre)]);
   if (options.json) {

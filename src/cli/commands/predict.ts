@@ -36,7 +36,8 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     if (options.output !== undefined) throw new PlotlineError('--output is for --input FILE; descriptions given as arguments are printed');
     await useBackend(options.backend);
     const { classifier } = await loadModel(options.model);
-    const predictions = await classifier.predict(options.texts, { thresholds: options.threshold, topK: options.topK });
+    // Disposed before printing: an encoder + head model's worker threads would keep the process alive.
+    const predictions = await classifier.predict(options.texts, { thresholds: options.threshold, topK: options.topK }).finally(() => classifier.dispose());
     if (options.json) {
       for (const [i, p] of predictions.entries()) process.stdout.write(JSON.stringify({ id: i + 1, ...p }) + '\n');
     } else {

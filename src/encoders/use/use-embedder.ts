@@ -11,6 +11,8 @@ import { USE_DIMENSION } from './use-files.js';
 
 /** Texts per graph call: measured fastest on wasm (16: 6.1 s per 500 texts; 64: 6.8 s; 256: 8.1 s). */
 const BATCH = 16;
+/** Any text with tokens: appended to a batch that ends with token-less texts (see embedBatch). */
+const TRAILING_ROW_TEXT = '.';
 
 export class UseEmbedder {
   private constructor(
@@ -54,6 +56,11 @@ export class UseEmbedder {
 
   private async embedBatch(texts: readonly string[]): Promise<Float32Array> {
     const ids = texts.map((t) => this.tokenizer.encode(t));
+    // The graph sizes the batch from the largest row index it is given, so texts with no tokens at
+    // the end of a batch would be missing from its output (and a batch of only such texts fails). A
+    // row after them makes every row exist; its vector is dropped. Rows do not affect each other, so an
+    // empty text gets the vector the graph gives any empty row, wherever it sits in its batch.
+    if (ids.length > 0 && ids[ids.length - 1].length === 0) ids.push(this.tokenizer.encode(TRAILING_ROW_TEXT));
     const count = ids.reduce((sum, row) => sum + row.length, 0);
     const indices = new Int32Array(count * 2);
     const values = new Int32Array(count);
@@ -71,12 +78,9 @@ export class UseEmbedder {
       const output = (await this.model.executeAsync(inputs)) as tf.Tensor;
       try {
         const rows = output.shape[0] ?? 0;
+        if (rows !== ids.length) throw new Error(`the Universal Sentence Encoder graph returned ${rows} rows for ${ids.length} texts`);
         const data = (await output.data()) as Float32Array;
-        // A batch whose last texts have no tokens comes back short: the sparse input never mentions them.
-        if (rows === texts.length) return data;
-        const padded = new Float32Array(texts.length * USE_DIMENSION);
-        padded.set(data);
-        return padded;
+        return rows === texts.length ? data : data.slice(0, texts.length * USE_DIMENSION);
       } finally {
         output.dispose();
       }

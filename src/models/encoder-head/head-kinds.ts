@@ -15,8 +15,13 @@ export interface HeadKind {
   training: TrainingSettings;
 }
 
-// Chosen on the validation slice of the standard split (micro-F1 at tuned thresholds); see README.
-const HEAD_TRAINING: TrainingSettings = { epochs: 80, batchSize: 32, learningRate: 1e-3, patience: 6, monitor: 'micro', loss: 'bce', positiveWeights: true };
+/**
+ * Chosen on the validation slice of the standard split (USE, micro-F1 at the tuned global threshold,
+ * mean of seeds 42 and 7; the test fold played no part): plain BCE beat BCE with positive weights
+ * (0.508 vs 0.487; thresholds are tuned afterwards anyway, and the weights mostly cost precision);
+ * hidden width 256-1024 and dropout 0.3-0.6 were within 0.005 of each other; a linear head reached 0.474.
+ */
+const HEAD_TRAINING: TrainingSettings = { epochs: 80, batchSize: 32, learningRate: 1e-3, patience: 6, monitor: 'micro', loss: 'bce', positiveWeights: false };
 
 export const HEAD_KINDS: Record<string, HeadKind> = {
   use: {

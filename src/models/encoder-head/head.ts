@@ -11,7 +11,7 @@ import { createRng } from '../../util/random.js';
 export const HeadConfig = z
   .object({
     /** Widths of the hidden layers, in order. */
-    hidden: z.array(z.number().int().positive()).max(4).default([512]),
+    hidden: z.array(z.number().int().positive()).max(4).default([1024]),
     /** Dropout on the sentence vector and after each hidden layer. */
     dropout: z.number().min(0).max(0.95).default(0.5),
     /** L2 penalty on the kernels, as the sum of squares times this. */
