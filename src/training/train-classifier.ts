@@ -7,7 +7,7 @@ import { GenreClassifier } from '../models/classifier.js';
 import type { GenreModel } from '../models/genre-model.js';
 import { positiveWeightsFrom } from '../models/losses.js';
 import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
-import { fitClassifier, type EpochLog } from './trainer.js';
+import { fitClassifier, type EpochLog, type FitResult } from './trainer.js';
 import type { TrainingSettings } from './settings.js';
 
 export interface LabelledTexts {
@@ -80,16 +80,24 @@ export async function trainClassifier(
       fastScorer: kind.fastScorer === undefined ? undefined : (net) => kind.fastScorer!(config, net),
     },
   );
-  const tuned = tuneDecisionThresholds(validation.targets, fit.validationScores, k);
-  classifier.thresholds = tuned.thresholds;
+  return finishTraining(classifier, { kind: kind.name, config, training, fit, validationTargets: validation.targets, started });
+}
+
+/** Tunes a trained model's thresholds on validation and packages the run (both training pipelines end here). */
+export function finishTraining<Model extends GenreModel>(
+  model: Model,
+  run: { kind: string; config: Record<string, unknown>; training: TrainingSettings & { seed: number }; fit: FitResult; validationTargets: Float32Array; started: number },
+): TrainedClassifier<Model> {
+  const tuned = tuneDecisionThresholds(run.validationTargets, run.fit.validationScores, model.genres.length);
+  model.thresholds = tuned.thresholds;
   return {
-    classifier,
-    kind: kind.name,
-    config,
-    training,
-    history: fit.history,
-    bestEpoch: fit.bestEpoch,
-    trainSeconds: (performance.now() - started) / 1000,
-    validation: { scores: fit.validationScores, ...tuned.microF1 },
+    classifier: model,
+    kind: run.kind,
+    config: run.config,
+    training: run.training,
+    history: run.fit.history,
+    bestEpoch: run.fit.bestEpoch,
+    trainSeconds: (performance.now() - run.started) / 1000,
+    validation: { scores: run.fit.validationScores, ...tuned.microF1 },
   };
 }

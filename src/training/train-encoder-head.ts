@@ -11,8 +11,7 @@ import type { SentenceEncoder } from '../encoders/sentence-encoder.js';
 import { embedWithCache, type EmbeddingCache } from '../encoders/embedding-cache.js';
 import { fitNetwork } from './trainer.js';
 import { featureTrainingSet } from './training-set.js';
-import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
-import { resolveTraining, type LabelledTexts, type TrainClassifierOptions, type TrainedClassifier } from './train-classifier.js';
+import { finishTraining, resolveTraining, type LabelledTexts, type TrainClassifierOptions, type TrainedClassifier } from './train-classifier.js';
 
 export interface TrainEncoderHeadOptions extends TrainClassifierOptions {
   encoder: SentenceEncoder;
@@ -64,17 +63,8 @@ export async function trainEncoderHead(
       onBatch: options.onBatch,
     },
   );
-  const tuned = tuneDecisionThresholds(validation.targets, fit.validationScores, k);
-  classifier.thresholds = tuned.thresholds;
   return {
-    classifier,
-    kind: kind.name,
-    config,
-    training,
-    history: fit.history,
-    bestEpoch: fit.bestEpoch,
-    trainSeconds: (performance.now() - started) / 1000,
-    validation: { scores: fit.validationScores, ...tuned.microF1 },
+    ...finishTraining(classifier, { kind: kind.name, config, training, fit, validationTargets: validation.targets, started }),
     embedding: { seconds: embedSeconds, cached: embedded.hits, computed: embedded.misses },
   };
 }

@@ -10,13 +10,11 @@ import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { skipWithoutSharedData, writeRealSubset } from './real-subset.js';
 
 const run = promisify(execFile);
 const BIN = resolve('dist/cli/main.js');
-const SHARED = resolve('../shared/data');
-const skip = existsSync(join(SHARED, 'netflix_titles.csv')) ? false : `shared data not found at ${SHARED}; the end-to-end suite needs it`;
+const skip = skipWithoutSharedData;
 const work = mkdtempSync(join(tmpdir(), 'plotline-e2e-'));
 const data = join(work, 'titles.csv');
 const split = join(work, 'split.csv');
@@ -35,12 +33,7 @@ async function plotline(...args: string[]): Promise<{ stdout: string; stderr: st
 before(() => {
   if (skip) return;
   assert.ok(existsSync(BIN), `build first (npm run build): ${BIN} is missing`);
-  // The first 300 titles of the real catalogue, with the standard split's folds.
-  const rows = parse(readFileSync(join(SHARED, 'netflix_titles.csv')), { columns: true, bom: true }) as Record<string, string>[];
-  const subset = rows.slice(0, 300);
-  writeFileSync(data, stringify(subset, { header: true, record_delimiter: '\r\n' }));
-  const folds = new Map((parse(readFileSync(join(SHARED, 'split.csv')), { columns: true }) as { show_id: string; fold: string }[]).map((r) => [r.show_id, r.fold]));
-  writeFileSync(split, 'show_id,fold\n' + subset.map((r) => `${r.show_id},${folds.get(r.show_id)}`).join('\n') + '\n');
+  writeRealSubset(data, split);
 });
 
 test('train -> evaluate -> predict on 300 titles', { skip }, async () => {

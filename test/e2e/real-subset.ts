@@ -1,0 +1,24 @@
+/**
+ * The end-to-end suites' data: the first titles of the real catalogue (../shared/data, which CI clones
+ * beside the repo) with the standard split's folds, written as a user's files would be.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+
+export const SHARED_DATA = resolve('../shared/data');
+/** False when the data is there; otherwise why the suite skips. */
+export const skipWithoutSharedData: false | string = existsSync(join(SHARED_DATA, 'netflix_titles.csv'))
+  ? false
+  : `shared data not found at ${SHARED_DATA}; the end-to-end suite needs it`;
+
+/** Writes the first `count` titles (CRLF CSV, as the release) to `dataFile` and their folds to `splitFile`. */
+export function writeRealSubset(dataFile: string, splitFile: string, count = 300): Record<string, string>[] {
+  const rows = parse(readFileSync(join(SHARED_DATA, 'netflix_titles.csv')), { columns: true, bom: true }) as Record<string, string>[];
+  const subset = rows.slice(0, count);
+  writeFileSync(dataFile, stringify(subset, { header: true, record_delimiter: '\r\n' }));
+  const folds = new Map((parse(readFileSync(join(SHARED_DATA, 'split.csv')), { columns: true }) as { show_id: string; fold: string }[]).map((r) => [r.show_id, r.fold]));
+  writeFileSync(splitFile, 'show_id,fold\n' + subset.map((r) => `${r.show_id},${folds.get(r.show_id)}`).join('\n') + '\n');
+  return subset;
+}
