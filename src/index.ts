@@ -1,19 +1,32 @@
 /**
- * Plotline as a library: load a saved model and predict, or train one from a catalogue CSV.
+ * Plotline as a library: load a saved model and predict, train one from a catalogue CSV, embed texts
+ * with a pretrained encoder, or run a comparison and write its report.
  *
  *   import { useBackend, loadModel } from 'plotline';
  *   await useBackend('wasm');
- *   const { classifier } = await loadModel('models/bag');
- *   classifier.predict(['A detective hunts a killer in 1970s Seoul.'], { topK: 3 });
+ *   const { classifier } = await loadModel('models/use');
+ *   await classifier.predict(['A detective hunts a killer in 1970s Seoul.'], { topK: 3 });
+ *   await classifier.dispose(); // an encoder + head model holds worker threads until disposed
  */
 export { useBackend, BACKENDS, type BackendName } from './engine/backend.js';
 export { loadModel, saveModel, readManifest, type Manifest, type SavedModel } from './models/storage.js';
-export { GenreClassifier, type GenrePrediction, type PredictOptions, type DecisionThresholds } from './models/classifier.js';
+export { GenreModel, type GenrePrediction, type PredictOptions, type DecisionThresholds } from './models/genre-model.js';
+export { GenreClassifier } from './models/classifier.js';
+export { EncoderHeadClassifier } from './models/encoder-head/encoder-head-classifier.js';
+export { HEAD_KINDS, HEAD_KIND_NAMES } from './models/encoder-head/head-kinds.js';
+export { openEncoder, reopenEncoder, type OpenEncoderOptions } from './encoders/open-encoder.js';
+export type { SentenceEncoder, EncoderReference } from './encoders/sentence-encoder.js';
+export { EmbeddingCache, embedWithCache, defaultCacheDir } from './encoders/embedding-cache.js';
 export { MODEL_KINDS, MODEL_KIND_NAMES } from './models/kinds.js';
 export { loadDataset, foldData, type Dataset } from './data/dataset.js';
 export { readTitles, type Title } from './data/titles.js';
 export { readPredictionInput } from './data/prediction-input.js';
 export { trainClassifier, type TrainClassifierOptions, type TrainedClassifier, type LabelledTexts } from './training/train-classifier.js';
+export { trainModel, ALL_MODEL_KIND_NAMES, type TrainModelOptions, type TrainedModel } from './training/train-model.js';
+export { runCompare, type RunCompareOptions } from './compare/run-compare.js';
+export { parseCompareConfig, readCompareConfig, type CompareConfig } from './compare/compare-config.js';
+export { writeReport } from './report/write-report.js';
+export type { CompareReport, ComparedModel } from './report/report-data.js';
 export { computeMetrics, bootstrapMicroF1, type MultiLabelMetrics } from './evaluation/metrics.js';
 export { evaluateScores, type Evaluation } from './evaluation/evaluate-scores.js';
 export { explain, type Explanation } from './explain/occlusion.js';
