@@ -1,5 +1,6 @@
 /** What the scoring pool (main thread) and its worker threads send each other. */
 import type { BackendName } from '../engine/backend.js';
+import type { EncoderLocation } from '../models/storage.js';
 
 /** Given to each worker at start: what to load and how to decide. */
 export interface ScoringWorkerData {
@@ -7,6 +8,8 @@ export interface ScoringWorkerData {
   backend: BackendName;
   thresholds?: number;
   topK?: number;
+  /** For a use/onnx model: where its encoder is, if not where it was trained from. */
+  encoder?: EncoderLocation;
 }
 
 /** One chunk to score; the worker answers with its JSON Lines as UTF-8 bytes. */

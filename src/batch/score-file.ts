@@ -10,7 +10,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
 import { assertReadableFile, type RowProblem } from '../data/titles.js';
-import { loadModel } from '../models/storage.js';
+import { loadModel, type EncoderLocation } from '../models/storage.js';
 import type { GenreModel } from '../models/genre-model.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
 import { PlotlineError } from '../util/errors.js';
@@ -38,6 +38,8 @@ export interface ScoreFileOptions {
   thresholds?: number;
   topK?: number;
   backend?: BackendName;
+  /** For a use/onnx model: where its encoder is, if not where it was trained from. */
+  encoder?: EncoderLocation;
   progress?: BatchProgress;
   /** Rows per chunk (tests use small chunks). */
   chunkRows?: number;
@@ -82,13 +84,13 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       let classifier = options.classifier;
       if (classifier === undefined) {
         await useBackend(backend);
-        classifier = (await loadModel(options.model)).classifier;
+        classifier = (await loadModel(options.model, { encoder: { ...options.encoder, backend } })).classifier;
         loaded = classifier;
       }
       const c = classifier;
       job = (chunk) => formatPredictionLines(c, chunk.ids, chunk.texts, decide);
     } else {
-      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK });
+      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, encoder: options.encoder });
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts);
     }

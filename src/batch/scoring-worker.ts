@@ -10,7 +10,7 @@ import type { ScoreRequest, ScoringWorkerData } from './protocol.js';
 
 await serveWorkerTasks<ScoringWorkerData, ScoreRequest, Uint8Array>(async (data) => {
   await useBackend(data.backend);
-  const { classifier } = await loadModel(data.model);
+  const { classifier } = await loadModel(data.model, { encoder: { ...data.encoder, backend: data.backend } });
   const decide = { thresholds: data.thresholds, topK: data.topK };
   const utf8 = new TextEncoder();
   return async (request) => {

@@ -25,6 +25,11 @@ const program = new Command()
 
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm, node (needs @tensorflow/tfjs-node installed) or cpu').default('wasm').argParser(backendName);
 
+const encoderOptions = (command: Command): Command =>
+  command
+    .option('--encoder <path-or-id>', 'for a use/onnx model: load its pretrained encoder from this folder (or hub id) instead of where it was trained from; its files must match')
+    .option('--allow-download', 'let that encoder be downloaded from the Hugging Face hub', false);
+
 program
   .command('train')
   .description('train a model (from scratch, or a head over a frozen pretrained encoder) and save it as a folder')
@@ -65,6 +70,7 @@ program
   .option('--validation-fraction <x>', 'share of train held out for early stopping, thresholds and ensemble weights', openFraction)
   .option('--out <dir>', 'report folder (replaced atomically)', 'report')
   .option('--save-models <dir>', 'also keep each trained model in <dir>/<name>')
+  .option('--encoder <path-or-id>', 'the encoder of the onnx entries of --models: a folder or a hub id')
   .option('--allow-download', 'let an onnx model\'s hub id be downloaded', false)
   .option('--cache-dir <dir>', 'where embeddings of pretrained encoders are cached between runs', defaultCacheDir())
   .option('--no-cache', 'embed every text again instead of reusing cached embeddings')
@@ -72,8 +78,8 @@ program
   .option('--quiet', 'no progress output', false)
   .action(async (o) => compareCommand({ ...o, defaultData: DEFAULT_DATA }));
 
-program
-  .command('evaluate')
+encoderOptions(program
+  .command('evaluate'))
   .description('score a saved model on labelled data (the split\'s test fold, or every row)')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
   .option('--data <path>', 'catalogue CSV with description and listed_in columns', DEFAULT_DATA)
@@ -86,8 +92,8 @@ program
   .addOption(backendOption())
   .action(async (o) => evaluateCommand(o));
 
-program
-  .command('predict')
+encoderOptions(program
+  .command('predict'))
   .description('predict genres for descriptions given as arguments or in a file')
   .argument('[texts...]', 'descriptions to classify')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
@@ -102,8 +108,8 @@ program
   .addOption(backendOption())
   .action(async (texts: string[], o) => predictCommand({ ...o, texts }));
 
-program
-  .command('explain')
+encoderOptions(program
+  .command('explain'))
   .description('show which words made the model give a description its best genre (or each --genre): occlusion weights')
   .argument('<text>', 'the description to explain (quote it)')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
@@ -117,8 +123,8 @@ program
   .addOption(backendOption())
   .action(async (text: string, o) => explainCommand({ ...o, text }));
 
-program
-  .command('serve')
+encoderOptions(program
+  .command('serve'))
   .description('serve predictions over HTTP (JSON API, OpenAPI document, web page) until SIGTERM/SIGINT')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
   .option('--port <n>', 'TCP port (0: any free port)', integer(0), 8080)

@@ -29,6 +29,12 @@ export function openFraction(value: string): number {
   return n;
 }
 
+/** `--encoder` and `--allow-download` of the commands that load a saved model. */
+export interface EncoderLocationOptions {
+  encoder?: string;
+  allowDownload?: boolean;
+}
+
 export function backendName(value: string): BackendName {
   if (!isBackendName(value)) throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}, got "${value}"`);
   return value;

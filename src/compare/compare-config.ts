@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { PlotlineError } from '../util/errors.js';
-import { ALL_MODEL_KIND_NAMES } from '../training/train-model.js';
+import { ALL_MODEL_KIND_NAMES, kindConfigSchema, kindNeedsEncoder } from '../training/train-model.js';
 import { LOSSES } from '../models/losses.js';
 import { MONITORS } from '../training/settings.js';
 
@@ -69,11 +69,25 @@ export function parseCompareConfig(raw: unknown, file = '(flags)'): CompareConfi
     if ('ensemble' in m) {
       const unknown = m.ensemble.find((member) => !seen.has(member));
       if (unknown !== undefined) throw new PlotlineError(`ensemble member "${unknown}" is not a model listed before it`, { file, field: `models.${i}.ensemble` });
+    } else {
+      checkTrainedSpec(m, i, file);
     }
     seen.add(name);
     return { ...m, name } as ModelSpec;
   });
   return { ...parsed.data, models };
+}
+
+/** What only the kind can tell, checked before any model trains: its config, and an encoder where it needs one. */
+function checkTrainedSpec(spec: z.infer<typeof TrainedModelSpec>, index: number, file: string): void {
+  if (kindNeedsEncoder(spec.kind) && spec.encoder === undefined) {
+    throw new PlotlineError(`kind "${spec.kind}" needs "encoder": a folder in the Hugging Face layout or a hub id`, { file, field: `models.${index}.encoder` });
+  }
+  const checked = kindConfigSchema(spec.kind)?.safeParse(spec.config ?? {});
+  if (checked !== undefined && !checked.success) {
+    const issue = checked.error!.issues[0];
+    throw new PlotlineError(`${issue.message} (expected ${spec.kind} settings)`, { file, field: ['models', index, 'config', ...issue.path].join('.') });
+  }
 }
 
 /**

@@ -37,7 +37,16 @@ export async function openEncoder(type: EncoderType, spec: string | undefined, o
  */
 export async function reopenEncoder(reference: EncoderReference, manifestFile: string, options: OpenEncoderOptions & { override?: string } = {}): Promise<SentenceEncoder> {
   const spec = options.override ?? specOf(reference);
-  const encoder = await openEncoder(reference.type, spec, options);
+  let encoder: SentenceEncoder;
+  try {
+    encoder = await openEncoder(reference.type, spec, options);
+  } catch (error) {
+    if (!(error instanceof PlotlineError)) throw error;
+    throw new PlotlineError(
+      `needs its encoder ${reference.id} (from ${spec ?? reference.source}), which cannot be opened: ${error.message}. ` + 'Pass the encoder\'s folder with --encoder.',
+      { file: manifestFile, field: 'encoder' },
+    );
+  }
   const found = new Map(encoder.reference().files.map((f) => [f.path, f.sha256]));
   const differing = reference.files.filter((f) => found.get(f.path) !== f.sha256);
   if (differing.length > 0 || encoder.dimension !== reference.dimension) {

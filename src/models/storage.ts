@@ -171,9 +171,15 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return manifest;
 }
 
+/** Where a use/onnx model's encoder is when not where it was trained from (`--encoder`, `--allow-download`). */
+export interface EncoderLocation {
+  override?: string;
+  allowDownload?: boolean;
+}
+
 export interface LoadModelOptions {
   /** How to open an encoder + head model's pretrained encoder; `override` loads it from another folder. */
-  encoder?: OpenEncoderOptions & { override?: string };
+  encoder?: OpenEncoderOptions & EncoderLocation;
 }
 
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<SavedModel> {

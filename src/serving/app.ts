@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
-import { loadModel, type Manifest, type SavedModel } from '../models/storage.js';
+import { loadModel, type EncoderLocation, type LoadModelOptions, type Manifest, type SavedModel } from '../models/storage.js';
 import type { GenreModel } from '../models/genre-model.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
 import { PLOTLINE_VERSION } from '../version.js';
@@ -39,7 +39,9 @@ export interface AppOptions {
   /** tfjs backend (default wasm). */
   backend?: BackendName;
   /** How to load the model (default loadModel); tests use it to hold loading back. */
-  loader?: (dir: string) => Promise<SavedModel>;
+  loader?: (dir: string, options?: LoadModelOptions) => Promise<SavedModel>;
+  /** For a use/onnx model: where its pretrained encoder is, if not where it was trained from. */
+  encoder?: EncoderLocation;
 }
 
 /** The loaded model and what the routes need from it. */
@@ -232,7 +234,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
   const load = async (): Promise<void> => {
     const started = performance.now();
     await useBackend(options.backend ?? 'wasm');
-    const saved = await (options.loader ?? loadModel)(options.modelDir);
+    const saved = await (options.loader ?? loadModel)(options.modelDir, { encoder: { ...options.encoder, backend: options.backend ?? 'wasm' } });
     if (state.closing) {
       await saved.classifier.dispose(); // closed while loading: nothing will use it
       return;

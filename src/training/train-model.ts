@@ -19,6 +19,16 @@ export function describeModelKinds(): string {
   return [...Object.values(MODEL_KINDS), ...Object.values(HEAD_KINDS)].map((k) => `${k.name} (${k.summary})`).join('; ');
 }
 
+/** The schema of a kind's `config` (network, encoder and head settings). */
+export function kindConfigSchema(kind: string): { safeParse(value: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } } | undefined {
+  return MODEL_KINDS[kind]?.config ?? HEAD_KINDS[kind]?.config;
+}
+
+/** Whether a kind cannot be trained without an `--encoder` (a BERT-family folder or hub id). */
+export function kindNeedsEncoder(kind: string): boolean {
+  return HEAD_KINDS[kind]?.encoderType === 'onnx';
+}
+
 export interface TrainModelOptions extends TrainClassifierOptions {
   /** Encoder + head kinds: which encoder (`--encoder`) and how to open it. */
   encoder?: OpenEncoderOptions & { spec?: string };

@@ -50,7 +50,8 @@ export function deserializeError(error: SerializedError, context: string): Error
  * there the worker is a two-line bootstrap that imports the .ts entry with tsx's `tsImport`.
  */
 export function workerSource(callerUrl: string, name: string): { entry: URL; eval: boolean; code: string | URL } {
-  if (!callerUrl.endsWith('.ts')) {
+  // tsx may add a query (…/file.ts?tsx-namespace=…) to a module's URL inside a worker.
+  if (!new URL(callerUrl).pathname.endsWith('.ts')) {
     const entry = new URL(`./${name}.js`, callerUrl);
     return { entry, eval: false, code: entry };
   }
@@ -146,9 +147,11 @@ export class WorkerPool<Task, Result> {
   /** Runs one task on the least busy worker. */
   run(task: Task, transfer: ArrayBuffer[] = []): Promise<Result> {
     if (this.closed) return Promise.reject(new Error(`${this.label} pool: closed`));
-    let target = this.workers[0];
-    for (const w of this.workers) if (w.pending.size < target.pending.size) target = w;
-    if (target.dead !== null) return Promise.reject(target.dead);
+    // The least busy live worker: one that died is skipped, so the others carry on without it.
+    const live = this.workers.filter((w) => w.dead === null);
+    if (live.length === 0) return Promise.reject(this.workers[0].dead ?? new Error(`${this.label} pool: no worker left`));
+    let target = live[0];
+    for (const w of live) if (w.pending.size < target.pending.size) target = w;
     const id = this.nextTask++;
     return new Promise<Result>((resolve, reject) => {
       target.pending.set(id, { resolve, reject });

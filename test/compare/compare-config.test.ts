@@ -189,3 +189,18 @@ async function rejects(promise: Promise<unknown>): Promise<PlotlineError> {
   }
   assert.fail('expected the promise to reject');
 }
+
+test('what only the kind can tell is checked before any model trains: onnx needs an encoder, config keys and values', () => {
+  const fails = (models: unknown[], field: RegExp, message: RegExp): void => {
+    assert.throws(() => parseCompareConfig({ models }), (error: unknown) => {
+      assert.ok(error instanceof PlotlineError);
+      assert.match(String(error.field), field);
+      assert.match(error.message, message);
+      return true;
+    });
+  };
+  fails([{ kind: 'bag' }, { kind: 'onnx' }], /^models\.1\.encoder$/, /needs "encoder"/);
+  fails([{ kind: 'use', config: { hiden: [512] } }], /^models\.0\.config$/, /hiden/);
+  fails([{ kind: 'bag', config: { buckets: -1 } }], /^models\.0\.config\.buckets$/, /expected bag settings/);
+  assert.equal(parseCompareConfig({ models: [{ kind: 'onnx', encoder: '/models/minilm', config: { hidden: [] } }] }).models[0].name, 'onnx');
+});

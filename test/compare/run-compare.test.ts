@@ -32,7 +32,8 @@ const split = files('split.csv', 'show_id,fold\n' + ids.map((id, i) => `${id},${
 const MODELS = [
   { kind: 'bag', epochs: 2, config: { buckets: 4096, embeddingDim: 16 } },
   { kind: 'cnn', epochs: 2, config: { embeddingDim: 8, filters: 8, widths: [2, 3] } },
-  { kind: 'onnx' },
+  // Valid as a config, fails when its turn comes: the encoder folder does not exist.
+  { kind: 'onnx', encoder: '/nonexistent/plotline-test-encoder' },
   { ensemble: ['bag', 'cnn'] },
   { ensemble: ['bag', 'onnx'] },
 ];
@@ -114,9 +115,9 @@ test('genreCounts equal the counts computed from the data and split', () => {
   assert.deepEqual(first.genreCounts, { train, test: testCounts });
 });
 
-test('failed rows say why: the onnx model lacks an encoder, and the ensemble names its failed member', () => {
+test('failed rows say why: the onnx model\'s encoder folder is missing, and the ensemble names its failed member', () => {
   const onnx = row(first, 'onnx');
-  assert.match(onnx.error ?? '', /--encoder/);
+  assert.match(onnx.error ?? '', /plotline-test-encoder: not found/);
   const ensemble = row(first, 'bag+onnx');
   assert.match(ensemble.error ?? '', /"onnx"/);
   for (const failed of [onnx, ensemble]) {

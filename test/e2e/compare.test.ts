@@ -126,7 +126,7 @@ test('compare bag, use and bag+use: every report file, then the same scores from
 
 test('a failed model fails the command but the report still shows the others', { skip }, async () => {
   const out = join(work, 'report-failed');
-  const result = await plotline('compare', '--models', 'bag,onnx', '--data', data, '--split', split, '--cache-dir', cache, '--out', out, '--quiet');
+  const result = await plotline('compare', '--models', 'bag,onnx', '--encoder', join(work, 'no-such-encoder'), '--data', data, '--split', split, '--cache-dir', cache, '--out', out, '--quiet');
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /1 of 2 models failed: onnx/);
   assert.deepEqual(readdirSync(out).sort(), EVERY_FILE);
@@ -138,8 +138,8 @@ test('a failed model fails the command but the report still shows the others', {
       ['onnx', 'failed'],
     ],
   );
-  assert.match(report.models[1].error ?? '', /--encoder/);
+  assert.match(report.models[1].error ?? '', /no-such-encoder: not found/);
   const md = readFileSync(join(out, 'report.md'), 'utf8');
   assert.match(md, /^\| bag \| bag \| \d\.\d{3} \|/m, 'report.md shows the bag row with its scores');
-  assert.match(md, /^\| onnx \| onnx \| failed: .*--encoder/m, 'report.md shows the failed onnx row and why');
+  assert.match(md, /^\| onnx \| onnx \| failed: .*no-such-encoder: not found/m, 'report.md shows the failed onnx row and why');
 });

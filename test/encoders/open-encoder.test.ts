@@ -102,10 +102,13 @@ test('a copied USE folder: accepted via override and via a file: source; refused
   assertRefusal(await rejectsWith(reopenEncoder({ ...useRef, source: `file:${copy}` }, manifestFile, THREADS)), useRef, 'vocab.json');
 });
 
-test('reopenEncoder with a file: source that no longer exists names the folder\'s model.json', async () => {
+test('reopenEncoder with a file: source that no longer exists names the manifest\'s encoder field, the missing model.json and --encoder', async () => {
   const gone = path.join(root.dir, 'moved-away');
   const error = await rejectsWith(reopenEncoder({ ...useRef, source: `file:${gone}` }, manifestFile, THREADS));
-  assert.equal(error.file, path.join(gone, 'model.json'));
+  assert.equal(error.file, manifestFile);
+  assert.equal(error.field, 'encoder');
+  assert.ok(error.message.includes(path.join(gone, 'model.json')), error.message);
+  assert.match(error.message, /--encoder/);
 });
 
 test('openEncoder("onnx") without a folder or hub id says it needs --encoder', async () => {

@@ -3,12 +3,13 @@
  * ensembles) on one split with one seed, then write report/ (markdown, JSON, HTML, charts). Flags
  * override the config file; without either, the standard line-up is compared.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { runCompare } from '../../compare/run-compare.js';
 import { modelsFromList, parseCompareConfig, readCompareConfig, type CompareConfig } from '../../compare/compare-config.js';
 import { writeReport } from '../../report/write-report.js';
 import { compareProgress } from '../progress.js';
+import { checkOutputFolder } from '../../util/output-folder.js';
 import type { ComparedModel } from '../../report/report-data.js';
 
 /** What `plotline compare` runs when given neither --config nor --models. */
@@ -23,6 +24,7 @@ export interface CompareCommandOptions {
   validationFraction?: number;
   out: string;
   saveModels?: string;
+  encoder?: string;
   allowDownload: boolean;
   cacheDir: string;
   cache: boolean;
@@ -33,7 +35,9 @@ export interface CompareCommandOptions {
 
 export async function compareCommand(options: CompareCommandOptions): Promise<void> {
   const fromFile: CompareConfig | null = options.config === undefined ? null : await readCompareConfig(options.config);
-  const models = options.models !== undefined ? parseCompareConfig({ models: modelsFromList(options.models) }).models : (fromFile?.models ?? parseCompareConfig({ models: modelsFromList(DEFAULT_COMPARE_MODELS) }).models);
+  // --encoder is the encoder of the `onnx` entries of --models (a config file names each entry's own).
+  const listed = (list: string) => parseCompareConfig({ models: modelsFromList(list).map((m) => ('kind' in m && m.kind === 'onnx' && options.encoder !== undefined ? { ...m, encoder: options.encoder } : m)) }).models;
+  const models = options.models !== undefined ? listed(options.models) : (fromFile?.models ?? listed(DEFAULT_COMPARE_MODELS));
   const config = {
     data: options.data ?? fromFile?.data ?? options.defaultData,
     split: options.split ?? fromFile?.split,
@@ -41,13 +45,16 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
     validationFraction: options.validationFraction ?? fromFile?.validationFraction,
     models,
   };
+  // Before any training: a report that cannot be written would lose every model's result.
+  await checkOutputFolder(options.out, '--out');
+  if (options.saveModels !== undefined) await checkOutputFolder(options.saveModels, '--save-models');
   await useBackend(options.backend);
   const progress = compareProgress({ quiet: options.quiet });
   let report;
   try {
     report = await runCompare({
       config,
-      encoder: { allowDownload: options.allowDownload, backend: options.backend },
+      encoder: { allowDownload: options.allowDownload, downloadDir: join(options.cacheDir, 'hub'), backend: options.backend },
       cacheDir: options.cache ? options.cacheDir : null,
       modelsDir: options.saveModels ?? null,
       hooks: progress.hooks,

@@ -9,10 +9,11 @@ import { GenreVocabulary } from '../../data/genres.js';
 import { loadModel, readManifest } from '../../models/storage.js';
 import { evaluateScores, summarise } from '../../evaluation/evaluate-scores.js';
 import { formatMetricsTable } from '../../evaluation/format.js';
+import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 
-export interface EvaluateCommandOptions {
+export interface EvaluateCommandOptions extends EncoderLocationOptions {
   model: string;
   data: string;
   split?: string;
@@ -43,7 +44,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
     if (selected.length === 0) throw new PlotlineError(`no title of ${options.data} is in the "${options.fold}" fold`, { file: options.split });
   }
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
-  const { classifier, manifest } = await loadModel(options.model);
+  const { classifier, manifest } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
   const scores = await classifier.score(selected.map((t) => t.description)).finally(() => classifier.dispose());

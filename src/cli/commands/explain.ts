@@ -5,10 +5,11 @@
  */
 import { loadModel } from '../../models/storage.js';
 import { explain, type Explanation } from '../../explain/occlusion.js';
+import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 
-export interface ExplainCommandOptions {
+export interface ExplainCommandOptions extends EncoderLocationOptions {
   model: string;
   text: string;
   genre: string[];
@@ -24,7 +25,7 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
   const text = options.text.trim();
   if (text === '') throw new PlotlineError('give a non-empty description to explain');
   await useBackend(options.backend);
-  const { classifier } = await loadModel(options.model);
+  const { classifier } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
   let explanations: Explanation[];
   try {
     const genres = options.genre.length === 0 ? undefined : unique(options.genre.map((g) => resolveGenre(g, classifier.genres)));

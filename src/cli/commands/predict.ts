@@ -7,12 +7,13 @@
  */
 import { loadModel } from '../../models/storage.js';
 import type { GenrePrediction } from '../../models/classifier.js';
+import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { scoreFile } from '../../batch/score-file.js';
 import { batchProgress } from '../../batch/progress.js';
 
-export interface PredictCommandOptions {
+export interface PredictCommandOptions extends EncoderLocationOptions {
   model: string;
   texts: string[];
   input?: string;
@@ -35,7 +36,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   if (options.input === undefined) {
     if (options.output !== undefined) throw new PlotlineError('--output is for --input FILE; descriptions given as arguments are printed');
     await useBackend(options.backend);
-    const { classifier } = await loadModel(options.model);
+    const { classifier } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
     // Disposed before printing: an encoder + head model's worker threads would keep the process alive.
     const predictions = await classifier.predict(options.texts, { thresholds: options.threshold, topK: options.topK }).finally(() => classifier.dispose());
     if (options.json) {
@@ -57,6 +58,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       thresholds: options.threshold,
       topK: options.topK,
       backend: options.backend,
+      encoder: { override: options.encoder, allowDownload: options.allowDownload },
       progress,
     });
   } finally {

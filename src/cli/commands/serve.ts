@@ -4,9 +4,10 @@
  * then finishes the requests in flight and exits 0 (see src/serving/server.ts).
  */
 import { startServer } from '../../serving/server.js';
+import type { EncoderLocationOptions } from '../options.js';
 import type { BackendName } from '../../engine/backend.js';
 
-export interface ServeCommandOptions {
+export interface ServeCommandOptions extends EncoderLocationOptions {
   model: string;
   port: number;
   host: string;
@@ -31,6 +32,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
     maxTexts: options.maxTexts,
     bodyLimit: options.bodyLimit,
     backend: options.backend,
+    encoder: { override: options.encoder, allowDownload: options.allowDownload },
     logger: { level: options.logLevel },
   });
 }

@@ -1,9 +1,10 @@
 /** `plotline train`: data -> split -> train one model kind (from scratch, or a head over a pretrained encoder) -> evaluate -> save the model folder. */
-import { resolve } from 'node:path';
-import { stat } from 'node:fs/promises';
-import { PlotlineError } from '../../util/errors.js';
-import { loadDataset, foldData } from '../../data/dataset.js';
-import { trainModel } from '../../training/train-model.js';
+import { join, resolve } from 'node:path';
+import { loadDataset, foldData, type Dataset } from '../../data/dataset.js';
+
+type FoldTexts = ReturnType<typeof foldData>;
+import { trainModel, type TrainedModel } from '../../training/train-model.js';
+import { checkOutputFolder } from '../../util/output-folder.js';
 import { manifestFields } from '../../training/model-manifest.js';
 import { evaluateScores, summarise } from '../../evaluation/evaluate-scores.js';
 import { formatMetricsTable } from '../../evaluation/format.js';
@@ -33,8 +34,7 @@ export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'pos
 
 export async function trainCommand(options: TrainCommandOptions): Promise<void> {
   // Fail before minutes of training, not after: the model folder must be creatable there.
-  const existing = await stat(options.out).catch(() => null);
-  if (existing !== null && !existing.isDirectory()) throw new PlotlineError('exists and is not a folder; choose another --out', { file: options.out });
+  await checkOutputFolder(options.out, '--out');
   await useBackend(options.backend);
   const log = (line: string) => {
     if (!options.quiet && !options.json) process.stderr.write(line + '\n');
@@ -53,7 +53,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   try {
     trained = await trainModel(dataset.genres.genres, train, validation, {
       kind: options.model,
-      encoder: { spec: options.encoder, allowDownload: options.allowDownload, backend: options.backend },
+      encoder: { spec: options.encoder, allowDownload: options.allowDownload, downloadDir: join(options.cacheDir, 'hub'), backend: options.backend },
       cacheDir: options.cache === false ? null : options.cacheDir,
       onEmbed: embedding.update,
       onWarning: (message) => log(`warning: ${message}`),
@@ -77,6 +77,22 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
     log(`embeddings: ${computed} computed, ${cached} from the cache (${seconds.toFixed(1)} s)`);
   }
   const { classifier } = trained;
+  try {
+    await evaluateAndSave(trained, { dataset, validation, test }, options, log);
+  } finally {
+    // Always: an encoder + head model's worker threads would otherwise keep the process alive after an error.
+    await classifier.dispose();
+  }
+}
+
+async function evaluateAndSave(
+  trained: TrainedModel,
+  folds: { dataset: Dataset; validation: FoldTexts; test: FoldTexts },
+  options: TrainCommandOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  const { dataset, validation, test } = folds;
+  const { classifier } = trained;
   const thresholds = classifier.activeThresholds();
   const validationEvaluation = evaluateScores(validation.targets, trained.validation.scores, classifier.genres, thresholds, options.seed);
   const testEvaluation = test.texts.length > 0 ? evaluateScores(test.targets, await classifier.score(test.texts), classifier.genres, thresholds, options.seed) : null;
@@ -87,7 +103,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
     dataFile: options.data,
     dataSha256: dataset.sha256,
     splitFile: options.split ?? null,
-    sizes: { train: train.texts.length, validation: validation.texts.length, test: test.texts.length },
+    sizes: { train: dataset.folds.train.length, validation: validation.texts.length, test: test.texts.length },
   };
   await saveModel(classifier, manifestFields(trained, run, { validation: validationEvaluation, test: testEvaluation }), options.out);
   log(`saved ${resolve(options.out)}`);
@@ -103,5 +119,4 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       }) + '\n',
     );
   }
-  await classifier.dispose();
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PlotlineError } from '../../util/errors.js';
 import type { EncoderReference } from '../sentence-encoder.js';
 
@@ -26,6 +26,8 @@ export interface UseFiles {
 
 /** Finds the package (or uses `dir`) and hashes its files: about 27 MB, a fraction of a second. */
 export async function locateUseFiles(dir?: string): Promise<UseFiles> {
+  // Absolute, so a model trained here loads from any working directory.
+  if (dir !== undefined) dir = resolve(dir);
   let source = `file:${dir}`;
   if (dir === undefined) {
     let manifest: string;
