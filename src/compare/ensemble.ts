@@ -4,15 +4,9 @@
  * weighted equally, since a grid over several weights would fit the ~700 validation rows too closely.
  */
 import { tuneGlobalThreshold } from '../evaluation/thresholds.js';
+import { averageScores } from '../models/ensemble/ensemble-model.js';
 
-export function averageScores(members: readonly Float32Array[], weights: readonly number[]): Float32Array {
-  const out = new Float32Array(members[0].length);
-  members.forEach((scores, m) => {
-    if (scores.length !== out.length) throw new RangeError(`ensemble member ${m + 1} has ${scores.length} scores, expected ${out.length}`);
-    for (let i = 0; i < out.length; i++) out[i] += weights[m] * scores[i];
-  });
-  return out;
-}
+export { averageScores };
 
 export function tuneEnsembleWeights(validation: readonly Float32Array[], targets: Float32Array, k: number): number[] {
   if (validation.length !== 2) return validation.map(() => 1 / validation.length);

@@ -13,9 +13,10 @@ import { trainModel, type TrainedModel } from '../training/train-model.js';
 import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
 import { manifestFields, type RunContext } from '../training/model-manifest.js';
 import type { EpochLog } from '../training/trainer.js';
-import { evaluateScores, type Evaluation } from '../evaluation/evaluate-scores.js';
+import { evaluateScores, summarise, type Evaluation } from '../evaluation/evaluate-scores.js';
 import { precisionRecallCurve } from '../evaluation/thresholds.js';
-import { saveModel } from '../models/storage.js';
+import { FORMAT_VERSION, saveModel } from '../models/storage.js';
+import { saveEnsemble } from '../models/ensemble/ensemble-storage.js';
 import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
 import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { folderBytes } from '../util/folder-size.js';
@@ -74,7 +75,7 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareRep
     let row: ComparedModel;
     try {
       const result = isEnsemble(spec)
-        ? evaluateEnsemble(spec, finished, validation.targets, test.targets, genres, config.seed)
+        ? await evaluateEnsemble(spec, finished, { validation: validation.targets, test: test.targets, genres, seed: config.seed, run, modelsDir: options.modelsDir })
         : await trainAndEvaluate(spec, { genres, train, validation, test, run, options });
       finished.set(spec.name, result);
       row = result.row;
@@ -185,7 +186,17 @@ async function timePredictions(model: TrainedModel['classifier'], texts: readonl
   return texts.length / ((performance.now() - started) / 1000);
 }
 
-function evaluateEnsemble(spec: EnsembleSpec, finished: Map<string, Finished>, validationTargets: Float32Array, testTargets: Float32Array, genres: readonly string[], seed: number): Finished {
+interface EnsembleContext {
+  validation: Float32Array;
+  test: Float32Array;
+  genres: readonly string[];
+  seed: number;
+  run: RunContext;
+  modelsDir: string | null;
+}
+
+async function evaluateEnsemble(spec: EnsembleSpec, finished: Map<string, Finished>, context: EnsembleContext): Promise<Finished> {
+  const { validation: validationTargets, test: testTargets, genres, seed } = context;
   const members = spec.ensemble.map((name) => {
     const member = finished.get(name);
     if (member === undefined) throw new Error(`member "${name}" failed, so the ensemble cannot be formed`);
@@ -213,7 +224,31 @@ function evaluateEnsemble(spec: EnsembleSpec, finished: Map<string, Finished>, v
     sizeBytes: sum((r) => r.sizeBytes),
     ensembleWeights: Object.fromEntries(spec.ensemble.map((name, i) => [name, weights[i]])),
   };
+  // Saved like the trained models when they are kept: the members' folders are copied in, so it serves alone.
+  if (context.modelsDir !== null && rows.every((r) => r.modelDir !== undefined)) {
+    const modelDir = join(context.modelsDir, safeFolderName(spec.name));
+    const validationEvaluation = evaluateScores(validationTargets, validation, genres, thresholds, seed);
+    await saveEnsemble(
+      spec.ensemble.map((name, i) => ({ name: safeFolderName(name), dir: rows[i].modelDir!, weight: weights[i] })),
+      {
+        format: 'plotline-model',
+        formatVersion: FORMAT_VERSION,
+        genres: [...genres],
+        thresholds: tuned.thresholds,
+        training: { createdAt: new Date().toISOString(), ...runFields(context.run), seed, seconds: row.trainSeconds ?? 0 },
+        metrics: { validation: summarise(validationEvaluation), test: summarise(evaluation) },
+        versions: { plotline: PLOTLINE_VERSION, tfjs: tf.version.tfjs, node: process.versions.node },
+      },
+      modelDir,
+    );
+    row.sizeBytes = await folderBytes(modelDir);
+    row.modelDir = modelDir;
+  }
   return { validation, test, row };
+}
+
+function runFields(run: RunContext) {
+  return { dataFile: run.dataFile, dataSha256: run.dataSha256, splitFile: run.splitFile, trainSize: run.sizes.train, validationSize: run.sizes.validation, testSize: run.sizes.test };
 }
 
 function testSection(evaluation: Evaluation, scores: Float32Array, targets: Float32Array, k: number): NonNullable<ComparedModel['test']> {

@@ -19,6 +19,7 @@ import { EncoderHeadClassifier } from './encoder-head/encoder-head-classifier.js
 import { HEAD_KINDS } from './encoder-head/head-kinds.js';
 import { EncoderReferenceSchema, type EncoderReference } from '../encoders/sentence-encoder.js';
 import { reopenEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
+import { ENSEMBLE_KIND, loadEnsemble } from './ensemble/ensemble-storage.js';
 import { NgramsEncoderSchema, WordsEncoderSchema, encoderFromJSON } from './inputs/encoder-json.js';
 import type { EncoderJSON } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
@@ -43,7 +44,8 @@ export const ManifestSchema = z.object({
   kind: z.string(),
   config: z.record(z.string(), z.unknown()),
   // A from-scratch kind's text encoder, or an encoder + head kind's reference to its pretrained encoder.
-  encoder: z.discriminatedUnion('type', [WordsEncoderSchema, NgramsEncoderSchema, EncoderReferenceSchema]),
+  // An ensemble has none of its own: { type: 'ensemble' } (its members have theirs).
+  encoder: z.discriminatedUnion('type', [WordsEncoderSchema, NgramsEncoderSchema, EncoderReferenceSchema, z.object({ type: z.literal('ensemble') })]),
   genres: z
     .array(z.string().min(1))
     .nonempty()
@@ -62,16 +64,17 @@ export const ManifestSchema = z.object({
     trainSize: z.number().int(),
     validationSize: z.number().int(),
     testSize: z.number().int(),
-    epochs: z.number().int(),
-    bestEpoch: z.number().int(),
-    batchSize: z.number().int(),
-    learningRate: z.number(),
-    // Absent in models saved before early stopping could watch macro-F1: those watched micro-F1.
-    monitor: z.enum(['micro', 'macro']).default('micro'),
-    loss: z.string(),
-    positiveWeights: z.boolean(),
     seconds: z.number(),
-    history: z.array(z.record(z.string(), z.number())),
+    // How the network trained: absent for an ensemble, which trains nothing itself (its members' manifests say).
+    epochs: z.number().int().optional(),
+    bestEpoch: z.number().int().optional(),
+    batchSize: z.number().int().optional(),
+    learningRate: z.number().optional(),
+    // Absent in models saved before early stopping could watch macro-F1: those watched micro-F1.
+    monitor: z.enum(['micro', 'macro']).optional(),
+    loss: z.string().optional(),
+    positiveWeights: z.boolean().optional(),
+    history: z.array(z.record(z.string(), z.number())).optional(),
   }),
   metrics: z.object({ validation: MetricsSummary.nullable(), test: MetricsSummary.nullable() }),
   versions: z.object({ plotline: z.string(), tfjs: z.string(), node: z.string() }),
@@ -86,7 +89,7 @@ export interface SavedModel {
 /** A model `saveModel` can write: a from-scratch classifier or an encoder + head. */
 export type SavableModel = GenreClassifier | EncoderHeadClassifier;
 
-const ALL_KINDS = (): string[] => [...Object.keys(MODEL_KINDS), ...Object.keys(HEAD_KINDS)];
+const ALL_KINDS = (): string[] => [...Object.keys(MODEL_KINDS), ...Object.keys(HEAD_KINDS), ENSEMBLE_KIND];
 
 /** Saves a classifier and its manifest into `dir`, replacing what was there only once all is written. */
 export async function saveModel(classifier: SavableModel, manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>, dir: string): Promise<void> {
@@ -156,6 +159,10 @@ export async function readManifest(dir: string): Promise<Manifest> {
   if (!ALL_KINDS().includes(manifest.kind)) {
     throw new PlotlineError(`unknown model kind "${manifest.kind}" (this Plotline knows ${ALL_KINDS().join(', ')})`, { file, field: 'kind' });
   }
+  if ((manifest.kind === ENSEMBLE_KIND) !== (manifest.encoder.type === ENSEMBLE_KIND)) {
+    throw new PlotlineError(`kind "${manifest.kind}" and encoder type "${manifest.encoder.type}" do not go together (an ensemble, and only one, has encoder type "ensemble")`, { file, field: 'encoder.type' });
+  }
+  if (manifest.kind === ENSEMBLE_KIND) return checkThresholdCount(manifest, file);
   const isHead = HEAD_KINDS[manifest.kind] !== undefined;
   const pretrained = EncoderReferenceSchema.safeParse(manifest.encoder).success;
   if (isHead !== pretrained) {
@@ -165,6 +172,10 @@ export async function readManifest(dir: string): Promise<Manifest> {
   if (headType !== undefined && manifest.encoder.type !== headType) {
     throw new PlotlineError(`kind "${manifest.kind}" needs a ${headType} encoder, not ${manifest.encoder.type}`, { file, field: 'encoder.type' });
   }
+  return checkThresholdCount(manifest, file);
+}
+
+function checkThresholdCount(manifest: Manifest, file: string): Manifest {
   if (manifest.thresholds.perGenre !== null && manifest.thresholds.perGenre.length !== manifest.genres.length) {
     throw new PlotlineError(`has ${manifest.thresholds.perGenre.length} per-genre thresholds for ${manifest.genres.length} genres`, { file, field: 'thresholds.perGenre' });
   }
@@ -184,6 +195,10 @@ export interface LoadModelOptions {
 
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<SavedModel> {
   const manifest = await readManifest(dir);
+  if (manifest.kind === ENSEMBLE_KIND) {
+    const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier);
+    return { classifier, manifest };
+  }
   const topologyFile = join(dir, TOPOLOGY);
   const topology = (await readJson(topologyFile)) as { modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
   if (topology.modelTopology === undefined || !Array.isArray(topology.weightsManifest)) {

@@ -201,8 +201,8 @@ test('the same config and seed give the same test metrics', () => {
   assert.deepEqual(second.data, first.data);
 });
 
-test('with modelsDir, each trained model is kept in its own folder and loads', async () => {
-  assert.deepEqual(readdirSync(modelsDir).sort(), ['bag', 'cnn']);
+test('with modelsDir, each trained model and each ensemble of them is kept in its own folder and loads', async () => {
+  assert.deepEqual(readdirSync(modelsDir).sort(), ['bag', 'bag+cnn', 'cnn']);
   for (const name of ['bag', 'cnn']) {
     const m = row(second, name);
     assert.equal(m.modelDir, join(modelsDir, name));
@@ -219,8 +219,26 @@ test('with modelsDir, each trained model is kept in its own folder and loads', a
       await classifier.dispose();
     }
   }
-  assert.equal(row(second, 'bag+cnn').modelDir, undefined);
+  // The ensemble of kept members is saved too, and scores as the weighted mean of its members.
+  const ensembleRow = row(second, 'bag+cnn');
+  assert.equal(ensembleRow.modelDir, join(modelsDir, 'bag+cnn'));
+  const ensemble = await loadModel(join(modelsDir, 'bag+cnn'));
+  const members = await Promise.all(['bag', 'cnn'].map(async (name) => (await loadModel(join(modelsDir, name))).classifier));
+  try {
+    assert.equal(ensemble.manifest.kind, 'ensemble');
+    const texts = ['hilarious friends in the city', 'a murder in the dark'];
+    const [bagScores, cnnScores] = await Promise.all(members.map((m) => m.score(texts)));
+    const expected = bagScores.map((v, i) => ensembleRow.ensembleWeights!.bag * v + ensembleRow.ensembleWeights!.cnn * cnnScores[i]);
+    const got = await ensemble.classifier.score(texts);
+    got.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `cell ${i}: ${v} vs ${expected[i]}`));
+    assert.deepEqual(ensemble.classifier.thresholds, ensemble.manifest.thresholds);
+  } finally {
+    await ensemble.classifier.dispose();
+    await Promise.all(members.map((m) => m.dispose()));
+  }
+  // An ensemble with a failed member has nothing to save.
   assert.equal(existsSync(join(modelsDir, 'onnx')), false);
+  assert.equal(existsSync(join(modelsDir, 'bag+onnx')), false);
 });
 
 test('writeReport writes every catalogued chart (SVG and PNG) and report.md/json/html', async () => {

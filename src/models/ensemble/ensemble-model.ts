@@ -1,0 +1,47 @@
+/**
+ * An ensemble of saved models: the weighted mean of their genre probabilities, with thresholds tuned
+ * for the mean on validation. `plotline compare` forms one (e.g. bag+use, the best model on the standard
+ * split) and, with --save-models, saves it so it can be served like any other model.
+ */
+import { GenreModel, type DecisionThresholds } from '../genre-model.js';
+
+export interface EnsembleMember {
+  name: string;
+  model: GenreModel;
+  weight: number;
+}
+
+export class EnsembleModel extends GenreModel {
+  constructor(
+    readonly members: readonly EnsembleMember[],
+    thresholds: DecisionThresholds,
+  ) {
+    if (members.length < 2) throw new RangeError(`an ensemble needs at least 2 members, got ${members.length}`);
+    const genres = members[0].model.genres;
+    for (const m of members) {
+      if (m.model.genres.length !== genres.length || m.model.genres.some((g, j) => g !== genres[j])) {
+        throw new RangeError(`ensemble member "${m.name}" has other genres than "${members[0].name}" (the members must share one genre list, in order)`);
+      }
+    }
+    super(genres, thresholds);
+  }
+
+  async score(texts: readonly string[]): Promise<Float32Array> {
+    const scores = await Promise.all(this.members.map((m) => m.model.score(texts)));
+    return averageScores(scores, this.members.map((m) => m.weight));
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.model.dispose()));
+  }
+}
+
+/** The weighted mean of several models' probability matrices (same shape). */
+export function averageScores(members: readonly Float32Array[], weights: readonly number[]): Float32Array {
+  const out = new Float32Array(members[0].length);
+  members.forEach((scores, m) => {
+    if (scores.length !== out.length) throw new RangeError(`ensemble member ${m + 1} has ${scores.length} scores, expected ${out.length}`);
+    for (let i = 0; i < out.length; i++) out[i] += weights[m] * scores[i];
+  });
+  return out;
+}
