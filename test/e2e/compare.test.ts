@@ -4,14 +4,14 @@
  * failed model that fails the command but still leaves a report with the others. Uses ../shared/data
  * when present and skips with a message otherwise.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { skipWithoutSharedData, writeRealSubset } from './real-subset.js';
+import { realSubsetSuite, skipWithoutSharedData } from './real-subset.js';
 
 const run = promisify(execFile);
 const BIN = resolve('dist/cli/main.js');
@@ -51,12 +51,7 @@ function readReport(dir: string): { models: Row[]; genres: string[]; data: { spl
   return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
 }
 
-after(() => rmSync(work, { recursive: true, force: true }));
-
-before(() => {
-  if (skip) return;
-  assert.ok(existsSync(BIN), `build first (npm run build): ${BIN} is missing`);
-  writeRealSubset(data, split);
+realSubsetSuite({ work, dataFile: data, splitFile: split }, () => {
   // Few epochs and a small bag keep the file fast; the line-up is what `--models bag,use,bag+use` names.
   writeFileSync(
     config,

@@ -6,15 +6,15 @@
  * with fetch and TCP connections intercepted: a network call is recorded and fails. Uses ../shared when
  * present and skips with a message otherwise.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { skipWithoutSharedData, writeRealSubset } from './real-subset.js';
+import { realSubsetSuite, skipWithoutSharedData } from './real-subset.js';
 import { noSharedMiniLm, writeTinyBertFolder } from '../helpers/tiny-bert.js';
 
 const run = promisify(execFile);
@@ -63,12 +63,7 @@ function networkCalls(): string[] {
   return existsSync(networkLog) ? readFileSync(networkLog, 'utf8').trim().split('\n') : [];
 }
 
-after(() => rmSync(work, { recursive: true, force: true }));
-
-before(() => {
-  if (skip) return;
-  assert.ok(existsSync(BIN), `build first (npm run build): ${BIN} is missing`);
-  writeRealSubset(data, split);
+realSubsetSuite({ work, dataFile: data, splitFile: split }, () => {
   // Preloaded into every command: records and refuses any http(s) fetch or TCP connection.
   writeFileSync(
     noNetwork,

@@ -2,7 +2,9 @@
  * The end-to-end suites' data: the first titles of the real catalogue (../shared/data, which CI clones
  * beside the repo) with the standard split's folds, written as a user's files would be.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -21,4 +23,21 @@ export function writeRealSubset(dataFile: string, splitFile: string, count = 300
   const folds = new Map((parse(readFileSync(join(SHARED_DATA, 'split.csv')), { columns: true }) as { show_id: string; fold: string }[]).map((r) => [r.show_id, r.fold]));
   writeFileSync(splitFile, 'show_id,fold\n' + subset.map((r) => `${r.show_id},${folds.get(r.show_id)}`).join('\n') + '\n');
   return subset;
+}
+
+/** The built CLI every end-to-end suite drives. */
+export const BUILT_CLI = resolve('dist/cli/main.js');
+
+/**
+ * Registers a suite's set-up and clean-up: unless skipping, the CLI must be built and the subset is
+ * written to `dataFile` / `splitFile`, then `prepare` runs; `work` is removed afterwards.
+ */
+export function realSubsetSuite(files: { work: string; dataFile: string; splitFile: string }, prepare: () => void = () => {}): void {
+  after(() => rmSync(files.work, { recursive: true, force: true }));
+  before(() => {
+    if (skipWithoutSharedData) return;
+    assert.ok(existsSync(BUILT_CLI), `build first (npm run build): ${BUILT_CLI} is missing`);
+    writeRealSubset(files.dataFile, files.splitFile);
+    prepare();
+  });
 }
