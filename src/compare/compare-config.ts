@@ -3,7 +3,7 @@
  * kind with its settings or an ensemble of models listed before it. Given as JSON (--config) or built
  * from flags; validated here so a typo fails before any training starts.
  */
-import { readFile } from 'node:fs/promises';
+import { readJsonFile } from '../util/json-file.js';
 import { z } from 'zod';
 import { PlotlineError } from '../util/errors.js';
 import { ALL_MODEL_KIND_NAMES, kindConfigSchema, kindNeedsEncoder } from '../training/train-model.js';
@@ -102,19 +102,7 @@ function branchIssue(issue: z.core.$ZodIssue, raw: unknown): { message: string; 
 }
 
 export async function readCompareConfig(file: string): Promise<CompareConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new PlotlineError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new PlotlineError(`is not valid JSON (${(error as Error).message})`, { file });
-  }
-  return parseCompareConfig(raw, file);
+  return parseCompareConfig(await readJsonFile(file, { readError: (code) => `cannot be read (${code})` }), file);
 }
 
 /**

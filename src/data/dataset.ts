@@ -2,8 +2,7 @@
  * A labelled dataset ready for training: the titles, the genre list (from the training fold only, so
  * the model never learns a genre it could only have seen in test), targets, and the three folds.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { sha256File } from '../util/file-hash.js';
 import { readTitles, type Title } from './titles.js';
 import { GenreVocabulary } from './genres.js';
 import { makeFoldIndices, readSplitFile, type Folds } from './split.js';
@@ -26,12 +25,6 @@ export interface LoadDatasetOptions {
   splitFile?: string;
   seed: number;
   validationFraction?: number;
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 export async function loadDataset(file: string, options: LoadDatasetOptions): Promise<Dataset> {

@@ -25,6 +25,7 @@ import type { EncoderJSON } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { replaceDirectory } from '../util/replace-directory.js';
+import { readJsonFile } from '../util/json-file.js';
 import { MODEL_KINDS } from './kinds.js';
 // Importing the layers registers their classes for deserialisation.
 import './layers/conv-pool.js';
@@ -128,19 +129,12 @@ export async function saveModel(classifier: SavableModel, manifest: Omit<Manifes
   }
 }
 
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new PlotlineError(code === 'ENOENT' ? 'missing: is this a Plotline model folder (made by `plotline train --out`)?' : `cannot read (${code})`, { file });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new PlotlineError(`is not valid JSON (${(error as Error).message}); the model folder is corrupt`, { file });
-  }
+/** A model folder's JSON file (manifest.json, model.json). */
+function readJson(file: string): Promise<unknown> {
+  return readJsonFile(file, {
+    readError: (code) => (code === 'ENOENT' ? 'missing: is this a Plotline model folder (made by `plotline train --out`)?' : `cannot read (${code})`),
+    invalid: (detail) => `is not valid JSON (${detail}); the model folder is corrupt`,
+  });
 }
 
 export async function readManifest(dir: string): Promise<Manifest> {

@@ -23,9 +23,10 @@
  *   vectors even when only a sentence-transformers setting differs.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256File } from '../../data/dataset.js';
+import { sha256File } from '../../util/file-hash.js';
+import { readJsonFile } from '../../util/json-file.js';
 import { PlotlineError } from '../../util/errors.js';
 
 export type Pooling = 'mean' | 'cls';
@@ -248,19 +249,11 @@ async function readJson(file: string, what: string): Promise<Json> {
   return value;
 }
 
-async function readJsonValue(file: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new PlotlineError(code === 'ENOENT' ? `missing: ${what}` : `cannot read (${code ?? String(err)}): ${what}`, { file });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new PlotlineError(`not valid JSON (${(err as Error).message})`, { file });
-  }
+function readJsonValue(file: string, what: string): Promise<unknown> {
+  return readJsonFile(file, {
+    readError: (code) => (code === 'ENOENT' ? `missing: ${what}` : `cannot read (${code}): ${what}`),
+    invalid: (detail) => `not valid JSON (${detail})`,
+  });
 }
 
 async function isFile(file: string): Promise<boolean> {

@@ -5,6 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { readJsonFile } from '../../util/json-file.js';
+import { sha256File } from '../../util/file-hash.js';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { PlotlineError } from '../../util/errors.js';
@@ -41,7 +43,7 @@ export async function locateUseFiles(dir?: string): Promise<UseFiles> {
     dir = join(dirname(manifest), 'dist');
   }
   const modelFile = join(dir, 'model.json');
-  const model = await readJsonFile(modelFile);
+  const model = await readJsonFile(modelFile, { readError: (code) => `cannot be read (${code}): is this a Universal Sentence Encoder folder?` });
   const manifestGroups = (model as { weightsManifest?: { paths?: unknown; weights?: { shape?: number[] }[] }[] }).weightsManifest;
   if (!Array.isArray(manifestGroups) || !manifestGroups.every((g) => Array.isArray(g.paths))) {
     throw new PlotlineError('has no weightsManifest with paths (expected a TF.js graph model)', { file: modelFile, field: 'weightsManifest' });
@@ -64,24 +66,11 @@ export function useReference(located: UseFiles): EncoderReference {
   return { type: 'use', id: useEncoderId(located.files), source: located.source, dimension: USE_DIMENSION, files: [first, ...rest] };
 }
 
+/** A missing or unreadable weight file means an incomplete install, said as such. */
 async function sha256Of(file: string): Promise<string> {
   try {
-    return createHash('sha256').update(await readFile(file)).digest('hex');
+    return await sha256File(file);
   } catch (error) {
     throw new PlotlineError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): the encoder files are incomplete`, { file });
-  }
-}
-
-async function readJsonFile(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new PlotlineError(`cannot be read (${(error as NodeJS.ErrnoException).code}): is this a Universal Sentence Encoder folder?`, { file });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new PlotlineError(`is not valid JSON (${(error as Error).message})`, { file });
   }
 }
