@@ -85,7 +85,7 @@ function checkTrainedSpec(spec: z.infer<typeof TrainedModelSpec>, index: number,
   }
   const checked = kindConfigSchema(spec.kind)?.safeParse(spec.config ?? {});
   if (checked !== undefined && !checked.success) {
-    const issue = checked.error!.issues[0];
+    const issue = checked.error.issues[0];
     throw new PlotlineError(`${issue.message} (expected ${spec.kind} settings)`, { file, field: ['models', index, 'config', ...issue.path].join('.') });
   }
 }

@@ -7,11 +7,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { loadDataset, foldData } from '../data/dataset.js';
 import { trainModel, type TrainedModel } from '../training/train-model.js';
 import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
-import { manifestFields, type RunContext } from '../training/model-manifest.js';
+import { dataFields, manifestFields, runtimeVersions, type RunContext } from '../training/model-manifest.js';
 import type { EpochLog } from '../training/trainer.js';
 import { evaluateScores, summarise, type Evaluation } from '../evaluation/evaluate-scores.js';
 import { precisionRecallCurve } from '../evaluation/thresholds.js';
@@ -20,7 +19,7 @@ import { saveEnsemble } from '../models/ensemble/ensemble-storage.js';
 import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
 import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { folderBytes } from '../util/folder-size.js';
-import { PLOTLINE_VERSION } from '../version.js';
+import { oneLineMessage } from '../util/errors.js';
 import type { ComparedModel, CompareReport } from '../report/report-data.js';
 import { isEnsemble, type CompareConfig, type EnsembleSpec, type TrainedModelSpec } from './compare-config.js';
 import { averageScores, tuneEnsembleWeights } from './ensemble.js';
@@ -80,7 +79,7 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareRep
       finished.set(spec.name, result);
       row = result.row;
     } catch (error) {
-      row = { name: spec.name, kind: isEnsemble(spec) ? 'ensemble' : spec.kind, status: 'failed', error: oneLine(error) };
+      row = { name: spec.name, kind: isEnsemble(spec) ? 'ensemble' : spec.kind, status: 'failed', error: oneLineMessage(error) };
     }
     rows.push(row);
     hooks.onModelEnd?.(row);
@@ -92,7 +91,7 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareRep
     genres: [...genres],
     genreCounts: { train: genreCounts([train.targets, validation.targets], genres.length), test: genreCounts([test.targets], genres.length) },
     models: rows,
-    versions: { plotline: PLOTLINE_VERSION, tfjs: tf.version.tfjs, node: process.versions.node },
+    versions: runtimeVersions(),
     seconds: (performance.now() - started) / 1000,
   };
 }
@@ -235,9 +234,9 @@ async function evaluateEnsemble(spec: EnsembleSpec, finished: Map<string, Finish
         formatVersion: FORMAT_VERSION,
         genres: [...genres],
         thresholds: tuned.thresholds,
-        training: { createdAt: new Date().toISOString(), ...runFields(context.run), seed, seconds: row.trainSeconds ?? 0 },
+        training: { createdAt: new Date().toISOString(), ...dataFields(context.run), seed, seconds: row.trainSeconds ?? 0 },
         metrics: { validation: summarise(validationEvaluation), test: summarise(evaluation) },
-        versions: { plotline: PLOTLINE_VERSION, tfjs: tf.version.tfjs, node: process.versions.node },
+        versions: runtimeVersions(),
       },
       modelDir,
     );
@@ -245,10 +244,6 @@ async function evaluateEnsemble(spec: EnsembleSpec, finished: Map<string, Finish
     row.modelDir = modelDir;
   }
   return { validation, test, row };
-}
-
-function runFields(run: RunContext) {
-  return { dataFile: run.dataFile, dataSha256: run.dataSha256, splitFile: run.splitFile, trainSize: run.sizes.train, validationSize: run.sizes.validation, testSize: run.sizes.test };
 }
 
 function testSection(evaluation: Evaluation, scores: Float32Array, targets: Float32Array, k: number): NonNullable<ComparedModel['test']> {
@@ -275,8 +270,4 @@ function genreCounts(targetSets: Float32Array[], k: number): number[] {
 /** A model name as a folder name: "bag+use" stays readable, anything path-like is replaced. */
 function safeFolderName(name: string): string {
   return name.replace(/[^A-Za-z0-9._+-]/g, '_');
-}
-
-function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
 }

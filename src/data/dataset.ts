@@ -3,6 +3,7 @@
  * the model never learns a genre it could only have seen in test), targets, and the three folds.
  */
 import { sha256File } from '../util/file-hash.js';
+import { selectRows } from '../util/row-matrix.js';
 import { readTitles, type Title } from './titles.js';
 import { GenreVocabulary } from './genres.js';
 import { makeFoldIndices, readSplitFile, type Folds } from './split.js';
@@ -57,8 +58,6 @@ export async function loadDataset(file: string, options: LoadDatasetOptions): Pr
 
 /** Texts and target rows of one fold. */
 export function foldData(dataset: Dataset, indices: readonly number[]): { texts: string[]; targets: Float32Array; ids: string[] } {
-  const k = dataset.genres.size;
-  const targets = new Float32Array(indices.length * k);
-  indices.forEach((row, r) => targets.set(dataset.targets.subarray(row * k, (row + 1) * k), r * k));
+  const targets = selectRows(dataset.targets, indices, dataset.genres.size);
   return { texts: indices.map((i) => dataset.titles[i].description), targets, ids: indices.map((i) => dataset.titles[i].id) };
 }

@@ -10,7 +10,9 @@
  */
 import type { DecisionThresholds } from '../models/genre-model.js';
 import { applyThresholds, tuneGlobalThreshold, tunePerGenreThresholds } from './thresholds.js';
-import { f1FromCounts, rowsOf } from './label-matrix.js';
+import { rowsOf } from './label-matrix.js';
+import { microF1 } from './metrics.js';
+import { selectRows } from '../util/row-matrix.js';
 
 export interface TunedThresholds {
   thresholds: DecisionThresholds;
@@ -31,40 +33,27 @@ export function tuneDecisionThresholds(targets: Float32Array, scores: Float32Arr
   };
 }
 
-/** Rows alternate between the halves (no randomness: the same validation rows always split the same way). */
+/**
+ * Rows alternate between the halves (no randomness: the same validation rows always split the same
+ * way). Every row gets the decisions of thresholds tuned on the other half; micro-F1 over all rows.
+ */
 function crossFittedMicroF1(targets: Float32Array, scores: Float32Array, k: number): { global: number; perGenre: number } {
   const n = rowsOf(targets.length, k, 'targets');
-  const halves = [0, 1].map((h) => rowsWhere(n, (i) => i % 2 === h));
-  const counts = { global: { tp: 0, fp: 0, fn: 0 }, perGenre: { tp: 0, fp: 0, fn: 0 } };
+  const halves = [0, 1].map((h) => Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === h));
+  const decided = { global: new Uint8Array(n * k), perGenre: new Uint8Array(n * k) };
   for (const [fit, held] of [[halves[0], halves[1]], [halves[1], halves[0]]]) {
-    const fitTargets = take(targets, fit, k);
-    const fitScores = take(scores, fit, k);
-    const heldTargets = take(targets, held, k);
-    const heldScores = take(scores, held, k);
+    const fitTargets = selectRows(targets, fit, k);
+    const fitScores = selectRows(scores, fit, k);
+    const heldScores = selectRows(scores, held, k);
     const global = tuneGlobalThreshold(fitTargets, fitScores, k).threshold;
     const perGenre = tunePerGenreThresholds(fitTargets, fitScores, k, { start: global }).thresholds;
-    add(counts.global, heldTargets, applyThresholds(heldScores, k, global));
-    add(counts.perGenre, heldTargets, applyThresholds(heldScores, k, perGenre));
+    placeRows(decided.global, applyThresholds(heldScores, k, global), held, k);
+    placeRows(decided.perGenre, applyThresholds(heldScores, k, perGenre), held, k);
   }
-  return { global: f1FromCounts(counts.global.tp, counts.global.fp, counts.global.fn), perGenre: f1FromCounts(counts.perGenre.tp, counts.perGenre.fp, counts.perGenre.fn) };
+  return { global: microF1(targets, decided.global, k), perGenre: microF1(targets, decided.perGenre, k) };
 }
 
-function rowsWhere(n: number, keep: (i: number) => boolean): number[] {
-  return Array.from({ length: n }, (_, i) => i).filter(keep);
-}
-
-function take(matrix: Float32Array, rows: readonly number[], k: number): Float32Array {
-  const out = new Float32Array(rows.length * k);
-  rows.forEach((row, r) => out.set(matrix.subarray(row * k, (row + 1) * k), r * k));
-  return out;
-}
-
-function add(counts: { tp: number; fp: number; fn: number }, truth: Float32Array, predicted: Uint8Array): void {
-  for (let i = 0; i < truth.length; i++) {
-    const t = truth[i] >= 0.5;
-    const p = predicted[i] !== 0;
-    if (t && p) counts.tp++;
-    else if (p) counts.fp++;
-    else if (t) counts.fn++;
-  }
+/** Writes row r of `rows` (held-out decisions) back to row rows[r] of `into`. */
+function placeRows(into: Uint8Array, rows: Uint8Array, at: readonly number[], k: number): void {
+  at.forEach((row, r) => into.set(rows.subarray(r * k, (r + 1) * k), row * k));
 }

@@ -17,6 +17,7 @@ import { renderMarkdown } from './markdown.js';
 import { toPng, toSvg } from './render-chart.js';
 import { replaceDirectory } from '../util/replace-directory.js';
 import { temporarySibling } from '../util/temporary-path.js';
+import { oneLineMessage } from '../util/errors.js';
 
 export interface WriteReportOptions {
   /** Renderers, replaceable to test what a failing one does (or to plug in another rasteriser). */
@@ -44,10 +45,6 @@ function failureNotes(failures: { format: 'SVG' | 'PNG'; chart: ChartName; messa
   });
 }
 
-function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
-}
-
 export async function writeReport(report: CompareReport, dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
   const svgOf = options.render?.toSvg ?? toSvg;
   const pngOf = options.render?.toPng ?? toPng;
@@ -71,7 +68,7 @@ export async function writeReport(report: CompareReport, dir: string, options: W
       try {
         svg = await svgOf(specs[name]);
       } catch (error) {
-        failures.push({ format: 'SVG', chart: name, message: oneLine(error) });
+        failures.push({ format: 'SVG', chart: name, message: oneLineMessage(error) });
         files.push({ name, svg: false, png: false });
         continue;
       }
@@ -81,7 +78,7 @@ export async function writeReport(report: CompareReport, dir: string, options: W
       try {
         png = pngOf(svg);
       } catch (error) {
-        failures.push({ format: 'PNG', chart: name, message: oneLine(error) });
+        failures.push({ format: 'PNG', chart: name, message: oneLineMessage(error) });
       }
       if (png !== null) await write(`${name}.png`, png);
       files.push({ name, svg: true, png: png !== null });

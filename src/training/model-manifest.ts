@@ -13,6 +13,23 @@ export interface RunContext {
   sizes: { train: number; validation: number; test: number };
 }
 
+/** Where a model's data came from and how it was split, as every manifest (trained or ensemble) records it. */
+export function dataFields(run: RunContext) {
+  return {
+    dataFile: run.dataFile,
+    dataSha256: run.dataSha256,
+    splitFile: run.splitFile,
+    trainSize: run.sizes.train,
+    validationSize: run.sizes.validation,
+    testSize: run.sizes.test,
+  };
+}
+
+/** The versions a manifest or report records. */
+export function runtimeVersions(): { plotline: string; tfjs: string; node: string } {
+  return { plotline: PLOTLINE_VERSION, tfjs: tf.version.tfjs, node: process.versions.node };
+}
+
 export function manifestFields(
   trained: TrainedModel,
   run: RunContext,
@@ -23,13 +40,8 @@ export function manifestFields(
     config: trained.config,
     training: {
       createdAt: new Date().toISOString(),
-      dataFile: run.dataFile,
-      dataSha256: run.dataSha256,
-      splitFile: run.splitFile,
+      ...dataFields(run),
       seed: trained.training.seed,
-      trainSize: run.sizes.train,
-      validationSize: run.sizes.validation,
-      testSize: run.sizes.test,
       epochs: trained.training.epochs,
       bestEpoch: trained.bestEpoch,
       batchSize: trained.training.batchSize,
@@ -44,6 +56,6 @@ export function manifestFields(
       validation: evaluations.validation === null ? null : summarise(evaluations.validation),
       test: evaluations.test === null ? null : summarise(evaluations.test),
     },
-    versions: { plotline: PLOTLINE_VERSION, tfjs: tf.version.tfjs, node: process.versions.node },
+    versions: runtimeVersions(),
   };
 }

@@ -3,6 +3,7 @@
  * (encoder-head/head-kinds.ts) after opening its pretrained encoder and the embedding cache. The one
  * entry point `plotline train` and `plotline compare` share.
  */
+import type { z } from 'zod';
 import { MODEL_KINDS } from '../models/kinds.js';
 import { HEAD_KINDS } from '../models/encoder-head/head-kinds.js';
 import type { SavableModel } from '../models/storage.js';
@@ -20,7 +21,7 @@ export function describeModelKinds(): string {
 }
 
 /** The schema of a kind's `config` (network, encoder and head settings). */
-export function kindConfigSchema(kind: string): { safeParse(value: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } } | undefined {
+export function kindConfigSchema(kind: string): z.ZodType | undefined {
   return MODEL_KINDS[kind]?.config ?? HEAD_KINDS[kind]?.config;
 }
 

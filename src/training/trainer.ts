@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { sequenceTrainingSet, type TrainingSet } from './training-set.js';
 import { createRng } from '../util/random.js';
+import { selectRows } from '../util/row-matrix.js';
 import { lossFunction } from '../models/losses.js';
 import type { TrainingSettings } from './settings.js';
 import { kerasStep } from './steps/keras-step.js';
@@ -73,9 +74,7 @@ export async function fitNetwork(network: tf.LayersModel, train: TrainingSet, va
       let lossSum = 0;
       for (let b = 0; b < batches.length; b++) {
         const input = train.batchInput(batches[b]);
-        const targets = new Float32Array(input.rows * k);
-        batches[b].forEach((row, r) => targets.set(train.targets.subarray(row * k, (row + 1) * k), r * k));
-        const y = tf.tensor2d(targets, [input.rows, k]);
+        const y = tf.tensor2d(selectRows(train.targets, batches[b], k), [input.rows, k]);
         let loss: number;
         try {
           loss = await step.trainOnBatch(input.values, input.rows, input.cols, y);

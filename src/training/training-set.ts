@@ -5,6 +5,7 @@
  * encoder + head model's embeddings) are simply shuffled.
  */
 import type { Rng } from '../util/random.js';
+import { selectRows } from '../util/row-matrix.js';
 import { bucketedBatches, padSequences } from '../text/batching.js';
 import type { TextEncoder } from '../models/inputs/text-encoder.js';
 
@@ -41,10 +42,6 @@ export function featureTrainingSet(features: Float32Array, dimension: number, ta
       for (let start = 0; start < n; start += batchSize) batches.push(order.slice(start, start + batchSize));
       return batches;
     },
-    batchInput: (rows) => {
-      const values = new Float32Array(rows.length * dimension);
-      rows.forEach((row, r) => values.set(features.subarray(row * dimension, (row + 1) * dimension), r * dimension));
-      return { values, rows: rows.length, cols: dimension };
-    },
+    batchInput: (rows) => ({ values: selectRows(features, rows, dimension), rows: rows.length, cols: dimension }),
   };
 }

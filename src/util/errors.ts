@@ -23,3 +23,8 @@ export class PlotlineError extends Error {
     return parts.length > 0 ? `${parts.join(', ')}: ${message}` : message;
   }
 }
+
+/** An error's message on one line, for a report row or a summary (whatever was thrown). */
+export function oneLineMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+}

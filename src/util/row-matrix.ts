@@ -1,0 +1,8 @@
+/** Row-major matrices (n x width in one Float32Array): targets, scores, features. */
+
+/** A new matrix holding `rows` of `matrix`, in that order (a fold, a batch, half of validation). */
+export function selectRows(matrix: Float32Array, rows: readonly number[], width: number): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, r) => out.set(matrix.subarray(row * width, (row + 1) * width), r * width));
+  return out;
+}
