@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { loadDataset, foldData } from '../data/dataset.js';
 import { trainModel, type TrainedModel } from '../training/train-model.js';
 import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
+import type { LabelledTexts } from '../training/train-classifier.js';
 import { dataFields, manifestFields, runtimeVersions, type RunContext } from '../training/model-manifest.js';
 import type { EpochLog } from '../training/trainer.js';
 import { evaluateScores, summarise, type Evaluation } from '../evaluation/evaluate-scores.js';
@@ -98,9 +99,9 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareRep
 
 interface Folds {
   genres: readonly string[];
-  train: { texts: string[]; targets: Float32Array };
-  validation: { texts: string[]; targets: Float32Array };
-  test: { texts: string[]; targets: Float32Array };
+  train: LabelledTexts;
+  validation: LabelledTexts;
+  test: LabelledTexts;
   run: RunContext;
   options: RunCompareOptions;
 }

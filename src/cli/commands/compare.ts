@@ -8,6 +8,7 @@ import { useBackend, type BackendName } from '../../engine/backend.js';
 import { runCompare } from '../../compare/run-compare.js';
 import { modelsFromList, parseCompareConfig, readCompareConfig, type CompareConfig } from '../../compare/compare-config.js';
 import { writeReport } from '../../report/write-report.js';
+import { kindNeedsEncoder } from '../../training/train-model.js';
 import { compareProgress } from '../progress.js';
 import { checkOutputFolder } from '../../util/output-folder.js';
 import type { ComparedModel } from '../../report/report-data.js';
@@ -36,7 +37,7 @@ export interface CompareCommandOptions {
 export async function compareCommand(options: CompareCommandOptions): Promise<void> {
   const fromFile: CompareConfig | null = options.config === undefined ? null : await readCompareConfig(options.config);
   // --encoder is the encoder of the `onnx` entries of --models (a config file names each entry's own).
-  const listed = (list: string) => parseCompareConfig({ models: modelsFromList(list).map((m) => ('kind' in m && m.kind === 'onnx' && options.encoder !== undefined ? { ...m, encoder: options.encoder } : m)) }).models;
+  const listed = (list: string) => parseCompareConfig({ models: modelsFromList(list).map((m) => ('kind' in m && kindNeedsEncoder(m.kind) && options.encoder !== undefined ? { ...m, encoder: options.encoder } : m)) }).models;
   const models = options.models !== undefined ? listed(options.models) : (fromFile?.models ?? listed(DEFAULT_COMPARE_MODELS));
   const config = {
     data: options.data ?? fromFile?.data ?? options.defaultData,
