@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { PlotlineError } from '../util/errors.js';
+import { hasWords, noWordsMessage } from '../text/tokenizer.js';
 import { WHOLE_ROW, assertReadableFile, fieldCountMessage, openCsv, problemError, type RowProblem } from './titles.js';
 
 export interface PredictionInputRow {
@@ -77,8 +78,8 @@ async function* readJsonLines(path: string, report: (p: RowProblem) => void): As
       continue;
     }
     const text = rawText.trim();
-    if (text === '') {
-      problem(textField, `${textField} is empty`);
+    if (!hasWords(text)) {
+      problem(textField, noWordsMessage(textField, text));
       continue;
     }
 
@@ -151,8 +152,8 @@ async function* readCsvInput(path: string, report: (p: RowProblem) => void): Asy
         continue;
       }
       const text = row.fields[textCol].trim();
-      if (text === '') {
-        problem(table.columns[textCol], `${table.columns[textCol]} is empty`);
+      if (!hasWords(text)) {
+        problem(table.columns[textCol], noWordsMessage(table.columns[textCol], text));
         continue;
       }
       // An empty id cell falls back to the row number, as for a file without an id column.

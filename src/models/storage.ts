@@ -27,6 +27,7 @@ import { temporarySibling } from '../util/temporary-path.js';
 import { replaceDirectory } from '../util/replace-directory.js';
 import { readJsonFile } from '../util/json-file.js';
 import { MODEL_KINDS } from './kinds.js';
+import { resolveModelFolder } from './model-folder.js';
 // Importing the layers registers their classes for deserialisation.
 import './layers/conv-pool.js';
 import './layers/seeded-dropout.js';
@@ -137,8 +138,13 @@ function readJson(file: string): Promise<unknown> {
   });
 }
 
-export async function readManifest(dir: string): Promise<Manifest> {
-  const file = join(dir, MANIFEST);
+/**
+ * The validated manifest of the model at `path` (a model folder or its manifest.json). Throws a
+ * PlotlineError naming the file (and field) when the folder is missing or the manifest is unreadable,
+ * invalid, or of a newer format.
+ */
+export async function readManifest(path: string): Promise<Manifest> {
+  const file = join(await resolveModelFolder(path), MANIFEST);
   const raw = await readJson(file);
   const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof version === 'number' && version > FORMAT_VERSION) {
@@ -187,7 +193,9 @@ export interface LoadModelOptions {
   encoder?: OpenEncoderOptions & EncoderLocation;
 }
 
-export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<SavedModel> {
+/** Loads the model at `path` (a model folder or its manifest.json); errors as for `readManifest`, plus the network's files. */
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<SavedModel> {
+  const dir = await resolveModelFolder(path);
   const manifest = await readManifest(dir);
   if (manifest.kind === ENSEMBLE_KIND) {
     const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier);

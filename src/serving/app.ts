@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
+import { MANIFEST_FILE, resolveModelFolder } from '../models/model-folder.js';
 import { loadModel, type EncoderLocation, type LoadModelOptions, type Manifest, type SavedModel } from '../models/storage.js';
 import type { GenreModel } from '../models/genre-model.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
@@ -239,7 +240,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
       await saved.classifier.dispose(); // closed while loading: nothing will use it
       return;
     }
-    const manifestBytes = await readFile(join(options.modelDir, 'manifest.json'));
+    const manifestBytes = await readFile(join(await resolveModelFolder(options.modelDir), MANIFEST_FILE));
     const id = `${saved.manifest.kind}-${createHash('sha256').update(manifestBytes).digest('hex').slice(0, 12)}`;
     const { classifier } = saved;
     const batcher = new MicroBatcher((texts) => classifier.score(texts), classifier.genres.length, settings);

@@ -10,6 +10,7 @@ import type { GenrePrediction } from '../../models/classifier.js';
 import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
+import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
 import { scoreFile } from '../../batch/score-file.js';
 import { batchProgress } from '../../batch/progress.js';
 
@@ -35,6 +36,10 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   if (options.input !== undefined && options.texts.length > 0) throw new PlotlineError('give either descriptions or --input, not both');
   if (options.input === undefined) {
     if (options.output !== undefined) throw new PlotlineError('--output is for --input FILE; descriptions given as arguments are printed');
+    // The one rule for token-less texts (src/text/tokenizer.ts), checked before the model loads.
+    options.texts.forEach((text, i) => {
+      if (!hasWords(text)) throw new PlotlineError(noWordsMessage(options.texts.length === 1 ? 'the description' : `description ${i + 1} (of ${options.texts.length})`, text));
+    });
     await useBackend(options.backend);
     const { classifier } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
     // Disposed before printing: an encoder + head model's worker threads would keep the process alive.
