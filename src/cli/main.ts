@@ -7,21 +7,20 @@ import { predictCommand } from './commands/predict.js';
 import { serveCommand } from './commands/serve.js';
 import { explainCommand } from './commands/explain.js';
 import { compareCommand, DEFAULT_COMPARE_MODELS } from './commands/compare.js';
-import { backendName, integer, jsonObject, openFraction, positiveNumber, probability } from './options.js';
+import { backendName, integer, jsonObject, openFraction, port, positiveNumber, probability } from './options.js';
 import { ALL_MODEL_KIND_NAMES, describeModelKinds } from '../training/train-model.js';
 import { defaultCacheDir } from '../encoders/cache-dir.js';
 import { LOSSES } from '../models/losses.js';
 import { MONITORS } from '../training/settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
-import { PlotlineError } from '../util/errors.js';
+import { configureUsage, errorText } from './usage.js';
 
 const DEFAULT_DATA = 'data/netflix_titles.csv';
 
 const program = new Command()
   .name('plotline')
   .description('Learn a title\'s genres from its description; evaluate and predict with the saved model.')
-  .version(PLOTLINE_VERSION)
-  .showHelpAfterError();
+  .version(PLOTLINE_VERSION);
 
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm, node (needs @tensorflow/tfjs-node installed) or cpu').default('wasm').argParser(backendName);
 
@@ -127,7 +126,7 @@ encoderOptions(program
   .command('serve'))
   .description('serve predictions over HTTP (JSON API, OpenAPI document, web page) until SIGTERM/SIGINT')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
-  .option('--port <n>', 'TCP port (0: any free port)', integer(0), 8080)
+  .option('--port <n>', 'TCP port, 0 to 65535 (0: any free port)', port, 8080)
   .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
   .option('--max-batch <n>', 'most texts scored in one forward pass', integer(1), 64)
   .option('--max-wait-ms <n>', 'longest a request waits to share a forward pass with others', integer(0), 2)
@@ -138,15 +137,11 @@ encoderOptions(program
   .addOption(backendOption())
   .action(async (o) => serveCommand(o));
 
+configureUsage(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof PlotlineError) {
-    process.stderr.write(`plotline: ${error.message}\n`);
-  } else if (error instanceof Error && error.name === 'ZodError') {
-    process.stderr.write(`plotline: invalid --config: ${error.message}\n`);
-  } else {
-    process.stderr.write(`plotline: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
+  process.stderr.write(errorText(error));
   process.exitCode = 1;
 }
