@@ -11,6 +11,7 @@ import { writeReport } from '../../report/write-report.js';
 import { kindNeedsEncoder } from '../../training/train-model.js';
 import { compareProgress } from '../progress.js';
 import { checkOutputFolder } from '../../util/output-folder.js';
+import { assertNotJson } from '../csv-file.js';
 import type { ComparedModel } from '../../report/report-data.js';
 
 /** What `plotline compare` runs when given neither --config nor --models. */
@@ -48,6 +49,8 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   };
   // Before any training: a report that cannot be written would lose every model's result.
   await checkOutputFolder(options.out, '--out');
+  await assertNotJson(config.data, '--data', 'a catalogue CSV with description and listed_in columns');
+  if (config.split !== undefined) await assertNotJson(config.split, '--split', 'a show_id,fold CSV');
   if (options.saveModels !== undefined) await checkOutputFolder(options.saveModels, '--save-models');
   await useBackend(options.backend);
   const progress = compareProgress({ quiet: options.quiet });

@@ -12,6 +12,7 @@ import { formatMetricsTable } from '../../evaluation/format.js';
 import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
+import { assertNotJson } from '../csv-file.js';
 
 export interface EvaluateCommandOptions extends EncoderLocationOptions {
   model: string;
@@ -29,6 +30,8 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   await useBackend(options.backend);
   // Read first: the manifest (a bad model fails before the data is read) ...
   await readManifest(options.model);
+  await assertNotJson(options.data, '--data', 'a catalogue CSV with description and listed_in columns');
+  if (options.split !== undefined) await assertNotJson(options.split, '--split', 'a show_id,fold CSV');
   const { titles } = await readTitles(options.data, { requireGenres: true });
   let selected = titles;
   if (options.split !== undefined && options.fold !== 'all') {

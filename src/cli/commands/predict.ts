@@ -5,7 +5,9 @@
  *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}}
  * The output is written to a temporary file and renamed when complete (see src/batch/score-file.ts).
  */
+import { extname } from 'node:path';
 import { loadModel } from '../../models/storage.js';
+import { assertNotJson } from '../csv-file.js';
 import type { GenrePrediction } from '../../models/classifier.js';
 import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
@@ -50,6 +52,10 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       for (const [i, p] of predictions.entries()) process.stdout.write(describe(options.texts[i], p, options.topK ?? 5) + '\n');
     }
     return;
+  }
+  const inputExt = extname(options.input).toLowerCase();
+  if (inputExt !== '.jsonl' && inputExt !== '.ndjson') {
+    await assertNotJson(options.input, '--input', 'a CSV with a description (or text) column, or JSON Lines named .jsonl/.ndjson', true);
   }
   const progress = batchProgress({ input: options.input, quiet: options.quiet });
   let result;

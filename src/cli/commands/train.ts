@@ -5,6 +5,7 @@ import { loadDataset, foldData, type Dataset } from '../../data/dataset.js';
 type FoldTexts = ReturnType<typeof foldData>;
 import { trainModel, type TrainedModel } from '../../training/train-model.js';
 import { checkOutputFolder } from '../../util/output-folder.js';
+import { assertNotJson } from '../csv-file.js';
 import { manifestFields } from '../../training/model-manifest.js';
 import { evaluateScores, summarise } from '../../evaluation/evaluate-scores.js';
 import { formatMetricsTable } from '../../evaluation/format.js';
@@ -35,6 +36,8 @@ export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'pos
 export async function trainCommand(options: TrainCommandOptions): Promise<void> {
   // Fail before minutes of training, not after: the model folder must be creatable there.
   await checkOutputFolder(options.out, '--out');
+  await assertNotJson(options.data, '--data', 'a catalogue CSV with description and listed_in columns');
+  if (options.split !== undefined) await assertNotJson(options.split, '--split', 'a show_id,fold CSV');
   await useBackend(options.backend);
   const log = (line: string) => {
     if (!options.quiet && !options.json) process.stderr.write(line + '\n');
