@@ -13,6 +13,7 @@ import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { assertNotJson } from '../csv-file.js';
+import { trainingOverlap } from '../training-overlap.js';
 
 export interface EvaluateCommandOptions extends EncoderLocationOptions {
   model: string;
@@ -29,7 +30,7 @@ export interface EvaluateCommandOptions extends EncoderLocationOptions {
 export async function evaluateCommand(options: EvaluateCommandOptions): Promise<void> {
   await useBackend(options.backend);
   // Read first: the manifest (a bad model fails before the data is read) ...
-  await readManifest(options.model);
+  const { training } = await readManifest(options.model);
   await assertNotJson(options.data, '--data', 'a catalogue CSV with description and listed_in columns');
   if (options.split !== undefined) await assertNotJson(options.split, '--split', 'a show_id,fold CSV');
   const { titles } = await readTitles(options.data, { requireGenres: true });
@@ -46,6 +47,9 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
     selected = titles.filter((t) => assignment.get(t.id) === options.fold);
     if (selected.length === 0) throw new PlotlineError(`no title of ${options.data} is in the "${options.fold}" fold`, { file: options.split });
   }
+  // Scoring the model's own training rows looks like a test score and is not: say so.
+  const overlap = await trainingOverlap(training, options.data, selected);
+  if (overlap !== null) process.stderr.write(`warning: ${overlap.message}\n`);
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
   const { classifier, manifest } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
@@ -65,6 +69,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
         metrics: summarise(evaluation),
         perGenre: evaluation.tuned.perGenre,
         unknownGenres,
+        trainingRows: overlap === null ? 0 : overlap.rows,
       }) + '\n',
     );
     return;
