@@ -17,6 +17,7 @@ import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { formatPredictionLines } from './format.js';
 import { mapInOrder } from './ordered.js';
+import { watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
 
@@ -52,6 +53,8 @@ export interface ScoreFileResult {
   skipped: number;
   /** The first skipped rows, in input order. */
   problems: RowProblem[];
+  /** Rows whose id repeats an earlier row's (all rows are scored anyway). */
+  duplicateIds: DuplicateIds;
   seconds: number;
 }
 
@@ -74,6 +77,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   const problems: RowProblem[] = [];
   let skipped = 0;
   let rows = 0;
+  let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
   let pool: ScoringPool | null = null;
   /** A model this call loaded itself (not one the caller passed in), disposed at the end. */
   let loaded: GenreModel | null = null;
@@ -94,15 +98,17 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts);
     }
-    const rowsIn = readPredictionInput(options.input, {
+    const rowsRead = readPredictionInput(options.input, {
       onError,
       onProblem: (problem) => {
         skipped += 1;
         if (problems.length < KEPT_PROBLEMS) problems.push(problem);
       },
     });
+    const watched = watchDuplicateIds(rowsRead);
+    duplicateIds = watched.found;
     await mapInOrder(
-      chunked(rowsIn, chunkRows),
+      chunked(watched.rows, chunkRows),
       job,
       async (lines, chunk) => {
         await sink.write(lines);
@@ -119,7 +125,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await pool?.close();
     await loaded?.dispose();
   }
-  return { rows, skipped, problems, seconds: (performance.now() - started) / 1000 };
+  return { rows, skipped, problems, duplicateIds, seconds: (performance.now() - started) / 1000 };
 }
 
 async function* chunked(rows: AsyncIterable<PredictionInputRow>, size: number): AsyncGenerator<Chunk> {

@@ -15,6 +15,7 @@ import { PlotlineError } from '../../util/errors.js';
 import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
 import { scoreFile } from '../../batch/score-file.js';
 import { batchProgress } from '../../batch/progress.js';
+import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 
 export interface PredictCommandOptions extends EncoderLocationOptions {
   model: string;
@@ -76,6 +77,8 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     progress.stop();
   }
   const { skipped, problems } = result;
+  const repeated = duplicateIdsWarning(result.duplicateIds, options.input);
+  if (repeated !== null) process.stderr.write(`warning: ${repeated}\n`);
   if (skipped === 0) return;
   // Even with --quiet a skipped row is never silent: one line with the count and the first one's place.
   if (options.quiet) {
