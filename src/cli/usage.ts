@@ -37,6 +37,10 @@ function describeOption(this: Help, option: Option): string {
 export function errorText(error: unknown): string {
   if (error instanceof PlotlineError) return `error: ${error.message}\n`;
   if (error instanceof Error && error.name === 'ZodError') return `error: invalid --config: ${error.message}\n`;
-  if (error instanceof Error) return `error: ${error.message}\n${error.stack ?? ''}\n`;
+  if (error instanceof Error) {
+    // The stack's own first line repeats the message ("TypeError: ..."): keep only the frames.
+    const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+    return `error: ${error.name === 'Error' ? '' : `${error.name}: `}${error.message}\n${frames.map((f) => `${f}\n`).join('')}`;
+  }
   return `error: ${String(error)}\n`;
 }

@@ -41,6 +41,7 @@ test('help marks required options', () => {
 test('every error is one "error:" line; only an unexpected error adds its stack', () => {
   assert.equal(errorText(new PlotlineError('no such model folder', { file: 'models/x' })), 'error: models/x: no such model folder\n');
   const bug = errorText(new TypeError('x is undefined'));
-  assert.match(bug, /^error: x is undefined\n/);
+  assert.match(bug, /^error: TypeError: x is undefined\n\s+at /);
+  assert.equal(bug.split('\n').filter((l) => l.includes('x is undefined')).length, 1, 'the message once');
   assert.match(bug, /\n\s+at /);
 });
