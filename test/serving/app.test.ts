@@ -283,7 +283,7 @@ test('healthz is always 200; readyz and the model routes are 503 until the model
 test('a model that fails to load keeps readyz at 503 and says so', async () => {
   const broken = await buildApp({ modelDir: join(fixture.root, 'no-such-model') });
   try {
-    await assert.rejects(broken.plotline.ready, /manifest\.json: missing/);
+    await assert.rejects(broken.plotline.ready, /no-such-model: no such model folder/);
     assertError(await broken.inject('/readyz'), 503, 'model_unavailable', /failed to load/);
     assertError(await broken.inject({ method: 'POST', url: '/v1/predict', payload: { text: 'a' } }), 503, 'model_unavailable', /failed to load/);
     assert.equal((await broken.inject('/healthz')).statusCode, 200);
