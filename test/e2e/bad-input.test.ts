@@ -114,11 +114,11 @@ test('--model: a missing folder is named as such; the manifest path is accepted'
   assert.ok(JSON.parse(viaManifest.stdout).genres.length >= 1);
 });
 
-test('--data pointing at JSON says it looks like JSON, not CSV', { skip }, async () => {
+test('--data pointing at JSON says it looks like JSON, not CSV, and writes nothing', { skip }, async () => {
   const json = join(work, 'titles.json');
   writeFileSync(json, JSON.stringify([{ show_id: '1', description: 'x', listed_in: 'Dramas' }]));
   const out = join(work, 'json-model');
-  assertError(await plotline('train', '--data', json, '--out', out), /titles\.json: looks like JSON \(it starts with "\["\), not CSV; --data takes a catalogue CSV/);
+  assertError(await plotline('train', '--data', json, '--out', out), /titles\.json.*looks like JSON, not CSV/);
   assert.equal(existsSync(out), false);
-  assertError(await plotline('evaluate', '--model', model, '--data', json), /looks like JSON/);
+  assertError(await plotline('evaluate', '--model', model, '--data', json), /looks like JSON, not CSV/);
 });

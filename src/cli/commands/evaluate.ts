@@ -12,10 +12,10 @@ import { formatMetricsTable } from '../../evaluation/format.js';
 import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
-import { assertNotJson } from '../csv-file.js';
+import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import { trainingOverlap } from '../training-overlap.js';
 
-export interface EvaluateCommandOptions extends EncoderLocationOptions {
+export interface EvaluateCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
   model: string;
   data: string;
   split?: string;
@@ -30,10 +30,9 @@ export interface EvaluateCommandOptions extends EncoderLocationOptions {
 export async function evaluateCommand(options: EvaluateCommandOptions): Promise<void> {
   await useBackend(options.backend);
   // Read first: the manifest (a bad model fails before the data is read) ...
-  const { training } = await readManifest(options.model);
-  await assertNotJson(options.data, '--data', 'a catalogue CSV with description and listed_in columns');
-  if (options.split !== undefined) await assertNotJson(options.split, '--split', 'a show_id,fold CSV');
-  const { titles } = await readTitles(options.data, { requireGenres: true });
+  const saved = await readManifest(options.model);
+  // ... read as the model's training file was (its columns), unless flags say otherwise ...
+  const { titles } = await readTitles(options.data, { requireGenres: true, columns: columnOptions(options), saved: saved.catalogue?.columns, format: options.format });
   let selected = titles;
   if (options.split !== undefined && options.fold !== 'all') {
     const assignment = await readSplitFile(options.split);
@@ -48,13 +47,18 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
     if (selected.length === 0) throw new PlotlineError(`no title of ${options.data} is in the "${options.fold}" fold`, { file: options.split });
   }
   // Scoring the model's own training rows looks like a test score and is not: say so.
-  const overlap = await trainingOverlap(training, options.data, selected);
+  const overlap = await trainingOverlap(saved.training, options.data, selected);
   if (overlap !== null) process.stderr.write(`warning: ${overlap.message}\n`);
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
   const { classifier, manifest } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
-  const scores = await classifier.score(selected.map((t) => t.description)).finally(() => classifier.dispose());
+  const scores = await classifier
+    .scoreTitles(
+      selected.map((t) => t.description),
+      selected.map((t) => t.fields),
+    )
+    .finally(() => classifier.dispose());
   const thresholds = options.threshold ?? classifier.activeThresholds();
   const evaluation = evaluateScores(targets, scores, classifier.genres, thresholds, options.seed);
   const unknownGenres = Object.fromEntries([...unknown.entries()].sort((a, b) => b[1] - a[1]));
