@@ -27,8 +27,9 @@ export interface TrainingOverlap {
  * How many of `scored` (titles of `dataFile` about to be evaluated) the model trained on, with a
  * warning; null when none did or it cannot be known (another file, no readable split).
  */
-export async function trainingOverlap(training: Manifest['training'], dataFile: string, scored: readonly Title[]): Promise<TrainingOverlap | null> {
-  const trainingIds = await modelTrainingIds(training, dataFile);
+export async function trainingOverlap(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string, scored: readonly Title[]): Promise<TrainingOverlap | null> {
+  const { training } = manifest;
+  const trainingIds = await modelTrainingIds(manifest, dataFile);
   const hint = training.splitFile !== null ? `pass --split ${training.splitFile} to score its test fold only` : 'evaluate on titles it was not trained on';
   if (trainingIds === 'same file') {
     return {
@@ -47,7 +48,8 @@ export async function trainingOverlap(training: Manifest['training'], dataFile: 
 }
 
 /** The show_ids of the model's training fold, 'same file' if only the sha256 says so, or null. */
-async function modelTrainingIds(training: Manifest['training'], dataFile: string): Promise<Set<string> | 'same file' | null> {
+async function modelTrainingIds(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string): Promise<Set<string> | 'same file' | null> {
+  const { training } = manifest;
   if (training.splitFile !== null) {
     const assignment = await readSplitFile(training.splitFile).catch(() => null);
     if (assignment !== null) return new Set([...assignment].filter(([, fold]) => fold === 'train').map(([id]) => id));
@@ -55,7 +57,10 @@ async function modelTrainingIds(training: Manifest['training'], dataFile: string
   const sameFile = (await sha256File(dataFile).catch(() => null)) === training.dataSha256;
   if (!sameFile) return null;
   if (training.splitFile !== null) return 'same file';
-  const dataset = await loadDataset(dataFile, { seed: training.seed });
+  // Read as training read it (its saved columns); lookalike labels were merged there, or training failed.
+  const saved = manifest.catalogue?.columns;
+  const columns = saved === undefined ? undefined : { textColumn: saved.text, labelColumn: saved.labels ?? undefined, idColumn: saved.id ?? undefined, labelSeparator: saved.labelSeparator ?? undefined };
+  const dataset = await loadDataset(dataFile, { seed: training.seed, columns, mergeLabels: true });
   const test = new Set(dataset.folds.test);
   return new Set(dataset.titles.filter((_, i) => !test.has(i)).map((t) => t.id));
 }

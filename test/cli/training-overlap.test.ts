@@ -14,8 +14,8 @@ const data = fixture('titles.csv', `show_id,description,listed_in\n${rows.join('
 const split = fixture('split.csv', `show_id,fold\n${Array.from({ length: 40 }, (_, i) => `s${i},${i < 30 ? 'train' : 'test'}`).join('\n')}\n`);
 const other = fixture('later.csv', `show_id,description,listed_in\ns1,"Story one, retold.",Dramas\nnew1,"A new story.",Comedies\n`);
 
-async function training(splitFile: string | null, seed = 42): Promise<Manifest['training']> {
-  return { createdAt: '', dataFile: data, dataSha256: await sha256File(data), splitFile, seed, trainSize: 25, validationSize: 5, testSize: 10, seconds: 1 };
+async function training(splitFile: string | null, seed = 42): Promise<Pick<Manifest, 'training' | 'catalogue'>> {
+  return { training: { createdAt: '', dataFile: data, dataSha256: await sha256File(data), splitFile, seed, trainSize: 25, validationSize: 5, testSize: 10, seconds: 1 }, catalogue: undefined };
 }
 
 test('evaluating every row of the training file counts the training rows, with a hint to pass --split', async () => {

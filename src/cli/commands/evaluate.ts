@@ -47,7 +47,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
     if (selected.length === 0) throw new PlotlineError(`no title of ${options.data} is in the "${options.fold}" fold`, { file: options.split });
   }
   // Scoring the model's own training rows looks like a test score and is not: say so.
-  const overlap = await trainingOverlap(saved.training, options.data, selected);
+  const overlap = await trainingOverlap(saved, options.data, selected);
   if (overlap !== null) process.stderr.write(`warning: ${overlap.message}\n`);
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
   const { classifier, manifest } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
