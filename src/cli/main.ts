@@ -144,6 +144,7 @@ configureUsage(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(errorText(error));
+  const command = program.commands.find((c) => c.name() === process.argv[2]);
+  process.stderr.write(errorText(error, command === undefined ? undefined : `${program.name()} ${command.name()}`));
   process.exitCode = 1;
 }

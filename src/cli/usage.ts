@@ -30,11 +30,24 @@ function describeOption(this: Help, option: Option): string {
 }
 
 /**
+ * A misuse of a command's arguments or options that commander cannot see (options that do not go
+ * together, a missing text): printed like commander's own usage errors, with the help hint.
+ */
+export class UsageError extends PlotlineError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
  * The text to print for an error thrown while running a command: `error: <message>` for input the
  * user can fix (a PlotlineError, or an invalid --config that zod rejected), plus the stack for any
- * other error.
+ * other error. A UsageError gets the `(see <command> --help)` hint when `command` ("plotline predict")
+ * is known.
  */
-export function errorText(error: unknown): string {
+export function errorText(error: unknown, command?: string): string {
+  if (error instanceof UsageError && command !== undefined) return `error: ${error.message}\n(see ${command} --help)\n`;
   if (error instanceof PlotlineError) return `error: ${error.message}\n`;
   if (error instanceof Error && error.name === 'ZodError') return `error: invalid --config: ${error.message}\n`;
   if (error instanceof Error) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command, CommanderError } from 'commander';
-import { configureUsage, errorText } from '../../src/cli/usage.js';
+import { UsageError, configureUsage, errorText } from '../../src/cli/usage.js';
 import { integer } from '../../src/cli/options.js';
 import { PlotlineError } from '../../src/util/errors.js';
 
@@ -44,4 +44,9 @@ test('every error is one "error:" line; only an unexpected error adds its stack'
   assert.match(bug, /^error: TypeError: x is undefined\n\s+at /);
   assert.equal(bug.split('\n').filter((l) => l.includes('x is undefined')).length, 1, 'the message once');
   assert.match(bug, /\n\s+at /);
+});
+
+test("a command's own usage error (options that do not go together) gets the same hint", () => {
+  assert.equal(errorText(new UsageError('give either descriptions or --input, not both'), 'plotline predict'), 'error: give either descriptions or --input, not both\n(see plotline predict --help)\n');
+  assert.equal(errorText(new UsageError('x')), 'error: x\n');
 });
