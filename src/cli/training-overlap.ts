@@ -60,7 +60,9 @@ async function modelTrainingIds(manifest: Pick<Manifest, 'training' | 'catalogue
   // Read as training read it (its saved columns); lookalike labels were merged there, or training failed.
   const saved = manifest.catalogue?.columns;
   const columns = saved === undefined ? undefined : { textColumn: saved.text, labelColumn: saved.labels ?? undefined, idColumn: saved.id ?? undefined, labelSeparator: saved.labelSeparator ?? undefined };
-  const dataset = await loadDataset(dataFile, { seed: training.seed, columns, mergeLabels: true });
+  // A check that only warns never fails the run: if the split cannot be remade, nothing is said.
+  const dataset = await loadDataset(dataFile, { seed: training.seed, columns, mergeLabels: true }).catch(() => null);
+  if (dataset === null) return null;
   const test = new Set(dataset.folds.test);
   return new Set(dataset.titles.filter((_, i) => !test.has(i)).map((t) => t.id));
 }
