@@ -25,7 +25,8 @@ const config = kind.config.parse({ buckets: 256, embeddingDim: 6, dropout: 0, ma
 const encoder = kind.fitEncoder(TEXTS, config);
 const encoded = TEXTS.map((t) => encoder.encode(t));
 const targets = tf.tensor2d([1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 1, 1], [6, 3]);
-const stepOptions = { learningRate: 0.01, loss: lossFunction('bce', Float32Array.from([2, 1, 3])) };
+const positiveWeights = Float32Array.from([2, 1, 3]);
+const stepOptions = { learningRate: 0.01, loss: lossFunction('bce', positiveWeights), lossName: 'bce' as const, positiveWeights };
 
 function batchOf(indices: number[]) {
   return padSequences(encoded, indices, { minLength: encoder.minLength, maxLength: encoder.maxLength });

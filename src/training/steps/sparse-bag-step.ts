@@ -1,91 +1,157 @@
 /**
- * A fast update for the `bag` model: sparse embedding gradients with lazy Adam.
+ * The fast update for the `bag` model: the whole step (embedding bag, dropout, sigmoid layer, weighted
+ * binary cross-entropy, Adam) in plain JavaScript over flat typed arrays, with sparse embedding
+ * gradients and lazy Adam.
  *
  * A batch touches a few thousand of the embedding table's rows (65,536+ buckets), but tfjs computes a
  * dense gradient for the whole table and Adam then updates every row: most of the work, every step,
- * for rows the batch never saw. Here the embedding bag (lookup, idf weighting, normalisation) runs in
- * plain JavaScript on a Float32Array copy of the table, tfjs computes the head (dropout + sigmoid
- * layer) and the loss with their gradients, and the gradient for the pooled vectors is pushed back
- * only into the rows the batch used, each updated by Adam with its own moments ("lazy Adam", as in
- * TensorFlow Addons' LazyAdam and PyTorch's SparseAdam: rows absent from a batch keep their moments).
+ * for rows the batch never saw. Here only the rows the batch used get a gradient, each updated by Adam
+ * with its own moments ("lazy Adam", as in TensorFlow Addons' LazyAdam and PyTorch's SparseAdam: rows
+ * absent from a batch keep their moments). The head (dropout, then one Dense layer of sigmoids) is a
+ * few dozen columns wide, so it too runs in JavaScript: profiling the earlier version (embedding bag in
+ * JavaScript, head and loss in tfjs) showed the per-batch tensor round trips and the table sync before
+ * every validation costing as much as the arithmetic.
  *
- * The network itself is unchanged (its Embedding layer gets the table before every evaluation and at
- * the end), so saving, loading and prediction are the same as for the Keras update.
+ * The arithmetic is the network's: the same forward pass, the loss of `binaryCrossEntropy` (mean over
+ * rows and genres, positives weighted, probabilities clipped to [1e-7, 1 - 1e-7]) and tfjs's Adam (bias
+ * correction with the global step, epsilon added to the corrected second moment's root), so one step
+ * from fresh moments equals one Keras step (tested). Dropout masks come from the network's dropout
+ * layer seed through `createRng`, so the same seed gives the same weights, byte for byte.
+ *
+ * The network is synced only when asked (`syncNetwork`, `restoreBest`); validation between epochs uses
+ * `scorer()`, which reads the arrays directly.
  */
 import * as tf from '@tensorflow/tfjs';
 import { IDF_LAYER } from '../../models/bag.js';
+import { createRng } from '../../util/random.js';
+import type { EncodedScorer } from '../../models/inference/linear-bag-scorer.js';
 import type { StepOptions, TrainingStep } from './training-step.js';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-7; // tfjs's Adam default for float32
+const CLIP = 1e-7; // binaryCrossEntropy's clipping of probabilities
 
-export function sparseBagStep(network: tf.LayersModel, options: StepOptions & { normalisation: 'sum' | 'l2' }): TrainingStep {
+export interface SparseBagStepOptions extends StepOptions {
+  normalisation: 'sum' | 'l2';
+}
+
+/**
+ * A training step for a network built by `buildBag` (layers `embedding`, `idf`, `dropout`, `genres`),
+ * on binary cross-entropy (`options.positiveWeights` weigh each genre's positives; the soft-F1 loss is
+ * the Keras step's). `trainOnBatch` throws a TypeError when given float features instead of token ids.
+ */
+export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOptions): TrainingStep & { scorer(): EncodedScorer } {
+  if (options.lossName !== 'bce') throw new Error(`the sparse bag step trains on binary cross-entropy, not ${options.lossName}`);
   const embeddingLayer = network.getLayer('embedding');
-  const head = [network.getLayer('dropout'), network.getLayer('genres')];
+  const dense = network.getLayer('genres');
+  const dropoutConfig = network.getLayer('dropout').getConfig() as { rate: number; seed: number };
+  const rate = dropoutConfig.rate;
+  const dropoutRng = createRng(dropoutConfig.seed);
   const [rowsCount, dim] = embeddingLayer.getWeights()[0].shape as [number, number];
   const table = Float32Array.from(embeddingLayer.getWeights()[0].dataSync() as Float32Array);
   const idf = Float32Array.from(network.getLayer(IDF_LAYER).getWeights()[0].dataSync() as Float32Array);
+  const [kernelTensor, biasTensor] = dense.getWeights();
+  const k = kernelTensor.shape[1] as number;
+  // kernel is dim x k, row-major, as tfjs stores a Dense kernel.
+  const kernel = Float32Array.from(kernelTensor.dataSync() as Float32Array);
+  const bias = Float32Array.from(biasTensor.dataSync() as Float32Array);
   const moment1 = new Float32Array(rowsCount * dim);
   const moment2 = new Float32Array(rowsCount * dim);
+  const kernelM1 = new Float32Array(dim * k);
+  const kernelM2 = new Float32Array(dim * k);
+  const biasM1 = new Float32Array(k);
+  const biasM2 = new Float32Array(k);
+  const positiveWeights = options.positiveWeights ?? new Float32Array(k).fill(1);
+  const l2 = options.normalisation === 'l2';
   // Per-step scratch: which rows the batch touched, and their gradient in a compact buffer.
   const slotOf = new Int32Array(rowsCount).fill(-1);
   let touched: Int32Array = new Int32Array(1024);
   let rowGradients: Float32Array = new Float32Array(1024 * dim);
-  const headOptimizer = tf.train.adam(options.learningRate);
-  const headVariables = head.flatMap((layer) => layer.trainableWeights.map((w) => w.read() as tf.Variable));
+  const kernelGradient = new Float32Array(dim * k);
+  const biasGradient = new Float32Array(k);
   let step = 0;
-  let best: { table: Float32Array; head: tf.Tensor[] } | null = null;
+  let best: { table: Float32Array; kernel: Float32Array; bias: Float32Array } | null = null;
 
-  const pool = (ids: Int32Array, rows: number, cols: number): { pooled: Float32Array; scale: Float32Array } => {
-    const pooled = new Float32Array(rows * dim);
-    const scale = new Float32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      let norm = 0;
-      for (let c = 0; c < cols; c++) {
-        const w = idf[ids[r * cols + c]];
-        norm += options.normalisation === 'l2' ? w * w : w;
-      }
-      norm = options.normalisation === 'l2' ? Math.sqrt(norm) : norm;
-      scale[r] = 1 / Math.max(norm, 1e-6);
-      const out = r * dim;
-      for (let c = 0; c < cols; c++) {
-        const id = ids[r * cols + c];
-        const w = idf[id] * scale[r];
-        if (w === 0) continue;
-        const src = id * dim;
-        for (let d = 0; d < dim; d++) pooled[out + d] += w * table[src + d];
-      }
+  /** The L2- or sum-normalised idf-weighted mean of row `r`'s embeddings into `out` at `at`; returns its scale. */
+  const poolRow = (ids: Int32Array, start: number, end: number, out: Float32Array, at: number): number => {
+    let norm = 0;
+    for (let c = start; c < end; c++) {
+      const w = idf[ids[c]];
+      norm += l2 ? w * w : w;
     }
-    return { pooled, scale };
+    const scale = 1 / Math.max(l2 ? Math.sqrt(norm) : norm, 1e-6);
+    for (let c = start; c < end; c++) {
+      const id = ids[c];
+      const w = idf[id] * scale;
+      if (w === 0) continue;
+      const src = id * dim;
+      for (let d = 0; d < dim; d++) out[at + d] += w * table[src + d];
+    }
+    return scale;
+  };
+
+  const adam = (params: Float32Array, m1: Float32Array, m2: Float32Array, grads: Float32Array, paramAt: number, gradAt: number, n: number, lr: number, c1: number, c2: number): void => {
+    for (let d = 0; d < n; d++) {
+      const grad = grads[gradAt + d];
+      const p = paramAt + d;
+      const m = (m1[p] = BETA1 * m1[p] + (1 - BETA1) * grad);
+      const v = (m2[p] = BETA2 * m2[p] + (1 - BETA2) * grad * grad);
+      params[p] -= (lr * (m / c1)) / (Math.sqrt(v / c2) + EPSILON);
+    }
   };
 
   return {
-    async trainOnBatch(ids, rows, cols, targets) {
+    async trainOnBatch(ids, rows, cols, targetsTensor) {
       if (!(ids instanceof Int32Array)) throw new TypeError('the sparse bag step trains on token ids, not features');
-      const { pooled, scale } = pool(ids, rows, cols);
-      const pooledTensor = tf.tensor2d(pooled, [rows, dim]);
-      const x = tf.variable(pooledTensor, true, `pooled_${step}`);
-      pooledTensor.dispose(); // the variable holds its own reference to the data
-      let loss: number;
-      let pooledGradient: Float32Array;
-      try {
-        const { value, grads } = tf.variableGrads(() => {
-          let h: tf.Tensor = x;
-          for (const layer of head) h = layer.apply(h, { training: true }) as tf.Tensor;
-          return options.loss(targets, h).mean() as tf.Scalar;
-        }, [x, ...headVariables]);
-        loss = value.dataSync()[0];
-        pooledGradient = grads[x.name].dataSync() as Float32Array;
-        headOptimizer.applyGradients(headVariables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-        value.dispose();
-        Object.values(grads).forEach((g) => g.dispose());
-      } finally {
-        x.dispose();
+      const targets = targetsTensor.dataSync() as Float32Array;
+      // Forward: pooled vectors, dropout, logits.
+      const hidden = new Float32Array(rows * dim);
+      const scale = new Float32Array(rows);
+      const keep = new Float32Array(rows * dim);
+      for (let r = 0; r < rows; r++) scale[r] = poolRow(ids, r * cols, (r + 1) * cols, hidden, r * dim);
+      const kept = rate > 0 ? 1 / (1 - rate) : 1;
+      for (let i = 0; i < rows * dim; i++) {
+        keep[i] = rate > 0 ? (dropoutRng.next() >= rate ? kept : 0) : 1;
+        hidden[i] *= keep[i];
       }
-
+      // Loss and d(loss)/d(logits), over the mean of rows x genres.
+      const logitGradient = new Float32Array(rows * k);
+      const count = rows * k;
+      let loss = 0;
+      for (let r = 0; r < rows; r++) {
+        for (let g = 0; g < k; g++) {
+          let z = bias[g];
+          for (let d = 0; d < dim; d++) z += hidden[r * dim + d] * kernel[d * k + g];
+          const p = 1 / (1 + Math.exp(-z));
+          const t = targets[r * k + g];
+          const pw = positiveWeights[g];
+          const clipped = Math.min(Math.max(p, CLIP), 1 - CLIP);
+          loss -= pw * t * Math.log(clipped) + (1 - t) * Math.log(1 - clipped);
+          logitGradient[r * k + g] = (p * (pw * t + 1 - t) - pw * t) / count;
+        }
+      }
+      // Head gradients, and the gradient of each pooled vector (through the dropout mask).
+      kernelGradient.fill(0);
+      biasGradient.fill(0);
+      const pooledGradient = new Float32Array(rows * dim);
+      for (let r = 0; r < rows; r++) {
+        const zg = r * k;
+        for (let g = 0; g < k; g++) biasGradient[g] += logitGradient[zg + g];
+        for (let d = 0; d < dim; d++) {
+          const h = hidden[r * dim + d];
+          const row = d * k;
+          let back = 0;
+          for (let g = 0; g < k; g++) {
+            const dz = logitGradient[zg + g];
+            kernelGradient[row + g] += h * dz;
+            back += dz * kernel[row + g];
+          }
+          pooledGradient[r * dim + d] = back * keep[r * dim + d];
+        }
+      }
       // Scatter d(loss)/d(pooled) into the rows this batch used.
-      let count = 0;
+      let used = 0;
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < cols; c++) {
           const id = ids[r * cols + c];
@@ -93,12 +159,12 @@ export function sparseBagStep(network: tf.LayersModel, options: StepOptions & { 
           if (w === 0) continue;
           let slot = slotOf[id];
           if (slot < 0) {
-            if (count === touched.length) {
-              touched = growInt(touched, count * 2);
-              rowGradients = growFloat(rowGradients, count * 2 * dim);
+            if (used === touched.length) {
+              touched = grow(touched, used * 2);
+              rowGradients = grow(rowGradients, used * 2 * dim);
             }
-            slot = slotOf[id] = count;
-            touched[count++] = id;
+            slot = slotOf[id] = used;
+            touched[used++] = id;
             rowGradients.fill(0, slot * dim, (slot + 1) * dim);
           }
           const g = slot * dim;
@@ -106,55 +172,67 @@ export function sparseBagStep(network: tf.LayersModel, options: StepOptions & { 
           for (let d = 0; d < dim; d++) rowGradients[g + d] += w * pooledGradient[src + d];
         }
       }
-      // Lazy Adam on the touched rows, with the global step's bias correction (as PyTorch's SparseAdam),
-      // in tfjs's exact form (epsilon added to the corrected second moment).
+      // Adam: the head densely, the table lazily (touched rows only), all with the global step's bias
+      // correction (as PyTorch's SparseAdam).
       step++;
       const lr = options.learningRate;
-      const correction1 = 1 - BETA1 ** step;
-      const correction2 = 1 - BETA2 ** step;
-      for (let i = 0; i < count; i++) {
+      const c1 = 1 - BETA1 ** step;
+      const c2 = 1 - BETA2 ** step;
+      adam(kernel, kernelM1, kernelM2, kernelGradient, 0, 0, dim * k, lr, c1, c2);
+      adam(bias, biasM1, biasM2, biasGradient, 0, 0, k, lr, c1, c2);
+      for (let i = 0; i < used; i++) {
         const id = touched[i];
         slotOf[id] = -1;
-        const g = i * dim;
-        const p = id * dim;
-        for (let d = 0; d < dim; d++) {
-          const grad = rowGradients[g + d];
-          const m = (moment1[p + d] = BETA1 * moment1[p + d] + (1 - BETA1) * grad);
-          const v = (moment2[p + d] = BETA2 * moment2[p + d] + (1 - BETA2) * grad * grad);
-          table[p + d] -= (lr * (m / correction1)) / (Math.sqrt(v / correction2) + EPSILON);
-        }
+        adam(table, moment1, moment2, rowGradients, id * dim, i * dim, dim, lr, c1, c2);
       }
-      return loss;
+      return loss / count;
+    },
+    scorer() {
+      return (encoded) => {
+        const out = new Float32Array(encoded.length * k);
+        const pooled = new Float32Array(dim);
+        for (let t = 0; t < encoded.length; t++) {
+          pooled.fill(0);
+          poolRow(encoded[t], 0, encoded[t].length, pooled, 0);
+          for (let g = 0; g < k; g++) {
+            let z = bias[g];
+            for (let d = 0; d < dim; d++) z += pooled[d] * kernel[d * k + g];
+            out[t * k + g] = 1 / (1 + Math.exp(-z));
+          }
+        }
+        return out;
+      };
     },
     syncNetwork() {
-      tf.tidy(() => embeddingLayer.setWeights([tf.tensor2d(table, [rowsCount, dim])]));
+      tf.tidy(() => {
+        embeddingLayer.setWeights([tf.tensor2d(table, [rowsCount, dim])]);
+        dense.setWeights([tf.tensor2d(kernel, [dim, k]), tf.tensor1d(bias)]);
+      });
     },
     keepBest() {
-      best?.head.forEach((w) => w.dispose());
-      best = { table: table.slice(), head: headVariables.map((v) => v.clone()) };
+      if (best === null) best = { table: table.slice(), kernel: kernel.slice(), bias: bias.slice() };
+      else {
+        best.table.set(table);
+        best.kernel.set(kernel);
+        best.bias.set(bias);
+      }
     },
     restoreBest() {
-      if (best === null) return;
-      table.set(best.table);
-      headVariables.forEach((v, i) => v.assign(best!.head[i]));
-      tf.tidy(() => embeddingLayer.setWeights([tf.tensor2d(table, [rowsCount, dim])]));
+      if (best !== null) {
+        table.set(best.table);
+        kernel.set(best.kernel);
+        bias.set(best.bias);
+      }
+      this.syncNetwork();
     },
     dispose() {
-      best?.head.forEach((w) => w.dispose());
       best = null;
-      headOptimizer.dispose();
     },
   };
 }
 
-function growInt(a: Int32Array, size: number): Int32Array {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
-}
-
-function growFloat(a: Float32Array, size: number): Float32Array {
-  const b = new Float32Array(size);
+function grow<T extends Int32Array | Float32Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
 }
