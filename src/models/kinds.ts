@@ -16,7 +16,12 @@ import type { TrainingSettings } from '../training/settings.js';
 import type { StepOptions, TrainingStep } from '../training/steps/training-step.js';
 import { sparseBagStep } from '../training/steps/sparse-bag-step.js';
 import { kerasStep as kerasStepFor } from '../training/steps/keras-step.js';
-import { linearBagScorer, type EncodedScorer } from './inference/linear-bag-scorer.js';
+import { collapseBag, linearBagScorer, type EncodedScorer } from './inference/linear-bag-scorer.js';
+import { LINEAR_JSON, LINEAR_STORAGES, readLinearBag, writeLinearBag } from './inference/linear-bag-file.js';
+import { LinearBagModel } from './inference/linear-bag-model.js';
+import type { DecisionThresholds, GenreModel } from './genre-model.js';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export interface ModelKind<Config> {
   name: string;
@@ -31,6 +36,16 @@ export interface ModelKind<Config> {
   fastScorer?(config: Config, network: tf.LayersModel): EncodedScorer;
   /** A faster parameter update than Keras's for this kind, if it has one. */
   trainingStep?(config: Config, network: tf.LayersModel, options: StepOptions): TrainingStep;
+  /**
+   * Writes what a trained model of this kind predicts with into `dir`, a fresh folder, if not the tfjs
+   * network (model.json + weights.bin, storage.ts's default).
+   */
+  saveWeights?(config: Config, network: tf.LayersModel, dir: string): Promise<void>;
+  /**
+   * Reads what `saveWeights` wrote back as a ready model, or null when `dir` holds the network instead
+   * (a folder saved before the kind had `saveWeights`). Throws a PlotlineError naming a corrupt file.
+   */
+  loadWeights?(config: Config, dir: string, encoder: TextEncoder, genres: readonly string[], thresholds: DecisionThresholds): Promise<GenreModel | null>;
 }
 
 const WordsConfig = z.object({
@@ -49,6 +64,9 @@ const bagConfig = BagConfig.extend({
   maxLength: z.number().int().positive().default(1024),
   // Sparse embedding gradients with lazy Adam (sparse-bag-step.ts); false trains through Keras.
   sparseUpdates: z.boolean().default(true),
+  // How the saved folder stores the collapsed linear form (linear-bag-file.ts): float32, or int8 with a
+  // scale per row (about a quarter of the size).
+  storage: z.enum(LINEAR_STORAGES).default('float32'),
 }).strict();
 
 const cnn: ModelKind<z.infer<typeof cnnConfig>> = {
@@ -83,7 +101,15 @@ const bag: ModelKind<z.infer<typeof bagConfig>> = {
     return buildBag(c, numLabels, seed, idf);
   },
   fastScorer: (c, network) => linearBagScorer(network, c.normalisation),
-  trainingStep: (c, network, options) => (c.sparseUpdates ? sparseBagStep(network, { ...options, normalisation: c.normalisation }) : kerasStepFor(network, options)),
+  // The sparse step computes binary cross-entropy itself; soft-F1 trains through Keras.
+  trainingStep: (c, network, options) =>
+    c.sparseUpdates && options.lossName === 'bce' ? sparseBagStep(network, { ...options, normalisation: c.normalisation }) : kerasStepFor(network, options),
+  // The folder keeps the collapsed form only (the embedding table is for training, ~9x the size).
+  saveWeights: (c, network, dir) => writeLinearBag(dir, collapseBag(network, c.normalisation), c.storage),
+  loadWeights: async (_c, dir, encoder, genres, thresholds) => {
+    const hasLinear = await access(join(dir, LINEAR_JSON)).then(() => true, () => false);
+    return hasLinear ? new LinearBagModel(encoder, await readLinearBag(dir, genres.length), genres, thresholds) : null;
+  },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
