@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CnnConfig, buildCnn } from './cnn.js';
 import { BilstmConfig, buildBilstm } from './bilstm.js';
 import { BagConfig, buildBag } from './bag.js';
+import { KIND_SUMMARIES } from './kind-summaries.js';
 import { WordEncoder } from './inputs/word-encoder.js';
 import { NgramEncoder } from './inputs/ngram-encoder.js';
 import type { TextEncoder } from './inputs/text-encoder.js';
@@ -71,7 +72,7 @@ const bagConfig = BagConfig.extend({
 
 const cnn: ModelKind<z.infer<typeof cnnConfig>> = {
   name: 'cnn',
-  summary: 'word CNN (widths 2-5, max-pool over time): the quickest to train',
+  summary: KIND_SUMMARIES.cnn,
   config: cnnConfig,
   training: { epochs: 20, batchSize: 64, learningRate: 2e-3, patience: 3, monitor: 'micro', loss: 'bce', positiveWeights: true },
   fitEncoder: (texts, c) =>
@@ -81,7 +82,7 @@ const cnn: ModelKind<z.infer<typeof cnnConfig>> = {
 
 const bilstm: ModelKind<z.infer<typeof bilstmConfig>> = {
   name: 'bilstm',
-  summary: 'the 2020 write-up reference: Embedding(8) -> 2x BiLSTM(32) -> Dense(32), macro soft-F1 loss',
+  summary: KIND_SUMMARIES.bilstm,
   // The write-up kept the ~850 words seen most; min count 5 on our train slice gives about that.
   config: bilstmConfig.extend({ minCount: z.number().int().positive().default(5), maxVocabulary: z.number().int().positive().default(853) }).strict(),
   training: { epochs: 30, batchSize: 64, learningRate: 1e-2, patience: 8, monitor: 'macro', loss: 'softf1', positiveWeights: false },
@@ -91,7 +92,7 @@ const bilstm: ModelKind<z.infer<typeof bilstmConfig>> = {
 
 const bag: ModelKind<z.infer<typeof bagConfig>> = {
   name: 'bag',
-  summary: 'fastText-style bag of hashed word, bigram and char n-grams with idf weights: the default, best on validation',
+  summary: KIND_SUMMARIES.bag,
   config: bagConfig,
   // Chosen on the validation slice of the standard split (micro-F1 at tuned thresholds); see README.
   training: { epochs: 40, batchSize: 32, learningRate: 1e-3, patience: 4, monitor: 'micro', loss: 'bce', positiveWeights: true },

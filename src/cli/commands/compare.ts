@@ -14,7 +14,8 @@ import { checkOutputFolder } from '../../util/output-folder.js';
 import type { ComparedModel } from '../../report/report-data.js';
 
 /** What `plotline compare` runs when given neither --config nor --models. */
-export const DEFAULT_COMPARE_MODELS = 'bag,cnn,bilstm,use,bag+use';
+import { DEFAULT_COMPARE_MODELS } from '../defaults.js';
+export { DEFAULT_COMPARE_MODELS };
 
 export interface CompareCommandOptions {
   config?: string;
