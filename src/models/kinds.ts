@@ -95,7 +95,10 @@ const bag: ModelKind<z.infer<typeof bagConfig>> = {
   summary: KIND_SUMMARIES.bag,
   config: bagConfig,
   // Chosen on the validation slice of the standard split (micro-F1 at tuned thresholds); see README.
-  training: { epochs: 40, batchSize: 32, learningRate: 1e-3, patience: 4, monitor: 'micro', loss: 'bce', positiveWeights: true },
+  // Batches of 128 at 4e-3 reach the best validation micro-F1 of batches of 32 at 1e-3 (0.468 vs 0.469)
+  // in 3 epochs instead of 5, and a larger batch touches fewer embedding rows per text (lazy Adam's
+  // cost); patience 1 stops one epoch after the best instead of four.
+  training: { epochs: 20, batchSize: 128, learningRate: 4e-3, patience: 1, monitor: 'micro', loss: 'bce', positiveWeights: true },
   fitEncoder: (_texts, c) => new NgramEncoder({ buckets: c.buckets, wordNgrams: c.wordNgrams, charNgrams: c.charNgrams }, c.maxLength),
   build: (c, _encoder, encoded, numLabels, seed) => {
     const idf = c.idf ? idfWeights(documentFrequencies(encoded, c.buckets), encoded.length) : null;
