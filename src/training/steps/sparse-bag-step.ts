@@ -73,22 +73,76 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   let step = 0;
   let best: { table: Float32Array; kernel: Float32Array; bias: Float32Array } | null = null;
 
-  /** The L2- or sum-normalised idf-weighted mean of row `r`'s embeddings into `out` at `at`; returns its scale. */
-  const poolRow = (ids: Int32Array, start: number, end: number, out: Float32Array, at: number): number => {
-    let norm = 0;
-    for (let c = start; c < end; c++) {
-      const w = idf[ids[c]];
-      norm += l2 ? w * w : w;
+  // A text's distinct ids and their summed weights (a char n-gram often occurs several times in one
+  // text): `mark` says which ids the current text has seen, `positionOf` where its weight is.
+  const mark = new Int32Array(rowsCount);
+  const positionOf = new Int32Array(rowsCount);
+  let stamp = 0;
+  let uniqueIds = new Int32Array(4096);
+  let uniqueWeights = new Float32Array(4096);
+
+  /**
+   * Collects the distinct ids of ids[start, end) with their idf weights times the text's scale (the
+   * L2 norm or sum of the weights over every occurrence) into uniqueIds / uniqueWeights from `at`.
+   * Returns how many.
+   */
+  const distinctIds = (ids: Int32Array, start: number, end: number, at: number): number => {
+    if (at + (end - start) > uniqueIds.length) {
+      uniqueIds = grow(uniqueIds, 2 * (at + end - start));
+      uniqueWeights = grow(uniqueWeights, 2 * (at + end - start));
     }
-    const scale = 1 / Math.max(l2 ? Math.sqrt(norm) : norm, 1e-6);
+    stamp = (stamp + 1) | 0;
+    let norm = 0;
+    let n = at;
     for (let c = start; c < end; c++) {
       const id = ids[c];
-      const w = idf[id] * scale;
+      const w = idf[id];
       if (w === 0) continue;
-      const src = id * dim;
-      for (let d = 0; d < dim; d++) out[at + d] += w * table[src + d];
+      norm += l2 ? w * w : w;
+      if (mark[id] === stamp) {
+        uniqueWeights[positionOf[id]] += w;
+      } else {
+        mark[id] = stamp;
+        positionOf[id] = n;
+        uniqueIds[n] = id * dim;
+        uniqueWeights[n++] = w;
+      }
     }
-    return scale;
+    const scale = 1 / Math.max(l2 ? Math.sqrt(norm) : norm, 1e-6);
+    for (let i = at; i < n; i++) uniqueWeights[i] *= scale;
+    return n - at;
+  };
+
+  /**
+   * out[at, at + dim) = sum of weight x table row over uniqueIds[from, from + n) (ids stored as row
+   * offsets). Four dimensions at a time in locals: the sums stay in registers instead of being loaded
+   * and stored once per id.
+   */
+  const poolDistinct = (from: number, n: number, out: Float32Array, at: number): void => {
+    let d = 0;
+    for (; d + 3 < dim; d += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = from; i < from + n; i++) {
+        const w = uniqueWeights[i];
+        const src = uniqueIds[i] + d;
+        s0 += w * table[src];
+        s1 += w * table[src + 1];
+        s2 += w * table[src + 2];
+        s3 += w * table[src + 3];
+      }
+      out[at + d] = s0;
+      out[at + d + 1] = s1;
+      out[at + d + 2] = s2;
+      out[at + d + 3] = s3;
+    }
+    for (; d < dim; d++) {
+      let sum = 0;
+      for (let i = from; i < from + n; i++) sum += uniqueWeights[i] * table[uniqueIds[i] + d];
+      out[at + d] = sum;
+    }
   };
 
   const adam = (params: Float32Array, m1: Float32Array, m2: Float32Array, grads: Float32Array, paramAt: number, gradAt: number, n: number, lr: number, c1: number, c2: number): void => {
@@ -107,9 +161,11 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
       const targets = targetsTensor.dataSync() as Float32Array;
       // Forward: pooled vectors, dropout, logits.
       const hidden = new Float32Array(rows * dim);
-      const scale = new Float32Array(rows);
       const keep = new Float32Array(rows * dim);
-      for (let r = 0; r < rows; r++) scale[r] = poolRow(ids, r * cols, (r + 1) * cols, hidden, r * dim);
+      // Row r's distinct ids are uniqueIds[rowStart[r], rowStart[r + 1]).
+      const rowStart = new Int32Array(rows + 1);
+      for (let r = 0; r < rows; r++) rowStart[r + 1] = rowStart[r] + distinctIds(ids, r * cols, (r + 1) * cols, rowStart[r]);
+      for (let r = 0; r < rows; r++) poolDistinct(rowStart[r], rowStart[r + 1] - rowStart[r], hidden, r * dim);
       const kept = rate > 0 ? 1 / (1 - rate) : 1;
       for (let i = 0; i < rows * dim; i++) {
         keep[i] = rate > 0 ? (dropoutRng.next() >= rate ? kept : 0) : 1;
@@ -153,10 +209,11 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
       // Scatter d(loss)/d(pooled) into the rows this batch used.
       let used = 0;
       for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++) {
-          const id = ids[r * cols + c];
-          const w = idf[id] * scale[r];
-          if (w === 0) continue;
+        const src = r * dim;
+        for (let i = rowStart[r]; i < rowStart[r + 1]; i++) {
+          const offset = uniqueIds[i];
+          const id = offset / dim;
+          const w = uniqueWeights[i];
           let slot = slotOf[id];
           if (slot < 0) {
             if (used === touched.length) {
@@ -168,7 +225,6 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
             rowGradients.fill(0, slot * dim, (slot + 1) * dim);
           }
           const g = slot * dim;
-          const src = r * dim;
           for (let d = 0; d < dim; d++) rowGradients[g + d] += w * pooledGradient[src + d];
         }
       }
@@ -192,8 +248,7 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         const out = new Float32Array(encoded.length * k);
         const pooled = new Float32Array(dim);
         for (let t = 0; t < encoded.length; t++) {
-          pooled.fill(0);
-          poolRow(encoded[t], 0, encoded[t].length, pooled, 0);
+          poolDistinct(0, distinctIds(encoded[t], 0, encoded[t].length, 0), pooled, 0);
           for (let g = 0; g < k; g++) {
             let z = bias[g];
             for (let d = 0; d < dim; d++) z += pooled[d] * kernel[d * k + g];
