@@ -8,9 +8,8 @@
  * for rows the batch never saw. Here only the rows the batch used get a gradient, each updated by Adam
  * with its own moments ("lazy Adam", as in TensorFlow Addons' LazyAdam and PyTorch's SparseAdam: rows
  * absent from a batch keep their moments). The head (dropout, then one Dense layer of sigmoids) is a
- * few dozen columns wide, so it too runs in JavaScript: profiling the earlier version (embedding bag in
- * JavaScript, head and loss in tfjs) showed the per-batch tensor round trips and the table sync before
- * every validation costing as much as the arithmetic.
+ * few dozen columns wide, so it too runs in JavaScript: no tensor crosses into tfjs per batch, and the
+ * table is copied into the network only when asked, not before every validation.
  *
  * The arithmetic is the network's: the same forward pass, the loss of `binaryCrossEntropy` (mean over
  * rows and genres, positives weighted, probabilities clipped to [1e-7, 1 - 1e-7]) and tfjs's Adam (bias
