@@ -1,6 +1,7 @@
 /**
  * The JSON Lines `predict --input` writes, one object per row:
- *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}, "top": [...]?}
+ *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}, "top": [...]?, "removed": [...]?}
+ * where `removed` lists genres the genre-set rules took out (other family, over the cap), when any.
  * Shared by in-process scoring and the worker threads, so the bytes are the same whichever does it.
  *
  * The lines are built as text from the score matrix rather than by JSON.stringify of `predict()`'s
@@ -11,8 +12,18 @@ import type { GenreModel, PredictOptions } from '../models/genre-model.js';
 import { applyThresholds } from '../evaluation/thresholds.js';
 
 export async function formatPredictionLines(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: PredictOptions): Promise<string> {
-  const scores = await classifier.score(texts);
-  return formatScores(classifier.genres, ids, scores, applyThresholds(scores, classifier.genres.length, options.thresholds ?? classifier.activeThresholds()), options.topK);
+  const scored = await classifier.scoreWithRules(texts, options.fields);
+  if (scored.outcomes === null) {
+    // No genre-set rules: the fast path (nothing is ever removed).
+    return formatScores(classifier.genres, ids, scored.scores, applyThresholds(scored.scores, classifier.genres.length, options.thresholds ?? classifier.activeThresholds()), options.topK);
+  }
+  const predictions = classifier.decide(scored, options);
+  let lines = '';
+  for (let i = 0; i < ids.length; i++) {
+    const p = predictions[i];
+    lines += JSON.stringify({ id: ids[i], genres: p.genres, scores: p.scores, ...(p.top === undefined ? {} : { top: p.top }), ...(p.removed === undefined ? {} : { removed: p.removed }) }) + '\n';
+  }
+  return lines;
 }
 
 /**
