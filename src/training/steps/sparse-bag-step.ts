@@ -55,8 +55,9 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   // kernel is dim x k, row-major, as tfjs stores a Dense kernel.
   const kernel = Float32Array.from(kernelTensor.dataSync() as Float32Array);
   const bias = Float32Array.from(biasTensor.dataSync() as Float32Array);
-  const moment1 = new Float32Array(rowsCount * dim);
-  const moment2 = new Float32Array(rowsCount * dim);
+  // The table's Adam moments, interleaved (m, v) per weight: a row update then streams through one
+  // array instead of two, which matters because rows are visited in random order.
+  const moments = new Float32Array(rowsCount * dim * 2);
   const kernelM1 = new Float32Array(dim * k);
   const kernelM2 = new Float32Array(dim * k);
   const biasM1 = new Float32Array(k);
@@ -221,7 +222,10 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
             }
             slot = slotOf[id] = used;
             touched[used++] = id;
-            rowGradients.fill(0, slot * dim, (slot + 1) * dim);
+            // The row's first use this batch sets its gradient (no separate zeroing pass).
+            const g = slot * dim;
+            for (let d = 0; d < dim; d++) rowGradients[g + d] = w * pooledGradient[src + d];
+            continue;
           }
           const g = slot * dim;
           for (let d = 0; d < dim; d++) rowGradients[g + d] += w * pooledGradient[src + d];
@@ -235,10 +239,20 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
       const c2 = 1 - BETA2 ** step;
       adam(kernel, kernelM1, kernelM2, kernelGradient, 0, 0, dim * k, lr, c1, c2);
       adam(bias, biasM1, biasM2, biasGradient, 0, 0, k, lr, c1, c2);
+      const stepSize = lr / c1;
+      const inverseC2 = 1 / c2;
       for (let i = 0; i < used; i++) {
         const id = touched[i];
         slotOf[id] = -1;
-        adam(table, moment1, moment2, rowGradients, id * dim, i * dim, dim, lr, c1, c2);
+        const gradAt = i * dim;
+        const paramAt = id * dim;
+        for (let d = 0; d < dim; d++) {
+          const grad = rowGradients[gradAt + d];
+          const at = 2 * (paramAt + d);
+          const m = (moments[at] = BETA1 * moments[at] + (1 - BETA1) * grad);
+          const v = (moments[at + 1] = BETA2 * moments[at + 1] + (1 - BETA2) * grad * grad);
+          table[paramAt + d] -= (stepSize * m) / (Math.sqrt(v * inverseC2) + EPSILON);
+        }
       }
       return loss / count;
     },
