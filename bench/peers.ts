@@ -27,6 +27,8 @@ export interface PeerResult {
   /** Why the peer did not run, or null when it did. */
   skipped: string | null;
   trainSeconds?: number;
+  /** CPU seconds (user + system) spent training, where measured. */
+  trainCpuSeconds?: number;
   microF1?: number;
   macroF1?: number;
   /** Model file(s) on disk, bytes: the full model, and a quantised one when the peer has it. */
@@ -118,8 +120,10 @@ export const FASTTEXT_ARGS = ['-loss', 'ova', '-wordNgrams', '2', '-thread', '1'
 export function runFastText(command: string, work: string, folds: Record<'validation' | 'test', PeerFold>, k: number, catalogueText: string): PeerResult {
   const model = join(work, 'fasttext-model');
   const started = performance.now();
-  execFileSync(command, ['supervised', '-input', join(work, 'train.txt'), '-output', model, ...FASTTEXT_ARGS], { stdio: 'pipe' });
+  // POSIX `times` prints the shell's and then its children's user and system times: fastText's CPU time.
+  const timed = execFileSync('sh', ['-c', '"$@" >/dev/null 2>&1; times', 'sh', command, 'supervised', '-input', join(work, 'train.txt'), '-output', model, ...FASTTEXT_ARGS], { encoding: 'utf8' });
   const trainSeconds = (performance.now() - started) / 1000;
+  if (!existsSync(`${model}.bin`)) throw new Error(`fasttext supervised wrote no ${model}.bin`);
   const evaluate = (file: string) => {
     const probabilities = (fold: 'validation' | 'test') =>
       parseProbabilities(execFileSync(command, ['predict-prob', file, join(work, `${fold}.txt`), '-1'], { encoding: 'utf8', maxBuffer: 1 << 28 }), folds[fold].texts.length, k);
@@ -139,6 +143,7 @@ export function runFastText(command: string, work: string, folds: Record<'valida
     name: 'fastText 0.9 (ova, bigrams, 1 thread)',
     skipped: null,
     trainSeconds,
+    trainCpuSeconds: childCpuSeconds(timed),
     microF1: full.microF1,
     macroF1: full.macroF1,
     sizeBytes: statSync(`${model}.bin`).size,
@@ -149,18 +154,26 @@ export function runFastText(command: string, work: string, folds: Record<'valida
   };
 }
 
+/** The children's user + system seconds from `times` output ("0m0.01s 0m0.00s" lines; the second is the children's). */
+function childCpuSeconds(timesOutput: string): number | undefined {
+  const line = timesOutput.trim().split('\n').slice(-1)[0];
+  const parts = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return parts.length === 2 ? parts[0] + parts[1] : undefined;
+}
+
 /** Runs bench/peers/sklearn_peer.py on the files writePeerInputs and the catalogue CSV left in `work`. */
 export function runSklearn(python: string, work: string, k: number): PeerResult {
   const script = fileURLToPath(new URL('./peers/sklearn_peer.py', import.meta.url));
   if (!existsSync(join(work, 'catalogue.csv'))) throw new Error(`runSklearn: ${join(work, 'catalogue.csv')} is missing`);
   const result = run(python, [script, work, String(k)]);
   if (!result.ok) return { name: 'scikit-learn', skipped: `sklearn_peer.py failed: ${result.stderr.trim().split('\n').slice(-1)[0]}` };
-  const r = JSON.parse(result.stdout.trim().split('\n').slice(-1)[0]) as { trainSeconds: number; microF1: number; macroF1: number; sizeBytes: number; perSecond: number; modelOnlyPerSecond: number };
+  const r = JSON.parse(result.stdout.trim().split('\n').slice(-1)[0]) as { trainSeconds: number; trainCpuSeconds: number; microF1: number; macroF1: number; sizeBytes: number; perSecond: number; modelOnlyPerSecond: number };
   const version = run(python, ['-c', 'import sklearn; print(sklearn.__version__)']).stdout.trim();
   return {
     name: `scikit-learn ${version} (word 1-2 TF-IDF + LinearSVC)`,
     skipped: null,
     trainSeconds: r.trainSeconds,
+    trainCpuSeconds: r.trainCpuSeconds,
     microF1: r.microF1,
     macroF1: r.macroF1,
     sizeBytes: r.sizeBytes,

@@ -44,12 +44,14 @@ def main():
     y_val, y_test = binarizer.transform(val_y), binarizer.transform(test_y)
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     model = make_pipeline(
         TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
         OneVsRestClassifier(LinearSVC(C=0.5, random_state=0)),
     )
     model.fit(train_x, y_train)
     train_seconds = time.perf_counter() - started
+    train_cpu_seconds = time.process_time() - cpu_started
 
     # A global threshold on the decision values, tuned on validation (never on test).
     val_scores = model.decision_function(val_x)
@@ -75,6 +77,7 @@ def main():
 
     print(json.dumps({
         "trainSeconds": train_seconds,
+        "trainCpuSeconds": train_cpu_seconds,
         "microF1": f1_score(y_test, test_pred, average="micro", zero_division=0),
         "macroF1": f1_score(y_test, test_pred, average="macro", zero_division=0),
         "sizeBytes": size,
