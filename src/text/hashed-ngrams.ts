@@ -126,8 +126,8 @@ export function ngramFeatures(tokens: readonly string[], options: NgramOptions):
   return out.slice(0, n);
 }
 
-let scratch = new Int32Array(2048);
-let charScratch = new Int32Array(64);
+let scratch: Int32Array = new Int32Array(2048);
+let charScratch: Int32Array = new Int32Array(64);
 
 function growScratch(a: Int32Array): Int32Array {
   const b = new Int32Array(a.length * 2);
