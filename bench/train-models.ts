@@ -8,6 +8,12 @@
  *   npm run bench -- --kinds bilstm@bce # a kind with another loss (early stopping then watches micro-F1)
  *   npm run bench -- --seed 7
  *   npm run bench -- --kinds bag --peers none        # no peers
+ *   npm run bench -- --tracks none                   # only the plain text models (no genre rules, no fields)
+ *
+ * Each kind is trained once on the descriptions; besides its plain row (no genre rules: the numbers of
+ * earlier READMEs) it is reported on Plotline's two tracks (src/training/train-catalogue.ts): the
+ * description track (genre rules, family unknown) and the fields track (catalogue fields fused in,
+ * family known), as `plotline compare` reports them.
  *
  * With `bag` among the kinds, the peers are measured in the same run (bench/peers.ts: fastText and
  * scikit-learn, installed from Debian when missing, skipped with a message when they cannot be) on the same
@@ -34,6 +40,7 @@ import { folderBytes } from '../src/util/folder-size.js';
 import { scoreFile } from '../src/batch/score-file.js';
 import type { GenreClassifier } from '../src/models/classifier.js';
 import type { TrainedClassifier } from '../src/training/train-classifier.js';
+import { addCatalogue, catalogueOptions, catalogueSplit } from '../src/training/train-catalogue.js';
 import { findFastText, findSklearnPython, runFastText, runSklearn, writeCatalogue, writePeerInputs, type PeerResult } from './peers.js';
 
 const { values } = parseArgs({
@@ -44,8 +51,11 @@ const { values } = parseArgs({
     peers: { type: 'string', default: 'fasttext,sklearn' },
     'catalogue-rows': { type: 'string', default: '60000' },
     workers: { type: 'string', default: '2' },
+    tracks: { type: 'string', default: 'description,fields' },
   },
 });
+const trackNames = values.tracks === 'none' ? [] : (values.tracks as string).split(',').map((t) => t.trim());
+for (const t of trackNames) if (t !== 'description' && t !== 'fields') throw new Error(`unknown track ${t}; expected description, fields or none`);
 const peerNames = values.peers === 'none' ? [] : (values.peers as string).split(',').map((p) => p.trim());
 for (const p of peerNames) if (p !== 'fasttext' && p !== 'sklearn') throw new Error(`unknown peer ${p}; expected fasttext, sklearn or none`);
 const catalogueRows = Number(values['catalogue-rows']);
@@ -140,7 +150,33 @@ for (const { label, kind, loss } of runs) {
     `${label}: test micro-F1 ${evaluation.tuned.microF1.toFixed(3)} macro-F1 ${evaluation.tuned.macroF1.toFixed(3)} ` +
       `(at 0.5: ${evaluation.atHalf.microF1.toFixed(3)} / ${evaluation.atHalf.macroF1.toFixed(3)}), train ${trained.trainSeconds.toFixed(1)} s`,
   );
-  if (kind === 'bag' && loss === undefined && bagRun === null) bagRun = { trained, row: rows[rows.length - 1] };
+  const plain = rows[rows.length - 1];
+  const plainThresholds = classifier.thresholds;
+  for (const track of trackNames) {
+    const options = catalogueOptions(dataset, track === 'description' ? { fields: ['description'] } : {}, seed);
+    const result = addCatalogue(classifier, trained.validation.scores, catalogueSplit(dataset, dataset.folds.train), validation, options);
+    const trackScores = await result.model.scoreTitles(test.texts, test.fields);
+    const trackEvaluation = evaluateScores(test.targets, trackScores, classifier.genres, result.model.activeThresholds(), seed);
+    const k = classifier.genres.length;
+    rows.push({
+      ...plain,
+      kind: `${label} (${trained.training.loss}), ${track === 'description' ? 'description + genre rules' : `+ fields ${options.fields.join(', ')}`}`,
+      params: plain.params + (result.fusion === null ? 0 : (result.model as { fieldModel?: { weights: Float32Array } }).fieldModel!.weights.length),
+      valMacroHalf: macroF1(validation.targets, applyThresholds(result.validation.scores, k, 0.5), k),
+      microHalf: trackEvaluation.atHalf.microF1,
+      macroHalf: trackEvaluation.atHalf.macroF1,
+      micro: trackEvaluation.tuned.microF1,
+      macro: trackEvaluation.tuned.macroF1,
+      low: trackEvaluation.microF1Interval.low,
+      high: trackEvaluation.microF1Interval.high,
+      thresholds: result.model.thresholds.mode === 'perGenre' ? 'per genre' : `global ${result.model.thresholds.global.toFixed(2)}`,
+    });
+    console.log(`${label} ${track} track: test micro-F1 ${trackEvaluation.tuned.microF1.toFixed(3)} macro-F1 ${trackEvaluation.tuned.macroF1.toFixed(3)}`);
+    // The rules and thresholds set on the text model by the description track are undone for the next run.
+    classifier.rules = null;
+    classifier.thresholds = plainThresholds;
+  }
+  if (kind === 'bag' && loss === undefined && bagRun === null) bagRun = { trained, row: plain };
   else classifier.dispose();
 }
 
