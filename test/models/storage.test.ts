@@ -143,9 +143,10 @@ test('a model given by its manifest.json loads; another file is refused saying w
   const { classifier, manifest } = await loadModel(join(dir, 'manifest.json'));
   assert.equal(manifest.genres.length, classifier.genres.length);
   classifier.dispose();
-  const error = await loadModel(join(dir, 'weights.bin')).then(() => null, (e: unknown) => e);
+  const other = (await readdir(dir)).find((f) => f !== 'manifest.json')!;
+  const error = await loadModel(join(dir, other)).then(() => null, (e: unknown) => e);
   assert.ok(error instanceof PlotlineError);
-  assert.match(error.message, /weights\.bin: is a file, not a model folder/);
+  assert.ok(error.message.startsWith(`${join(dir, other)}: is a file, not a model folder`), error.message);
 });
 
 test('loading a folder without a manifest names manifest.json', async () => {
