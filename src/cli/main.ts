@@ -10,12 +10,15 @@ import { compareCommand, DEFAULT_COMPARE_MODELS } from './commands/compare.js';
 import { backendName, integer, jsonObject, openFraction, positiveNumber, probability } from './options.js';
 import { ALL_MODEL_KIND_NAMES, describeModelKinds } from '../training/train-model.js';
 import { defaultCacheDir } from '../encoders/cache-dir.js';
+import { DATASETS } from '../data/datasets.js';
 import { LOSSES } from '../models/losses.js';
 import { MONITORS } from '../training/settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { PlotlineError } from '../util/errors.js';
 
 const DEFAULT_DATA = 'data/netflix_titles.csv';
+const DATASET_NAMES = DATASETS.map((d) => d.name).join(', ');
+const DATA_HELP = `catalogue CSV with description and listed_in columns, or a named dataset (${DATASET_NAMES}: cached under --cache-dir, comes with its standard split)`;
 
 const program = new Command()
   .name('plotline')
@@ -25,24 +28,24 @@ const program = new Command()
 
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm, node (needs @tensorflow/tfjs-node installed) or cpu').default('wasm').argParser(backendName);
 
-const encoderOptions = (command: Command): Command =>
+const encoderOptions = (command: Command, allowDownloadHelp = 'let that encoder be downloaded from the Hugging Face hub'): Command =>
   command
     .option('--encoder <path-or-id>', 'for a use/onnx model: load its pretrained encoder from this folder (or hub id) instead of where it was trained from; its files must match')
-    .option('--allow-download', 'let that encoder be downloaded from the Hugging Face hub', false);
+    .option('--allow-download', allowDownloadHelp, false);
 
 program
   .command('train')
   .description('train a model (from scratch, or a head over a frozen pretrained encoder) and save it as a folder')
-  .option('--data <path>', 'catalogue CSV with description and listed_in columns', DEFAULT_DATA)
-  .option('--split <path>', 'show_id,fold CSV (train/test); without it a seeded 80/20 stratified split is made')
+  .option('--data <path-or-name>', DATA_HELP, DEFAULT_DATA)
+  .option('--split <path>', 'show_id,fold CSV (train/test); without it a named dataset\'s standard split, else a seeded 80/20 stratified split')
   .addOption(
     new Option('--model <kind>', `model kind: ${describeModelKinds()}`)
       .choices(ALL_MODEL_KIND_NAMES)
       .default('bag'),
   )
   .option('--encoder <path-or-id>', 'pretrained encoder for --model onnx: a local folder (config.json, tokenizer.json, onnx/model.onnx) or a hub id')
-  .option('--allow-download', 'let --encoder HUB_ID be downloaded from the Hugging Face hub (never done otherwise)', false)
-  .option('--cache-dir <dir>', 'where embeddings of pretrained encoders are cached between runs', defaultCacheDir())
+  .option('--allow-download', 'let a named --data set be downloaded from its pinned URLs, and --encoder HUB_ID from the Hugging Face hub (never done otherwise)', false)
+  .option('--cache-dir <dir>', 'where named datasets and embeddings of pretrained encoders are cached between runs', defaultCacheDir())
   .option('--no-cache', 'embed every text again instead of reusing cached embeddings')
   .requiredOption('--out <dir>', 'folder to write the model to (replaced atomically if it exists)')
   .option('--seed <n>', 'seed for the split, initialisation, shuffling and dropout', integer(0), 42)
@@ -64,26 +67,27 @@ program
   .description('train and evaluate several models on one split and seed; write report/ (markdown, JSON, HTML, SVG/PNG charts)')
   .option('--config <file>', 'compare.json: {"data", "split", "seed", "models": [{"kind", "name"?, "config"?, "encoder"?, ...} | {"ensemble": [names]}]}')
   .option('--models <list>', `comma-separated kinds, "a+b" for an ensemble of earlier ones (default without --config: ${DEFAULT_COMPARE_MODELS})`)
-  .option('--data <path>', `catalogue CSV (default: the config's, else ${DEFAULT_DATA})`)
-  .option('--split <path>', 'show_id,fold CSV (default: the config\'s, else a seeded stratified split)')
+  .option('--data <path-or-name>', `catalogue CSV or a named dataset (${DATASET_NAMES}) (default: the config's, else ${DEFAULT_DATA})`)
+  .option('--split <path>', 'show_id,fold CSV (default: the config\'s, else a named dataset\'s standard split, else a seeded stratified split)')
   .option('--seed <n>', 'seed for every model (default: the config\'s, else 42)', integer(0))
   .option('--validation-fraction <x>', 'share of train held out for early stopping, thresholds and ensemble weights', openFraction)
   .option('--out <dir>', 'report folder (replaced atomically)', 'report')
   .option('--save-models <dir>', 'also keep each trained model in <dir>/<name>')
   .option('--encoder <path-or-id>', 'the encoder of the onnx entries of --models: a folder or a hub id')
-  .option('--allow-download', 'let an onnx model\'s hub id be downloaded', false)
-  .option('--cache-dir <dir>', 'where embeddings of pretrained encoders are cached between runs', defaultCacheDir())
+  .option('--allow-download', 'let a named --data set and an onnx model\'s hub id be downloaded', false)
+  .option('--cache-dir <dir>', 'where named datasets and embeddings of pretrained encoders are cached between runs', defaultCacheDir())
   .option('--no-cache', 'embed every text again instead of reusing cached embeddings')
   .addOption(backendOption())
   .option('--quiet', 'no progress output', false)
   .action(async (o) => compareCommand({ ...o, defaultData: DEFAULT_DATA }));
 
 encoderOptions(program
-  .command('evaluate'))
+  .command('evaluate'), 'let that encoder be downloaded from the Hugging Face hub, and a named --data set from its pinned URLs')
   .description('score a saved model on labelled data (the split\'s test fold, or every row)')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
-  .option('--data <path>', 'catalogue CSV with description and listed_in columns', DEFAULT_DATA)
-  .option('--split <path>', 'show_id,fold CSV; evaluates the --fold fold. Without it: every row')
+  .option('--data <path-or-name>', DATA_HELP, DEFAULT_DATA)
+  .option('--split <path>', 'show_id,fold CSV; evaluates the --fold fold. Without it: a named dataset\'s standard split, else every row')
+  .option('--cache-dir <dir>', 'where named datasets are cached', defaultCacheDir())
   .addOption(new Option('--fold <name>', 'which fold of --split').choices(['test', 'train', 'all']).default('test'))
   .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
   .option('--per-genre', 'also print precision, recall and F1 per genre', false)

@@ -12,6 +12,7 @@ import { kindNeedsEncoder } from '../../training/train-model.js';
 import { compareProgress } from '../progress.js';
 import { checkOutputFolder } from '../../util/output-folder.js';
 import type { ComparedModel } from '../../report/report-data.js';
+import { resolveDataOption } from '../data-option.js';
 
 /** What `plotline compare` runs when given neither --config nor --models. */
 export const DEFAULT_COMPARE_MODELS = 'bag,cnn,bilstm,use,bag+use';
@@ -49,6 +50,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   // Before any training: a report that cannot be written would lose every model's result.
   await checkOutputFolder(options.out, '--out');
   if (options.saveModels !== undefined) await checkOutputFolder(options.saveModels, '--save-models');
+  Object.assign(config, await resolveDataOption(config.data, config.split, options));
   await useBackend(options.backend);
   const progress = compareProgress({ quiet: options.quiet });
   let report;

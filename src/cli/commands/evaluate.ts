@@ -12,6 +12,7 @@ import { formatMetricsTable } from '../../evaluation/format.js';
 import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
+import { resolveDataOption } from '../data-option.js';
 
 export interface EvaluateCommandOptions extends EncoderLocationOptions {
   model: string;
@@ -23,12 +24,15 @@ export interface EvaluateCommandOptions extends EncoderLocationOptions {
   json: boolean;
   seed: number;
   backend: BackendName;
+  /** Where named datasets (`--data netflix`) are kept. */
+  cacheDir: string;
 }
 
 export async function evaluateCommand(options: EvaluateCommandOptions): Promise<void> {
   await useBackend(options.backend);
   // Read first: the manifest (a bad model fails before the data is read) ...
   await readManifest(options.model);
+  options = { ...options, ...(await resolveDataOption(options.data, options.split, options)) };
   const { titles } = await readTitles(options.data, { requireGenres: true });
   let selected = titles;
   if (options.split !== undefined && options.fold !== 'all') {
