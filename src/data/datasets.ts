@@ -121,7 +121,14 @@ export async function resolveDataset(spec: string, options: ResolveDatasetOption
     );
   }
   options.onDownload?.(`downloading dataset "${dataset.name}" (${formatBytes(dataset.bytes)}) into ${file}`);
-  await downloadVerified(dataset.urls, file, { sha256: dataset.sha256, bytes: dataset.bytes, timeoutMs: options.timeoutMs });
+  try {
+    await downloadVerified(dataset.urls, file, { sha256: dataset.sha256, bytes: dataset.bytes, timeoutMs: options.timeoutMs });
+  } catch (error) {
+    if (!(error instanceof PlotlineError)) throw error;
+    throw new PlotlineError(
+      `${error.message}\nA copy got elsewhere works too: check it has sha256 ${dataset.sha256} (${dataset.bytes} bytes) and pass its path with --data`,
+    );
+  }
   return { ...base, downloaded: true };
 }
 

@@ -163,6 +163,7 @@ test('when every URL fails, the error lists each one with its reason', async () 
   const { cacheDir, registry } = setUp([closedPortUrl, '/broken', '/missing']);
   const error = await rejectsWith(resolveDataset('tiny', { allowDownload: true, cacheDir, registry }));
   assert.match(error.message, /every URL \(3\)/);
+  assert.match(error.message, /check it has sha256 [0-9a-f]{64} \(\d+ bytes\) and pass its path with --data/);
   assert.ok(error.message.includes(`${closedPortUrl}: fetch failed`), error.message);
   assert.ok(error.message.includes(`${base}/broken: HTTP 500`), error.message);
   assert.ok(error.message.includes(`${base}/missing: HTTP 404`), error.message);
