@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `plotline` command line: train, compare, evaluate, predict, explain and serve. */
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -47,7 +48,7 @@ program
   .option('--allow-download', 'let a named --data set be downloaded from its pinned URLs, and --encoder HUB_ID from the Hugging Face hub (never done otherwise)', false)
   .option('--cache-dir <dir>', 'where named datasets and embeddings of pretrained encoders are cached between runs', defaultCacheDir())
   .option('--no-cache', 'embed every text again instead of reusing cached embeddings')
-  .requiredOption('--out <dir>', 'folder to write the model to (replaced atomically if it exists)')
+  .option('--out <dir>', 'folder to write the model to, replaced atomically if it exists (default: models/<kind>)')
   .option('--seed <n>', 'seed for the split, initialisation, shuffling and dropout', integer(0), 42)
   .option('--epochs <n>', 'most epochs (early stopping on validation F1 may stop sooner)', integer(1))
   .option('--batch-size <n>', 'texts per training batch', integer(1))
@@ -60,7 +61,7 @@ program
   .addOption(backendOption())
   .option('--quiet', 'no progress output', false)
   .option('--json', 'print a JSON summary on stdout', false)
-  .action(async (o) => trainCommand({ ...o, model: o.model }));
+  .action(async (o) => trainCommand({ ...o, model: o.model, out: o.out ?? join('models', o.model) }));
 
 program
   .command('compare')

@@ -4,7 +4,7 @@
  * itself is tested against a local server in test/data/datasets.test.ts): a fresh cache asks for
  * --allow-download, --allow-download tries exactly the pinned URLs in order and leaves nothing behind,
  * and a cached copy (the shared file, as a download would have left it) trains and evaluates on the
- * standard split that ships with the name, without touching the network.
+ * standard split that ships with the name, without touching the network (the model in models/bag by default).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ const noNetwork = join(work, 'no-network.mjs');
 async function plotline(cacheDir: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   const env = { ...process.env, CI: 'true', PLOTLINE_CACHE_DIR: cacheDir, PLOTLINE_TEST_NETWORK_LOG: networkLog };
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', pathToFileURL(noNetwork).href, BUILT_CLI, ...args], { env, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, ['--import', pathToFileURL(noNetwork).href, BUILT_CLI, ...args], { env, cwd: work, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number };
@@ -83,9 +83,11 @@ test('a cached copy: train and evaluate on the standard split that comes with th
   const cached = datasetCachePath(NETFLIX, cacheDir);
   mkdirSync(dirname(cached), { recursive: true });
   copyFileSync(join(SHARED_DATA, 'netflix_titles.csv'), cached);
-  const model = join(work, 'bag');
-  const trained = await plotline(cacheDir, 'train', '--data', 'netflix', '--allow-download', '--out', model, '--epochs', '1', '--config', '{"buckets":4096,"embeddingDim":16}', '--json');
+  // The README's first command (in a small configuration), with no --out: the model goes to models/bag.
+  const model = join(work, 'models', 'bag');
+  const trained = await plotline(cacheDir, 'train', '--data', 'netflix', '--allow-download', '--epochs', '1', '--config', '{"buckets":4096,"embeddingDim":16}', '--json');
   assert.equal(trained.code, 0, trained.stderr);
+  assert.equal(existsSync(join(model, 'manifest.json')), true, 'saved to models/<kind> by default');
   const summary = JSON.parse(trained.stdout);
   // The standard split: 4,974 train titles (743 of them held out for validation) and 1,260 test titles.
   assert.equal(summary.test.count, 1260);
