@@ -87,18 +87,21 @@ export interface ResolvedData {
 }
 
 /**
- * Turns a `--data` value into a file. A path is returned as is: anything that exists, or that looks
- * like a path (contains `/` or `\`, or has a file extension), so a missing file still fails where it
- * is read, as before. A registry name resolves to `<cacheDir>/datasets/<name>/<file>`: used when present
+ * Turns a `--data` value into a file. Anything that exists is returned as is; a missing file that
+ * looks like a path (contains `/` or `\`, or has a file extension) fails with "file not found",
+ * naming the datasets `--data` also takes. A registry name resolves to `<cacheDir>/datasets/<name>/<file>`: used when present
  * with the pinned sha256 (checked every time), else downloaded when `allowDownload` (see
  * util/verified-download.ts: mirrors in order, sha256 checked, atomic). Throws a PlotlineError when the
- * name is unknown (listing the known names), when the file is missing or damaged and downloading is not
+ * name is unknown (listing the known names) or the path is missing, when the file is missing or damaged and downloading is not
  * allowed (saying how to allow it), or when every URL failed.
  */
 export async function resolveDataset(spec: string, options: ResolveDatasetOptions): Promise<ResolvedData> {
   if (await exists(spec)) return { file: spec, downloaded: false };
-  if (looksLikePath(spec)) return { file: spec, downloaded: false };
   const registry = options.registry ?? DATASETS;
+  if (looksLikePath(spec)) {
+    const names = registry.map((d) => d.name).join(', ');
+    throw new PlotlineError(`file not found (or --data takes a named dataset: ${names}; with --allow-download the first time)`, { file: spec });
+  }
   const dataset = registry.find((d) => d.name === spec);
   if (dataset === undefined) {
     const known = registry.map((d) => `${d.name} (${d.description})`).join('; ');

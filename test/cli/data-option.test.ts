@@ -10,8 +10,9 @@ const fixture = fixtureFolder('data-option');
 
 test('a path keeps its --split (or none)', async () => {
   const cacheDir = path.join(fixture.dir, 'empty-cache');
-  assert.deepEqual(await resolveDataOption('titles.csv', undefined, { cacheDir }), { data: 'titles.csv', split: undefined });
-  assert.deepEqual(await resolveDataOption('titles.csv', 'mine.csv', { cacheDir }), { data: 'titles.csv', split: 'mine.csv' });
+  const titles = fixture('titles.csv', 'show_id,description,listed_in\n1,A story.,Dramas\n');
+  assert.deepEqual(await resolveDataOption(titles, undefined, { cacheDir }), { data: titles, split: undefined });
+  assert.deepEqual(await resolveDataOption(titles, 'mine.csv', { cacheDir }), { data: titles, split: 'mine.csv' });
 });
 
 test('a named dataset brings its standard split unless --split is given', async (t) => {

@@ -194,7 +194,7 @@ test('an unknown name lists the known names and says no such file exists either'
   for (const d of DATASETS) assert.ok(real.message.includes(d.name), real.message);
 });
 
-test('paths are used as they are: an existing file (even named like a dataset), or anything that looks like a path', async () => {
+test('paths are used as they are: an existing file (even named like a dataset); a missing one is "file not found", naming the datasets', async () => {
   const { cacheDir, registry } = setUp(['/good']);
   const here = process.cwd();
   const folder = path.join(fixture.dir, 'cwd');
@@ -206,8 +206,12 @@ test('paths are used as they are: an existing file (even named like a dataset), 
   } finally {
     process.chdir(here);
   }
+  const existing = fixture('titles.csv', CONTENT);
+  assert.deepEqual(await resolveDataset(existing, { cacheDir, registry }), { file: existing, downloaded: false });
   for (const spec of ['data/netflix_titles.csv', 'missing.csv', './tiny', 'C:\\data\\tiny']) {
-    assert.deepEqual(await resolveDataset(spec, { cacheDir, registry }), { file: spec, downloaded: false }, spec);
+    const error = await rejectsWith(resolveDataset(spec, { allowDownload: true, cacheDir, registry }));
+    assert.equal(error.file, spec);
+    assert.match(error.message, /file not found \(or --data takes a named dataset: tiny; with --allow-download the first time\)/);
   }
   assert.equal(looksLikePath('netflix'), false);
   assert.equal(looksLikePath('titles.tsv'), true);
