@@ -17,7 +17,7 @@ function tableFetch(table: Record<string, Buffer | number>, asked: string[]): ty
     asked.push(url);
     const entry = table[url];
     if (entry === undefined) throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND') });
-    return typeof entry === 'number' ? new Response('nope', { status: entry }) : new Response(entry);
+    return typeof entry === 'number' ? new Response('nope', { status: entry }) : new Response(new Uint8Array(entry));
   }) as typeof fetch;
 }
 
