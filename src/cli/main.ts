@@ -16,10 +16,11 @@ import { LOSSES } from '../models/losses.js';
 import { MONITORS } from '../training/settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { PlotlineError } from '../util/errors.js';
+import { addModelOptions, addReadOptions } from './catalogue-options.js';
 
 const DEFAULT_DATA = 'data/netflix_titles.csv';
 const DATASET_NAMES = DATASETS.map((d) => d.name).join(', ');
-const DATA_HELP = `catalogue CSV with description and listed_in columns, or a named dataset (${DATASET_NAMES}: cached under --cache-dir, comes with its standard split)`;
+const DATA_HELP = `catalogue file (CSV, TSV or JSON Lines) with a text column and a label column, or a named dataset (${DATASET_NAMES}: cached under --cache-dir, comes with its standard split)`;
 
 const program = new Command()
   .name('plotline')
@@ -34,8 +35,8 @@ const encoderOptions = (command: Command, allowDownloadHelp = 'let that encoder 
     .option('--encoder <path-or-id>', 'for a use/onnx model: load its pretrained encoder from this folder (or hub id) instead of where it was trained from; its files must match')
     .option('--allow-download', allowDownloadHelp, false);
 
-program
-  .command('train')
+addModelOptions(addReadOptions(program
+  .command('train')))
   .description('train a model (from scratch, or a head over a frozen pretrained encoder) and save it as a folder')
   .option('--data <path-or-name>', DATA_HELP, DEFAULT_DATA)
   .option('--split <path>', 'show_id,fold CSV (train/test); without it a named dataset\'s standard split, else a seeded 80/20 stratified split')
@@ -63,8 +64,8 @@ program
   .option('--json', 'print a JSON summary on stdout', false)
   .action(async (o) => trainCommand({ ...o, model: o.model, out: o.out ?? join('models', o.model) }));
 
-program
-  .command('compare')
+addModelOptions(addReadOptions(program
+  .command('compare')))
   .description('train and evaluate several models on one split and seed; write report/ (markdown, JSON, HTML, SVG/PNG charts)')
   .option('--config <file>', 'compare.json: {"data", "split", "seed", "models": [{"kind", "name"?, "config"?, "encoder"?, ...} | {"ensemble": [names]}]}')
   .option('--models <list>', `comma-separated kinds, "a+b" for an ensemble of earlier ones (default without --config: ${DEFAULT_COMPARE_MODELS})`)
@@ -82,11 +83,11 @@ program
   .option('--quiet', 'no progress output', false)
   .action(async (o) => compareCommand({ ...o, defaultData: DEFAULT_DATA }));
 
-encoderOptions(program
-  .command('evaluate'), 'let that encoder be downloaded from the Hugging Face hub, and a named --data set from its pinned URLs')
+addReadOptions(encoderOptions(program
+  .command('evaluate'), 'let that encoder be downloaded from the Hugging Face hub, and a named --data set from its pinned URLs'))
   .description('score a saved model on labelled data (the split\'s test fold, or every row)')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
-  .option('--data <path-or-name>', DATA_HELP, DEFAULT_DATA)
+  .option('--data <path-or-name>', 'catalogue file with a text and a label column (read as the model was trained, unless flags say otherwise), or a named dataset (' + DATASET_NAMES + ': cached under --cache-dir, comes with its standard split)', DEFAULT_DATA)
   .option('--split <path>', 'show_id,fold CSV; evaluates the --fold fold. Without it: a named dataset\'s standard split, else every row')
   .option('--cache-dir <dir>', 'where named datasets are cached', defaultCacheDir())
   .addOption(new Option('--fold <name>', 'which fold of --split').choices(['test', 'train', 'all']).default('test'))
@@ -97,12 +98,13 @@ encoderOptions(program
   .addOption(backendOption())
   .action(async (o) => evaluateCommand(o));
 
-encoderOptions(program
-  .command('predict'))
+addReadOptions(encoderOptions(program
+  .command('predict')), false)
   .description('predict genres for descriptions given as arguments or in a file')
   .argument('[texts...]', 'descriptions to classify')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
-  .option('--input <path>', 'CSV (description or text column, optional show_id/id) or JSON Lines file to score')
+  .option('--input <path>', 'CSV, TSV or JSON Lines file to score (text column as the model was trained, or detected; optional id; the fields the model reads)')
+  .option('--field <name=value>', 'a catalogue field of the texts given as arguments, e.g. --field type="TV Show" (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
   .option('--output <path>', 'JSON Lines file to write (default: stdout)')
   .option('--top-k <n>', 'also list the k most likely genres', integer(1))
   .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
