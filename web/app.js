@@ -248,7 +248,7 @@ async function loadModel() {
 /** The model card's Fields and Genre rules rows. */
 function renderModelFields(model) {
   const fields = Array.isArray(model.fields) ? model.fields : [];
-  $('model-fields').textContent = fields.length === 0 ? 'none (description only)' : fields.join(', ');
+  $('model-fields').textContent = fields.length === 0 ? 'description only' : fields.join(', ');
   const rules = model.rules;
   const items = [];
   if (rules && rules.familyField && Array.isArray(rules.families) && rules.families.length > 0) {

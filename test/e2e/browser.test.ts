@@ -116,7 +116,7 @@ test('the page loads with the model card (kind, test F1s, trained date) and noth
   assert.ok(await page.locator('#error').isHidden(), 'no error on a fresh page');
   // A description-only model: no field inputs, and the card says so.
   assert.ok(await page.locator('#fields').isHidden(), 'no field inputs for a model that reads none');
-  assert.equal((await page.locator('#model-fields').textContent())?.trim(), 'none (description only)');
+  assert.equal((await page.locator('#model-fields').textContent())?.trim(), 'description only');
   assert.equal((await page.locator('#model-rules').textContent())?.trim(), 'none');
   assert.deepEqual(outsideRequests, [], 'the page loads nothing from outside the server');
   assert.deepEqual(pageErrors, []);
