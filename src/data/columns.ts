@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PlotlineError } from '../util/errors.js';
 import { LABEL_SEPARATORS, type LabelSeparator } from './labels.js';
 import type { RecordTable } from './records.js';
+import { printable } from './text-decoding.js';
 
 /** Usual names, most specific first (the Netflix export's own name leads). */
 export const TEXT_COLUMNS = ['description', 'overview', 'plot', 'summary', 'synopsis', 'text'] as const;
@@ -54,7 +55,8 @@ export function resolveColumns(
 ): { mapping: ColumnMapping; picked: string[] } {
   const picked: string[] = [];
   const where = { file: table.file, line: table.headerLine };
-  const found = `columns found: ${table.columns.join(', ') || '(none)'}`;
+  const shown = table.columns.slice(0, 30).map((c) => printable(c, 40));
+  const found = `columns found: ${shown.join(', ') || '(none)'}${table.columns.length > 30 ? `, … (${table.columns.length} in all)` : ''}`;
   const pick = (role: string, flag: string, given: string | undefined, saved: string | null | undefined, usual: readonly string[], required: boolean): string | null => {
     if (given !== undefined) {
       if (!table.has(given)) throw new PlotlineError(`${flag} names column "${given}", which the file does not have; ${found}`, { ...where, field: given });

@@ -3,8 +3,9 @@
  * files), so they all report the same line numbers and the same kinds of error: csv-parse underneath,
  * with physical line numbers, blank lines skipped, and errors that name the file and line.
  */
-import { createReadStream, type ReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
+import { decodedText, printable } from './text-decoding.js';
 import { CsvError, parse, type Options, type Parser } from 'csv-parse';
 import { PlotlineError } from '../util/errors.js';
 
@@ -79,7 +80,8 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
   // Start line of the record the parser is working on. It is advanced synchronously in on_record
   // (before the record is queued), so when the parser fails it still points at the bad record.
   let nextLine = 1;
-  const source: ReadStream = createReadStream(path);
+  // Decoded strictly (text-decoding.ts): a file that is not UTF-8 fails naming its first bad line.
+  const source = Readable.from(decodedText(path));
   const parserOptions: Options<ParsedRecord, { record: string[]; raw: string }> = {
     bom: true,
     delimiter: options.delimiter ?? ',',
@@ -212,7 +214,7 @@ export function countLineBreaks(text: string): number {
 function describeCsvError(err: CsvError): string {
   // The parser's own line numbers can be off (see openCsv), so they are cut from its message
   // rather than shown next to ours.
-  const detail = err.message.replace(/ (?:at|on) line \d+/g, '');
+  const detail = printable(err.message.replace(/ (?:at|on) line \d+/g, ''), 200);
   switch (err.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return `malformed CSV: a quoted field in the record starting on this line is never closed (parser: ${detail})`;

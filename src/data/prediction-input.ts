@@ -4,6 +4,7 @@
  * uses. Every row either comes out, or is reported as a problem: none is dropped silently.
  */
 import { problemError, type RowProblem } from './csv.js';
+import { PlotlineError } from '../util/errors.js';
 import { columnKey, describeJson, openRecords, textOf, type FileFormat } from './records.js';
 import { ID_COLUMNS, TEXT_COLUMNS, resolveColumns, type ColumnMapping, type ColumnOptions } from './columns.js';
 import type { FieldValues } from './titles.js';
@@ -50,7 +51,9 @@ export async function* readPredictionInput(path: string, options: PredictionInpu
     const textKey = columnKey(mapping.text);
     const idKey = mapping.id === null ? null : columnKey(mapping.id);
     const fieldKeys = (options.fields ?? []).map(columnKey);
+    let records = 0;
     for await (const record of table.rows()) {
+      records += 1;
       const problem = (field: string, message: string): void => {
         const p = { file: path, line: record.line, field, message };
         if (onError === 'fail') throw problemError(p);
@@ -101,6 +104,7 @@ export async function* readPredictionInput(path: string, options: PredictionInpu
       }
       yield row;
     }
+    if (records === 0) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: path, line: table.headerLine });
   } finally {
     table.close();
   }

@@ -6,8 +6,8 @@
  * Column names are matched trimmed and case-insensitively (`" country"` is `country`), as the
  * streaming services' exports do not agree on either.
  */
-import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
+import { decodedText, printable } from './text-decoding.js';
 import { PlotlineError } from '../util/errors.js';
 import { WHOLE_ROW, assertReadableFile, fieldCountMessage, openCsv } from './csv.js';
 
@@ -67,14 +67,46 @@ export async function openRecords(path: string, options: { format?: FileFormat }
   return format === 'jsonl' ? openJsonLines(path) : openDelimited(path, format);
 }
 
+/**
+ * Looks at the first line before parsing, so a file in another layout gets a message about that
+ * instead of a parser error further down: JSON named .csv, or a `;`- or tab-separated file read as CSV.
+ */
+async function sniffLayout(path: string, format: 'csv' | 'tsv'): Promise<void> {
+  let head = '';
+  for await (const chunk of decodedText(path)) {
+    head += chunk;
+    if (head.includes('\n') || head.length > 65536) break;
+  }
+  const firstLine = head.split('\n')[0].replace(/\r$/, '');
+  const start = head.trimStart()[0];
+  if (start === '{' || start === '[') {
+    throw new PlotlineError(
+      `looks like JSON, not ${format.toUpperCase()}: JSON Lines files (one object per line) are read by extension .jsonl or .ndjson, or with --format jsonl`,
+      { file: path, line: 1 },
+    );
+  }
+  if (format === 'csv' && !firstLine.includes(',')) {
+    const other = firstLine.includes('\t') ? 'tab' : firstLine.includes(';') ? ';' : null;
+    if (other !== null) {
+      throw new PlotlineError(
+        `the header "${printable(firstLine)}" has no commas: the file looks ${other}-separated, not comma-separated, so no required column can be found. ` +
+          (other === 'tab' ? 'Read it with --format tsv (or name it .tsv)' : 'Save it with commas (CSV) or tabs (then --format tsv)'),
+        { file: path, line: 1 },
+      );
+    }
+  }
+}
+
 async function openDelimited(path: string, format: 'csv' | 'tsv'): Promise<RecordTable> {
+  await assertReadableFile(path);
+  await sniffLayout(path, format);
   const table = await openCsv(path, format === 'tsv' ? { delimiter: '\t', relaxQuotes: true } : { delimiter: ',' });
   const keys = table.columns.map(columnKey);
   keys.forEach((key, i) => {
     const all = keys.flatMap((k, j) => (k === key ? [j + 1] : []));
     if (all.length > 1) {
       table.close();
-      throw new PlotlineError(`column "${table.columns[i]}" appears ${all.length} times in the header (columns ${all.join(', ')}); keep one`, {
+      throw new PlotlineError(`column "${printable(table.columns[i])}" appears ${all.length} times in the header (columns ${all.join(', ')}); keep one`, {
         file: path,
         line: table.headerLine,
         field: table.columns[i],
@@ -173,10 +205,10 @@ async function openJsonLines(path: string): Promise<RecordTable> {
  * buffers lines ahead of the consumer on some Node versions.
  */
 async function* splitLines(path: string): AsyncGenerator<string> {
-  const input = createReadStream(path, { encoding: 'utf8' });
+  const input = decodedText(path);
   let pending = '';
   try {
-    for await (const chunk of input as AsyncIterable<string>) {
+    for await (const chunk of input) {
       pending += chunk;
       let start = 0;
       for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
@@ -186,11 +218,12 @@ async function* splitLines(path: string): AsyncGenerator<string> {
       pending = pending.slice(start);
     }
   } catch (err) {
+    if (err instanceof PlotlineError) throw err;
     throw new PlotlineError(`cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
       file: path,
     });
   } finally {
-    input.destroy();
+    await input.return(undefined);
   }
   if (pending !== '') yield stripCr(pending);
 }

@@ -36,7 +36,8 @@ export function fuse(textProbabilities: Float32Array, fieldLogits: Float32Array,
 
 /**
  * Fits the fusion weights on labelled cells (every title x genre of the validation slice).
- * Newton's method with a small ridge (1e-3) for stability; 50 iterations at most.
+ * Newton's method with a small ridge (1e-3) toward (1, 1, 0) and step halving (a step that raises
+ * the penalised loss is halved until it does not), so it cannot diverge; 50 iterations at most.
  */
 export function fitLogitFusion(textProbabilities: Float32Array, fieldLogits: Float32Array, targets: Float32Array): LogitFusion {
   const n = targets.length;
@@ -45,6 +46,15 @@ export function fitLogitFusion(textProbabilities: Float32Array, fieldLogits: Flo
   for (let i = 0; i < n; i++) x1[i] = logit(textProbabilities[i]);
   let w = [1, 1, 0];
   const ridge = 1e-3;
+  const loss = (v: number[]): number => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const z = v[0] * x1[i] + v[1] * fieldLogits[i] + v[2];
+      sum += Math.log1p(Math.exp(-Math.abs(z))) + Math.max(z, 0) - z * targets[i];
+    }
+    return sum + 0.5 * ridge * n * ((v[0] - 1) ** 2 + (v[1] - 1) ** 2 + v[2] ** 2);
+  };
+  let current = loss(w);
   for (let iteration = 0; iteration < 50; iteration++) {
     const g = [0, 0, 0];
     const h = [
@@ -64,8 +74,17 @@ export function fitLogitFusion(textProbabilities: Float32Array, fieldLogits: Flo
     }
     for (let a = 0; a < 2; a++) g[a] += ridge * n * (w[a] - 1);
     g[2] += ridge * n * w[2];
-    const step = solve3(h, g);
-    w = w.map((value, a) => value - step[a]);
+    let step = solve3(h, g);
+    let next = w.map((value, a) => value - step[a]);
+    let nextLoss = loss(next);
+    for (let halvings = 0; halvings < 30 && !(nextLoss <= current); halvings++) {
+      step = step.map((s) => s / 2);
+      next = w.map((value, a) => value - step[a]);
+      nextLoss = loss(next);
+    }
+    if (!(nextLoss <= current)) break;
+    w = next;
+    current = nextLoss;
     if (Math.max(...step.map(Math.abs)) < 1e-7) break;
   }
   return { text: w[0], fields: w[1], bias: w[2] };
