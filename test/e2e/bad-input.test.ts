@@ -101,7 +101,7 @@ test('options: blank numbers refused, usage errors with a one-line hint, one err
     assertError(await plotline('predict', '--model', model, '--threshold', blank, 'A heist.'), /--threshold <x>' argument '\s*' is invalid\. expected a number from 0 to 1/, 'plotline predict');
   }
   assertError(await plotline('train', '--data', data, '--epochs', 'Infinity', '--out', join(work, 'e')), /--epochs <n>.*expected a whole number >= 1/, 'plotline train');
-  assertError(await plotline('train', '--data', data), /required option '--out <dir>' not specified/, 'plotline train');
+  assertError(await plotline('evaluate', '--data', data), /required option '--model <dir>' not specified/, 'plotline evaluate');
   assertError(await plotline('predict', '--model', model, '--input', data, 'A heist.'), /give either descriptions or --input, not both/, 'plotline predict');
   assertError(await plotline('serve', '--model', model, '--port', '99999'), /expected a TCP port from 0 to 65535, got "99999"/, 'plotline serve');
   const help = await plotline('predict', '--help');
