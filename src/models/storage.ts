@@ -6,11 +6,15 @@
  *                  came from and the sha256 of its files) instead of holding a vocabulary;
  *   model.json     the tfjs network topology and weight manifest;
  *   weights.bin    the weights.
- * It is written to a temporary sibling folder and renamed into place, so a crash never leaves a
- * half-written model where a good one was. Loading validates the manifest and says what is wrong.
+ * model.json and weights.bin sit in a version folder (`v-<pid>-<hex>/`) that manifest.json's `files`
+ * names with the sha256 of each file; saving writes a new version folder and then replaces manifest.json
+ * atomically, so at every instant the folder holds the complete old model or the complete new one (see
+ * model-folder.ts for the steps and the recovery rule). Loading validates the manifest, checks every
+ * file's sha256, refuses non-finite weights and a config that does not fit the weights' shapes, and
+ * says what is wrong, naming the file and field.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { GenreClassifier } from './classifier.js';
@@ -23,8 +27,9 @@ import { ENSEMBLE_KIND, loadEnsemble } from './ensemble/ensemble-storage.js';
 import { NgramsEncoderSchema, WordsEncoderSchema, encoderFromJSON } from './inputs/encoder-json.js';
 import type { EncoderJSON } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
-import { temporarySibling } from '../util/temporary-path.js';
-import { replaceDirectory } from '../util/replace-directory.js';
+import { writeFileDurably } from '../util/atomic-write.js';
+import { ModelFilesSchema, modelDataFolder, verifyModelFiles, writeModelFolder } from './model-folder.js';
+import { checkWeightsFinite, checkWeightShapes } from './weight-checks.js';
 import { readJsonFile } from '../util/json-file.js';
 import { MODEL_KINDS } from './kinds.js';
 // Importing the layers registers their classes for deserialisation.
@@ -79,6 +84,9 @@ export const ManifestSchema = z.object({
   }),
   metrics: z.object({ validation: MetricsSummary.nullable(), test: MetricsSummary.nullable() }),
   versions: z.object({ plotline: z.string(), tfjs: z.string(), node: z.string() }),
+  // The sha256 of every other file of the model, by path relative to the folder (see model-folder.ts).
+  // Absent in models saved before checksums were recorded: those load unverified.
+  files: ModelFilesSchema.optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -92,12 +100,14 @@ export type SavableModel = GenreClassifier | EncoderHeadClassifier;
 
 const ALL_KINDS = (): string[] => [...Object.keys(MODEL_KINDS), ...Object.keys(HEAD_KINDS), ENSEMBLE_KIND];
 
-/** Saves a classifier and its manifest into `dir`, replacing what was there only once all is written. */
-export async function saveModel(classifier: SavableModel, manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>, dir: string): Promise<void> {
-  const target = resolve(dir);
-  await mkdir(dirname(target), { recursive: true });
-  const temporary = temporarySibling(target);
-  const full: Manifest = {
+/**
+ * Saves a classifier and its manifest into `dir`: the weights and topology go to a new version folder,
+ * fsynced, then manifest.json (with their sha256) replaces the old one atomically; a crash at any point
+ * leaves the complete old model or the complete new one (model-folder.ts). Throws a PlotlineError when
+ * `dir` exists and is not a folder.
+ */
+export async function saveModel(classifier: SavableModel, manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion' | 'files'>, dir: string): Promise<void> {
+  const full: Omit<Manifest, 'files'> = {
     format: 'plotline-model',
     formatVersion: FORMAT_VERSION,
     ...manifest,
@@ -105,28 +115,26 @@ export async function saveModel(classifier: SavableModel, manifest: Omit<Manifes
     genres: [...classifier.genres] as [string, ...string[]],
     thresholds: classifier.thresholds,
   };
-  await mkdir(temporary);
-  try {
-    await classifier.network.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        const weights = artifacts.weightData === undefined ? new Uint8Array() : new Uint8Array(tf.io.concatenateArrayBuffers([artifacts.weightData].flat()));
-        const topology = {
-          format: 'layers-model',
-          generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
-          modelTopology: artifacts.modelTopology,
-          weightsManifest: [{ paths: [WEIGHTS], weights: artifacts.weightSpecs ?? [] }],
-        };
-        await writeFile(join(temporary, WEIGHTS), weights);
-        await writeFile(join(temporary, TOPOLOGY), JSON.stringify(topology));
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    await writeFile(join(temporary, MANIFEST), JSON.stringify(full, null, 2) + '\n');
-    await replaceDirectory(temporary, target);
-  } catch (error) {
-    await rm(temporary, { recursive: true, force: true });
-    throw error;
-  }
+  await writeModelFolder(
+    dir,
+    async (dataDir) => {
+      await classifier.network.save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          const weights = artifacts.weightData === undefined ? new Uint8Array() : new Uint8Array(tf.io.concatenateArrayBuffers([artifacts.weightData].flat()));
+          const topology = {
+            format: 'layers-model',
+            generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+            modelTopology: artifacts.modelTopology,
+            weightsManifest: [{ paths: [WEIGHTS], weights: artifacts.weightSpecs ?? [] }],
+          };
+          await writeFileDurably(join(dataDir, WEIGHTS), weights);
+          await writeFileDurably(join(dataDir, TOPOLOGY), JSON.stringify(topology));
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+    },
+    (files) => ({ ...full, files }),
+  );
 }
 
 /** A model folder's JSON file (manifest.json, model.json). */
@@ -189,16 +197,18 @@ export interface LoadModelOptions {
 
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<SavedModel> {
   const manifest = await readManifest(dir);
+  const dataDir = modelDataFolder(dir, manifest.files);
+  await verifyModelFiles(dir, manifest.files);
   if (manifest.kind === ENSEMBLE_KIND) {
-    const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier);
+    const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier, dataDir);
     return { classifier, manifest };
   }
-  const topologyFile = join(dir, TOPOLOGY);
+  const topologyFile = join(dataDir, TOPOLOGY);
   const topology = (await readJson(topologyFile)) as { modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
   if (topology.modelTopology === undefined || !Array.isArray(topology.weightsManifest)) {
     throw new PlotlineError('lacks modelTopology or weightsManifest (expected a tfjs layers model)', { file: topologyFile });
   }
-  const weightsFile = join(dir, WEIGHTS);
+  const weightsFile = join(dataDir, WEIGHTS);
   const weightSpecs = topology.weightsManifest.flatMap((group) => group.weights);
   let weightBytes: Buffer;
   try {
@@ -211,6 +221,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     throw new PlotlineError(`holds ${weightBytes.byteLength} bytes, model.json describes ${expectedBytes}: the model folder is corrupt`, { file: weightsFile });
   }
   const weightData = weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength) as ArrayBuffer;
+  checkWeightsFinite(weightSpecs, weightData, weightsFile);
   let network: tf.LayersModel;
   try {
     network = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology.modelTopology, weightSpecs, weightData }));
@@ -237,6 +248,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
     const kind = MODEL_KINDS[manifest.kind];
     const config = fieldOrThrow(() => kind.config.parse(manifest.config), manifestFile, 'config');
+    checkWeightShapes(kind, config, encoder, manifest.genres.length, network, manifestFile);
     const classifier = new GenreClassifier(network, encoder, manifest.genres, manifest.thresholds);
     if (kind.fastScorer !== undefined) classifier.useFastScorer(kind.fastScorer(config, network));
     return { classifier, manifest };
