@@ -50,7 +50,7 @@ export interface AppOptions {
   maxQueue?: number;
   /** ms to receive a whole request, headers and body, before 408 and closing (default 30000). */
   requestTimeout?: number;
-  /** ms to receive the headers (default 10000). */
+  /** ms to receive the headers (default 10000; at most requestTimeout). */
   headersTimeout?: number;
   /** ms a socket may stay silent before it is closed (default 60000). */
   connectionTimeout?: number;
@@ -133,7 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: settings.requestTimeout,
     connectionTimeout: settings.connectionTimeout,
     keepAliveTimeout: settings.keepAliveTimeout,
-    http: { headersTimeout: settings.headersTimeout, requestTimeout: settings.requestTimeout, connectionsCheckingInterval: Math.min(1000, settings.requestTimeout) },
+    http: { headersTimeout: Math.min(settings.headersTimeout, settings.requestTimeout), requestTimeout: settings.requestTimeout, connectionsCheckingInterval: Math.min(1000, settings.requestTimeout) },
     // Errors Node raises before a request exists (timeouts, malformed HTTP, huge headers) and
     // Fastify's URL errors get the one error shape too, without echoing the URL.
     clientErrorHandler: (error, socket) => clientErrorResponse(error, socket),
