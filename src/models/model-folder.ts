@@ -172,7 +172,8 @@ export async function writeModelFolder(dir: string, fill: (dataDir: string) => P
     await replaceFileAtomically(join(target, MANIFEST_FILE), JSON.stringify(manifestWith(files), null, 2) + '\n');
   } catch (error) {
     await rm(writing, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
+    // A failure after the manifest's rename (fsync of the folder) leaves the new model committed: keep it.
+    if ((await currentVersion(target)) !== version) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
   faultPoint('committed the manifest');
