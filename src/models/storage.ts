@@ -5,13 +5,15 @@
  *                  for an encoder + head kind, `encoder` references the pretrained encoder (where it
  *                  came from and the sha256 of its files) instead of holding a vocabulary;
  *   model.json     the tfjs network topology and weight manifest;
- *   weights.bin    the weights.
- * model.json and weights.bin sit in a version folder (`v-<pid>-<hex>/`) that manifest.json's `files`
- * names with the sha256 of each file; saving writes a new version folder and then replaces manifest.json
- * atomically, so at every instant the folder holds the complete old model or the complete new one (see
- * model-folder.ts for the steps and the recovery rule). Loading validates the manifest, checks every
- * file's sha256, refuses non-finite weights and a config that does not fit the weights' shapes, and
- * says what is wrong, naming the file and field.
+ *   weights.bin    the weights;
+ *   fields.json    for a model that reads catalogue fields: the field vectorizer and field model
+ *                  (the manifest's `catalogue` says how they fuse with the network's scores).
+ * model.json, weights.bin and fields.json sit in a version folder (`v-<pid>-<hex>/`) that manifest.json's
+ * `files` names with the sha256 of each file; saving writes a new version folder and then replaces
+ * manifest.json atomically, so at every instant the folder holds the complete old model or the complete
+ * new one (see model-folder.ts for the steps and the recovery rule). Loading validates the manifest,
+ * checks every file's sha256, refuses non-finite weights and a config that does not fit the weights'
+ * shapes, and says what is wrong, naming the file and field.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,6 +34,12 @@ import { ModelFilesSchema, modelDataFolder, verifyModelFiles, writeModelFolder }
 import { checkWeightsFinite, checkWeightShapes } from './weight-checks.js';
 import { readJsonFile } from '../util/json-file.js';
 import { MODEL_KINDS } from './kinds.js';
+import { ColumnMappingSchema } from '../data/columns.js';
+import { GenreRulesSchema } from './genre-rules.js';
+import { LogitFusionSchema } from './fields/logit-fusion.js';
+import { FieldVectorizer, FieldVectorizerSchema } from './fields/field-vectorizer.js';
+import { FieldModel, FieldModelSchema } from './fields/field-model.js';
+import { CatalogueModel } from './fields/catalogue-model.js';
 // Importing the layers registers their classes for deserialisation.
 import './layers/conv-pool.js';
 import './layers/seeded-dropout.js';
@@ -41,6 +49,24 @@ export const FORMAT_VERSION = 1;
 const MANIFEST = 'manifest.json';
 const TOPOLOGY = 'model.json';
 const WEIGHTS = 'weights.bin';
+const FIELDS = 'fields.json';
+
+/**
+ * How a model reads catalogues and which genre sets it allows. Absent in models saved before
+ * catalogue fields existed: those read `description` / `listed_in` and have no rules.
+ */
+export const CatalogueSectionSchema = z.object({
+  /** The columns the training file was read with; evaluate, predict and serve read later files the same way. */
+  columns: ColumnMappingSchema,
+  /** Catalogue fields the model reads (lower-case); empty: description only. */
+  fields: z.array(z.string()),
+  rules: GenreRulesSchema.nullable(),
+  /** How the field model's logits join the network's (null: no field model; fields.json absent). */
+  fusion: LogitFusionSchema.nullable(),
+});
+export type CatalogueSection = z.infer<typeof CatalogueSectionSchema>;
+
+const FieldsFileSchema = z.object({ vectorizer: FieldVectorizerSchema, model: FieldModelSchema });
 
 const MetricsSummary = z.record(z.string(), z.unknown());
 
@@ -84,6 +110,7 @@ export const ManifestSchema = z.object({
   }),
   metrics: z.object({ validation: MetricsSummary.nullable(), test: MetricsSummary.nullable() }),
   versions: z.object({ plotline: z.string(), tfjs: z.string(), node: z.string() }),
+  catalogue: CatalogueSectionSchema.optional(),
   // The sha256 of every other file of the model, by path relative to the folder (see model-folder.ts).
   // Absent in models saved before checksums were recorded: those load unverified.
   files: ModelFilesSchema.optional(),
@@ -101,19 +128,27 @@ export type SavableModel = GenreClassifier | EncoderHeadClassifier;
 const ALL_KINDS = (): string[] => [...Object.keys(MODEL_KINDS), ...Object.keys(HEAD_KINDS), ENSEMBLE_KIND];
 
 /**
- * Saves a classifier and its manifest into `dir`: the weights and topology go to a new version folder,
- * fsynced, then manifest.json (with their sha256) replaces the old one atomically; a crash at any point
- * leaves the complete old model or the complete new one (model-folder.ts). Throws a PlotlineError when
- * `dir` exists and is not a folder.
+ * Saves a classifier and its manifest into `dir`: the weights, topology (and fields.json) go to a new
+ * version folder, fsynced, then manifest.json (with their sha256) replaces the old one atomically; a
+ * crash at any point leaves the complete old model or the complete new one (model-folder.ts). Throws a
+ * PlotlineError when `dir` exists and is not a folder.
+ *
+ * @param served the model users get when it wraps `classifier` (a CatalogueModel: its field part
+ *   goes to fields.json); its thresholds are the ones saved.
  */
-export async function saveModel(classifier: SavableModel, manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion' | 'files'>, dir: string): Promise<void> {
+export async function saveModel(
+  classifier: SavableModel,
+  manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion' | 'files'>,
+  dir: string,
+  served: GenreModel = classifier,
+): Promise<void> {
   const full: Omit<Manifest, 'files'> = {
     format: 'plotline-model',
     formatVersion: FORMAT_VERSION,
     ...manifest,
     encoder: classifier instanceof EncoderHeadClassifier ? classifier.encoder.reference() : classifier.encoder.toJSON(),
     genres: [...classifier.genres] as [string, ...string[]],
-    thresholds: classifier.thresholds,
+    thresholds: served.thresholds,
   };
   await writeModelFolder(
     dir,
@@ -132,6 +167,9 @@ export async function saveModel(classifier: SavableModel, manifest: Omit<Manifes
           return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
         }),
       );
+      if (served instanceof CatalogueModel) {
+        await writeFileDurably(join(dataDir, FIELDS), JSON.stringify({ vectorizer: served.vectorizer.toJSON(), model: served.fieldModel.toJSON() }));
+      }
     },
     (files) => ({ ...full, files }),
   );
@@ -195,10 +233,42 @@ export interface LoadModelOptions {
   encoder?: OpenEncoderOptions & EncoderLocation;
 }
 
+/**
+ * Loads a model folder as users get it: the network (or ensemble), wrapped with its field model when
+ * it reads catalogue fields, with its genre-set rules and thresholds.
+ *
+ * @throws PlotlineError naming the file and field of whatever is missing, corrupt or inconsistent.
+ */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<SavedModel> {
   const manifest = await readManifest(dir);
   const dataDir = modelDataFolder(dir, manifest.files);
   await verifyModelFiles(dir, manifest.files);
+  const { classifier: base } = await loadNetwork(dir, dataDir, manifest, options);
+  const catalogue = manifest.catalogue;
+  if (catalogue === undefined) return { classifier: base, manifest };
+  let model: GenreModel = base;
+  try {
+    if (catalogue.fusion !== null) {
+      const file = join(dataDir, FIELDS);
+      const parsed = FieldsFileSchema.safeParse(await readJson(file));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new PlotlineError(`${issue.message} (expected the field vectorizer and field model)`, { file, field: issue.path.join('.') || undefined });
+      }
+      const vectorizer = FieldVectorizer.fromJSON(parsed.data.vectorizer);
+      const fieldModel = fieldOrThrow(() => FieldModel.fromJSON(parsed.data.model), file, 'model');
+      model = fieldOrThrow(() => new CatalogueModel(base, vectorizer, fieldModel, catalogue.fusion!, manifest.thresholds), file, 'model');
+    }
+  } catch (error) {
+    await base.dispose();
+    throw error;
+  }
+  model.rules = catalogue.rules;
+  return { classifier: model, manifest };
+}
+
+/** The network (or ensemble) of a verified model folder whose data files are in `dataDir`. */
+async function loadNetwork(dir: string, dataDir: string, manifest: Manifest, options: LoadModelOptions): Promise<SavedModel> {
   if (manifest.kind === ENSEMBLE_KIND) {
     const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier, dataDir);
     return { classifier, manifest };

@@ -251,8 +251,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     request.plotlineTexts = textCount(body);
     const model = requireModel();
     const plan = planPrediction(body, model.classifier, settings);
-    const scores = await model.batcher.score(plan.texts);
-    return { model: { id: model.id, kind: model.manifest.kind }, predictions: await buildPredictions(model.classifier, plan, scores, model.explainer) };
+    const { classifier, batcher } = model;
+    const scored = classifier.constrain(await batcher.score(plan.texts, plan.fields), plan.fields);
+    return { model: { id: model.id, kind: model.manifest.kind }, predictions: await buildPredictions(classifier, plan, scored, model.explainer) };
   });
 
   app.get('/v1/model', { schema: routeSchemas.model }, async () => {
@@ -267,6 +268,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       trainSeconds: manifest.training.seconds,
       dataSha256: manifest.training.dataSha256,
       versions: manifest.versions,
+      fields: manifest.catalogue?.fields ?? [],
+      rules: manifest.catalogue?.rules ?? null,
+      columns: manifest.catalogue?.columns ?? null,
     };
   });
 
@@ -303,19 +307,15 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     const backend = options.backend ?? 'wasm';
     let classifier: GenreModel;
     let manifest: Manifest;
-    let explainer: Explainer;
+    let threaded: ThreadedModel | null = null;
     if (settings.scoringThreads > 0 && options.loader === undefined) {
       manifest = await readManifest(options.modelDir);
       const threads = await ScoringThreads.start(settings.scoringThreads, settings.maxQueue, { modelDir: options.modelDir, backend, encoder: options.encoder });
-      const threaded = new ThreadedModel(manifest.genres, manifest.thresholds, threads);
+      threaded = new ThreadedModel(manifest, threads);
       classifier = threaded;
-      explainer = (text, genre) => threaded.explain(text, genre);
     } else {
       await useBackend(backend);
-      const saved = await (options.loader ?? loadModel)(options.modelDir, { encoder: { ...options.encoder, backend } });
-      ({ classifier, manifest } = saved);
-      const inProcess = saved.classifier;
-      explainer = async (text, genre) => (await explain(inProcess, text, genre === null ? undefined : [genre]))[0];
+      ({ classifier, manifest } = await (options.loader ?? loadModel)(options.modelDir, { encoder: { ...options.encoder, backend } }));
     }
     if (state.closing) {
       await classifier.dispose(); // closed while loading: nothing will use it
@@ -324,9 +324,10 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     const manifestBytes = await readFile(join(options.modelDir, 'manifest.json'));
     const id = `${manifest.kind}-${createHash('sha256').update(manifestBytes).digest('hex').slice(0, 12)}`;
     const scoring = classifier;
-    const batcher = new MicroBatcher((texts) => scoring.score(texts), classifier.genres.length, settings);
+    const batcher = new MicroBatcher((texts, fields) => scoring.score(texts, fields), classifier.genres.length, settings);
+    const explainer: Explainer = threaded !== null ? (text, genre, fields) => threaded.explain(text, genre, fields) : batchedExplainer(classifier, batcher);
     state.model = { classifier, manifest, id, batcher, explainer };
-    app.log.info({ model: id, genres: classifier.genres.length, scoringThreads: options.loader === undefined ? settings.scoringThreads : 0, loadMs: Math.round(performance.now() - started) }, 'model loaded');
+    app.log.info({ model: id, genres: classifier.genres.length, scoringThreads: threaded !== null ? settings.scoringThreads : 0, loadMs: Math.round(performance.now() - started) }, 'model loaded');
   };
   const ready = load();
   ready.catch((error: unknown) => {
@@ -334,6 +335,23 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     app.log.error({ err: state.loadError }, 'model failed to load');
   });
   return ready;
+}
+
+/**
+ * Explanations on the HTTP thread (scoringThreads 0): occlusion through the micro-batcher, each variant
+ * scored with the text's fields and the genre-set rules applied, as the answer is.
+ */
+function batchedExplainer(classifier: GenreModel, batcher: MicroBatcher): Explainer {
+  return async (text, genre, fields) => {
+    const scorer = {
+      genres: classifier.genres,
+      score: async (texts: readonly string[]) => {
+        const each = fields === undefined ? undefined : texts.map(() => fields);
+        return classifier.constrain(await batcher.score(texts, each), each).scores;
+      },
+    };
+    return (await explain(scorer, text, genre === null ? undefined : [genre]))[0];
+  };
 }
 
 /**

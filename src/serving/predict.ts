@@ -3,7 +3,7 @@
  * and the loaded model, and turning scores into the response's predictions. Kept apart from the route
  * so the rules read in one place; every refusal is an HttpError that names the field, index or limit.
  */
-import type { GenreModel } from '../models/genre-model.js';
+import type { FieldValues, GenreModel, ScoredTitles } from '../models/genre-model.js';
 import { splitWords, type Explanation } from '../explain/occlusion.js';
 import { HttpError } from './errors.js';
 
@@ -15,6 +15,7 @@ export interface PredictRequest {
   threshold?: number | Record<string, number>;
   scores?: boolean;
   explain?: boolean | string;
+  fields?: Record<string, string | number> | Record<string, string | number>[];
 }
 
 /**
@@ -31,8 +32,11 @@ export interface PredictLimits {
   maxExplainWords: number;
 }
 
-/** Explains one text for one genre (null: its best genre): occlusion, on a scoring thread or in process. */
-export type Explainer = (text: string, genre: string | null) => Promise<Explanation>;
+/**
+ * Explains one text for one genre (null: its best genre), scoring every variant with the text's
+ * catalogue fields (if any) and the genre-set rules applied: occlusion, on a scoring thread or in process.
+ */
+export type Explainer = (text: string, genre: string | null, fields?: FieldValues) => Promise<Explanation>;
 
 export interface GenreScore {
   genre: string;
@@ -44,6 +48,8 @@ export interface Prediction {
   top?: GenreScore[];
   scores?: Record<string, number>;
   explanation?: Explanation;
+  removed?: string[];
+  family?: { value: string; given: boolean };
 }
 
 /** A checked request: what to score and how to decide. */
@@ -55,6 +61,8 @@ export interface PredictPlan {
   includeScores: boolean;
   /** Undefined: no explanation; null: the best genre; else that genre. */
   explainGenre?: string | null;
+  /** Each text's catalogue fields, or undefined when the request gave none. */
+  fields?: FieldValues[];
 }
 
 /** How many texts a body carries, for the request log, before any rule is checked. */
@@ -78,6 +86,7 @@ export function planPrediction(body: PredictRequest, classifier: GenreModel, lim
     topK: body.top_k,
     includeScores: body.scores === true,
     explainGenre,
+    fields: fieldsFor(body.fields, texts.length, classifier.inputFields),
   };
 }
 
@@ -99,6 +108,33 @@ function checkExplainLimits(texts: readonly string[], single: boolean, limits: P
         `${single ? '"text"' : `"texts[${i}]"`} has ${words} words; "explain" covers at most ${limits.maxExplainWords} words per text (limit maxExplainWords)`,
       );
     }
+  });
+}
+
+/**
+ * One field set per text: an object applies to every text, an array gives one per text. Names are
+ * matched lower-case; a field the model does not read is refused (listing those it reads), so a typo
+ * is not silently ignored.
+ */
+function fieldsFor(value: PredictRequest['fields'], n: number, known: readonly string[]): FieldValues[] | undefined {
+  if (value === undefined) return undefined;
+  const sets = Array.isArray(value) ? value : Array.from({ length: n }, () => value);
+  if (sets.length !== n) throw new HttpError(400, 'invalid_body', `"fields" has ${sets.length} entries for ${n} texts; give one per text, or one object for all`);
+  return sets.map((set, i) => {
+    const fields: Record<string, string> = {};
+    for (const [name, v] of Object.entries(set)) {
+      const key = name.trim().toLowerCase();
+      if (!known.includes(key)) {
+        const where = Array.isArray(value) ? `"fields[${i}]"` : '"fields"';
+        throw new HttpError(
+          400,
+          'unknown_field',
+          `${where} names "${name}", which this model does not read; ${known.length === 0 ? 'it reads no catalogue fields (description only)' : `it reads ${known.join(', ')}`}`,
+        );
+      }
+      fields[key] = String(v).trim();
+    }
+    return fields;
   });
 }
 
@@ -152,16 +188,19 @@ function unknownGenre(field: string, genre: string): HttpError {
 }
 
 /**
- * One prediction per text, in order, from the texts' scores (texts x genres, row-major); explanations,
- * when the plan asks for them, come from `explainer` (one call per text).
+ * One prediction per text, in order, from the texts' scores (texts x genres, row-major; with the
+ * rules' outcome when given as ScoredTitles); explanations, when the plan asks for them, come from
+ * `explainer` (one call per text, with the text's fields).
  */
-export async function buildPredictions(classifier: GenreModel, plan: PredictPlan, scores: Float32Array, explainer: Explainer): Promise<Prediction[]> {
+export async function buildPredictions(classifier: GenreModel, plan: PredictPlan, scores: Float32Array | ScoredTitles, explainer: Explainer): Promise<Prediction[]> {
   const decided = classifier.decide(scores, { thresholds: plan.thresholds, topK: plan.topK });
   return Promise.all(decided.map(async (d, i) => {
     const prediction: Prediction = { genres: d.genres.map((genre) => ({ genre, score: d.scores[genre] })) };
     if (d.top !== undefined) prediction.top = d.top;
     if (plan.includeScores) prediction.scores = d.scores;
-    if (plan.explainGenre !== undefined) prediction.explanation = await explainer(plan.texts[i], plan.explainGenre);
+    if (d.removed !== undefined) prediction.removed = d.removed;
+    if (d.family !== undefined) prediction.family = d.family;
+    if (plan.explainGenre !== undefined) prediction.explanation = await explainer(plan.texts[i], plan.explainGenre, plan.fields?.[i]);
     return prediction;
   }));
 }

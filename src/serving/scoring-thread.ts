@@ -23,8 +23,18 @@ export default async function run(task: ScoringTask): Promise<ScoringResult> {
     case 'ready':
       return { genres: classifier.genres.length };
     case 'score':
-      return classifier.score(task.texts);
-    case 'explain':
-      return (await explain(classifier, task.text, task.genre === null ? undefined : [task.genre]))[0];
+      return classifier.score(task.texts, task.fields);
+    case 'explain': {
+      // Every variant with the text's fields, the genre-set rules applied, as the answer is scored.
+      const fields = task.fields;
+      const scorer = {
+        genres: classifier.genres,
+        score: async (texts: readonly string[]) => {
+          const each = fields === undefined ? undefined : texts.map(() => fields);
+          return classifier.constrain(await classifier.score(texts, each), each).scores;
+        },
+      };
+      return (await explain(scorer, task.text, task.genre === null ? undefined : [task.genre]))[0];
+    }
   }
 }

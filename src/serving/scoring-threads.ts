@@ -10,6 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Explanation } from '../explain/occlusion.js';
+import type { FieldValues } from '../models/genre-model.js';
 import type { ScoringResult, ScoringTask, ScoringThreadData } from './scoring-protocol.js';
 
 /** Piscina's message when its queue is full (piscina/dist/errors.js, TaskQueueAtLimit). */
@@ -46,14 +47,14 @@ export class ScoringThreads {
     return scoring;
   }
 
-  /** Probabilities for `texts` (texts x genres, row-major). */
-  score(texts: readonly string[]): Promise<Float32Array> {
-    return this.pool.run({ type: 'score', texts: [...texts] }) as Promise<Float32Array>;
+  /** Raw probabilities for `texts` (texts x genres, row-major), with each text's catalogue fields if given. */
+  score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
+    return this.pool.run({ type: 'score', texts: [...texts], fields: fields === undefined ? undefined : [...fields] }) as Promise<Float32Array>;
   }
 
-  /** The occlusion explanation of `genre` (null: the best genre) for `text`. */
-  explain(text: string, genre: string | null): Promise<Explanation> {
-    return this.pool.run({ type: 'explain', text, genre }) as Promise<Explanation>;
+  /** The occlusion explanation of `genre` (null: the best genre) for `text` with its `fields`, rules applied. */
+  explain(text: string, genre: string | null, fields?: FieldValues): Promise<Explanation> {
+    return this.pool.run({ type: 'explain', text, genre, fields }) as Promise<Explanation>;
   }
 
   /** Tasks waiting for a thread. */
