@@ -26,7 +26,7 @@ import { oneLineMessage } from '../util/errors.js';
 import type { ComparedModel, CompareReport } from '../report/report-data.js';
 import { isEnsemble, type CompareConfig, type EnsembleSpec, type TrainedModelSpec } from './compare-config.js';
 import { averageScores, tuneEnsembleWeights } from './ensemble.js';
-import { addCatalogue, catalogueOptions, catalogueSection, catalogueSplit, type CatalogueOptions, type CatalogueRequest } from '../training/train-catalogue.js';
+import { addCatalogue, catalogueOptions, catalogueSection, catalogueSplit, decideRules, type CatalogueOptions, type CatalogueRequest } from '../training/train-catalogue.js';
 import { applyGenreRules, type GenreRules } from '../models/genre-rules.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
@@ -60,6 +60,8 @@ export interface RunCompareOptions {
 /** What a finished model leaves for ensembles that use it: its scores before the genre rules, and the rules. */
 interface Finished {
   validation: Float32Array;
+  /** Validation scores with the family field hidden from the model (for the unknown-family rule). */
+  hiddenFamily: Float32Array;
   test: Float32Array;
   rules: GenreRules | null;
   /** Whether the model reads the family field itself (then the rules take it from each title). */
@@ -129,6 +131,7 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareRep
     } catch (error) {
       results = tracks.map((track) => ({
         validation: new Float32Array(0),
+        hiddenFamily: new Float32Array(0),
         test: new Float32Array(0),
         rules: null,
         readsFamily: false,
@@ -244,7 +247,7 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
       sizeBytes,
       ...(keep ? { modelDir } : {}),
     };
-    return { validation: catalogue.validation.raw, test: rawTest, rules: catalogue.rules, readsFamily, row };
+    return { validation: catalogue.validation.raw, hiddenFamily: catalogue.validation.hiddenFamily, test: rawTest, rules: catalogue.rules, readsFamily, row };
   }
 }
 
@@ -307,14 +310,19 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
   const weights = tuneEnsembleWeights(members.map((m) => m.validation), validationTargets, k);
   const rawValidation = averageScores(members.map((m) => m.validation), weights);
   const rawTest = averageScores(members.map((m) => m.test), weights);
-  // The members' rules are learned from the same training rows; the ensemble keeps the first's.
-  const rules = members[0].rules;
+  // The ensemble's own rules: learned from the training rows, cap and unknown-family rule chosen on
+  // its averaged validation scores, thresholds tuned for them, as for a trained model.
   const readsFamily = members.some((m) => m.readsFamily);
-  const constrain = (scores: Float32Array, fields: FieldValues[]): Float32Array =>
-    rules === null ? scores : applyGenreRules(scores, genres, rules, readsFamily ? fields : undefined).scores;
-  const validation = constrain(rawValidation, context.validation.fields);
-  const test = constrain(rawTest, context.test.fields);
-  const tuned = tuneDecisionThresholds(validationTargets, validation, k);
+  const hiddenFamily = averageScores(members.map((m) => m.hiddenFamily), weights);
+  const decided = decideRules(genres, catalogueSplit(context.dataset, context.dataset.folds.train), context.validation, track.catalogue, {
+    raw: rawValidation,
+    hiddenFamily,
+    readsFamily,
+  });
+  const rules = decided.rules;
+  const validation = decided.scores;
+  const test = rules === null ? rawTest : applyGenreRules(rawTest, genres, rules, readsFamily ? context.test.fields : undefined).scores;
+  const tuned = decided.tuned;
   const thresholds = tuned.thresholds.mode === 'perGenre' && tuned.thresholds.perGenre !== null ? tuned.thresholds.perGenre : tuned.thresholds.global;
   const evaluation = evaluateScores(testTargets, test, genres, thresholds, seed);
   const rows = members.map((m) => m.row);
@@ -355,7 +363,7 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
     row.sizeBytes = await folderBytes(modelDir);
     row.modelDir = modelDir;
   }
-  return { validation: rawValidation, test: rawTest, rules, readsFamily, row };
+  return { validation: rawValidation, hiddenFamily, test: rawTest, rules, readsFamily, row };
 }
 
 function testSection(evaluation: Evaluation, scores: Float32Array, targets: Float32Array, k: number): NonNullable<ComparedModel['test']> {

@@ -50,8 +50,8 @@ export interface CatalogueResult {
   model: GenreModel;
   rules: GenreRules | null;
   fusion: LogitFusion | null;
-  /** Validation scores as users get them (fused, rules applied), and before the rules. */
-  validation: { scores: Float32Array; raw: Float32Array };
+  /** Validation scores as users get them (fused, rules applied), before the rules, and before the rules with the family field hidden. */
+  validation: { scores: Float32Array; raw: Float32Array; hiddenFamily: Float32Array };
   tuned: TunedThresholds;
   /** The field model's early-stopping epoch and validation log-loss per epoch, when it has one. */
   fieldTraining: { bestEpoch: number; history: { epoch: number; validationLoss: number }[] } | null;
@@ -101,13 +101,35 @@ export function addCatalogue(
     } else hiddenFamily = raw;
   }
 
-  let rules: GenreRules | null = null;
   const readsFamily = options.familyField !== null && model.inputFields.includes(options.familyField);
+  const decided = decideRules(genres, train, validation, options, { raw, hiddenFamily, readsFamily });
+  model.rules = decided.rules;
+  model.thresholds = decided.tuned.thresholds;
+  return { model, rules: decided.rules, fusion, validation: { scores: decided.scores, raw, hiddenFamily }, tuned: decided.tuned, fieldTraining };
+}
+
+/**
+ * Learns the genre-set rules from the training split, chooses the cap and the unknown-family rule
+ * on validation (see the module comment), and tunes thresholds on the scores with the rules applied.
+ * Used for every trained model and for ensembles (whose members' scores are averaged first).
+ *
+ * @param scores the model's raw validation scores, and with the family field hidden from the model.
+ */
+export function decideRules(
+  genres: readonly string[],
+  train: Pick<CatalogueSplit, 'fields'> & { genres: readonly (readonly string[])[] },
+  validation: CatalogueSplit,
+  options: Pick<CatalogueOptions, 'familyField' | 'maxGenres' | 'rules'>,
+  scores: { raw: Float32Array; hiddenFamily: Float32Array; readsFamily: boolean },
+): { rules: GenreRules | null; scores: Float32Array; tuned: TunedThresholds } {
+  const k = genres.length;
+  const { raw, hiddenFamily, readsFamily } = scores;
+  let rules: GenreRules | null = null;
   if (options.rules) {
     const titles = train.fields.map((fields, i) => ({ fields, genres: train.genres[i] }));
     const learned = learnGenreRules(titles, genres, { familyField: options.familyField, maxGenres: options.maxGenres });
-    const heldOut = (candidate: GenreRules, scores: Float32Array, fields: readonly FieldValues[] | undefined): number => {
-      const { crossFitted } = tuneDecisionThresholds(validation.targets, applyGenreRules(scores, genres, candidate, fields).scores, k);
+    const heldOut = (candidate: GenreRules, candidateScores: Float32Array, fields: readonly FieldValues[] | undefined): number => {
+      const { crossFitted } = tuneDecisionThresholds(validation.targets, applyGenreRules(candidateScores, genres, candidate, fields).scores, k);
       return Math.max(crossFitted.global, crossFitted.perGenre);
     };
     // A cap the user gave is kept as given; the learned one only if it helps on held-out rows.
@@ -117,11 +139,8 @@ export function addCatalogue(
       learned.familyField === null ? learned.unknownFamily : best(UNKNOWN_FAMILY_RULES, (rule) => heldOut({ ...learned, maxGenres, unknownFamily: rule }, hiddenFamily, undefined));
     rules = { ...learned, maxGenres, unknownFamily };
   }
-  model.rules = rules;
-  const scores = rules === null ? raw : applyGenreRules(raw, genres, rules, readsFamily ? validation.fields : undefined).scores;
-  const tuned = tuneDecisionThresholds(validation.targets, scores, k);
-  model.thresholds = tuned.thresholds;
-  return { model, rules, fusion, validation: { scores, raw }, tuned, fieldTraining };
+  const constrained = rules === null ? raw : applyGenreRules(raw, genres, rules, readsFamily ? validation.fields : undefined).scores;
+  return { rules, scores: constrained, tuned: tuneDecisionThresholds(validation.targets, constrained, k) };
 }
 
 /** The candidate with the highest value (ties: the earliest). */
