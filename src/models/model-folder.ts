@@ -33,7 +33,7 @@ import { renameDurably } from '../util/atomic-write.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 /** Names a model saved before version folders kept at the top of its folder. */
-const FLAT_LAYOUT_NAMES = ['model.json', 'weights.bin', 'members'];
+const FLAT_LAYOUT_NAMES = ['model.json', 'weights.bin', 'linear.json', 'linear.bin', 'fields.json', 'members'];
 
 /** manifest.files: relative path (forward slashes, no `..`) -> sha256 (64 lower-case hex digits). */
 export const ModelFilesSchema = z.record(

@@ -31,7 +31,9 @@ import type { EncoderJSON } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
 import { writeFileDurably } from '../util/atomic-write.js';
 import { ModelFilesSchema, modelDataFolder, verifyModelFiles, writeModelFolder } from './model-folder.js';
-import { checkWeightsFinite, checkWeightShapes } from './weight-checks.js';
+import { checkLinearBag, checkWeightsFinite, checkWeightShapes } from './weight-checks.js';
+import { LinearBagModel } from './inference/linear-bag-model.js';
+import { LINEAR_BIN } from './inference/linear-bag-file.js';
 import { readJsonFile } from '../util/json-file.js';
 import { MODEL_KINDS } from './kinds.js';
 import { ColumnMappingSchema } from '../data/columns.js';
@@ -150,10 +152,14 @@ export async function saveModel(
     genres: [...classifier.genres] as [string, ...string[]],
     thresholds: served.thresholds,
   };
+  const kind = classifier instanceof GenreClassifier ? MODEL_KINDS[manifest.kind] : undefined;
   await writeModelFolder(
     dir,
     async (dataDir) => {
-      await classifier.network.save(
+      // A kind that saves its own weights (bag: the collapsed linear form) writes them itself; the
+      // version folder is fsynced whole before the manifest names it.
+      if (kind?.saveWeights !== undefined) await kind.saveWeights(kind.config.parse(manifest.config), classifier.network, dataDir);
+      else await classifier.network.save(
         tf.io.withSaveHandler(async (artifacts) => {
           const weights = artifacts.weightData === undefined ? new Uint8Array() : new Uint8Array(tf.io.concatenateArrayBuffers([artifacts.weightData].flat()));
           const topology = {
@@ -272,6 +278,18 @@ async function loadNetwork(dir: string, dataDir: string, manifest: Manifest, opt
   if (manifest.kind === ENSEMBLE_KIND) {
     const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier, dataDir);
     return { classifier, manifest };
+  }
+  const weightsLoader = MODEL_KINDS[manifest.kind];
+  if (weightsLoader?.loadWeights !== undefined) {
+    // A kind that saves its own weights (bag: the collapsed linear form) loads them itself.
+    const manifestFile = join(dir, MANIFEST);
+    const config = fieldOrThrow(() => weightsLoader.config.parse(manifest.config), manifestFile, 'config');
+    const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
+    const classifier = await weightsLoader.loadWeights(config, dataDir, encoder, manifest.genres, manifest.thresholds);
+    if (classifier !== null) {
+      if (classifier instanceof LinearBagModel) checkLinearBag(classifier.linear, encoder, config as { buckets?: number }, join(dataDir, LINEAR_BIN), manifestFile);
+      return { classifier, manifest };
+    }
   }
   const topologyFile = join(dataDir, TOPOLOGY);
   const topology = (await readJson(topologyFile)) as { modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };

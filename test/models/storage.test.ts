@@ -9,6 +9,7 @@ import { MODEL_KIND_NAMES } from '../../src/models/kinds.js';
 import { FORMAT_VERSION, loadModel, readManifest, saveModel } from '../../src/models/storage.js';
 import { PlotlineError } from '../../src/util/errors.js';
 import { GenreClassifier } from '../../src/models/classifier.js';
+import { LinearBagModel } from '../../src/models/inference/linear-bag-model.js';
 import { GENRES, TEXTS, tinyClassifier, tinyManifestFields, type ManifestFields } from './fixtures.js';
 
 let root = '';
@@ -31,11 +32,11 @@ async function freshDir(): Promise<{ parent: string; dir: string }> {
   return { parent, dir: join(parent, 'model') };
 }
 
-/** A saved bag model (the cheapest kind) in a fresh folder, for the corruption tests. */
-async function savedModel(): Promise<string> {
+/** A saved bag model (the cheapest kind; `cnn` for a tfjs network's files) in a fresh folder, for the corruption tests. */
+async function savedModel(kind = 'bag'): Promise<string> {
   const { dir } = await freshDir();
-  const classifier = tinyClassifier('bag', 1, { global: 0.4, perGenre: [0.3, 0.5, 0.6], mode: 'perGenre' });
-  await saveModel(classifier, manifestFor('bag'), dir);
+  const classifier = tinyClassifier(kind, 1, { global: 0.4, perGenre: [0.3, 0.5, 0.6], mode: 'perGenre' });
+  await saveModel(classifier, manifestFor(kind), dir);
   classifier.dispose();
   return dir;
 }
@@ -87,10 +88,12 @@ for (const kind of MODEL_KIND_NAMES) {
     const [version, ...others] = (await readdir(dir)).filter((name) => name !== 'manifest.json');
     assert.deepEqual(others, [], 'one version folder beside manifest.json');
     assert.match(version, /^v-\d+-[0-9a-f]{8}$/);
-    assert.deepEqual((await readdir(join(dir, version))).sort(), ['model.json', 'weights.bin']);
+    // bag keeps its collapsed linear form only (linear-bag-file.ts); the others keep the tfjs network.
+    assert.deepEqual((await readdir(join(dir, version))).sort(), kind === 'bag' ? ['linear.bin', 'linear.json'] : ['model.json', 'weights.bin']);
 
     const { classifier: loadedModel, manifest } = await loadModel(dir);
-    assert.ok(loadedModel instanceof GenreClassifier, 'a from-scratch kind loads as a GenreClassifier');
+    if (kind === 'bag') assert.ok(loadedModel instanceof LinearBagModel, 'bag loads as its collapsed linear form');
+    else assert.ok(loadedModel instanceof GenreClassifier, 'a from-scratch kind loads as a GenreClassifier');
     const loaded = loadedModel;
     const texts = [...TEXTS, 'an unseen zebra word', ''];
     assert.deepEqual(Array.from(await loaded.score(texts)), Array.from(await classifier.score(texts)));
@@ -102,7 +105,8 @@ for (const kind of MODEL_KIND_NAMES) {
 
     // The manifest round-trips: what was given, plus what saveModel adds, including every file's sha256.
     const sha = async (name: string) => createHash('sha256').update(await readFile(join(dir, version, name))).digest('hex');
-    assert.deepEqual(manifest.files, { [`${version}/model.json`]: await sha('model.json'), [`${version}/weights.bin`]: await sha('weights.bin') });
+    const names = kind === 'bag' ? ['linear.bin', 'linear.json'] : ['model.json', 'weights.bin'];
+    assert.deepEqual(manifest.files, Object.fromEntries(await Promise.all(names.map(async (name) => [`${version}/${name}`, await sha(name)]))));
     assert.deepEqual(manifest, {
       files: manifest.files,
       format: 'plotline-model',
@@ -191,7 +195,7 @@ test('per-genre thresholds that do not match the genres are refused', async () =
 });
 
 test('a truncated weights.bin is reported with both sizes', async () => {
-  const dir = await savedModel();
+  const dir = await savedModel('cnn');
   const file = await dataFile(dir, 'weights.bin');
   const size = (await stat(file)).size;
   await truncate(file, size - 8);
@@ -200,14 +204,14 @@ test('a truncated weights.bin is reported with both sizes', async () => {
 });
 
 test('a missing weights.bin is reported', async () => {
-  const dir = await savedModel();
+  const dir = await savedModel('cnn');
   const file = await dataFile(dir, 'weights.bin');
   await rm(file);
   await assertLoadError(dir, file.slice(dir.length + 1), /missing/);
 });
 
 test('a model.json that is not JSON names model.json', async () => {
-  const dir = await savedModel();
+  const dir = await savedModel('cnn');
   const file = await dataFile(dir, 'model.json');
   await writeFile(file, 'not json at all');
   await reseal(dir);
@@ -215,7 +219,7 @@ test('a model.json that is not JSON names model.json', async () => {
 });
 
 test('a manifest listing more genres than the network has outputs is refused', async () => {
-  const dir = await savedModel();
+  const dir = await savedModel('cnn');
   await editManifest(dir, (m) => {
     m.genres = [...GENRES, 'Documentaries'];
     (m.thresholds as { perGenre: number[] | null }).perGenre = null;
@@ -238,8 +242,8 @@ test('a manifest whose model config, encoder or genres are invalid fails naming 
 });
 
 test('one flipped byte in weights.bin or model.json is refused, naming the file and the checksum', async () => {
-  for (const name of ['weights.bin', 'model.json']) {
-    const dir = await savedModel();
+  for (const [kind, name] of [['cnn', 'weights.bin'], ['cnn', 'model.json'], ['bag', 'linear.bin']]) {
+    const dir = await savedModel(kind);
     const file = await dataFile(dir, name);
     const bytes = await readFile(file);
     bytes[Math.floor(bytes.length / 2)] ^= 0x01;
@@ -260,7 +264,7 @@ test('a manifest whose files map is edited to leave one version folder is refuse
 
 test('a NaN or infinite weight is refused, naming weights.bin and the weight, even with valid checksums', async () => {
   for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
-    const dir = await savedModel();
+    const dir = await savedModel('cnn');
     const file = await dataFile(dir, 'weights.bin');
     const bytes = await readFile(file);
     new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setFloat32(bytes.length - 4, bad, true); // the last weight: the output bias
@@ -273,19 +277,23 @@ test('a NaN or infinite weight is refused, naming weights.bin and the weight, ev
 test('config or encoder values that do not fit the weight shapes are refused, naming the field', async () => {
   const buckets = await savedModel();
   await editManifest(buckets, (m) => ((m.encoder as Record<string, unknown>).buckets = 1024));
-  await assertLoadError(buckets, 'manifest.json', /encoder gives ids for 1025 rows but the saved embedding .* has 513/, 'encoder');
+  await assertLoadError(buckets, 'manifest.json', /encoder gives ids for 1025 rows but the saved linear weights have 513/, 'encoder');
 
   const configBuckets = await savedModel();
   await editManifest(configBuckets, (m) => ((m.config as Record<string, unknown>).buckets = 1024));
-  await assertLoadError(configBuckets, 'manifest.json', /shape \[1025, \d+\], but the saved weight is \[513, \d+\]/, 'config');
+  await assertLoadError(configBuckets, 'manifest.json', /config buckets 1024 implies 1025 rows but the saved linear weights have 513/, 'config');
 
-  const dim = await savedModel();
+  const dim = await savedModel('cnn');
   await editManifest(dim, (m) => ((m.config as Record<string, unknown>).embeddingDim = 8));
-  await assertLoadError(dim, 'manifest.json', /shape \[513, 8\], but the saved weight is \[513, 4\]/, 'config');
+  await assertLoadError(dim, 'manifest.json', /shape \[\d+, 8\], but the saved weight is \[\d+, 4\]/, 'config');
+
+  const cnnVocabulary = await savedModel('cnn');
+  await editManifest(cnnVocabulary, (m) => (m.encoder as { tokens: string[] }).tokens.push('zzzextra'));
+  await assertLoadError(cnnVocabulary, 'manifest.json', /encoder gives ids for \d+ rows but the saved embedding/, 'encoder');
 });
 
 test('a model folder saved before checksums (flat layout, no files) still loads, and saving over it replaces the flat files', async () => {
-  const dir = await savedModel();
+  const dir = await savedModel('cnn');
   const manifestFile = join(dir, 'manifest.json');
   const version = (await readdir(dir)).find((n) => n.startsWith('v-')) as string;
   for (const name of ['model.json', 'weights.bin']) await writeFile(join(dir, name), await readFile(join(dir, version, name)));
@@ -304,4 +312,59 @@ test('a model folder saved before checksums (flat layout, no files) still loads,
   assert.deepEqual(Array.from(await loaded.score(TEXTS)), Array.from(await next.score(TEXTS)));
   next.dispose();
   await loaded.dispose();
+});
+
+test('a NaN in the linear weights of a bag is refused, naming linear.bin, even with valid checksums', async () => {
+  const dir = await savedModel();
+  const file = await dataFile(dir, 'linear.bin');
+  const bytes = await readFile(file);
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setFloat32(bytes.length - 4, Number.NaN, true); // the last bias
+  await writeFile(file, bytes);
+  await reseal(dir);
+  await assertLoadError(dir, file.slice(dir.length + 1), /bias values hold NaN at index 2; weights must be finite/);
+});
+
+test('bag with storage int8: one byte per weight plus a scale per row, scores close to the float32 ones', async () => {
+  const classifier = tinyClassifier('bag', 3);
+  const full = (await freshDir()).dir;
+  const small = (await freshDir()).dir;
+  await saveModel(classifier, manifestFor('bag', 3), full);
+  const int8Fields = manifestFor('bag', 3);
+  int8Fields.config = { ...int8Fields.config, storage: 'int8' };
+  await saveModel(classifier, int8Fields, small);
+  const [fullBytes, smallBytes] = [(await stat(await dataFile(full, 'linear.bin'))).size, (await stat(await dataFile(small, 'linear.bin'))).size];
+  // 512 buckets + padding = 513 rows, 3 genres: float32 weights | idf | bias, vs scales | idf | bias | int8 weights.
+  assert.equal(fullBytes, (513 * 3 + 513 + 3) * 4);
+  assert.equal(smallBytes, (513 + 513 + 3) * 4 + 513 * 3);
+  const texts = [...TEXTS, 'an unseen zebra word'];
+  const exact = await classifier.score(texts);
+  const { classifier: quantised, manifest } = await loadModel(small);
+  assert.equal(manifest.config.storage, 'int8');
+  const approximate = await quantised.score(texts);
+  let largest = 0;
+  for (let i = 0; i < exact.length; i++) largest = Math.max(largest, Math.abs(exact[i] - approximate[i]));
+  assert.ok(largest > 0, 'int8 weights are not the float32 ones');
+  assert.ok(largest < 0.01, `probabilities move by ${largest}`);
+  classifier.dispose();
+});
+
+test('a bag folder with a truncated linear.bin or a linear.json for other genres fails naming the file', async () => {
+  const truncated = await savedModel();
+  const bin = await dataFile(truncated, 'linear.bin');
+  const size = (await stat(bin)).size;
+  await truncate(bin, size - 4);
+  await reseal(truncated);
+  await assertLoadError(truncated, bin.slice(truncated.length + 1), new RegExp(`holds ${size - 4} bytes.*corrupt`));
+
+  const otherGenres = await savedModel();
+  await editManifest(otherGenres, (m) => {
+    m.genres = [...GENRES, 'Documentaries'];
+    (m.thresholds as { perGenre: number[] | null }).perGenre = null;
+  });
+  await assertLoadError(otherGenres, (await dataFile(otherGenres, 'linear.json')).slice(otherGenres.length + 1), /3 genres but the manifest lists 4/, 'genres');
+
+  const missing = await savedModel();
+  const missingBin = await dataFile(missing, 'linear.bin');
+  await rm(missingBin);
+  await assertLoadError(missing, missingBin.slice(missing.length + 1), /missing/);
 });

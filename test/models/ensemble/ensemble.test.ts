@@ -104,7 +104,7 @@ test('a saved ensemble records the sha256 of every member file and refuses a cha
   const manifest = JSON.parse(await readFile(join(ensembleDir, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
   const paths = Object.keys(manifest.files);
   for (const member of ['bag', 'cnn']) {
-    for (const name of ['manifest.json', 'model.json', 'weights.bin']) {
+    for (const name of ['manifest.json', ...(member === 'bag' ? ['linear.json', 'linear.bin'] : ['model.json', 'weights.bin'])]) {
       assert.ok(paths.some((p) => p.includes(`/members/${member}/`) && p.endsWith(`/${name}`)), `${member}'s ${name} is listed`);
     }
   }
