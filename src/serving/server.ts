@@ -4,18 +4,25 @@
  * command exits non-zero instead of serving nothing.
  *
  * SIGTERM / SIGINT shut down gracefully: stop accepting connections, let requests in flight finish
- * (they may be waiting on the micro-batcher: drain it), close, then exit 0. The handlers are installed
- * with `once`, so a second signal gets Node's default behaviour and kills a shutdown that hangs.
+ * (they may be waiting on the micro-batcher: drain it), close, then exit 0. The wait is bounded by
+ * `shutdownDeadline` (default 10 s): past it, every request still unanswered gets 503
+ * `shutdown_deadline` and every socket is closed (a client uploading one byte every 10 s included).
+ * The handlers are installed with `once`, so a second signal gets Node's default behaviour.
  */
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from './app.js';
+import { answerInFlightAndDisconnect, buildApp, type AppOptions } from './app.js';
 import { PlotlineError } from '../util/errors.js';
+
+/** Default `shutdownDeadline`, ms. */
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 
 export interface ServerOptions extends AppOptions {
   port: number;
   host: string;
   /** Install the SIGTERM/SIGINT handlers that shut down and exit (default true; tests call shutdown). */
   handleSignals?: boolean;
+  /** ms that shutdown waits for requests in flight before answering them 503 and closing sockets (default 10000). */
+  shutdownDeadline?: number;
 }
 
 export interface RunningServer {
@@ -23,7 +30,7 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 */
   address: string;
   port: number;
-  /** Stops accepting, finishes in-flight requests, drains the batcher and closes. Idempotent. */
+  /** Stops accepting, finishes in-flight requests (503 past the deadline), drains the batcher and closes. Idempotent. */
   shutdown(): Promise<void>;
 }
 
@@ -33,8 +40,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
       // close() stops the listener, waits for open requests to be answered, then runs the onClose
-      // hook, which drains the batcher (already empty by then, unless a request was abandoned).
-      await app.close();
+      // hook, which drains the batcher (already empty by then, unless a request was abandoned). Past
+      // the deadline the requests still open are answered 503 and their sockets closed.
+      const deadline = setTimeout(() => {
+        app.log.warn({ unanswered: app.plotline.inFlight.size }, 'shutdown deadline passed: answering 503 and closing connections');
+        answerInFlightAndDisconnect(app);
+      }, options.shutdownDeadline ?? DEFAULT_SHUTDOWN_DEADLINE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(deadline);
+      }
     })();
     return closing;
   };
