@@ -3,6 +3,7 @@
  * Lines with label arrays, ...): each title's text, labels, id and every other field it has.
  */
 import { PlotlineError } from '../util/errors.js';
+import { hasWords, noWordsMessage } from '../text/tokenizer.js';
 import { problemError, duplicateIdError, type RowProblem } from './csv.js';
 import { columnKey, openRecords, textOf, type FileFormat } from './records.js';
 import { resolveColumns, type ColumnMapping, type ColumnOptions } from './columns.js';
@@ -103,6 +104,8 @@ export async function readTitles(path: string, options: ReadTitlesOptions = {}):
         }
         const description = text(textKey, mapping.text);
         if (description === '' && rowProblems.length === 0) problem(mapping.text, `${mapping.text} is empty`);
+        // The one rule for texts (tokenizer.ts): a text with no words is refused like an empty one.
+        else if (rowProblems.length === 0 && !hasWords(description)) problem(mapping.text, noWordsMessage(mapping.text, description));
 
         let labels: string | string[] = '';
         if (labelKey !== null) {

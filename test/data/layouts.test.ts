@@ -129,3 +129,13 @@ test('prediction input reads the saved mapping first, then detection', async () 
   const rows = await inputRows(file, { saved: { text: 'blurb', labels: 'cats', id: 'key', labelSeparator: ';' }, fields: ['type'] });
   assert.deepEqual(rows, [{ id: 'k1', text: 'A blurb.', fields: { type: 'Movie' }, line: 2 }]);
 });
+
+test('a training text with no words is refused like an empty one, naming its line', async () => {
+  const file = fixture('emoji.csv', 'show_id,description,listed_in\n1,A real description.,Dramas\n2,\u{1F3AC}\u{1F37F}\u{1F52A},Thrillers\n');
+  const err = await rejectsWith(readTitles(file));
+  assert.equal(err.line, 3);
+  assert.match(err.message, /description has no words/);
+  const skipped = await readTitles(file, { onError: 'skip' });
+  assert.deepEqual(skipped.titles.map((t) => t.id), ['1']);
+  assert.equal(skipped.problems[0].line, 3);
+});
