@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-/** The `plotline` command line: train, compare, evaluate, predict, explain and serve. */
+/** The `plotline` command line: train, compare, evaluate, predict, explain, serve and worker. */
 import { Command, Option } from 'commander';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { serveCommand } from './commands/serve.js';
 import { explainCommand } from './commands/explain.js';
+import { workerCommand } from './commands/worker.js';
 import { compareCommand, DEFAULT_COMPARE_MODELS } from './commands/compare.js';
 import { backendName, integer, jsonObject, openFraction, positiveNumber, probability } from './options.js';
 import { ALL_MODEL_KIND_NAMES, describeModelKinds } from '../training/train-model.js';
@@ -103,7 +104,11 @@ encoderOptions(program
   .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
   .addOption(new Option('--on-error <mode>', 'a malformed input row: skip it (and report it) or fail').choices(['skip', 'fail']).default('fail'))
   .option('--json', 'print JSON Lines for texts given as arguments', false)
-  .option('--workers <n>', 'worker threads scoring --input, each with its own copy of the model (output is identical for any number)', integer(1), 1)
+  .option('--workers <n>', 'worker threads scoring --input, each with its own copy of the model (output is identical for any number)', integer(1))
+  .option('--queue <redis-url>', 'score --input on `plotline worker` processes through a BullMQ queue on this Redis (e.g. redis://127.0.0.1:6379); needs --output')
+  .option('--queue-name <name>', 'BullMQ queue name (coordinator and workers must agree; default plotline-scoring)')
+  .option('--shard-size <n>', 'with --queue: rows per shard (one job each; default 10000)', integer(1))
+  .option('--attempts <n>', 'with --queue: tries per shard before the run fails (default 3, exponential backoff from 1 s)', integer(1))
   .option('--quiet', 'no progress bar; skipped rows are summarised in one line instead of listed', false)
   .addOption(backendOption())
   .action(async (texts: string[], o) => predictCommand({ ...o, texts }));
@@ -137,6 +142,18 @@ encoderOptions(program
   .addOption(new Option('--log-level <level>', 'log level (JSON lines on stdout)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
   .addOption(backendOption())
   .action(async (o) => serveCommand(o));
+
+encoderOptions(program
+  .command('worker'))
+  .description('score shards queued by `predict --queue` (BullMQ on Redis) with one model, until SIGTERM/SIGINT')
+  .requiredOption('--queue <redis-url>', 'the Redis the coordinator queues on, e.g. redis://127.0.0.1:6379')
+  .requiredOption('--model <dir>', 'model folder: the one the coordinator was given (a shard for another model is refused)')
+  .option('--queue-name <name>', 'BullMQ queue name (default plotline-scoring)')
+  .option('--concurrency <n>', 'shards scored at once by this process', integer(1), 1)
+  .option('--lock-duration-ms <n>', 'lock on a shard being scored; a dead worker\'s shard is retaken after this long', integer(1000), 30000)
+  .option('--stalled-interval-ms <n>', 'how often to look for shards of dead workers', integer(1000), 30000)
+  .addOption(backendOption())
+  .action(async (o) => workerCommand(o));
 
 try {
   await program.parseAsync(process.argv);

@@ -4,11 +4,11 @@
  * /healthz) while a large model loads; /readyz says 503 until it is loaded, and so do the model routes.
  * No sockets here: `server.ts` listens and handles signals, and tests drive this with `app.inject`.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
+import { modelIdOf } from '../models/model-id.js';
 import { loadModel, type EncoderLocation, type LoadModelOptions, type Manifest, type SavedModel } from '../models/storage.js';
 import type { GenreModel } from '../models/genre-model.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
@@ -240,7 +240,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
       return;
     }
     const manifestBytes = await readFile(join(options.modelDir, 'manifest.json'));
-    const id = `${saved.manifest.kind}-${createHash('sha256').update(manifestBytes).digest('hex').slice(0, 12)}`;
+    const id = modelIdOf(saved.manifest.kind, manifestBytes);
     const { classifier } = saved;
     const batcher = new MicroBatcher((texts) => classifier.score(texts), classifier.genres.length, settings);
     state.model = { classifier, manifest: saved.manifest, id, batcher };

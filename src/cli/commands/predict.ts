@@ -12,6 +12,10 @@ import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { scoreFile } from '../../batch/score-file.js';
 import { batchProgress } from '../../batch/progress.js';
+import { scoreFileOnQueue } from '../../distributed/coordinator.js';
+import { parseRedisUrl } from '../../distributed/redis-connection.js';
+import { shardProgress } from '../../distributed/shard-progress.js';
+import type { RowProblem } from '../../data/titles.js';
 
 export interface PredictCommandOptions extends EncoderLocationOptions {
   model: string;
@@ -26,6 +30,11 @@ export interface PredictCommandOptions extends EncoderLocationOptions {
   quiet: boolean;
   /** Worker threads for --input (default 1: no workers). */
   workers?: number;
+  /** Redis URL: score --input on `plotline worker` processes through this BullMQ queue. */
+  queue?: string;
+  queueName?: string;
+  shardSize?: number;
+  attempts?: number;
 }
 
 export async function predictCommand(options: PredictCommandOptions): Promise<void> {
@@ -46,6 +55,13 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     }
     return;
   }
+  if (options.queue !== undefined) {
+    await predictOnQueue({ ...options, input: options.input, queue: options.queue });
+    return;
+  }
+  if (options.shardSize !== undefined || options.queueName !== undefined || options.attempts !== undefined) {
+    throw new PlotlineError('--shard-size, --queue-name and --attempts are for --queue');
+  }
   const progress = batchProgress({ input: options.input, quiet: options.quiet });
   let result;
   try {
@@ -64,10 +80,40 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   } finally {
     progress.stop();
   }
-  const { skipped, problems } = result;
+  reportSkipped(result.skipped, result.problems, options.quiet);
+}
+
+/** `predict --input F --output O --queue URL`: shards on a BullMQ queue, scored by `plotline worker`s. */
+async function predictOnQueue(options: PredictCommandOptions & { input: string; queue: string }): Promise<void> {
+  const queue = parseRedisUrl(options.queue);
+  if (options.output === undefined) throw new PlotlineError('--queue needs --output FILE (on storage the workers share, like --input)');
+  if (options.workers !== undefined && options.workers !== 1) throw new PlotlineError('--workers is for scoring on this machine; with --queue, start `plotline worker` processes instead');
+  const progress = shardProgress({ quiet: options.quiet });
+  let result;
+  try {
+    result = await scoreFileOnQueue({
+      model: options.model,
+      input: options.input,
+      output: options.output,
+      queue,
+      queueName: options.queueName,
+      shardSize: options.shardSize,
+      attempts: options.attempts,
+      onError: options.onError,
+      thresholds: options.threshold,
+      topK: options.topK,
+      progress,
+    });
+  } finally {
+    progress.stop();
+  }
+  reportSkipped(result.skipped, result.problems, options.quiet);
+}
+
+function reportSkipped(skipped: number, problems: RowProblem[], quiet: boolean): void {
   if (skipped === 0) return;
   // Even with --quiet a skipped row is never silent: one line with the count and the first one's place.
-  if (options.quiet) {
+  if (quiet) {
     const first = problems[0];
     process.stderr.write(`skipped ${skipped} malformed row(s), the first at ${first.file}, line ${first.line}\n`);
     return;
