@@ -114,6 +114,6 @@ test('20,000 rows on 2 workers, one SIGKILLed mid-shard: the output equals predi
   assert.deepEqual(readdirSync(work).filter((f) => f.startsWith('.')), [], 'no shard folder or temporary file left');
 
   survivor.child.kill('SIGTERM');
-  const [code] = (await new Promise((resolve) => survivor.child.once('exit', (...args) => resolve(args)))) as [number | null];
+  const code = await new Promise<number | null>((resolve) => survivor.child.once('exit', (exitCode) => resolve(exitCode)));
   assert.equal(code, 0, 'a worker stops cleanly on SIGTERM');
 });
