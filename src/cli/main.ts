@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `plotline` command line: train, compare, evaluate, predict, explain, serve and worker. */
+/** The `plotline` command line: train, compare, evaluate, predict, explain, serve, worker and export. */
 import { Command, Option } from 'commander';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -7,6 +7,7 @@ import { predictCommand } from './commands/predict.js';
 import { serveCommand } from './commands/serve.js';
 import { explainCommand } from './commands/explain.js';
 import { workerCommand } from './commands/worker.js';
+import { exportCommand } from './commands/export.js';
 import { compareCommand, DEFAULT_COMPARE_MODELS } from './commands/compare.js';
 import { backendName, integer, jsonObject, openFraction, positiveNumber, probability } from './options.js';
 import { ALL_MODEL_KIND_NAMES, describeModelKinds } from '../training/train-model.js';
@@ -154,6 +155,16 @@ encoderOptions(program
   .option('--stalled-interval-ms <n>', 'how often to look for shards of dead workers', integer(1000), 30000)
   .addOption(backendOption())
   .action(async (o) => workerCommand(o));
+
+encoderOptions(program
+  .command('export'))
+  .description('write a model as an ONNX graph (bag; the head of use/onnx) plus a JSON side file (featurisation, genres, thresholds)')
+  .requiredOption('--model <dir>', 'model folder from `plotline train`')
+  .addOption(new Option('--format <format>', 'export format').choices(['onnx']).default('onnx'))
+  .requiredOption('--out <file>', 'the .onnx file to write; the side file is <file>.json')
+  .option('--json', 'print what was written as JSON', false)
+  .addOption(backendOption())
+  .action(async (o) => exportCommand(o));
 
 try {
   await program.parseAsync(process.argv);
