@@ -140,6 +140,7 @@ encoderOptions(program
   .option('--max-text-length <n>', 'longest description accepted, in characters', integer(1), 2000)
   .option('--max-texts <n>', 'most texts in one request', integer(1), 64)
   .option('--body-limit <bytes>', 'largest request body', integer(1), 1048576)
+  .option('--drain-delay-ms <n>', 'on SIGTERM: keep serving this long with /readyz already 503, so a load balancer stops routing here first', integer(0), 0)
   .addOption(new Option('--log-level <level>', 'log level (JSON lines on stdout)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
   .addOption(backendOption())
   .action(async (o) => serveCommand(o));

@@ -61,6 +61,11 @@ export interface ServingState {
   loadError: Error | null;
   /** Set when the server starts closing: new requests get 503. */
   closing: boolean;
+  /**
+   * Set when shutdown begins, before `closing`: /readyz says 503 so a load balancer stops sending new
+   * requests, while every route still answers (the server's drain delay) until it closes.
+   */
+  draining: boolean;
 }
 
 declare module 'fastify' {
@@ -98,7 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
-  const state: ServingState = { ready: Promise.resolve(), model: null, loadError: null, closing: false };
+  const state: ServingState = { ready: Promise.resolve(), model: null, loadError: null, closing: false, draining: false };
   app.decorate('plotline', state);
   app.decorateRequest('plotlineTexts', 0);
 
@@ -209,6 +214,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/healthz', { schema: routeSchemas.healthz }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: routeSchemas.readyz }, async () => {
+    if (state.draining) throw new HttpError(503, 'draining', 'the server is shutting down; send new requests to another instance');
     requireModel();
     return { status: 'ready' };
   });

@@ -3,10 +3,13 @@
  * says 503 while loading), then waits for the model; if loading fails it closes and rejects, so the
  * command exits non-zero instead of serving nothing.
  *
- * SIGTERM / SIGINT shut down gracefully: stop accepting connections, let requests in flight finish
+ * SIGTERM / SIGINT shut down gracefully: /readyz turns 503 at once (a load balancer takes this replica
+ * out), every route keeps answering for `drainDelayMs` (requests the balancer sent before it noticed),
+ * then stop accepting connections, let requests in flight finish
  * (they may be waiting on the micro-batcher: drain it), close, then exit 0. The handlers are installed
  * with `once`, so a second signal gets Node's default behaviour and kills a shutdown that hangs.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app.js';
 
@@ -15,6 +18,11 @@ export interface ServerOptions extends AppOptions {
   host: string;
   /** Install the SIGTERM/SIGINT handlers that shut down and exit (default true; tests call shutdown). */
   handleSignals?: boolean;
+  /**
+   * How long, in ms, to keep serving after shutdown begins with /readyz already 503 (default 0). Set
+   * it to the balancer's readiness-check period (Kubernetes: periodSeconds x failureThreshold).
+   */
+  drainDelayMs?: number;
 }
 
 export interface RunningServer {
@@ -22,7 +30,7 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 */
   address: string;
   port: number;
-  /** Stops accepting, finishes in-flight requests, drains the batcher and closes. Idempotent. */
+  /** Readiness 503, the drain delay, then stops accepting, finishes in-flight requests, drains the batcher and closes. Idempotent. */
   shutdown(): Promise<void>;
 }
 
@@ -31,6 +39,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | null = null;
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
+      app.plotline.draining = true;
+      if ((options.drainDelayMs ?? 0) > 0) await sleep(options.drainDelayMs);
       // close() stops the listener, waits for open requests to be answered, then runs the onClose
       // hook, which drains the batcher (already empty by then, unless a request was abandoned).
       await app.close();

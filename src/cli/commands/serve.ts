@@ -18,6 +18,7 @@ export interface ServeCommandOptions extends EncoderLocationOptions {
   bodyLimit: number;
   logLevel: string;
   backend: BackendName;
+  drainDelayMs: number;
 }
 
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {
@@ -34,5 +35,6 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
     backend: options.backend,
     encoder: { override: options.encoder, allowDownload: options.allowDownload },
     logger: { level: options.logLevel },
+    drainDelayMs: options.drainDelayMs,
   });
 }
