@@ -3,10 +3,10 @@
  * ONNX Runtime (Python, Java, C#, Triton, Spark) can run, plus `model.onnx.json`, the side file that
  * says how to turn a description into the graph's input and its output into genres.
  *
- * Exported: `bag` (its linear form: hashed n-gram ids in, probabilities out) and the encoder + head
- * kinds `use` / `onnx` (the head: sentence vector in, probabilities out; the side file references the
- * pretrained encoder and its files' sha256). Not exported: `cnn`, `bilstm` and ensembles (refused with
- * a message). Both files are written to temporary siblings and renamed into place.
+ * Exported: `bag` (its linear form: hashed n-gram ids in, probabilities out), `cnn` (word ids in) and
+ * the encoder + head kinds `use` / `onnx` (the head: sentence vector in, probabilities out; the side
+ * file references the pretrained encoder and its files' sha256). Not exported: `bilstm` (recurrent) and
+ * ensembles (export their members), refused with a message. Both files are written to temporary siblings and renamed into place.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { loadModel, type EncoderLocation, type Manifest } from '../models/storage.js';
@@ -20,9 +20,12 @@ import { temporarySibling } from '../util/temporary-path.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { bagToOnnx } from './bag-onnx.js';
 import { headToOnnx } from './head-onnx.js';
+import { cnnToOnnx } from './cnn-onnx.js';
 import { OPSET } from './onnx-graph.js';
 
-export const EXPORTABLE_KINDS = ['bag', 'use', 'onnx'] as const;
+export const EXPORTABLE_KINDS = ['bag', 'cnn', 'use', 'onnx'] as const;
+
+const TOKENIZER_NOTE = 'src/text/tokenizer.ts: NFKC, lower-case, words of letters/marks/digits with inner apostrophes and hyphens, final \'s stripped';
 
 export interface ExportOptions {
   model: string;
@@ -79,10 +82,14 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
       input = { name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s hashed n-gram ids (featurisation), one row per text, padded at the end with 0' };
       featurisation = {
         ...classifier.encoder.toJSON(),
-        tokenizer: 'src/text/tokenizer.ts: NFKC, lower-case, words of letters/marks/digits with inner apostrophes and hyphens, final \'s stripped',
+        tokenizer: TOKENIZER_NOTE,
         hashing: 'src/text/hashed-ngrams.ts: FNV-1a 32-bit (offset 0x811c9dc5, prime 0x01000193) over UTF-16LE bytes, started from the offset hashed with one kind byte (1 word, 2 word n-gram, 3 char n-gram); every word; every word n-gram of 2..wordNgrams words joined by code unit 0; every char n-gram of charNgrams lengths over "<" + word + ">" by code point, except a lone "<" or ">"; id = (hash mod buckets) + 1; repeats kept, order irrelevant (the graph sums)',
         truncate: 'keep the first maxLength ids',
       };
+    } else if (classifier instanceof GenreClassifier && manifest.kind === 'cnn') {
+      bytes = cnnToOnnx(classifier.network, doc);
+      input = { name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s word ids (featurisation: position in tokens + 2; 0 padding, 1 unknown word), padded at the end with 0 to the longest text and at least minLength' };
+      featurisation = { ...classifier.encoder.toJSON(), tokenizer: TOKENIZER_NOTE, truncate: 'keep the first maxLength ids' };
     } else if (classifier instanceof EncoderHeadClassifier) {
       bytes = headToOnnx(classifier.network, doc);
       input = { name: 'embedding', type: 'float32', shape: ['batch', classifier.encoder.dimension], description: 'each text\'s sentence vector from the pretrained encoder (featurisation)' };

@@ -1,7 +1,7 @@
 /**
  * ONNX export, checked in ONNX Runtime (onnxruntime-node): a `bag` model's exported graph gives the
  * same scores as Plotline's own scoring (within 1e-5) on texts of many lengths, batched and alone, with
- * both normalisations; an encoder head's graph gives its network's scores on sentence vectors; the side
+ * both normalisations; so does a `cnn`'s; an encoder head's graph gives its network's scores on sentence vectors; the side
  * file describes input, output, genres and featurisation; kinds without an export are refused.
  * Weights are set to seeded random values of unit scale so the scores spread over (0, 1).
  */
@@ -41,10 +41,11 @@ function randomise(network: tf.LayersModel, seed: number, scale: number): void {
   }
 }
 
-async function runBag(file: string, classifier: GenreClassifier, batch: readonly string[]): Promise<Float32Array> {
+/** Runs an exported id-input graph (bag, cnn) on texts encoded and padded as its side file says. */
+async function runIds(file: string, classifier: GenreClassifier, batch: readonly string[]): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(file);
   const encoded = batch.map((t) => classifier.encoder.encode(t));
-  const length = Math.max(1, ...encoded.map((e) => e.length));
+  const length = Math.max(1, classifier.encoder.minLength, ...encoded.map((e) => e.length));
   const ids = new BigInt64Array(batch.length * length); // padded with 0
   encoded.forEach((e, r) => e.forEach((id, c) => (ids[r * length + c] = BigInt(id))));
   const result = await session.run({ ids: new ort.Tensor('int64', ids, [batch.length, length]) });
@@ -74,10 +75,10 @@ for (const normalisation of ['l2', 'sum'] as const) {
     const out = join(files.dir, `bag-${normalisation}.onnx`);
     const result = await exportOnnx({ model: dir, out });
     assert.equal(result.kind, 'bag');
-    const actual = await runBag(out, loaded as GenreClassifier, texts);
+    const actual = await runIds(out, loaded as GenreClassifier, texts);
     assertClose(actual, expected, 'batched');
     const k = loaded.genres.length;
-    for (const i of [0, texts.length - 2, texts.length - 1]) assertClose(await runBag(out, loaded as GenreClassifier, [texts[i]]), expected.subarray(i * k, (i + 1) * k), `"${texts[i]}" alone`);
+    for (const i of [0, texts.length - 2, texts.length - 1]) assertClose(await runIds(out, loaded as GenreClassifier, [texts[i]]), expected.subarray(i * k, (i + 1) * k), `"${texts[i]}" alone`);
 
     const side = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as OnnxSideFile;
     assert.equal(side.format, 'plotline-onnx');
@@ -90,6 +91,25 @@ for (const normalisation of ['l2', 'sum'] as const) {
     await loaded.dispose();
   });
 }
+
+test('cnn: ONNX Runtime scores = Plotline\'s network, batched and alone', async () => {
+  const dir = join(files.dir, 'cnn');
+  const source = tinyClassifier('cnn', 6);
+  randomise(source.network, 12, 1);
+  await saveModel(source, { ...tinyManifestFields('cnn', 6), config: TINY_CONFIGS.cnn }, dir);
+  const { classifier: loaded } = await loadModel(dir);
+  const expected = await loaded.score(texts);
+  assert.ok(Math.max(...expected) - Math.min(...expected) > 0.5, 'scores spread widely, so agreeing means something');
+  const out = join(files.dir, 'cnn.onnx');
+  assert.equal((await exportOnnx({ model: dir, out })).kind, 'cnn');
+  assertClose(await runIds(out, loaded as GenreClassifier, texts), expected, 'batched');
+  const k = loaded.genres.length;
+  for (const i of [0, 5, texts.length - 2]) assertClose(await runIds(out, loaded as GenreClassifier, [texts[i]]), expected.subarray(i * k, (i + 1) * k), `"${texts[i]}" alone`);
+  const side = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as OnnxSideFile;
+  assert.equal(side.featurisation.type, 'words');
+  assert.ok(Array.isArray(side.featurisation.tokens));
+  await loaded.dispose();
+});
 
 test('an encoder head: ONNX Runtime scores = the head network\'s on sentence vectors', async () => {
   for (const hidden of [[16, 8], []]) {
@@ -110,9 +130,9 @@ test('an encoder head: ONNX Runtime scores = the head network\'s on sentence vec
 });
 
 test('a kind without an ONNX export is refused, naming the kinds that have one; nothing is written', async () => {
-  const dir = join(files.dir, 'cnn');
+  const dir = join(files.dir, 'bilstm');
   await saveTinyModel(dir, 'bilstm');
-  const error = await rejectsWith(exportOnnx({ model: dir, out: join(files.dir, 'cnn.onnx') }));
-  assert.match(error.message, /cannot export a bilstm model to ONNX: only bag, use, onnx/);
-  assert.deepEqual(readdirSync(files.dir).filter((f) => f.startsWith('cnn.onnx') || f.startsWith('.cnn')), []);
+  const error = await rejectsWith(exportOnnx({ model: dir, out: join(files.dir, 'bilstm.onnx') }));
+  assert.match(error.message, /cannot export a bilstm model to ONNX: only bag, cnn, use, onnx/);
+  assert.deepEqual(readdirSync(files.dir).filter((f) => f.startsWith('bilstm.onnx') || f.startsWith('.bilstm')), []);
 });
