@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../../src/engine/backend.js';
 import { scoreFile } from '../../src/batch/score-file.js';
@@ -78,6 +78,21 @@ test('a worker refuses shards queued for another model; the run fails naming bot
   assert.match(error.message, new RegExp(`has model ${wrong.modelId}.*queued for model ${await readModelId(model)}`));
   assert.equal(events.filter((e) => e.event === 'started').length, 0, 'refused before scoring, and not retried');
   assert.deepEqual(readdirSync(files.dir).filter((f) => f.startsWith('refused') || f.startsWith('.')), []);
+});
+
+test('a shard that keeps failing is retried (attempts, backoff) and then fails the run with the worker\'s reason', { skip }, async () => {
+  const url = parseRedisUrl(REDIS_URL!);
+  const name = `${queueName}-retry`;
+  const events: ShardWorkerEvent[] = [];
+  workers.push(await startShardWorker({ queue: url, queueName: name, model, log: (e) => events.push(e) }));
+  // A folder where shard 0's result should go: every attempt to rename the result into place fails.
+  const workDir = join(files.dir, 'retry-work');
+  mkdirSync(join(workDir, 'shard-000000.out.jsonl'), { recursive: true });
+  const output = join(files.dir, 'retried.jsonl');
+  const error = await rejectsWith(scoreFileOnQueue({ model, input, output, queue: url, queueName: name, shardSize: 1000, onError: 'skip', attempts: 3, backoffMs: 20, workDir }));
+  assert.match(error.message, /shard 0 \(input lines 1-500\) failed on the queue: .*cannot write the shard's result/);
+  assert.equal(events.filter((e) => e.event === 'started').length, 3, 'three attempts');
+  assert.deepEqual(readdirSync(files.dir).filter((f) => f.startsWith('retr') || f.startsWith('.')), [], 'no output, work folder removed');
 });
 
 test('a malformed row fails the run (onError fail) with its line, before anything is written', { skip }, async () => {
