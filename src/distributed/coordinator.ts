@@ -53,6 +53,8 @@ export interface QueueScoreOptions {
   /** How long to wait for Redis before failing (default 10 s). */
   connectTimeoutMs?: number;
   progress?: ShardProgress;
+  /** Aborting stops the run like a failure: its queued shards are removed, no output is written. */
+  signal?: AbortSignal;
 }
 
 export interface QueueScoreResult {
@@ -115,6 +117,9 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
       }, () => {});
     });
     poller = setInterval(() => void pollPending(queue, tracker), POLL_MS);
+    const abort = () => tracker.abort(new PlotlineError('interrupted: the queued shards were removed and no output written'));
+    if (options.signal?.aborted === true) abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
 
     const input = readPredictionInput(options.input, {
       onError: options.onError ?? 'fail',
@@ -293,6 +298,12 @@ class ShardTracker {
     this.workerOf.set(job.shard, typeof worker === 'string' ? worker : '?');
     this.onChange();
     this.settle();
+  }
+
+  /** Ends the run with `error` (an interruption). */
+  abort(error: PlotlineError): void {
+    this.failure ??= error;
+    this.reject(this.failure);
   }
 
   failed(id: string, reason: string): void {

@@ -8,6 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
 import { useBackend } from '../../src/engine/backend.js';
 import { scoreFile } from '../../src/batch/score-file.js';
 import { scoreFileOnQueue } from '../../src/distributed/coordinator.js';
@@ -93,6 +95,25 @@ test('a shard that keeps failing is retried (attempts, backoff) and then fails t
   assert.match(error.message, /shard 0 \(input lines 1-500\) failed on the queue: .*cannot write the shard's result/);
   assert.equal(events.filter((e) => e.event === 'started').length, 3, 'three attempts');
   assert.deepEqual(readdirSync(files.dir).filter((f) => f.startsWith('retr') || f.startsWith('.')), [], 'no output, work folder removed');
+});
+
+test('an interrupted run takes its shards off the queue and writes nothing', { skip }, async () => {
+  const url = parseRedisUrl(REDIS_URL!);
+  const name = `${queueName}-interrupted`; // no worker takes these
+  const controller = new AbortController();
+  const output = join(files.dir, 'interrupted.jsonl');
+  const run = scoreFileOnQueue({ model, input, output, queue: url, queueName: name, shardSize: 100, onError: 'skip', signal: controller.signal });
+  const queue = new Queue(name, { connection: { host: url.hostname, port: Number(url.port) } });
+  try {
+    while ((await queue.getWaitingCount()) < 5) await sleep(20);
+    controller.abort();
+    const error = await rejectsWith(run);
+    assert.match(error.message, /interrupted/);
+    assert.equal(await queue.getWaitingCount(), 0, 'no shard left queued');
+  } finally {
+    await queue.close();
+  }
+  assert.deepEqual(readdirSync(files.dir).filter((f) => f.startsWith('interrupted') || f.startsWith('.')), []);
 });
 
 test('a malformed row fails the run (onError fail) with its line, before anything is written', { skip }, async () => {

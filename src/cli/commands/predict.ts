@@ -89,6 +89,11 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
   if (options.output === undefined) throw new PlotlineError('--queue needs --output FILE (on storage the workers share, like --input)');
   if (options.workers !== undefined && options.workers !== 1) throw new PlotlineError('--workers is for scoring on this machine; with --queue, start `plotline worker` processes instead');
   const progress = shardProgress({ quiet: options.quiet });
+  // Ctrl-C / SIGTERM: take this run's shards off the queue and remove its files before exiting.
+  const interrupted = new AbortController();
+  const onSignal = () => interrupted.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let result;
   try {
     result = await scoreFileOnQueue({
@@ -103,9 +108,12 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
       thresholds: options.threshold,
       topK: options.topK,
       progress,
+      signal: interrupted.signal,
     });
   } finally {
     progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
