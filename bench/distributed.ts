@@ -1,11 +1,11 @@
 /**
  * Distributed batch scoring throughput: `predict --input F --output O --queue` (scoreFileOnQueue, the
  * coordinator the CLI runs) with 1, 2 and 4 `plotline worker` processes (built CLI, model loaded before
- * the clock starts), over the catalogue's descriptions repeated to --rows, against the peer measured in
- * the same run: single-process `predict --input` (scoreFile, model already loaded). Prints
- * descriptions/s, the ratio to the peer, and the overhead per shard: (queued run with 1 worker - peer)
- * / shards, plus the round trip of a 1-row shard (--tiny-shards of them, 1 worker). Checks that every
- * run wrote the same bytes as the peer.
+ * the clock starts), over the catalogue's descriptions repeated to --rows, each against its peer run just
+ * before it (so both see the same load on a shared machine): single-process `predict --input`
+ * (scoreFile, model already loaded). Prints descriptions/s, the ratio to the peer, and the overhead per
+ * shard: (queued run with 1 worker - its peer) / shards, plus the round trip of a 1-row shard
+ * (--tiny-shards of them, 1 worker). Checks that every run wrote the same bytes as the peer.
  *
  * Redis: $REDIS_URL, else a redis-server started here on a free loopback port (Debian's package).
  * Model: --model DIR, else a `bag` trained here for 1 epoch on the catalogue (default settings).
@@ -132,28 +132,33 @@ try {
   for (let i = 0; i < rows; i++) lines.push(`${i + 1},"${descriptions[i % descriptions.length].replaceAll('"', '""')}"`);
   writeFileSync(input, lines.join('\n') + '\n');
 
-  // The peer: one process, model loaded beforehand (as the workers' is).
+  // The peer: one process, model loaded beforehand (as the workers' is), run right before each queued
+  // run, so that both see the same load on a shared machine; each ratio is against its own peer run.
   await useBackend('wasm');
   const { classifier } = await loadModel(model);
   const peerOutput = join(work, 'peer.jsonl');
-  const peer = await scoreFile({ model, input, output: peerOutput, classifier });
-  await classifier.dispose();
+  const runPeer = async () => {
+    const result = await scoreFile({ model, input, output: peerOutput, classifier });
+    say(`  predict --input (1 process): ${result.rows} rows in ${result.seconds.toFixed(2)} s`);
+    return result;
+  };
+  const firstPeer = await runPeer();
   const peerSha = sha256(peerOutput);
-  const peerRate = peer.rows / peer.seconds;
-  say(`  predict --input (1 process): ${peer.rows} rows in ${peer.seconds.toFixed(2)} s`);
 
   const queue = parseRedisUrl(url);
-  const runs: { workers: number; shards: number; seconds: number; perSecond: number; identical: boolean }[] = [];
+  const runs: { workers: number; shards: number; seconds: number; perSecond: number; peerSeconds: number; peerPerSecond: number; identical: boolean }[] = [];
   for (const n of workerCounts) {
     const queueName = `plotline-bench-${process.pid}-${n}`;
     const workers = await startWorkers(n, url, queueName, model);
+    const peer = runs.length === 0 ? firstPeer : await runPeer();
     const output = join(work, `queued-${n}.jsonl`);
     const result = await scoreFileOnQueue({ model, input, output, queue, queueName, shardSize });
-    runs.push({ workers: n, shards: result.shards, seconds: result.seconds, perSecond: result.rows / result.seconds, identical: sha256(output) === peerSha });
+    runs.push({ workers: n, shards: result.shards, seconds: result.seconds, perSecond: result.rows / result.seconds, peerSeconds: peer.seconds, peerPerSecond: peer.rows / peer.seconds, identical: sha256(output) === peerSha });
     say(`  --queue, ${n} worker(s): ${result.rows} rows in ${result.seconds.toFixed(2)} s (${result.shards} shards)`);
     rmSync(output);
     await stopWorkers(workers);
   }
+  await classifier.dispose();
 
   // Round trip of a shard with (almost) nothing to score: queueing, a worker taking it, files, completion.
   const tinyInput = join(work, 'tiny.csv');
@@ -165,18 +170,17 @@ try {
   const roundTripMs = (tiny.seconds * 1000) / tiny.shards;
 
   const one = runs.find((r) => r.workers === 1);
-  const overheadMs = one === undefined ? null : ((one.seconds - peer.seconds) * 1000) / one.shards;
+  const overheadMs = one === undefined ? null : ((one.seconds - one.peerSeconds) * 1000) / one.shards;
   const identical = runs.every((r) => r.identical);
-  const loadBefore = loadavg()[0];
+  const loadAfter = loadavg()[0];
   if (values.json) {
-    console.log(JSON.stringify({ model, rows, shardSize, cores: availableParallelism(), loadAfter: loadBefore, peer: { seconds: peer.seconds, perSecond: peerRate }, runs: runs.map((r) => ({ ...r, ratio: r.perSecond / peerRate })), overheadPerShardMs: overheadMs, oneRowShardRoundTripMs: roundTripMs, identical }));
+    console.log(JSON.stringify({ model, rows, shardSize, cores: availableParallelism(), loadAfter, runs: runs.map((r) => ({ ...r, ratio: r.perSecond / r.peerPerSecond })), overheadPerShardMs: overheadMs, oneRowShardRoundTripMs: roundTripMs, identical }));
   } else {
     console.log(`distributed batch scoring: ${rows} descriptions, shards of ${shardSize}, model ${model}, ${new Date().toISOString().slice(0, 10)}`);
-    console.log(`${availableParallelism()} cores (the coordinator and every worker share them), 1-minute load average ${loadBefore.toFixed(2)} after the runs`);
-    console.log('run                          descriptions/s  seconds  vs predict --input');
-    console.log(`predict --input, 1 process    ${peerRate.toFixed(0).padStart(14)}  ${peer.seconds.toFixed(2).padStart(7)}  ${'1.00'.padStart(7)}x`);
-    for (const r of runs) console.log(`--queue, ${String(r.workers).padStart(2)} worker(s)          ${r.perSecond.toFixed(0).padStart(14)}  ${r.seconds.toFixed(2).padStart(7)}  ${(r.perSecond / peerRate).toFixed(2).padStart(7)}x`);
-    if (overheadMs !== null) console.log(`overhead per shard (1 worker vs predict --input): ${overheadMs.toFixed(1)} ms`);
+    console.log(`${availableParallelism()} cores (the coordinator and every worker share them), 1-minute load average ${loadAfter.toFixed(2)} after the runs`);
+    console.log('workers  descriptions/s  seconds  predict --input just before: /s  ratio');
+    for (const r of runs) console.log(`${String(r.workers).padStart(7)}  ${r.perSecond.toFixed(0).padStart(14)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.peerPerSecond.toFixed(0).padStart(30)}  ${(r.perSecond / r.peerPerSecond).toFixed(2).padStart(4)}x`);
+    if (overheadMs !== null) console.log(`overhead per shard (1 worker vs predict --input, shards of ${shardSize}): ${overheadMs.toFixed(1)} ms`);
     console.log(`round trip of a 1-row shard (${tiny.shards} shards, 1 worker): ${roundTripMs.toFixed(1)} ms`);
     console.log(identical ? 'every queued output identical to predict --input' : 'OUTPUTS DIFFER from predict --input');
   }
