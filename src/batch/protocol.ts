@@ -1,6 +1,7 @@
 /** What the scoring pool (main thread) and its worker threads send each other. */
 import type { BackendName } from '../engine/backend.js';
 import type { EncoderLocation } from '../models/storage.js';
+import type { FieldValues } from '../models/genre-model.js';
 
 /** Given to each worker at start: what to load and how to decide. */
 export interface ScoringWorkerData {
@@ -16,4 +17,6 @@ export interface ScoringWorkerData {
 export interface ScoreRequest {
   ids: string[];
   texts: string[];
+  /** Each text's catalogue fields, for a model that reads them. */
+  fields?: FieldValues[];
 }

@@ -9,9 +9,11 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
-import { assertReadableFile, type RowProblem } from '../data/titles.js';
-import { loadModel, type EncoderLocation } from '../models/storage.js';
-import type { GenreModel } from '../models/genre-model.js';
+import { assertReadableFile, type RowProblem } from '../data/csv.js';
+import { loadModel, readManifest, type EncoderLocation } from '../models/storage.js';
+import type { FieldValues, GenreModel } from '../models/genre-model.js';
+import type { ColumnOptions } from '../data/columns.js';
+import type { FileFormat } from '../data/records.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
@@ -45,6 +47,9 @@ export interface ScoreFileOptions {
   chunkRows?: number;
   /** For workers = 1: an already loaded classifier instead of loading `model`. */
   classifier?: GenreModel;
+  /** Column flags for the input (`--text-column`, `--id-column`); the model's saved mapping comes next. */
+  columns?: ColumnOptions;
+  format?: FileFormat;
 }
 
 export interface ScoreFileResult {
@@ -58,6 +63,8 @@ export interface ScoreFileResult {
 interface Chunk {
   ids: string[];
   texts: string[];
+  /** Present when the model reads catalogue fields. */
+  fields?: FieldValues[];
   lastLine: number;
 }
 
@@ -88,13 +95,20 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         loaded = classifier;
       }
       const c = classifier;
-      job = (chunk) => formatPredictionLines(c, chunk.ids, chunk.texts, decide);
+      job = (chunk) => formatPredictionLines(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
     } else {
       pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, encoder: options.encoder });
       const p = pool;
-      job = (chunk) => p.score(chunk.ids, chunk.texts);
+      job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
     }
+    // The input is read as the model was trained to read (its saved columns and fields).
+    const catalogue = options.classifier === undefined ? (await readManifest(options.model)).catalogue : undefined;
+    const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
     const rowsIn = readPredictionInput(options.input, {
+      columns: options.columns,
+      saved: catalogue?.columns,
+      fields: [...fields],
+      format: options.format,
       onError,
       onProblem: (problem) => {
         skipped += 1;
@@ -127,6 +141,7 @@ async function* chunked(rows: AsyncIterable<PredictionInputRow>, size: number): 
   for await (const row of rows) {
     chunk.ids.push(row.id);
     chunk.texts.push(row.text);
+    if (row.fields !== undefined) (chunk.fields ??= []).push(row.fields);
     chunk.lastLine = row.line;
     if (chunk.ids.length >= size) {
       yield chunk;

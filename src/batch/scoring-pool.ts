@@ -5,6 +5,7 @@
  */
 import { WorkerPool, workerSource } from '../util/worker-pool.js';
 import type { ScoreRequest, ScoringWorkerData } from './protocol.js';
+import type { FieldValues } from '../models/genre-model.js';
 
 export class ScoringPool {
   private constructor(private readonly pool: WorkerPool<ScoreRequest, Uint8Array>) {}
@@ -19,8 +20,8 @@ export class ScoringPool {
   }
 
   /** JSON Lines (UTF-8) for one chunk, one line per text, in the chunk's order. */
-  score(ids: string[], texts: string[]): Promise<Uint8Array> {
-    return this.pool.run({ ids, texts });
+  score(ids: string[], texts: string[], fields?: FieldValues[]): Promise<Uint8Array> {
+    return this.pool.run({ ids, texts, fields });
   }
 
   /** Stops every worker; outstanding chunks are rejected. Safe to call more than once. */

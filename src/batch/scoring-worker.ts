@@ -14,7 +14,7 @@ await serveWorkerTasks<ScoringWorkerData, ScoreRequest, Uint8Array>(async (data)
   const decide = { thresholds: data.thresholds, topK: data.topK };
   const utf8 = new TextEncoder();
   return async (request) => {
-    const lines = utf8.encode(await formatPredictionLines(classifier, request.ids, request.texts, decide));
+    const lines = utf8.encode(await formatPredictionLines(classifier, request.ids, request.texts, { ...decide, fields: request.fields }));
     return { result: lines, transfer: [lines.buffer as ArrayBuffer] };
   };
 });

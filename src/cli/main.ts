@@ -16,6 +16,7 @@ import { LOSSES } from '../models/losses.js';
 import { MONITORS } from '../training/settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { PlotlineError } from '../util/errors.js';
+import { addModelOptions, addReadOptions } from './catalogue-options.js';
 
 const DEFAULT_DATA = 'data/netflix_titles.csv';
 
@@ -32,10 +33,10 @@ const encoderOptions = (command: Command): Command =>
     .option('--encoder <path-or-id>', 'for a use/onnx model: load its pretrained encoder from this folder (or hub id) instead of where it was trained from; its files must match')
     .option('--allow-download', 'let that encoder be downloaded from the Hugging Face hub', false);
 
-program
-  .command('train')
+addModelOptions(addReadOptions(program
+  .command('train')))
   .description('train a model (from scratch, or a head over a frozen pretrained encoder) and save it as a folder')
-  .option('--data <path>', 'catalogue CSV with description and listed_in columns', DEFAULT_DATA)
+  .option('--data <path>', 'catalogue file (CSV, TSV or JSON Lines) with a text column and a label column', DEFAULT_DATA)
   .option('--split <path>', 'show_id,fold CSV (train/test); without it a seeded 80/20 stratified split is made')
   .addOption(
     new Option('--model <kind>', `model kind: ${describeModelKinds()}`)
@@ -61,8 +62,8 @@ program
   .option('--json', 'print a JSON summary on stdout', false)
   .action(async (o) => trainCommand({ ...o, model: o.model }));
 
-program
-  .command('compare')
+addModelOptions(addReadOptions(program
+  .command('compare')))
   .description('train and evaluate several models on one split and seed; write report/ (markdown, JSON, HTML, SVG/PNG charts)')
   .option('--config <file>', 'compare.json: {"data", "split", "seed", "models": [{"kind", "name"?, "config"?, "encoder"?, ...} | {"ensemble": [names]}]}')
   .option('--models <list>', `comma-separated kinds, "a+b" for an ensemble of earlier ones (default without --config: ${DEFAULT_COMPARE_MODELS})`)
@@ -80,11 +81,11 @@ program
   .option('--quiet', 'no progress output', false)
   .action(async (o) => compareCommand({ ...o, defaultData: DEFAULT_DATA }));
 
-encoderOptions(program
-  .command('evaluate'))
+addReadOptions(encoderOptions(program
+  .command('evaluate')))
   .description('score a saved model on labelled data (the split\'s test fold, or every row)')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
-  .option('--data <path>', 'catalogue CSV with description and listed_in columns', DEFAULT_DATA)
+  .option('--data <path>', 'catalogue file with a text and a label column (read as the model was trained, unless flags say otherwise)', DEFAULT_DATA)
   .option('--split <path>', 'show_id,fold CSV; evaluates the --fold fold. Without it: every row')
   .addOption(new Option('--fold <name>', 'which fold of --split').choices(['test', 'train', 'all']).default('test'))
   .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
@@ -94,12 +95,13 @@ encoderOptions(program
   .addOption(backendOption())
   .action(async (o) => evaluateCommand(o));
 
-encoderOptions(program
-  .command('predict'))
+addReadOptions(encoderOptions(program
+  .command('predict')), false)
   .description('predict genres for descriptions given as arguments or in a file')
   .argument('[texts...]', 'descriptions to classify')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
-  .option('--input <path>', 'CSV (description or text column, optional show_id/id) or JSON Lines file to score')
+  .option('--input <path>', 'CSV, TSV or JSON Lines file to score (text column as the model was trained, or detected; optional id; the fields the model reads)')
+  .option('--field <name=value>', 'a catalogue field of the texts given as arguments, e.g. --field type="TV Show" (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
   .option('--output <path>', 'JSON Lines file to write (default: stdout)')
   .option('--top-k <n>', 'also list the k most likely genres', integer(1))
   .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)

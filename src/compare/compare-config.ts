@@ -42,6 +42,13 @@ export const CompareConfigSchema = z
     split: z.string().min(1).optional(),
     seed: z.number().int().min(0).optional(),
     validationFraction: z.number().gt(0).lt(1).optional(),
+    /**
+     * Which inputs every model is compared on: "description" (the 2020 write-up's question) and
+     * "fields" (description + catalogue fields: the user's). Default: both when the data has fields.
+     */
+    tracks: z.array(z.enum(['description', 'fields'])).min(1).optional(),
+    /** The fields of the "fields" track (default: the usual catalogue fields the data has). */
+    fields: z.array(z.string().min(1)).optional(),
     models: z.array(z.union([TrainedModelSpec, EnsembleSpec])).min(1),
   })
   .strict();

@@ -18,12 +18,19 @@ import { precisionRecallCurve } from '../evaluation/thresholds.js';
 import { FORMAT_VERSION, saveModel } from '../models/storage.js';
 import { saveEnsemble } from '../models/ensemble/ensemble-storage.js';
 import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
+import { CatalogueModel } from '../models/fields/catalogue-model.js';
+import type { FieldValues, GenreModel } from '../models/genre-model.js';
 import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { folderBytes } from '../util/folder-size.js';
 import { oneLineMessage } from '../util/errors.js';
 import type { ComparedModel, CompareReport } from '../report/report-data.js';
 import { isEnsemble, type CompareConfig, type EnsembleSpec, type TrainedModelSpec } from './compare-config.js';
 import { averageScores, tuneEnsembleWeights } from './ensemble.js';
+import { addCatalogue, catalogueOptions, catalogueSection, catalogueSplit, decideRules, type CatalogueOptions, type CatalogueRequest } from '../training/train-catalogue.js';
+import { applyGenreRules, type GenreRules } from '../models/genre-rules.js';
+import type { ColumnOptions } from '../data/columns.js';
+import type { FileFormat } from '../data/records.js';
+import type { Dataset } from '../data/dataset.js';
 
 export interface CompareHooks {
   onModelStart?(name: string, index: number, total: number): void;
@@ -44,20 +51,51 @@ export interface RunCompareOptions {
   /** Texts timed for predictions per second (from the test fold, cache bypassed). */
   timingSample?: number;
   hooks?: CompareHooks;
+  /** How to read the data file (column flags, layout, lookalike labels). */
+  read?: { columns?: ColumnOptions; format?: FileFormat; mergeLabels?: boolean };
+  /** Fields and rules of the "fields" track (`--fields`, `--family-field`, `--max-genres`, `--no-rules`). */
+  catalogue?: CatalogueRequest;
 }
 
-/** What a finished model leaves for ensembles that use it. */
+/** What a finished model leaves for ensembles that use it: its scores before the genre rules, and the rules. */
 interface Finished {
   validation: Float32Array;
+  /** Validation scores with the family field hidden from the model (for the unknown-family rule). */
+  hiddenFamily: Float32Array;
   test: Float32Array;
+  rules: GenreRules | null;
+  /** Whether the model reads the family field itself (then the rules take it from each title). */
+  readsFamily: boolean;
   row: ComparedModel;
+}
+
+/** One set of inputs every model is compared on. */
+interface Track {
+  name: 'description' | 'fields';
+  catalogue: CatalogueOptions;
+}
+
+/** The row name of a model in a track: the description track keeps the plain name. */
+export function trackedName(name: string, track: Track['name']): string {
+  return track === 'description' ? name : `${name} (fields)`;
 }
 
 export async function runCompare(options: RunCompareOptions): Promise<CompareReport> {
   const started = performance.now();
   const { config } = options;
   const hooks = options.hooks ?? {};
-  const dataset = await loadDataset(config.data, { splitFile: config.split, seed: config.seed, validationFraction: config.validationFraction ?? 0.15 });
+  const dataset = await loadDataset(config.data, {
+    splitFile: config.split,
+    seed: config.seed,
+    validationFraction: config.validationFraction ?? 0.15,
+    ...options.read,
+  });
+  const fieldsTrack = catalogueOptions(dataset, { ...options.catalogue, fields: config.fields ?? options.catalogue?.fields }, config.seed);
+  const wanted = config.tracks ?? (fieldsTrack.fields.length > 0 ? ['description', 'fields'] : ['description']);
+  const tracks: Track[] = wanted.map((name) => ({ name, catalogue: name === 'fields' ? fieldsTrack : { ...fieldsTrack, fields: [] } }));
+  if (tracks.some((t) => t.name === 'fields') && fieldsTrack.fields.length === 0) {
+    throw new Error(`the "fields" track needs catalogue fields, and ${config.data} has none of ${['type', 'country', 'rating', 'duration', 'release_year', 'cast', 'director', 'title'].join(', ')} (name others with --fields)`);
+  }
   const train = foldData(dataset, dataset.folds.train);
   const validation = foldData(dataset, dataset.folds.validation);
   const test = foldData(dataset, dataset.folds.test);
@@ -68,22 +106,43 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareRep
     splitFile: config.split ?? null,
     sizes: { train: train.texts.length, validation: validation.texts.length, test: test.texts.length },
   };
-  const finished = new Map<string, Finished>();
+  // Per track, by the model's plain name (ensembles name their members that way).
+  const finished = new Map<Track['name'], Map<string, Finished>>(tracks.map((t) => [t.name, new Map()]));
   const rows: ComparedModel[] = [];
   for (const [index, spec] of config.models.entries()) {
     hooks.onModelStart?.(spec.name, index, config.models.length);
-    let row: ComparedModel;
+    let results: Finished[];
     try {
-      const result = isEnsemble(spec)
-        ? await evaluateEnsemble(spec, finished, { validation: validation.targets, test: test.targets, genres, seed: config.seed, run, modelsDir: options.modelsDir })
-        : await trainAndEvaluate(spec, { genres, train, validation, test, run, options });
-      finished.set(spec.name, result);
-      row = result.row;
+      results = isEnsemble(spec)
+        ? await Promise.all(
+            tracks.map((track) =>
+              evaluateEnsemble(spec, track, finished.get(track.name)!, {
+                validation,
+                test,
+                genres,
+                seed: config.seed,
+                run,
+                modelsDir: options.modelsDir,
+                dataset,
+              }),
+            ),
+          )
+        : await trainAndEvaluate(spec, tracks, { genres, train, validation, test, run, options, dataset });
     } catch (error) {
-      row = { name: spec.name, kind: isEnsemble(spec) ? 'ensemble' : spec.kind, status: 'failed', error: oneLineMessage(error) };
+      results = tracks.map((track) => ({
+        validation: new Float32Array(0),
+        hiddenFamily: new Float32Array(0),
+        test: new Float32Array(0),
+        rules: null,
+        readsFamily: false,
+        row: { name: trackedName(spec.name, track.name), kind: isEnsemble(spec) ? 'ensemble' : spec.kind, track: track.name, status: 'failed', error: oneLineMessage(error) },
+      }));
     }
-    rows.push(row);
-    hooks.onModelEnd?.(row);
+    results.forEach((result, t) => {
+      if (result.row.status === 'ok') finished.get(tracks[t].name)!.set(spec.name, result);
+      rows.push(result.row);
+      hooks.onModelEnd?.(result.row);
+    });
   }
   return {
     createdAt: new Date().toISOString(),
@@ -97,17 +156,21 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareRep
   };
 }
 
+type FieldedTexts = LabelledTexts & { fields: FieldValues[] };
+
 interface Folds {
   genres: readonly string[];
   train: LabelledTexts;
-  validation: LabelledTexts;
-  test: LabelledTexts;
+  validation: FieldedTexts;
+  test: FieldedTexts;
   run: RunContext;
   options: RunCompareOptions;
+  dataset: Dataset;
 }
 
-async function trainAndEvaluate(spec: TrainedModelSpec, folds: Folds): Promise<Finished> {
-  const { genres, train, validation, test, run, options } = folds;
+/** Trains the text model once, then adds each track's fields and rules and evaluates it. */
+async function trainAndEvaluate(spec: TrainedModelSpec, tracks: readonly Track[], folds: Folds): Promise<Finished[]> {
+  const { genres, train, validation, test, run, options, dataset } = folds;
   const hooks = options.hooks ?? {};
   const seed = options.config.seed;
   const trained: TrainedModel = await trainModel(genres, train, validation, {
@@ -127,26 +190,49 @@ async function trainAndEvaluate(spec: TrainedModelSpec, folds: Folds): Promise<F
     onEmbed: (done, total) => hooks.onEmbed?.(spec.name, done, total),
     onWarning: hooks.onWarning,
   });
-  const model = trained.classifier;
+  const network = trained.classifier;
+  const textTest = await network.score(test.texts);
+  const results: Finished[] = [];
   try {
-    const testScores = await model.score(test.texts);
+    for (const track of tracks) results.push(await evaluateTrack(spec, track, trained, textTest, folds));
+  } finally {
+    await network.dispose();
+  }
+  return results;
+}
+
+/** One track of a trained text model: fields and rules added, test scored once, saved (and measured) once. */
+async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: TrainedModel, textTest: Float32Array, folds: Folds): Promise<Finished> {
+  const { genres, validation, test, run, options, dataset } = folds;
+  const seed = options.config.seed;
+  const network = trained.classifier;
+  const name = trackedName(spec.name, track.name);
+  const catalogue = addCatalogue(network, trained.validation.scores, catalogueSplit(dataset, dataset.folds.train), validation, track.catalogue);
+  const model = catalogue.model;
+  {
+    // The text model's test scores are shared by the tracks; only the field part is scored here.
+    const rawTest = model === network ? textTest : await model.score(test.texts, test.fields);
+    const readsFamily = catalogue.rules?.familyField != null && model.inputFields.includes(catalogue.rules.familyField);
+    const testScores = catalogue.rules === null ? rawTest : applyGenreRules(rawTest, genres, catalogue.rules, readsFamily ? test.fields : undefined).scores;
     const thresholds = model.activeThresholds();
     const evaluation = evaluateScores(test.targets, testScores, genres, thresholds, seed);
-    const predictionsPerSecond = await timePredictions(model, test.texts.slice(0, options.timingSample ?? 512));
-    const validationEvaluation = evaluateScores(validation.targets, trained.validation.scores, genres, thresholds, seed);
-    const fields = manifestFields(trained, run, { validation: validationEvaluation, test: evaluation });
+    const predictionsPerSecond = await timePredictions(model, test.texts.slice(0, options.timingSample ?? 512), test.fields);
+    const validationEvaluation = evaluateScores(validation.targets, catalogue.validation.scores, genres, thresholds, seed);
+    const fields = { ...manifestFields(trained, run, { validation: validationEvaluation, test: evaluation }), catalogue: catalogueSection(dataset, track.catalogue, catalogue) };
     const { dir, keep } = options.modelsDir === null ? { dir: await mkdtemp(join(tmpdir(), 'plotline-compare-')), keep: false } : { dir: options.modelsDir, keep: true };
-    const modelDir = join(dir, safeFolderName(spec.name));
+    const modelDir = join(dir, safeFolderName(name));
     let sizeBytes: number;
     try {
-      await saveModel(model, fields, modelDir);
+      await saveModel(network, fields, modelDir, model);
       sizeBytes = await folderBytes(modelDir);
     } finally {
       if (!keep) await rm(dir, { recursive: true, force: true });
     }
     const row: ComparedModel = {
-      name: spec.name,
+      name,
       kind: trained.kind,
+      track: track.name,
+      ...(track.catalogue.fields.length > 0 ? { fields: [...track.catalogue.fields] } : {}),
       status: 'ok',
       test: testSection(evaluation, testScores, test.targets, genres.length),
       history: trained.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valMicroF1: h.valMicroF1, valMacroF1: h.valMacroF1 })),
@@ -155,16 +241,19 @@ async function trainAndEvaluate(spec: TrainedModelSpec, folds: Folds): Promise<F
       ...(trained.embedding === undefined ? {} : { embeddingsCached: trained.embedding.computed === 0 }),
       predictionsPerSecond,
       parameters: {
-        trained: weightCount(model.network.trainableWeights),
-        frozen: frozenParameters(model),
+        trained: weightCount(network.network.trainableWeights) + (catalogue.fusion === null ? 0 : fieldParameters(model)),
+        frozen: frozenParameters(network),
       },
       sizeBytes,
       ...(keep ? { modelDir } : {}),
     };
-    return { validation: trained.validation.scores, test: testScores, row };
-  } finally {
-    await model.dispose();
+    return { validation: catalogue.validation.raw, hiddenFamily: catalogue.validation.hiddenFamily, test: rawTest, rules: catalogue.rules, readsFamily, row };
   }
+}
+
+/** Weights of a catalogue model's field part (field model + 3 fusion weights). */
+function fieldParameters(model: GenreModel): number {
+  return model instanceof CatalogueModel ? model.fieldModel.weights.length + model.fieldModel.bias.length + 3 : 0;
 }
 
 /** Frozen weights: a pretrained encoder's, plus any non-trainable layer (bag's idf column). */
@@ -178,25 +267,40 @@ function weightCount(weights: readonly { shape: readonly (number | null)[] }[]):
 }
 
 /** End-to-end texts per second on `texts`, after a warm-up call; encoder + head models bypass the embedding cache. */
-async function timePredictions(model: TrainedModel['classifier'], texts: readonly string[]): Promise<number> {
-  const timed = model instanceof EncoderHeadClassifier ? model.withoutCache() : model;
-  await timed.score(texts.slice(0, 16));
+async function timePredictions(model: GenreModel, texts: readonly string[], fields: readonly FieldValues[]): Promise<number> {
+  const timed = withoutCache(model);
+  await timed.scoreTitles(texts.slice(0, 16), fields.slice(0, 16));
   const started = performance.now();
-  await timed.score(texts);
+  await timed.scoreTitles(texts, fields.slice(0, texts.length));
   return texts.length / ((performance.now() - started) / 1000);
 }
 
+/** The model with any embedding cache bypassed, so timing measures embedding too. */
+function withoutCache(model: GenreModel): GenreModel {
+  if (model instanceof EncoderHeadClassifier) return model.withoutCache();
+  if (model instanceof CatalogueModel && model.text instanceof EncoderHeadClassifier) {
+    const timed = new CatalogueModel(model.text.withoutCache(), model.vectorizer, model.fieldModel, model.fusion, model.thresholds);
+    timed.rules = model.rules;
+    return timed;
+  }
+  return model;
+}
+
 interface EnsembleContext {
-  validation: Float32Array;
-  test: Float32Array;
+  validation: FieldedTexts;
+  test: FieldedTexts;
   genres: readonly string[];
   seed: number;
   run: RunContext;
   modelsDir: string | null;
+  dataset: Dataset;
 }
 
-async function evaluateEnsemble(spec: EnsembleSpec, finished: Map<string, Finished>, context: EnsembleContext): Promise<Finished> {
-  const { validation: validationTargets, test: testTargets, genres, seed } = context;
+async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<string, Finished>, context: EnsembleContext): Promise<Finished> {
+  const { genres, seed } = context;
+  const validationTargets = context.validation.targets;
+  const testTargets = context.test.targets;
+  const name = trackedName(spec.name, track.name);
   const members = spec.ensemble.map((name) => {
     const member = finished.get(name);
     if (member === undefined) throw new Error(`member "${name}" failed, so the ensemble cannot be formed`);
@@ -204,16 +308,30 @@ async function evaluateEnsemble(spec: EnsembleSpec, finished: Map<string, Finish
   });
   const k = genres.length;
   const weights = tuneEnsembleWeights(members.map((m) => m.validation), validationTargets, k);
-  const validation = averageScores(members.map((m) => m.validation), weights);
-  const test = averageScores(members.map((m) => m.test), weights);
-  const tuned = tuneDecisionThresholds(validationTargets, validation, k);
+  const rawValidation = averageScores(members.map((m) => m.validation), weights);
+  const rawTest = averageScores(members.map((m) => m.test), weights);
+  // The ensemble's own rules: learned from the training rows, cap and unknown-family rule chosen on
+  // its averaged validation scores, thresholds tuned for them, as for a trained model.
+  const readsFamily = members.some((m) => m.readsFamily);
+  const hiddenFamily = averageScores(members.map((m) => m.hiddenFamily), weights);
+  const decided = decideRules(genres, catalogueSplit(context.dataset, context.dataset.folds.train), context.validation, track.catalogue, {
+    raw: rawValidation,
+    hiddenFamily,
+    readsFamily,
+  });
+  const rules = decided.rules;
+  const validation = decided.scores;
+  const test = rules === null ? rawTest : applyGenreRules(rawTest, genres, rules, readsFamily ? context.test.fields : undefined).scores;
+  const tuned = decided.tuned;
   const thresholds = tuned.thresholds.mode === 'perGenre' && tuned.thresholds.perGenre !== null ? tuned.thresholds.perGenre : tuned.thresholds.global;
   const evaluation = evaluateScores(testTargets, test, genres, thresholds, seed);
   const rows = members.map((m) => m.row);
   const sum = (pick: (row: ComparedModel) => number | undefined): number => rows.reduce((total, row) => total + (pick(row) ?? 0), 0);
   const row: ComparedModel = {
-    name: spec.name,
+    name,
     kind: 'ensemble',
+    track: track.name,
+    ...(track.catalogue.fields.length > 0 ? { fields: [...track.catalogue.fields] } : {}),
     status: 'ok',
     test: testSection(evaluation, test, testTargets, k),
     history: [],
@@ -226,10 +344,10 @@ async function evaluateEnsemble(spec: EnsembleSpec, finished: Map<string, Finish
   };
   // Saved like the trained models when they are kept: the members' folders are copied in, so it serves alone.
   if (context.modelsDir !== null && rows.every((r) => r.modelDir !== undefined)) {
-    const modelDir = join(context.modelsDir, safeFolderName(spec.name));
+    const modelDir = join(context.modelsDir, safeFolderName(name));
     const validationEvaluation = evaluateScores(validationTargets, validation, genres, thresholds, seed);
     await saveEnsemble(
-      spec.ensemble.map((name, i) => ({ name: safeFolderName(name), dir: rows[i].modelDir!, weight: weights[i] })),
+      spec.ensemble.map((member, i) => ({ name: safeFolderName(member), dir: rows[i].modelDir!, weight: weights[i] })),
       {
         format: 'plotline-model',
         formatVersion: FORMAT_VERSION,
@@ -238,13 +356,14 @@ async function evaluateEnsemble(spec: EnsembleSpec, finished: Map<string, Finish
         training: { createdAt: new Date().toISOString(), ...dataFields(context.run), seed, seconds: row.trainSeconds ?? 0 },
         metrics: { validation: summarise(validationEvaluation), test: summarise(evaluation) },
         versions: runtimeVersions(),
+        catalogue: { columns: context.dataset.mapping, fields: [...track.catalogue.fields], rules, fusion: null },
       },
       modelDir,
     );
     row.sizeBytes = await folderBytes(modelDir);
     row.modelDir = modelDir;
   }
-  return { validation, test, row };
+  return { validation: rawValidation, hiddenFamily, test: rawTest, rules, readsFamily, row };
 }
 
 function testSection(evaluation: Evaluation, scores: Float32Array, targets: Float32Array, k: number): NonNullable<ComparedModel['test']> {

@@ -4,7 +4,8 @@
  */
 import { sha256File } from '../util/file-hash.js';
 import { selectRows } from '../util/row-matrix.js';
-import { readTitles, type Title } from './titles.js';
+import { readTitles, type FieldValues, type ReadTitlesOptions, type Title } from './titles.js';
+import type { ColumnMapping } from './columns.js';
 import { GenreVocabulary } from './genres.js';
 import { makeFoldIndices, readSplitFile, type Folds } from './split.js';
 
@@ -20,16 +21,30 @@ export interface Dataset {
   splitFile: string | null;
   /** Test-fold genres the training fold never saw, with their counts. */
   unknownGenres: Map<string, number>;
+  /** How the file was read (text, labels, id columns; label separator). */
+  mapping: ColumnMapping;
+  /** Columns found by detection rather than named by a flag, one line each, to tell the user. */
+  picked: string[];
+  /** The file's other columns (lower-case), candidates for model input. */
+  fieldNames: string[];
+  /** Non-fatal remarks from reading (merged lookalike labels). */
+  warnings: string[];
 }
 
-export interface LoadDatasetOptions {
+export interface LoadDatasetOptions extends Pick<ReadTitlesOptions, 'columns' | 'format' | 'mergeLabels'> {
   splitFile?: string;
   seed: number;
   validationFraction?: number;
 }
 
 export async function loadDataset(file: string, options: LoadDatasetOptions): Promise<Dataset> {
-  const { titles } = await readTitles(file, { requireGenres: true, onError: 'fail' });
+  const { titles, mapping, picked, fieldNames, warnings } = await readTitles(file, {
+    requireGenres: true,
+    onError: 'fail',
+    columns: options.columns,
+    format: options.format,
+    mergeLabels: options.mergeLabels,
+  });
   const assignment = options.splitFile === undefined ? undefined : await readSplitFile(options.splitFile);
   // Folds are made over all genres first (stratification needs every title's labels), then the genre
   // list is narrowed to what the training fold holds.
@@ -53,11 +68,20 @@ export async function loadDataset(file: string, options: LoadDatasetOptions): Pr
     folds,
     splitFile: options.splitFile ?? null,
     unknownGenres: unknown,
+    mapping,
+    picked,
+    fieldNames,
+    warnings,
   };
 }
 
-/** Texts and target rows of one fold. */
-export function foldData(dataset: Dataset, indices: readonly number[]): { texts: string[]; targets: Float32Array; ids: string[] } {
+/** Texts, catalogue fields and target rows of one split (train, validation or test). */
+export function foldData(dataset: Dataset, indices: readonly number[]): { texts: string[]; fields: FieldValues[]; targets: Float32Array; ids: string[] } {
   const targets = selectRows(dataset.targets, indices, dataset.genres.size);
-  return { texts: indices.map((i) => dataset.titles[i].description), targets, ids: indices.map((i) => dataset.titles[i].id) };
+  return {
+    texts: indices.map((i) => dataset.titles[i].description),
+    fields: indices.map((i) => dataset.titles[i].fields),
+    targets,
+    ids: indices.map((i) => dataset.titles[i].id),
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { createRng } from '../util/random.js';
 import { PlotlineError } from '../util/errors.js';
-import { duplicateIdError, fieldCountMessage, openCsv } from './titles.js';
+import { duplicateIdError, fieldCountMessage, openCsv } from './csv.js';
 
 export type Fold = 'train' | 'test';
 

@@ -18,8 +18,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
-import { assertReadableFile, type RowProblem } from '../data/titles.js';
+import { assertReadableFile, type RowProblem } from '../data/csv.js';
+import type { ColumnOptions } from '../data/columns.js';
+import type { FileFormat } from '../data/records.js';
 import { readModelId } from '../models/model-id.js';
+import { readManifest } from '../models/storage.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { readyWithin, redisConnection } from './redis-connection.js';
@@ -55,6 +58,9 @@ export interface QueueScoreOptions {
   progress?: ShardProgress;
   /** Aborting stops the run like a failure: its queued shards are removed, no output is written. */
   signal?: AbortSignal;
+  /** Column flags for the input (`--text-column`, `--id-column`); the model's saved mapping comes next. */
+  columns?: ColumnOptions;
+  format?: FileFormat;
 }
 
 export interface QueueScoreResult {
@@ -121,7 +127,14 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     if (options.signal?.aborted === true) abort();
     options.signal?.addEventListener('abort', abort, { once: true });
 
+    // The input is read as `predict --input` reads it: the model's saved columns and catalogue fields,
+    // which travel to the workers inside each shard's rows.
+    const catalogue = (await readManifest(options.model)).catalogue;
     const input = readPredictionInput(options.input, {
+      columns: options.columns,
+      saved: catalogue?.columns,
+      fields: [...(catalogue?.fields ?? [])],
+      format: options.format,
       onError: options.onError ?? 'fail',
       onProblem: (problem) => {
         skipped += 1;

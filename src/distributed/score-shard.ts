@@ -21,7 +21,8 @@ export async function scoreShard(classifier: GenreModel, rows: readonly Predicti
   let lines = '';
   for (let start = 0; start < rows.length; start += chunkRows) {
     const chunk = rows.slice(start, start + chunkRows);
-    lines += await formatPredictionLines(classifier, chunk.map((r) => r.id), chunk.map((r) => r.text), decide);
+    const fields = chunk.some((r) => r.fields !== undefined) ? chunk.map((r) => r.fields) : undefined;
+    lines += await formatPredictionLines(classifier, chunk.map((r) => r.id), chunk.map((r) => r.text), { ...decide, fields });
     await nextTurn();
   }
   return lines;

@@ -17,7 +17,7 @@ export function shardPaths(workDir: string, shard: number): { rows: string; outp
   return { rows: join(workDir, `${name}.rows.jsonl`), output: join(workDir, `${name}.out.jsonl`) };
 }
 
-/** Writes a shard's rows as JSON Lines, every field of each row kept as read. */
+/** Writes a shard's rows as JSON Lines, each row whole (id, text, line, and its catalogue fields if any). */
 export async function writeShardRows(path: string, rows: readonly PredictionInputRow[]): Promise<void> {
   await writeFile(path, rows.map((row) => JSON.stringify(row)).join('\n') + '\n', { flag: 'wx' });
 }
@@ -43,8 +43,8 @@ export async function readShardRows(path: string, count: number): Promise<Predic
       throw new PlotlineError('not valid JSON (expected a row {"id", "text", "line"})', { file: path, line: i + 1 });
     }
     const r = row as Partial<PredictionInputRow> | null;
-    if (r === null || typeof r !== 'object' || typeof r.id !== 'string' || typeof r.text !== 'string' || typeof r.line !== 'number') {
-      throw new PlotlineError('expected a row {"id": string, "text": string, "line": number}', { file: path, line: i + 1 });
+    if (r === null || typeof r !== 'object' || typeof r.id !== 'string' || typeof r.text !== 'string' || typeof r.line !== 'number' || (r.fields !== undefined && (typeof r.fields !== 'object' || r.fields === null))) {
+      throw new PlotlineError('expected a row {"id": string, "text": string, "line": number, "fields"?: object}', { file: path, line: i + 1 });
     }
     return r as PredictionInputRow;
   });

@@ -50,6 +50,8 @@ export interface OnnxSideFile {
   output: { name: 'scores'; type: 'float32'; shape: (string | number)[]; description: string };
   /** How a text becomes the input: the model's text encoder (bag) or pretrained encoder reference (heads). */
   featurisation: Record<string, unknown>;
+  /** The model's genre-set rules (families, cap), applied after thresholds; null when it has none. */
+  rules: unknown;
 }
 
 export interface ExportResult {
@@ -71,6 +73,9 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
   try {
     if (!(EXPORTABLE_KINDS as readonly string[]).includes(manifest.kind)) {
       throw new PlotlineError(`cannot export a ${manifest.kind} model to ONNX: only ${EXPORTABLE_KINDS.join(', ')} are exported (their forward pass is plain tensor maths)`, { file: options.model });
+    }
+    if ((manifest.catalogue?.fusion ?? null) !== null) {
+      throw new PlotlineError(`cannot export a model that reads catalogue fields (${manifest.catalogue!.fields.join(', ')}) to ONNX: its field model is not part of the graph; export a description-only model`, { file: options.model });
     }
     const doc = `Plotline ${PLOTLINE_VERSION} ${manifest.kind} model ${modelId}; see the side file ${options.out}.json`;
     let bytes: Uint8Array;
@@ -109,6 +114,7 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
       input,
       output: { name: 'scores', type: 'float32', shape: ['batch', manifest.genres.length], description: 'probability of each genre (sigmoid), in the order of genres' },
       featurisation,
+      rules: manifest.catalogue?.rules ?? null,
     };
     const sideFile = `${options.out}.json`;
     await writeAtomically(options.out, bytes);

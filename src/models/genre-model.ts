@@ -5,8 +5,16 @@
  * encoders with a trained head (EncoderHeadClassifier) both are one, so nothing downstream cares which.
  *
  * Scoring is asynchronous because a pretrained encoder runs in ONNX Runtime or worker threads.
+ *
+ * A model may also read a title's catalogue fields (type, country, ...: `inputFields`), and may carry
+ * genre-set rules (families and a cap, genre-rules.ts) that every caller sees through `scoreTitles`
+ * and `predict`: `score` is the raw model, `scoreTitles` the model as users get it.
  */
 import { applyThresholds } from '../evaluation/thresholds.js';
+import { applyGenreRules, type GenreRules, type RuleOutcome } from './genre-rules.js';
+
+/** A title's catalogue fields by lower-case name, as text (see data/titles.ts). */
+export type FieldValues = Readonly<Record<string, string>>;
 
 export interface DecisionThresholds {
   /** One threshold for every genre. */
@@ -24,22 +32,69 @@ export interface GenrePrediction {
   scores: Record<string, number>;
   /** The k best genres with their probabilities, when asked for. */
   top?: { genre: string; score: number }[];
+  /** Genres that passed their threshold but that the genre-set rules took out (other family, over the cap); absent when none. */
+  removed?: string[];
+  /** The family the rules held the title to, and whether its own field said so or the unknown-family rule chose it. */
+  family?: { value: string; given: boolean };
 }
 
 export interface PredictOptions {
   /** A number for every genre, or one per genre (genre order); default: the saved thresholds. */
   thresholds?: number | number[];
   topK?: number;
+  /** Each text's catalogue fields (same order), for models that read them and for the family rule. */
+  fields?: readonly (FieldValues | undefined)[];
+}
+
+/** Scores as users get them (rules applied), the raw scores, and what the rules decided per title. */
+export interface ScoredTitles {
+  scores: Float32Array;
+  raw: Float32Array;
+  outcomes: RuleOutcome[] | null;
 }
 
 export abstract class GenreModel {
+  /** Genre-set rules applied by `scoreTitles` and `predict`, or null. */
+  rules: GenreRules | null = null;
+
   constructor(
     readonly genres: readonly string[],
     public thresholds: DecisionThresholds,
   ) {}
 
-  /** Probabilities for `texts`: n x genres, row-major, in input order. */
-  abstract score(texts: readonly string[]): Promise<Float32Array>;
+  /**
+   * Raw probabilities for `texts` (and their fields, for models that read them): n x genres,
+   * row-major, in input order. No genre-set rules: see `scoreTitles`.
+   */
+  abstract score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array>;
+
+  /** The catalogue fields this model reads (lower-case names); empty for a description-only model. */
+  get inputFields(): readonly string[] {
+    return [];
+  }
+
+  /**
+   * Scores with the genre-set rules applied. The family field is read from `fields` only when the
+   * model takes it as input: a description-only model chooses the family by its rule for unknowns.
+   */
+  async scoreWithRules(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<ScoredTitles> {
+    if (fields !== undefined && fields.length !== texts.length) throw new RangeError(`${texts.length} texts but ${fields.length} field sets`);
+    return this.constrain(await this.score(texts, fields), fields);
+  }
+
+  /** Applies the genre-set rules to raw scores (n x genres) of titles with these fields; see `scoreWithRules`. */
+  constrain(raw: Float32Array, fields?: readonly (FieldValues | undefined)[]): ScoredTitles {
+    if (this.rules === null) return { scores: raw, raw, outcomes: null };
+    const family = this.rules.familyField;
+    const ruleFields = family !== null && this.inputFields.includes(family) ? fields : undefined;
+    const { scores, outcomes } = applyGenreRules(raw, this.genres, this.rules, ruleFields);
+    return { scores, raw, outcomes };
+  }
+
+  /** Probabilities as users get them: `score` with the genre-set rules applied. */
+  async scoreTitles(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
+    return (await this.scoreWithRules(texts, fields)).scores;
+  }
 
   abstract dispose(): Promise<void>;
 
@@ -48,10 +103,22 @@ export abstract class GenreModel {
     return this.thresholds.mode === 'perGenre' && this.thresholds.perGenre !== null ? this.thresholds.perGenre : this.thresholds.global;
   }
 
-  /** Turns scores into predictions; split from `score` so callers can score once and decide many ways. */
-  decide(scores: Float32Array, options: PredictOptions = {}): GenrePrediction[] {
+  /**
+   * Turns scores into predictions; split from `score` so callers can score once and decide many ways.
+   * Given the whole ScoredTitles, each prediction also says what the rules removed and which family held.
+   */
+  decide(scored: Float32Array | ScoredTitles, options: PredictOptions = {}): GenrePrediction[] {
     const k = this.genres.length;
-    const decided = applyThresholds(scores, k, options.thresholds ?? this.activeThresholds());
+    const scores = scored instanceof Float32Array ? scored : scored.scores;
+    const thresholds = options.thresholds ?? this.activeThresholds();
+    const decided = applyThresholds(scores, k, thresholds);
+    const before = scored instanceof Float32Array || scored.outcomes === null ? null : applyThresholds(scored.raw, k, thresholds);
+    const outcomes = scored instanceof Float32Array ? null : scored.outcomes;
+    if (before !== null) {
+      // A genre the rules removed (score set to 0) stays off even under a threshold of 0.
+      const raw = (scored as ScoredTitles).raw;
+      for (let c = 0; c < scores.length; c++) if (scores[c] === 0 && raw[c] > 0) decided[c] = 0;
+    }
     const n = scores.length / k;
     const predictions: GenrePrediction[] = [];
     for (let i = 0; i < n; i++) {
@@ -63,12 +130,18 @@ export abstract class GenreModel {
         scores: Object.fromEntries(this.genres.map((g, j) => [g, row[j]])),
       };
       if (options.topK !== undefined) prediction.top = ranked.slice(0, options.topK).map((j) => ({ genre: this.genres[j], score: row[j] }));
+      if (before !== null) {
+        const removed = this.genres.filter((_, j) => before[i * k + j] === 1 && decided[i * k + j] === 0);
+        if (removed.length > 0) prediction.removed = removed;
+      }
+      const outcome = outcomes?.[i];
+      if (outcome !== undefined && outcome.family !== null) prediction.family = { value: outcome.family, given: outcome.familyGiven };
       predictions.push(prediction);
     }
     return predictions;
   }
 
   async predict(texts: readonly string[], options: PredictOptions = {}): Promise<GenrePrediction[]> {
-    return this.decide(await this.score(texts), options);
+    return this.decide(await this.scoreWithRules(texts, options.fields), options);
   }
 }

@@ -5,7 +5,9 @@
  *                  for an encoder + head kind, `encoder` references the pretrained encoder (where it
  *                  came from and the sha256 of its files) instead of holding a vocabulary;
  *   model.json     the tfjs network topology and weight manifest;
- *   weights.bin    the weights.
+ *   weights.bin    the weights;
+ *   fields.json    for a model that reads catalogue fields: the field vectorizer and field model
+ *                  (the manifest's `catalogue` says how they fuse with the network's scores).
  * It is written to a temporary sibling folder and renamed into place, so a crash never leaves a
  * half-written model where a good one was. Loading validates the manifest and says what is wrong.
  */
@@ -27,6 +29,12 @@ import { temporarySibling } from '../util/temporary-path.js';
 import { replaceDirectory } from '../util/replace-directory.js';
 import { readJsonFile } from '../util/json-file.js';
 import { MODEL_KINDS } from './kinds.js';
+import { ColumnMappingSchema } from '../data/columns.js';
+import { GenreRulesSchema } from './genre-rules.js';
+import { LogitFusionSchema } from './fields/logit-fusion.js';
+import { FieldVectorizer, FieldVectorizerSchema } from './fields/field-vectorizer.js';
+import { FieldModel, FieldModelSchema } from './fields/field-model.js';
+import { CatalogueModel } from './fields/catalogue-model.js';
 // Importing the layers registers their classes for deserialisation.
 import './layers/conv-pool.js';
 import './layers/seeded-dropout.js';
@@ -36,6 +44,24 @@ export const FORMAT_VERSION = 1;
 const MANIFEST = 'manifest.json';
 const TOPOLOGY = 'model.json';
 const WEIGHTS = 'weights.bin';
+const FIELDS = 'fields.json';
+
+/**
+ * How a model reads catalogues and which genre sets it allows. Absent in models saved before
+ * catalogue fields existed: those read `description` / `listed_in` and have no rules.
+ */
+export const CatalogueSectionSchema = z.object({
+  /** The columns the training file was read with; evaluate, predict and serve read later files the same way. */
+  columns: ColumnMappingSchema,
+  /** Catalogue fields the model reads (lower-case); empty: description only. */
+  fields: z.array(z.string()),
+  rules: GenreRulesSchema.nullable(),
+  /** How the field model's logits join the network's (null: no field model; fields.json absent). */
+  fusion: LogitFusionSchema.nullable(),
+});
+export type CatalogueSection = z.infer<typeof CatalogueSectionSchema>;
+
+const FieldsFileSchema = z.object({ vectorizer: FieldVectorizerSchema, model: FieldModelSchema });
 
 const MetricsSummary = z.record(z.string(), z.unknown());
 
@@ -79,6 +105,7 @@ export const ManifestSchema = z.object({
   }),
   metrics: z.object({ validation: MetricsSummary.nullable(), test: MetricsSummary.nullable() }),
   versions: z.object({ plotline: z.string(), tfjs: z.string(), node: z.string() }),
+  catalogue: CatalogueSectionSchema.optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -92,8 +119,18 @@ export type SavableModel = GenreClassifier | EncoderHeadClassifier;
 
 const ALL_KINDS = (): string[] => [...Object.keys(MODEL_KINDS), ...Object.keys(HEAD_KINDS), ENSEMBLE_KIND];
 
-/** Saves a classifier and its manifest into `dir`, replacing what was there only once all is written. */
-export async function saveModel(classifier: SavableModel, manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>, dir: string): Promise<void> {
+/**
+ * Saves a classifier and its manifest into `dir`, replacing what was there only once all is written.
+ *
+ * @param served the model users get when it wraps `classifier` (a CatalogueModel: its field part
+ *   goes to fields.json); its thresholds are the ones saved.
+ */
+export async function saveModel(
+  classifier: SavableModel,
+  manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>,
+  dir: string,
+  served: GenreModel = classifier,
+): Promise<void> {
   const target = resolve(dir);
   await mkdir(dirname(target), { recursive: true });
   const temporary = temporarySibling(target);
@@ -103,7 +140,7 @@ export async function saveModel(classifier: SavableModel, manifest: Omit<Manifes
     ...manifest,
     encoder: classifier instanceof EncoderHeadClassifier ? classifier.encoder.reference() : classifier.encoder.toJSON(),
     genres: [...classifier.genres] as [string, ...string[]],
-    thresholds: classifier.thresholds,
+    thresholds: served.thresholds,
   };
   await mkdir(temporary);
   try {
@@ -121,6 +158,9 @@ export async function saveModel(classifier: SavableModel, manifest: Omit<Manifes
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
       }),
     );
+    if (served instanceof CatalogueModel) {
+      await writeFile(join(temporary, FIELDS), JSON.stringify({ vectorizer: served.vectorizer.toJSON(), model: served.fieldModel.toJSON() }));
+    }
     await writeFile(join(temporary, MANIFEST), JSON.stringify(full, null, 2) + '\n');
     await replaceDirectory(temporary, target);
   } catch (error) {
@@ -187,8 +227,39 @@ export interface LoadModelOptions {
   encoder?: OpenEncoderOptions & EncoderLocation;
 }
 
+/**
+ * Loads a model folder as users get it: the network (or ensemble), wrapped with its field model when
+ * it reads catalogue fields, with its genre-set rules and thresholds.
+ *
+ * @throws PlotlineError naming the file and field of whatever is missing, corrupt or inconsistent.
+ */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<SavedModel> {
   const manifest = await readManifest(dir);
+  const { classifier: base } = await loadNetwork(dir, manifest, options);
+  const catalogue = manifest.catalogue;
+  if (catalogue === undefined) return { classifier: base, manifest };
+  let model: GenreModel = base;
+  try {
+    if (catalogue.fusion !== null) {
+      const file = join(dir, FIELDS);
+      const parsed = FieldsFileSchema.safeParse(await readJson(file));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new PlotlineError(`${issue.message} (expected the field vectorizer and field model)`, { file, field: issue.path.join('.') || undefined });
+      }
+      const vectorizer = FieldVectorizer.fromJSON(parsed.data.vectorizer);
+      const fieldModel = fieldOrThrow(() => FieldModel.fromJSON(parsed.data.model), file, 'model');
+      model = fieldOrThrow(() => new CatalogueModel(base, vectorizer, fieldModel, catalogue.fusion!, manifest.thresholds), file, 'model');
+    }
+  } catch (error) {
+    await base.dispose();
+    throw error;
+  }
+  model.rules = catalogue.rules;
+  return { classifier: model, manifest };
+}
+
+async function loadNetwork(dir: string, manifest: Manifest, options: LoadModelOptions): Promise<SavedModel> {
   if (manifest.kind === ENSEMBLE_KIND) {
     const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier);
     return { classifier, manifest };

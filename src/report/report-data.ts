@@ -21,6 +21,10 @@ export interface ComparedModel {
   name: string;
   /** Model kind (bag, cnn, bilstm, use, onnx, ensemble). */
   kind: string;
+  /** What the model reads: the description only, or the description and catalogue fields. */
+  track?: 'description' | 'fields';
+  /** The catalogue fields it reads (track "fields"). */
+  fields?: string[];
   status: 'ok' | 'failed';
   /** Why it failed (status "failed" only): one line a person can act on. */
   error?: string;

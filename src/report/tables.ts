@@ -65,6 +65,11 @@ function trainTime(model: ComparedModel): string {
   return model.embeddingsCached === true ? `${seconds(model.trainSeconds)} (cached embeddings)` : seconds(model.trainSeconds);
 }
 
+/** What a model reads: the description alone (the 2020 write-up's question) or with catalogue fields. */
+function inputsOf(model: ComparedModel): string {
+  return model.fields === undefined || model.fields.length === 0 ? 'description' : `description + ${model.fields.join(', ')}`;
+}
+
 /** One row per model, in report order; a failed model keeps its row, with its error across the scores. */
 export function modelTable(report: CompareReport): Table {
   const scored = scoredModels(report);
@@ -73,7 +78,7 @@ export function modelTable(report: CompareReport): Table {
     return score(Math.max(...scored.map(column.best)));
   });
   const rows = report.models.map((model): Cell[] => {
-    const lead: Cell[] = [{ text: model.name }, { text: model.kind }];
+    const lead: Cell[] = [{ text: model.name }, { text: model.kind }, { text: inputsOf(model) }];
     if (!isScored(model)) {
       const text = model.status === 'failed' ? `failed: ${model.error ?? 'no reason given'}` : 'no test scores recorded';
       return [...lead, { text, span: COLUMNS.length }];
@@ -87,8 +92,8 @@ export function modelTable(report: CompareReport): Table {
     ];
   });
   return {
-    header: ['model', 'kind', ...COLUMNS.map((c) => c.header)],
-    align: ['left', 'left', ...COLUMNS.map((c) => c.align)],
+    header: ['model', 'kind', 'inputs', ...COLUMNS.map((c) => c.header)],
+    align: ['left', 'left', 'left', ...COLUMNS.map((c) => c.align)],
     rows,
   };
 }

@@ -191,9 +191,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     request.plotlineTexts = textCount(body);
     const model = requireModel();
     const plan = planPrediction(body, model.classifier, settings);
-    const scores = await model.batcher.score(plan.texts);
-    const scorer = { genres: model.classifier.genres, score: (texts: readonly string[]) => model.batcher.score(texts) };
-    return { model: { id: model.id, kind: model.manifest.kind }, predictions: await buildPredictions(model.classifier, plan, scores, scorer) };
+    const { classifier, batcher } = model;
+    const scored = classifier.constrain(await batcher.score(plan.texts, plan.fields), plan.fields);
+    // Explanations re-score variants of text i with text i's fields, rules applied as for the answer.
+    const scorerFor = (i: number) => ({
+      genres: classifier.genres,
+      score: async (texts: readonly string[]) => {
+        const fields = plan.fields === undefined ? undefined : texts.map(() => plan.fields![i]);
+        return classifier.constrain(await batcher.score(texts, fields), fields).scores;
+      },
+    });
+    return { model: { id: model.id, kind: model.manifest.kind }, predictions: await buildPredictions(classifier, plan, scored, scorerFor) };
   });
 
   app.get('/v1/model', { schema: routeSchemas.model }, async () => {
@@ -208,6 +216,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       trainSeconds: manifest.training.seconds,
       dataSha256: manifest.training.dataSha256,
       versions: manifest.versions,
+      fields: manifest.catalogue?.fields ?? [],
+      rules: manifest.catalogue?.rules ?? null,
+      columns: manifest.catalogue?.columns ?? null,
     };
   });
 
@@ -248,7 +259,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     const manifestBytes = await readFile(join(options.modelDir, 'manifest.json'));
     const id = modelIdOf(saved.manifest.kind, manifestBytes);
     const { classifier } = saved;
-    const batcher = new MicroBatcher((texts) => classifier.score(texts), classifier.genres.length, settings);
+    const batcher = new MicroBatcher((texts, fields) => classifier.score(texts, fields), classifier.genres.length, settings);
     state.model = { classifier, manifest: saved.manifest, id, batcher };
     app.log.info({ model: id, genres: classifier.genres.length, loadMs: Math.round(performance.now() - started) }, 'model loaded');
   };

@@ -10,8 +10,10 @@
  * GenreClassifier), a text scores the same whichever requests it shares a batch with.
  */
 
+import type { FieldValues } from '../models/genre-model.js';
+
 /** Scores texts: n x width probabilities, row-major, in input order (GenreClassifier.score). */
-export type ScoreFunction = (texts: readonly string[]) => Promise<Float32Array>;
+export type ScoreFunction = (texts: readonly string[], fields?: readonly (FieldValues | undefined)[]) => Promise<Float32Array>;
 
 export interface MicroBatcherOptions {
   /** Texts per forward pass before a batch is sent without waiting further. */
@@ -22,6 +24,7 @@ export interface MicroBatcherOptions {
 
 interface Waiting {
   texts: readonly string[];
+  fields?: readonly (FieldValues | undefined)[];
   resolve: (rows: Float32Array) => void;
   reject: (error: unknown) => void;
 }
@@ -57,12 +60,12 @@ export class MicroBatcher {
   }
 
   /** The scores of `texts` (texts.length x width, row-major), from a forward pass shared with other callers. */
-  score(texts: readonly string[]): Promise<Float32Array> {
+  score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
     if (texts.length === 0) return Promise.resolve(new Float32Array(0));
     return new Promise<Float32Array>((resolve, reject) => {
       // Adding this request would overfill the batch: send what is waiting first, keep this for the next.
       if (this.queuedTexts > 0 && this.queuedTexts + texts.length > this.options.maxBatch) this.flush();
-      this.queue.push({ texts, resolve, reject });
+      this.queue.push({ texts, fields, resolve, reject });
       this.queuedTexts += texts.length;
       if (this.queuedTexts >= this.options.maxBatch) this.flush();
       else if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.options.maxWaitMs);
@@ -95,12 +98,14 @@ export class MicroBatcher {
   /** Scores one batch and hands each caller its rows; a failure fails every caller of the pass. */
   private async scoreBatch(batch: Waiting[]): Promise<void> {
     const texts = batch.flatMap((w) => w.texts);
+    // Fields only when some caller gave them; a caller without gets `undefined` for each of its texts.
+    const fields = batch.some((w) => w.fields !== undefined) ? batch.flatMap((w) => (w.fields === undefined ? w.texts.map(() => undefined) : [...w.fields])) : undefined;
     this.forwardPasses++;
     this.requests += batch.length;
     this.texts += texts.length;
     let scores: Float32Array;
     try {
-      scores = await this.scoreTexts(texts);
+      scores = await this.scoreTexts(texts, fields);
       if (scores.length !== texts.length * this.width) {
         throw new Error(`the model returned ${scores.length} scores for ${texts.length} texts x ${this.width} genres`);
       }

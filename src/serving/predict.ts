@@ -3,7 +3,7 @@
  * and the loaded model, and turning scores into the response's predictions. Kept apart from the route
  * so the rules read in one place; every refusal is an HttpError that names the field, index or limit.
  */
-import type { GenreModel } from '../models/genre-model.js';
+import type { FieldValues, GenreModel, ScoredTitles } from '../models/genre-model.js';
 import { explain, type Explanation, type Scorer } from '../explain/occlusion.js';
 import { HttpError } from './errors.js';
 
@@ -15,6 +15,7 @@ export interface PredictRequest {
   threshold?: number | Record<string, number>;
   scores?: boolean;
   explain?: boolean | string;
+  fields?: Record<string, string | number> | Record<string, string | number>[];
 }
 
 export interface PredictLimits {
@@ -32,6 +33,8 @@ export interface Prediction {
   top?: GenreScore[];
   scores?: Record<string, number>;
   explanation?: Explanation;
+  removed?: string[];
+  family?: { value: string; given: boolean };
 }
 
 /** A checked request: what to score and how to decide. */
@@ -43,6 +46,8 @@ export interface PredictPlan {
   includeScores: boolean;
   /** Undefined: no explanation; null: the best genre; else that genre. */
   explainGenre?: string | null;
+  /** Each text's catalogue fields, or undefined when the request gave none. */
+  fields?: FieldValues[];
 }
 
 /** How many texts a body carries, for the request log, before any rule is checked. */
@@ -64,7 +69,35 @@ export function planPrediction(body: PredictRequest, classifier: GenreModel, lim
     topK: body.top_k,
     includeScores: body.scores === true,
     explainGenre: explainGenreFor(body.explain, classifier.genres),
+    fields: fieldsFor(body.fields, texts.length, classifier.inputFields),
   };
+}
+
+/**
+ * One field set per text: an object applies to every text, an array gives one per text. Names are
+ * matched lower-case; a field the model does not read is refused (listing those it reads), so a typo
+ * is not silently ignored.
+ */
+function fieldsFor(value: PredictRequest['fields'], n: number, known: readonly string[]): FieldValues[] | undefined {
+  if (value === undefined) return undefined;
+  const sets = Array.isArray(value) ? value : Array.from({ length: n }, () => value);
+  if (sets.length !== n) throw new HttpError(400, 'invalid_body', `"fields" has ${sets.length} entries for ${n} texts; give one per text, or one object for all`);
+  return sets.map((set, i) => {
+    const fields: Record<string, string> = {};
+    for (const [name, v] of Object.entries(set)) {
+      const key = name.trim().toLowerCase();
+      if (!known.includes(key)) {
+        const where = Array.isArray(value) ? `"fields[${i}]"` : '"fields"';
+        throw new HttpError(
+          400,
+          'unknown_field',
+          `${where} names "${name}", which this model does not read; ${known.length === 0 ? 'it reads no catalogue fields (description only)' : `it reads ${known.join(', ')}`}`,
+        );
+      }
+      fields[key] = String(v).trim();
+    }
+    return fields;
+  });
 }
 
 /** Exactly one of text/texts, each non-blank and within the length limit; at most maxTexts of them. */
@@ -116,16 +149,28 @@ function unknownGenre(field: string, genre: string): HttpError {
   return new HttpError(400, 'unknown_genre', `"${field}" names an unknown genre "${genre}"; GET /v1/model lists the model's genres`);
 }
 
-/** One prediction per text, in order, from the texts' scores (texts x genres, row-major). */
-export async function buildPredictions(classifier: GenreModel, plan: PredictPlan, scores: Float32Array, scorer: Scorer = classifier): Promise<Prediction[]> {
+/**
+ * One prediction per text, in order, from the texts' scores (texts x genres, row-major; with the
+ * rules' outcome when given as ScoredTitles).
+ *
+ * @param scorerFor the scorer explanations use for text i (the server's micro-batcher, with text i's fields).
+ */
+export async function buildPredictions(
+  classifier: GenreModel,
+  plan: PredictPlan,
+  scores: Float32Array | ScoredTitles,
+  scorerFor: (i: number) => Scorer = () => classifier,
+): Promise<Prediction[]> {
   const decided = classifier.decide(scores, { thresholds: plan.thresholds, topK: plan.topK });
   return Promise.all(decided.map(async (d, i) => {
     const prediction: Prediction = { genres: d.genres.map((genre) => ({ genre, score: d.scores[genre] })) };
     if (d.top !== undefined) prediction.top = d.top;
     if (plan.includeScores) prediction.scores = d.scores;
+    if (d.removed !== undefined) prediction.removed = d.removed;
+    if (d.family !== undefined) prediction.family = d.family;
     if (plan.explainGenre !== undefined) {
-      // Occlusion scores the text once per word, in one call through `scorer` (the server's micro-batcher).
-      prediction.explanation = (await explain(scorer, plan.texts[i], plan.explainGenre === null ? undefined : [plan.explainGenre]))[0];
+      // Occlusion scores the text once per word, in one call through the scorer (the server's micro-batcher).
+      prediction.explanation = (await explain(scorerFor(i), plan.texts[i], plan.explainGenre === null ? undefined : [plan.explainGenre]))[0];
     }
     return prediction;
   }));

@@ -41,7 +41,10 @@ export const FIELD_EXPECTATIONS: Record<string, string> = {
   threshold: 'a number from 0 to 1, or an object mapping genre names to numbers from 0 to 1',
   scores: 'true or false',
   explain: 'true, false or a genre name',
+  fields: 'an object of field names to strings (or numbers), or an array of such objects, one per text',
 };
+
+const fieldSet = { type: 'object', additionalProperties: { type: ['string', 'number'] } } as const;
 
 export const predictBody = {
   type: 'object',
@@ -60,6 +63,11 @@ export const predictBody = {
       description: 'true: explain the best genre; a genre name: explain that genre. Word weights by occlusion (one extra forward pass per text).',
       anyOf: [{ type: 'boolean' }, { type: 'string' }],
     },
+    fields: {
+      description:
+        'the title\'s catalogue fields (e.g. {"type": "TV Show", "country": "South Korea"}): one object for every text, or an array with one per text. GET /v1/model lists the fields the model reads; others are refused.',
+      anyOf: [fieldSet, { type: 'array', items: fieldSet }],
+    },
   },
 } as const;
 
@@ -69,6 +77,13 @@ const prediction = {
   properties: {
     genres: { type: 'array', items: genreScore, description: 'genres at or above their threshold, best first; never empty (the best genre stands in)' },
     top: { type: 'array', items: genreScore, description: 'the top_k most likely genres, when asked for' },
+    removed: { type: 'array', items: { type: 'string' }, description: 'genres that passed their threshold but that the genre-set rules took out (another family, over the cap); absent when none' },
+    family: {
+      type: 'object',
+      required: ['value', 'given'],
+      properties: { value: { type: 'string' }, given: { type: 'boolean', description: 'true: from the title\'s own field; false: chosen by the rule for unknown families' } },
+      description: 'the genre family the rules held the title to',
+    },
     scores: { type: 'object', additionalProperties: { type: 'number' }, description: "every genre's probability, when asked for" },
     explanation: {
       type: 'object',
@@ -126,6 +141,22 @@ export const modelResponse = {
     trainSeconds: { type: 'number' },
     dataSha256: { type: 'string' },
     versions: { type: 'object', additionalProperties: { type: 'string' } },
+    fields: { type: 'array', items: { type: 'string' }, description: 'catalogue fields the model reads (give them in "fields"); empty: description only' },
+    rules: {
+      type: ['object', 'null'],
+      description: 'genre-set rules: families by a field (genres only that value has), the rule for unknown families, the most genres per title',
+      properties: {
+        familyField: { type: ['string', 'null'] },
+        families: { type: 'array', items: { type: 'object', properties: { value: { type: 'string' }, genres: { type: 'array', items: { type: 'string' } } } } },
+        unknownFamily: { type: 'string' },
+        maxGenres: { type: ['integer', 'null'] },
+      },
+    },
+    columns: {
+      type: ['object', 'null'],
+      description: 'how the training file was read (text, labels and id columns, label separator)',
+      properties: { text: { type: 'string' }, labels: { type: ['string', 'null'] }, id: { type: ['string', 'null'] }, labelSeparator: { type: ['string', 'null'] } },
+    },
   },
 } as const;
 

@@ -65,7 +65,7 @@ test('JSON Lines: bad rows fail with file, line and field, or are reported and s
     [
       [2, '(json)'],
       [3, '(json)'],
-      [4, 'description'],
+      [4, 'text'],
       [5, 'description'],
       [6, 'description'],
       [7, 'id'],
@@ -118,7 +118,7 @@ test('CSV without a text column, a malformed CSV and a missing file are Plotline
   const noText = fixture('notext.csv', 'show_id,title\n1,A\n');
   const err = await rejectsWith(collect(noText));
   assert.ok(err.message.includes(noText));
-  assert.match(err.message, /"description" or "text"/);
+  assert.match(err.message, /no text column: expected one named "description", "overview", "plot", "summary", "synopsis", "text"/);
   assert.match(err.message, /show_id, title/);
 
   const malformed = fixture('malformed.csv', 'id,text\n1,Fine.\n2,"Never closed.\n3,Text.\n');

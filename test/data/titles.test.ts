@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { countLineBreaks, parseGenres, readTitles } from '../../src/data/titles.js';
+import { parseGenres, readTitles } from '../../src/data/titles.js';
+import { countLineBreaks } from '../../src/data/csv.js';
 import { fixtureFolder, rejectsWith } from '../helpers/files.js';
 
 const fixture = fixtureFolder('titles');
@@ -23,9 +24,9 @@ test('reads CRLF records, a BOM, quoted newlines and a file without a final newl
   const { titles, problems } = await readTitles(file);
   assert.deepEqual(problems, []);
   assert.deepEqual(titles, [
-    { id: '1', description: 'A plain description.', genres: ['Dramas', 'Comedies'], line: 2 },
-    { id: '2', description: 'A description with a quoted\r\nnewline, and a "quote".', genres: ['Thrillers'], line: 4 },
-    { id: '3', description: 'Padded description.', genres: ['TV Dramas'], line: 6 },
+    { id: '1', description: 'A plain description.', genres: ['Dramas', 'Comedies'], fields: { type: 'Movie', title: 'Two\nlines' }, line: 2 },
+    { id: '2', description: 'A description with a quoted\r\nnewline, and a "quote".', genres: ['Thrillers'], fields: { type: 'Movie', title: 'Other' }, line: 4 },
+    { id: '3', description: 'Padded description.', genres: ['TV Dramas'], fields: { type: 'TV Show', title: 'Last' }, line: 6 },
   ]);
 });
 
@@ -46,8 +47,8 @@ test('without a show_id column, ids are 1-based data row numbers; listed_in is o
   const file = fixture('noid.csv', 'description\nFirst text.\n\nSecond text.\n');
   const { titles } = await readTitles(file, { requireGenres: false });
   assert.deepEqual(titles, [
-    { id: '1', description: 'First text.', genres: [], line: 2 },
-    { id: '2', description: 'Second text.', genres: [], line: 4 },
+    { id: '1', description: 'First text.', genres: [], fields: {}, line: 2 },
+    { id: '2', description: 'Second text.', genres: [], fields: {}, line: 4 },
   ]);
 });
 

@@ -43,9 +43,10 @@ test('the model table has one row per model, the failed one with its escaped err
   assert.deepEqual(rows.map((r) => r[0]), report.models.map((m) => m.name));
   for (const row of rows) assert.equal(row.length, columns, `row ${row[0]} has every column`);
   const failed = rows.find((r) => r[0] === 'cnn')!;
-  assert.equal(failed[2], `failed: ${escapeMarkdown(FAILURE)}`);
-  assert.ok(failed[2].includes('&lt;conv1d&gt;') && failed[2].includes('\\|'));
-  assert.ok(failed.slice(3).every((c) => c === ''));
+  assert.equal(failed[2], 'description');
+  assert.equal(failed[3], `failed: ${escapeMarkdown(FAILURE)}`);
+  assert.ok(failed[3].includes('&lt;conv1d&gt;') && failed[3].includes('\\|'));
+  assert.ok(failed.slice(4).every((c) => c === ''));
   const use = rows.find((r) => r[0] === 'use')!;
   assert.ok(use.includes('12.0 (cached embeddings)'));
   assert.ok(use.includes('44.6k + 27.0M frozen'));

@@ -253,6 +253,10 @@ test('GET /v1/model describes the loaded model; its id hashes manifest.json', as
     trainSeconds: 1.25,
     dataSha256: 'cd'.repeat(32),
     versions: manifest.versions,
+    // A model saved without a catalogue section reads no fields and has no rules.
+    fields: [],
+    rules: null,
+    columns: null,
   });
   assert.equal((await predict({ text: 'a' })).json().model.id, body.id);
 });
@@ -297,7 +301,7 @@ test('GET /openapi.json is an OpenAPI 3 document of the API routes', async () =>
   assert.deepEqual(Object.keys(doc.paths).sort(), ['/healthz', '/readyz', '/v1/model', '/v1/predict']);
   const post = doc.paths['/v1/predict'].post;
   const body = post.requestBody.content['application/json'].schema;
-  assert.deepEqual(Object.keys(body.properties).sort(), ['explain', 'scores', 'text', 'texts', 'threshold', 'top_k']);
+  assert.deepEqual(Object.keys(body.properties).sort(), ['explain', 'fields', 'scores', 'text', 'texts', 'threshold', 'top_k']);
   assert.ok(post.responses['200'] && post.responses['4XX'], 'success and error responses are documented');
   assert.deepEqual(Object.keys(post.responses['4XX'].content['application/json'].schema.properties), ['error']);
 });

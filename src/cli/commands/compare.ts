@@ -12,11 +12,12 @@ import { kindNeedsEncoder } from '../../training/train-model.js';
 import { compareProgress } from '../progress.js';
 import { checkOutputFolder } from '../../util/output-folder.js';
 import type { ComparedModel } from '../../report/report-data.js';
+import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 
 /** What `plotline compare` runs when given neither --config nor --models. */
 export const DEFAULT_COMPARE_MODELS = 'bag,cnn,bilstm,use,bag+use';
 
-export interface CompareCommandOptions {
+export interface CompareCommandOptions extends CatalogueReadFlags, CatalogueModelFlags {
   config?: string;
   models?: string;
   data?: string;
@@ -44,6 +45,8 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
     split: options.split ?? fromFile?.split,
     seed: options.seed ?? fromFile?.seed ?? 42,
     validationFraction: options.validationFraction ?? fromFile?.validationFraction,
+    tracks: fromFile?.tracks,
+    fields: fromFile?.fields,
     models,
   };
   // Before any training: a report that cannot be written would lose every model's result.
@@ -59,6 +62,8 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
       cacheDir: options.cache ? options.cacheDir : null,
       modelsDir: options.saveModels ?? null,
       hooks: progress.hooks,
+      read: { columns: columnOptions(options), format: options.format, mergeLabels: options.mergeLabels },
+      catalogue: catalogueRequest(options),
     });
   } finally {
     progress.stop();

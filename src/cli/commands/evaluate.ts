@@ -12,8 +12,9 @@ import { formatMetricsTable } from '../../evaluation/format.js';
 import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
+import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 
-export interface EvaluateCommandOptions extends EncoderLocationOptions {
+export interface EvaluateCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
   model: string;
   data: string;
   split?: string;
@@ -28,8 +29,9 @@ export interface EvaluateCommandOptions extends EncoderLocationOptions {
 export async function evaluateCommand(options: EvaluateCommandOptions): Promise<void> {
   await useBackend(options.backend);
   // Read first: the manifest (a bad model fails before the data is read) ...
-  await readManifest(options.model);
-  const { titles } = await readTitles(options.data, { requireGenres: true });
+  const saved = await readManifest(options.model);
+  // ... read as the model's training file was (its columns), unless flags say otherwise ...
+  const { titles } = await readTitles(options.data, { requireGenres: true, columns: columnOptions(options), saved: saved.catalogue?.columns, format: options.format });
   let selected = titles;
   if (options.split !== undefined && options.fold !== 'all') {
     const assignment = await readSplitFile(options.split);
@@ -47,7 +49,12 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   const { classifier, manifest } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
-  const scores = await classifier.score(selected.map((t) => t.description)).finally(() => classifier.dispose());
+  const scores = await classifier
+    .scoreTitles(
+      selected.map((t) => t.description),
+      selected.map((t) => t.fields),
+    )
+    .finally(() => classifier.dispose());
   const thresholds = options.threshold ?? classifier.activeThresholds();
   const evaluation = evaluateScores(targets, scores, classifier.genres, thresholds, options.seed);
   const unknownGenres = Object.fromEntries([...unknown.entries()].sort((a, b) => b[1] - a[1]));

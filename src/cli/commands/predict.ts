@@ -15,9 +15,11 @@ import { batchProgress } from '../../batch/progress.js';
 import { scoreFileOnQueue } from '../../distributed/coordinator.js';
 import { parseRedisUrl } from '../../distributed/redis-connection.js';
 import { shardProgress } from '../../distributed/shard-progress.js';
-import type { RowProblem } from '../../data/titles.js';
+import type { RowProblem } from '../../data/csv.js';
+import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
+import type { FieldValues } from '../../models/genre-model.js';
 
-export interface PredictCommandOptions extends EncoderLocationOptions {
+export interface PredictCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
   model: string;
   texts: string[];
   input?: string;
@@ -35,6 +37,28 @@ export interface PredictCommandOptions extends EncoderLocationOptions {
   queueName?: string;
   shardSize?: number;
   attempts?: number;
+  /** `--field name=value` for texts given as arguments. */
+  field?: string[];
+}
+
+/**
+ * Parses `--field name=value` options into one field set for every text given as an argument.
+ *
+ * @throws PlotlineError for an entry without "=", or a field the model does not read (listing those it does).
+ */
+export function parseFieldOptions(entries: readonly string[], known: readonly string[]): FieldValues | undefined {
+  if (entries.length === 0) return undefined;
+  const fields: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    if (at <= 0) throw new PlotlineError(`--field expects name=value, e.g. --field type="TV Show"; got "${entry}"`);
+    const name = entry.slice(0, at).trim().toLowerCase();
+    if (!known.includes(name)) {
+      throw new PlotlineError(`--field ${name}: this model reads ${known.length === 0 ? 'no catalogue fields (it was trained on the description only)' : `only ${known.join(', ')}`}`);
+    }
+    fields[name] = entry.slice(at + 1).trim();
+  }
+  return fields;
 }
 
 export async function predictCommand(options: PredictCommandOptions): Promise<void> {
@@ -42,12 +66,25 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     throw new PlotlineError('give a description to classify, or --input FILE (CSV with a description column, or JSON Lines)');
   }
   if (options.input !== undefined && options.texts.length > 0) throw new PlotlineError('give either descriptions or --input, not both');
+  if (options.input !== undefined && (options.field ?? []).length > 0) throw new PlotlineError('--field is for descriptions given as arguments; an --input file carries its fields as columns');
   if (options.input === undefined) {
     if (options.output !== undefined) throw new PlotlineError('--output is for --input FILE; descriptions given as arguments are printed');
+    if (options.textColumn !== undefined || options.idColumn !== undefined || options.format !== undefined) {
+      throw new PlotlineError('--text-column, --id-column and --format are for --input FILE');
+    }
     await useBackend(options.backend);
     const { classifier } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
     // Disposed before printing: an encoder + head model's worker threads would keep the process alive.
-    const predictions = await classifier.predict(options.texts, { thresholds: options.threshold, topK: options.topK }).finally(() => classifier.dispose());
+    let fields: FieldValues | undefined;
+    try {
+      fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
+    } catch (error) {
+      await classifier.dispose();
+      throw error;
+    }
+    const predictions = await classifier
+      .predict(options.texts, { thresholds: options.threshold, topK: options.topK, fields: options.texts.map(() => fields) })
+      .finally(() => classifier.dispose());
     if (options.json) {
       for (const [i, p] of predictions.entries()) process.stdout.write(JSON.stringify({ id: i + 1, ...p }) + '\n');
     } else {
@@ -76,6 +113,8 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       backend: options.backend,
       encoder: { override: options.encoder, allowDownload: options.allowDownload },
       progress,
+      columns: columnOptions(options),
+      format: options.format,
     });
   } finally {
     progress.stop();
@@ -109,6 +148,8 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
       topK: options.topK,
       progress,
       signal: interrupted.signal,
+      columns: columnOptions(options),
+      format: options.format,
     });
   } finally {
     progress.stop();
@@ -136,5 +177,7 @@ function describe(text: string, prediction: GenrePrediction, topK: number): stri
     .sort((a, b) => b[1] - a[1])
     .slice(0, topK)
     .map(([g, s]) => `  ${prediction.genres.includes(g) ? '*' : ' '} ${s.toFixed(3)}  ${g}`);
-  return [`${text}`, `  genres: ${prediction.genres.join(', ')}`, ...ranked].join('\n');
+  const lines = [`${text}`, `  genres: ${prediction.genres.join(', ')}`];
+  if (prediction.removed !== undefined) lines.push(`  removed by the genre rules: ${prediction.removed.join(', ')}`);
+  return [...lines, ...ranked].join('\n');
 }

@@ -12,8 +12,10 @@ import { saveModel } from '../../models/storage.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { embeddingProgress, trainingProgress } from '../progress.js';
 import type { TrainingSettings } from '../../training/settings.js';
+import { addCatalogue, catalogueOptions, catalogueSection, catalogueSplit, type CatalogueOptions, type CatalogueResult } from '../../training/train-catalogue.js';
+import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 
-export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'positiveWeights'>> {
+export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'positiveWeights'>>, CatalogueReadFlags, CatalogueModelFlags {
   data: string;
   split?: string;
   model: string;
@@ -39,7 +41,18 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   const log = (line: string) => {
     if (!options.quiet && !options.json) process.stderr.write(line + '\n');
   };
-  const dataset = await loadDataset(options.data, { splitFile: options.split, seed: options.seed, validationFraction: options.validationFraction });
+  const dataset = await loadDataset(options.data, {
+    splitFile: options.split,
+    seed: options.seed,
+    validationFraction: options.validationFraction,
+    columns: columnOptions(options),
+    format: options.format,
+    mergeLabels: options.mergeLabels,
+  });
+  for (const line of dataset.picked) log(`column ${line} (detected)`);
+  for (const warning of dataset.warnings) log(`warning: ${warning}`);
+  const catalogue = catalogueOptions(dataset, catalogueRequest(options), options.seed);
+  log(`fields: ${catalogue.fields.length === 0 ? 'none (description only)' : catalogue.fields.join(', ')}`);
   const train = foldData(dataset, dataset.folds.train);
   const validation = foldData(dataset, dataset.folds.validation);
   const test = foldData(dataset, dataset.folds.test);
@@ -78,25 +91,37 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   }
   const { classifier } = trained;
   try {
-    await evaluateAndSave(trained, { dataset, validation, test }, options, log);
+    const result = addCatalogue(classifier, trained.validation.scores, catalogueSplit(dataset, dataset.folds.train), validation, catalogue);
+    if (result.rules !== null) log(describeRules(result));
+    await evaluateAndSave(trained, result, catalogue, { dataset, validation, test }, options, log);
   } finally {
     // Always: an encoder + head model's worker threads would otherwise keep the process alive after an error.
     await classifier.dispose();
   }
 }
 
+/** One line on the genre-set rules a model learned. */
+export function describeRules(result: CatalogueResult): string {
+  const rules = result.rules!;
+  const families = rules.familyField === null ? 'no families' : `families by ${rules.familyField}: ${rules.families.map((f) => `${f.value} (${f.genres.length} genres)`).join(', ')}; unknown ${rules.familyField}: ${rules.unknownFamily}`;
+  return `genre rules: ${families}; at most ${rules.maxGenres ?? 'any number of'} genres per title`;
+}
+
 async function evaluateAndSave(
   trained: TrainedModel,
+  result: CatalogueResult,
+  catalogue: CatalogueOptions,
   folds: { dataset: Dataset; validation: FoldTexts; test: FoldTexts },
   options: TrainCommandOptions,
   log: (line: string) => void,
 ): Promise<void> {
   const { dataset, validation, test } = folds;
-  const { classifier } = trained;
-  const thresholds = classifier.activeThresholds();
-  const validationEvaluation = evaluateScores(validation.targets, trained.validation.scores, classifier.genres, thresholds, options.seed);
-  const testEvaluation = test.texts.length > 0 ? evaluateScores(test.targets, await classifier.score(test.texts), classifier.genres, thresholds, options.seed) : null;
-  log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${classifier.thresholds.mode}`);
+  const model = result.model;
+  const thresholds = model.activeThresholds();
+  const validationEvaluation = evaluateScores(validation.targets, result.validation.scores, model.genres, thresholds, options.seed);
+  const testEvaluation =
+    test.texts.length > 0 ? evaluateScores(test.targets, await model.scoreTitles(test.texts, test.fields), model.genres, thresholds, options.seed) : null;
+  log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${model.thresholds.mode}`);
   if (testEvaluation !== null) log(`test fold (${test.texts.length} titles), tuned thresholds:\n${formatMetricsTable(testEvaluation.tuned)}`);
 
   const run = {
@@ -105,7 +130,8 @@ async function evaluateAndSave(
     splitFile: options.split ?? null,
     sizes: { train: dataset.folds.train.length, validation: validation.texts.length, test: test.texts.length },
   };
-  await saveModel(classifier, manifestFields(trained, run, { validation: validationEvaluation, test: testEvaluation }), options.out);
+  const manifest = { ...manifestFields(trained, run, { validation: validationEvaluation, test: testEvaluation }), catalogue: catalogueSection(dataset, catalogue, result) };
+  await saveModel(trained.classifier, manifest, options.out, model);
   log(`saved ${resolve(options.out)}`);
   if (options.json) {
     process.stdout.write(

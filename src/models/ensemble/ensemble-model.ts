@@ -3,7 +3,7 @@
  * for the mean on validation. `plotline compare` forms one (e.g. bag+use, the best model on the standard
  * split) and, with --save-models, saves it so it can be served like any other model.
  */
-import { GenreModel, type DecisionThresholds } from '../genre-model.js';
+import { GenreModel, type DecisionThresholds, type FieldValues } from '../genre-model.js';
 
 export interface EnsembleMember {
   name: string;
@@ -26,8 +26,13 @@ export class EnsembleModel extends GenreModel {
     super(genres, thresholds);
   }
 
-  async score(texts: readonly string[]): Promise<Float32Array> {
-    const scores = await Promise.all(this.members.map((m) => m.model.score(texts)));
+  /** Every field any member reads. */
+  override get inputFields(): readonly string[] {
+    return [...new Set(this.members.flatMap((m) => m.model.inputFields))];
+  }
+
+  async score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
+    const scores = await Promise.all(this.members.map((m) => m.model.score(texts, fields)));
     return averageScores(scores, this.members.map((m) => m.weight));
   }
 

@@ -1,0 +1,67 @@
+/**
+ * The options that say how to read a catalogue (`--text-column`, `--label-column`, `--id-column`,
+ * `--label-separator`, `--format`) and which fields and genre-set rules a model uses (`--fields`,
+ * `--family-field`, `--max-genres`, `--no-rules`, `--merge-labels`), shared by the commands that read
+ * catalogues, and their translation into the data layer's options.
+ */
+import { Option, type Command } from 'commander';
+import { LABEL_SEPARATORS, type LabelSeparator } from '../data/labels.js';
+import { FILE_FORMATS, type FileFormat } from '../data/records.js';
+import type { ColumnOptions } from '../data/columns.js';
+import type { CatalogueRequest } from '../training/train-catalogue.js';
+import { integer } from './options.js';
+
+/** What commander gives for the reading options. */
+export interface CatalogueReadFlags {
+  textColumn?: string;
+  labelColumn?: string;
+  idColumn?: string;
+  labelSeparator?: LabelSeparator;
+  format?: FileFormat;
+}
+
+/** What commander gives for the model options of train and compare. */
+export interface CatalogueModelFlags {
+  fields?: string;
+  familyField?: string;
+  maxGenres?: number;
+  rules?: boolean;
+  mergeLabels?: boolean;
+}
+
+/** Adds the reading options; `labels` false leaves out the label options (predict). */
+export function addReadOptions(command: Command, labels = true): Command {
+  command
+    .option('--text-column <name>', 'column with the text (default: detected: description, overview, plot, summary, synopsis, text)')
+    .option('--id-column <name>', 'column with the title id (default: detected: show_id, id)')
+    .addOption(new Option('--format <format>', 'file layout (default: by extension: .tsv, .jsonl/.ndjson, else CSV)').choices([...FILE_FORMATS]));
+  if (labels) {
+    command
+      .option('--label-column <name>', 'column with the genres (default: detected: listed_in, genre, genres, labels, tags)')
+      .addOption(new Option('--label-separator <sep>', 'what separates genres in a cell ("json": a JSON array in JSON Lines; default: detected, "," unless cells hold only "|" or ";")').choices([...LABEL_SEPARATORS]));
+  }
+  return command;
+}
+
+/** Adds the field and rule options of train and compare. */
+export function addModelOptions(command: Command): Command {
+  return command
+    .option('--fields <list>', 'catalogue fields the model reads, comma-separated; "description" for none, "all" for every column (default: those of type, country, rating, duration, release_year, cast, director, title the file has)')
+    .option('--family-field <name>', 'field whose values split the genres into families that never share a title (default: type, when the file has it; "none" for no families)')
+    .option('--max-genres <n>', 'most genres per title (default: the most any training title has)', integer(1))
+    .option('--no-rules', 'no genre-set rules (families, cap)')
+    .option('--merge-labels', 'merge labels that differ only by case, apostrophe or spaces (default: an error listing them)', false);
+}
+
+export function columnOptions(flags: CatalogueReadFlags): ColumnOptions {
+  return { textColumn: flags.textColumn, labelColumn: flags.labelColumn, idColumn: flags.idColumn, labelSeparator: flags.labelSeparator };
+}
+
+export function catalogueRequest(flags: CatalogueModelFlags): CatalogueRequest {
+  return {
+    fields: flags.fields === undefined ? undefined : flags.fields.split(','),
+    familyField: flags.familyField,
+    maxGenres: flags.maxGenres,
+    rules: flags.rules,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Which columns of a catalogue hold the text, the labels and the id, given by flags
+ * (`--text-column`, `--label-column`, `--id-column`, `--label-separator`) or detected from the usual
+ * names. The mapping is saved in the model's manifest so that evaluate, predict and serve read later
+ * files the same way the training file was read.
+ */
+import { z } from 'zod';
+import { PlotlineError } from '../util/errors.js';
+import { LABEL_SEPARATORS, type LabelSeparator } from './labels.js';
+import type { RecordTable } from './records.js';
+import { printable } from './text-decoding.js';
+
+/** Usual names, most specific first (the Netflix export's own name leads). */
+export const TEXT_COLUMNS = ['description', 'overview', 'plot', 'summary', 'synopsis', 'text'] as const;
+export const LABEL_COLUMNS = ['listed_in', 'genre', 'genres', 'labels', 'tags'] as const;
+export const ID_COLUMNS = ['show_id', 'id'] as const;
+
+/**
+ * The catalogue fields Plotline uses as model input by default when a training file has them
+ * (`--fields` overrides), in this order.
+ */
+export const CATALOGUE_FIELDS = ['type', 'country', 'rating', 'duration', 'release_year', 'cast', 'director', 'title'] as const;
+
+export const ColumnMappingSchema = z.object({
+  text: z.string().min(1),
+  labels: z.string().min(1).nullable(),
+  id: z.string().min(1).nullable(),
+  /** null: detect per file (a cell that is a JSON array is always taken as one). */
+  labelSeparator: z.enum(LABEL_SEPARATORS).nullable(),
+});
+/** Where a file keeps each thing, by column name (matched trimmed, case-insensitively). */
+export type ColumnMapping = z.infer<typeof ColumnMappingSchema>;
+
+/** What the user said on the command line; every key optional. */
+export interface ColumnOptions {
+  textColumn?: string;
+  labelColumn?: string;
+  idColumn?: string;
+  labelSeparator?: LabelSeparator;
+}
+
+/**
+ * Resolves the mapping for one file: a flag names a column that must exist; without one, the first
+ * usual name the file has is picked, then (for files read with a saved mapping) the saved name.
+ *
+ * @param saved the mapping a model was trained with, tried before the usual names.
+ * @returns the mapping and one line per detected column ("text: overview (detected)").
+ * @throws PlotlineError naming the file, its header line and the columns found, when the text (or,
+ *   with `requireLabels`, the label) column is missing.
+ */
+export function resolveColumns(
+  table: RecordTable,
+  options: ColumnOptions,
+  settings: { requireLabels: boolean; saved?: ColumnMapping },
+): { mapping: ColumnMapping; picked: string[] } {
+  const picked: string[] = [];
+  const where = { file: table.file, line: table.headerLine };
+  const shown = table.columns.slice(0, 30).map((c) => printable(c, 40));
+  const found = `columns found: ${shown.join(', ') || '(none)'}${table.columns.length > 30 ? `, … (${table.columns.length} in all)` : ''}`;
+  const pick = (role: string, flag: string, given: string | undefined, saved: string | null | undefined, usual: readonly string[], required: boolean): string | null => {
+    if (given !== undefined) {
+      if (!table.has(given)) throw new PlotlineError(`${flag} names column "${given}", which the file does not have; ${found}`, { ...where, field: given });
+      return table.spelling(given);
+    }
+    const candidates = saved === undefined || saved === null ? usual : [saved, ...usual];
+    const name = candidates.find((c) => table.has(c));
+    if (name !== undefined) {
+      picked.push(`${role}: ${table.spelling(name)}`);
+      return table.spelling(name);
+    }
+    if (required) {
+      throw new PlotlineError(
+        `no ${role} column: expected one named ${candidates.map((c) => `"${c}"`).join(', ')}, or name it with ${flag}; ${found}`,
+        { ...where, field: candidates[0] },
+      );
+    }
+    return null;
+  };
+  const text = pick('text', '--text-column', options.textColumn, settings.saved?.text, TEXT_COLUMNS, true)!;
+  const labels = pick('labels', '--label-column', options.labelColumn, settings.saved?.labels, LABEL_COLUMNS, settings.requireLabels);
+  const id = pick('id', '--id-column', options.idColumn, settings.saved?.id, ID_COLUMNS, false);
+  const roles = [text, labels, id].filter((c): c is string => c !== null).map((c) => c.toLowerCase());
+  if (new Set(roles).size !== roles.length) {
+    throw new PlotlineError(`one column cannot be both text, labels and id (text "${text}", labels "${labels}", id "${id}")`, where);
+  }
+  return { mapping: { text, labels, id, labelSeparator: options.labelSeparator ?? settings.saved?.labelSeparator ?? null }, picked };
+}
+
+/**
+ * The catalogue fields a model will read, from `--fields`: undefined means the usual catalogue
+ * fields the file has (CATALOGUE_FIELDS); `description` (alone) or an empty list means none, the
+ * description-only model of the 2020 write-up; `all` means every field column of the file.
+ *
+ * @param available the file's field columns (lower-case).
+ * @throws PlotlineError listing the file's fields when a named field is not one of them.
+ */
+export function resolveFieldList(requested: readonly string[] | undefined, available: readonly string[], file: string): string[] {
+  if (requested === undefined) return CATALOGUE_FIELDS.filter((f) => available.includes(f));
+  const names = requested.map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
+  if (names.length === 0 || (names.length === 1 && names[0] === 'description')) return [];
+  if (names.length === 1 && names[0] === 'all') return [...available];
+  const unknown = names.filter((f) => f !== 'description' && !available.includes(f));
+  if (unknown.length > 0) {
+    throw new PlotlineError(`--fields names ${unknown.map((f) => `"${f}"`).join(', ')}, which the file does not have; its fields: ${available.join(', ') || '(none)'}`, {
+      file,
+      field: unknown[0],
+    });
+  }
+  return [...new Set(names.filter((f) => f !== 'description'))];
+}

@@ -1,0 +1,45 @@
+/**
+ * A text model of any kind (bag, cnn, bilstm, use, onnx, an ensemble) with the title's catalogue
+ * fields added: the field model's logits are fused with the text model's in logit space
+ * (logit-fusion.ts). The text model is untouched and saved as it always is; the field part is one
+ * JSON file beside it (storage).
+ */
+import { GenreModel, type DecisionThresholds, type FieldValues } from '../genre-model.js';
+import type { FieldVectorizer } from './field-vectorizer.js';
+import type { FieldModel } from './field-model.js';
+import { fuse, type LogitFusion } from './logit-fusion.js';
+
+export class CatalogueModel extends GenreModel {
+  constructor(
+    /** The description model; its own thresholds and rules are not used. */
+    readonly text: GenreModel,
+    readonly vectorizer: FieldVectorizer,
+    readonly fieldModel: FieldModel,
+    readonly fusion: LogitFusion,
+    thresholds: DecisionThresholds,
+  ) {
+    super(text.genres, thresholds);
+    if (fieldModel.genres !== text.genres.length) throw new RangeError(`field model has ${fieldModel.genres} genres, the text model ${text.genres.length}`);
+    if (fieldModel.features !== vectorizer.size) throw new RangeError(`field model reads ${fieldModel.features} features, the vectorizer makes ${vectorizer.size}`);
+  }
+
+  override get inputFields(): readonly string[] {
+    return this.vectorizer.fieldNames;
+  }
+
+  /** Field logits for n titles (n x genres); a title without fields gets the field model's bias. */
+  fieldLogits(fields: readonly (FieldValues | undefined)[] | undefined, n: number): Float32Array {
+    const rows: Int32Array[] = [];
+    for (let i = 0; i < n; i++) rows.push(this.vectorizer.transform(fields?.[i]));
+    return this.fieldModel.logits(rows);
+  }
+
+  async score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
+    const text = await this.text.score(texts);
+    return fuse(text, this.fieldLogits(fields, texts.length), this.fusion);
+  }
+
+  async dispose(): Promise<void> {
+    await this.text.dispose();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Genre sets that make sense, learned from the training rows:
+ *
+ * - **Families**: genres that never share a title, found by a field. With `type`, every genre seen
+ *   only on movies is the Movie family and every genre seen only on TV shows the TV Show family (in
+ *   the Netflix catalogue 20 and 22 genres; no title has both kinds). When a title's family field is
+ *   known, the other families' genres cannot be predicted; when it is not, one family is chosen by a
+ *   rule picked on validation (`total`: the family with the larger total probability; `max`: the one
+ *   holding the single most probable genre; `none`: no choice is made).
+ * - **A cap** on genres per title: the largest count seen in training (3 in Netflix), keeping the
+ *   most probable.
+ *
+ * Both act on scores: the genres they rule out get probability 0, so thresholds, metrics and every
+ * caller see the same constrained scores, and the at-least-one-genre fallback stays in the family.
+ */
+import { z } from 'zod';
+
+export const UNKNOWN_FAMILY_RULES = ['total', 'max', 'none'] as const;
+export type UnknownFamilyRule = (typeof UNKNOWN_FAMILY_RULES)[number];
+
+export const GenreRulesSchema = z.object({
+  /** The field whose value picks the family (lower-case column name), or null: no families. */
+  familyField: z.string().nullable(),
+  /** Each value of the field (as written in training, matched case-insensitively) and the genres only it has. */
+  families: z.array(z.object({ value: z.string(), genres: z.array(z.string()) })),
+  /** How to choose a family when a title's family field is missing or unrecognised. */
+  unknownFamily: z.enum(UNKNOWN_FAMILY_RULES),
+  /** Most genres one title may get, or null: no cap. */
+  maxGenres: z.number().int().positive().nullable(),
+});
+export type GenreRules = z.infer<typeof GenreRulesSchema>;
+
+/** The minimum a rule-learning pass needs of a training title. */
+export interface RuleTitle {
+  genres: readonly string[];
+  fields: Readonly<Record<string, string>>;
+}
+
+/**
+ * Learns families and the cap from training titles.
+ *
+ * @param familyField the field defining families (lower-case), or null for none. A field with more
+ *   than `maxFamilies` values (default 8) is not a family field: the rule is for kinds, not for ids.
+ * @param maxGenres a cap given by the user (`--max-genres`), else the training maximum.
+ */
+export function learnGenreRules(
+  titles: readonly RuleTitle[],
+  genres: readonly string[],
+  options: { familyField: string | null; maxGenres?: number | null; unknownFamily?: UnknownFamilyRule; maxFamilies?: number },
+): GenreRules {
+  const cap = options.maxGenres === undefined ? Math.max(0, ...titles.map((t) => t.genres.length)) || null : options.maxGenres;
+  const field = options.familyField;
+  let families: GenreRules['families'] = [];
+  if (field !== null) {
+    // value (case-folded) -> spelling first seen; genre -> values it was seen with
+    const spelling = new Map<string, string>();
+    const seenWith = new Map<string, Set<string>>();
+    for (const title of titles) {
+      const raw = (title.fields[field] ?? '').trim();
+      if (raw === '') continue;
+      const value = raw.toLowerCase();
+      if (!spelling.has(value)) spelling.set(value, raw);
+      for (const genre of title.genres) {
+        let set = seenWith.get(genre);
+        if (set === undefined) seenWith.set(genre, (set = new Set()));
+        set.add(value);
+      }
+    }
+    if (spelling.size >= 2 && spelling.size <= (options.maxFamilies ?? 8)) {
+      families = [...spelling.entries()]
+        .map(([value, written]) => ({
+          value: written,
+          genres: genres.filter((g) => {
+            const values = seenWith.get(g);
+            return values !== undefined && values.size === 1 && values.has(value);
+          }),
+        }))
+        .filter((f) => f.genres.length > 0);
+    }
+  }
+  return { familyField: families.length > 0 ? field : null, families, unknownFamily: options.unknownFamily ?? 'total', maxGenres: cap };
+}
+
+/** What the rules did to one title: which family they held it to, and why. */
+export interface RuleOutcome {
+  /** The family value the title was held to, or null (no families, or unknown with rule `none`). */
+  family: string | null;
+  /** Whether the family came from the title's own field (true) or was chosen by the unknown-family rule. */
+  familyGiven: boolean;
+}
+
+/**
+ * Applies the rules to n x k probabilities (row-major, genre order `genres`): genres outside the
+ * title's family, then genres beyond the cap, get 0. Returns new scores; `scores` is not changed.
+ *
+ * @param fields one entry per row (its fields, or undefined when the caller has none).
+ */
+export function applyGenreRules(
+  scores: Float32Array,
+  genres: readonly string[],
+  rules: GenreRules,
+  fields: readonly (Readonly<Record<string, string>> | undefined)[] | undefined,
+): { scores: Float32Array; outcomes: RuleOutcome[] } {
+  const k = genres.length;
+  if (scores.length % k !== 0) throw new RangeError(`scores has ${scores.length} cells, not a multiple of ${k} genres`);
+  const n = scores.length / k;
+  const out = Float32Array.from(scores);
+  const index = new Map(genres.map((g, j) => [g, j]));
+  const familyColumns = rules.families.map((f) => f.genres.map((g) => index.get(g)).filter((j): j is number => j !== undefined));
+  const familyOf = new Map(rules.families.map((f, i) => [f.value.toLowerCase(), i]));
+  const outcomes: RuleOutcome[] = [];
+  const order = new Int32Array(k);
+  for (let i = 0; i < n; i++) {
+    const row = out.subarray(i * k, (i + 1) * k);
+    let chosen = -1;
+    let given = false;
+    if (rules.familyField !== null && familyColumns.length > 0) {
+      const value = fields?.[i]?.[rules.familyField]?.trim().toLowerCase();
+      const known = value === undefined ? undefined : familyOf.get(value);
+      if (known !== undefined) {
+        chosen = known;
+        given = true;
+      } else if (rules.unknownFamily !== 'none') {
+        let best = -Infinity;
+        familyColumns.forEach((columns, f) => {
+          let value = rules.unknownFamily === 'total' ? 0 : -Infinity;
+          for (const j of columns) value = rules.unknownFamily === 'total' ? value + row[j] : Math.max(value, row[j]);
+          if (value > best) {
+            best = value;
+            chosen = f;
+          }
+        });
+      }
+      if (chosen >= 0) {
+        familyColumns.forEach((columns, f) => {
+          if (f !== chosen) for (const j of columns) row[j] = 0;
+        });
+      }
+    }
+    if (rules.maxGenres !== null && rules.maxGenres < k) {
+      for (let j = 0; j < k; j++) order[j] = j;
+      // Most probable first; ties to the lower genre index, as the decisions break them.
+      const ranked = Array.from(order).sort((a, b) => row[b] - row[a] || a - b);
+      for (let r = rules.maxGenres; r < k; r++) row[ranked[r]] = 0;
+    }
+    outcomes.push({ family: chosen >= 0 ? rules.families[chosen].value : null, familyGiven: given });
+  }
+  return { scores: out, outcomes };
+}

@@ -1,0 +1,200 @@
+/**
+ * The catalogue step after a text model is trained (every kind goes through it, in `train` and in
+ * `compare`): add the title's fields, then the genre-set rules, then tune the thresholds of the
+ * result on the validation slice.
+ *
+ * 1. Fields (when the model reads any): fit the field vectorizer and train the field model on the
+ *    training split (field dropout, early stopping on validation log-loss), then fit the logit fusion
+ *    with the text model's validation scores (catalogue-model.ts).
+ * 2. Rules: families and the cap learned from the training split. Whether the cap is kept, and the
+ *    rule for titles whose family field is unknown ('total', 'max' or 'none'), are chosen by
+ *    cross-fitted validation micro-F1 (thresholds tuned on one half, scored on the other, as for the
+ *    threshold mode): the cap on the scores as users get them, the unknown-family rule with the family
+ *    field hidden from the model. Ties keep the cap and the earlier of total, max, none. Cross-fitting,
+ *    because in-sample the cap and the rules always look at least as good.
+ * 3. Thresholds: tuned on the validation scores with the rules applied, as users will get them.
+ */
+import type { GenreModel, FieldValues } from '../models/genre-model.js';
+import { FieldVectorizer } from '../models/fields/field-vectorizer.js';
+import { trainFieldModel, type FieldModelSettings } from '../models/fields/field-model.js';
+import { fitLogitFusion, fuse, type LogitFusion } from '../models/fields/logit-fusion.js';
+import { CatalogueModel } from '../models/fields/catalogue-model.js';
+import { UNKNOWN_FAMILY_RULES, applyGenreRules, learnGenreRules, type GenreRules } from '../models/genre-rules.js';
+import { tuneDecisionThresholds, type TunedThresholds } from '../evaluation/decision-thresholds.js';
+import { foldData, type Dataset } from '../data/dataset.js';
+import { resolveFieldList } from '../data/columns.js';
+import type { CatalogueSection } from '../models/storage.js';
+import { PlotlineError } from '../util/errors.js';
+
+export interface CatalogueSplit {
+  fields: readonly FieldValues[];
+  /** n x genres multi-hot. */
+  targets: Float32Array;
+}
+
+export interface CatalogueOptions {
+  /** Fields the model reads (lower-case); empty: description only (rules still apply). */
+  fields: readonly string[];
+  /** The field that defines genre families (default `type` when the data has it), or null. */
+  familyField: string | null;
+  /** `--max-genres`; undefined: the training maximum; null: no cap. */
+  maxGenres?: number | null;
+  /** Whether to learn rules at all (`--no-rules` turns them off). */
+  rules: boolean;
+  seed: number;
+  fieldModel?: Partial<FieldModelSettings>;
+}
+
+export interface CatalogueResult {
+  /** The model users get: the text model, or a CatalogueModel around it; rules and thresholds set. */
+  model: GenreModel;
+  rules: GenreRules | null;
+  fusion: LogitFusion | null;
+  /** Validation scores as users get them (fused, rules applied), before the rules, and before the rules with the family field hidden. */
+  validation: { scores: Float32Array; raw: Float32Array; hiddenFamily: Float32Array };
+  tuned: TunedThresholds;
+  /** The field model's early-stopping epoch and validation log-loss per epoch, when it has one. */
+  fieldTraining: { bestEpoch: number; history: { epoch: number; validationLoss: number }[] } | null;
+}
+
+/**
+ * Adds fields, rules and thresholds to a trained text model.
+ *
+ * @param text the trained text model; its thresholds are replaced when no fields are added.
+ * @param textValidationScores the text model's raw validation scores (n x genres).
+ */
+export function addCatalogue(
+  text: GenreModel,
+  textValidationScores: Float32Array,
+  train: CatalogueSplit & { genres: readonly (readonly string[])[] },
+  validation: CatalogueSplit,
+  options: CatalogueOptions,
+): CatalogueResult {
+  const genres = text.genres;
+  const k = genres.length;
+  let model: GenreModel = text;
+  let raw = textValidationScores;
+  let fusion: LogitFusion | null = null;
+  let fieldTraining: CatalogueResult['fieldTraining'] = null;
+  // Validation scores with the family field hidden, to choose the rule for unknown families.
+  let hiddenFamily = textValidationScores;
+
+  if (options.fields.length > 0) {
+    const vectorizer = FieldVectorizer.fit(train.fields, options.fields);
+    const validationRows = validation.fields.map((f) => vectorizer.transform(f));
+    const trained = trainFieldModel(
+      vectorizer.size,
+      k,
+      { rows: train.fields.length, targets: train.targets, vectorize: (i, drop) => vectorizer.transform(train.fields[i], drop) },
+      { rows: validationRows, targets: validation.targets },
+      options.fields,
+      { seed: options.seed, settings: options.fieldModel },
+    );
+    fieldTraining = { bestEpoch: trained.bestEpoch, history: trained.history };
+    const fieldLogits = trained.model.logits(validationRows);
+    fusion = fitLogitFusion(textValidationScores, fieldLogits, validation.targets);
+    model = new CatalogueModel(text, vectorizer, trained.model, fusion, text.thresholds);
+    raw = fuse(textValidationScores, fieldLogits, fusion);
+    if (options.familyField !== null) {
+      const hide = new Set([options.familyField]);
+      hiddenFamily = fuse(textValidationScores, trained.model.logits(validation.fields.map((f) => vectorizer.transform(f, hide))), fusion);
+    } else hiddenFamily = raw;
+  }
+
+  const readsFamily = options.familyField !== null && model.inputFields.includes(options.familyField);
+  const decided = decideRules(genres, train, validation, options, { raw, hiddenFamily, readsFamily });
+  model.rules = decided.rules;
+  model.thresholds = decided.tuned.thresholds;
+  return { model, rules: decided.rules, fusion, validation: { scores: decided.scores, raw, hiddenFamily }, tuned: decided.tuned, fieldTraining };
+}
+
+/**
+ * Learns the genre-set rules from the training split, chooses the cap and the unknown-family rule
+ * on validation (see the module comment), and tunes thresholds on the scores with the rules applied.
+ * Used for every trained model and for ensembles (whose members' scores are averaged first).
+ *
+ * @param scores the model's raw validation scores, and with the family field hidden from the model.
+ */
+export function decideRules(
+  genres: readonly string[],
+  train: Pick<CatalogueSplit, 'fields'> & { genres: readonly (readonly string[])[] },
+  validation: CatalogueSplit,
+  options: Pick<CatalogueOptions, 'familyField' | 'maxGenres' | 'rules'>,
+  scores: { raw: Float32Array; hiddenFamily: Float32Array; readsFamily: boolean },
+): { rules: GenreRules | null; scores: Float32Array; tuned: TunedThresholds } {
+  const k = genres.length;
+  const { raw, hiddenFamily, readsFamily } = scores;
+  let rules: GenreRules | null = null;
+  if (options.rules) {
+    const titles = train.fields.map((fields, i) => ({ fields, genres: train.genres[i] }));
+    const learned = learnGenreRules(titles, genres, { familyField: options.familyField, maxGenres: options.maxGenres });
+    const heldOut = (candidate: GenreRules, candidateScores: Float32Array, fields: readonly FieldValues[] | undefined): number => {
+      const { crossFitted } = tuneDecisionThresholds(validation.targets, applyGenreRules(candidateScores, genres, candidate, fields).scores, k);
+      return Math.max(crossFitted.global, crossFitted.perGenre);
+    };
+    // A cap the user gave is kept as given; the learned one only if it helps on held-out rows.
+    const caps = options.maxGenres === undefined && learned.maxGenres !== null ? [learned.maxGenres, null] : [learned.maxGenres];
+    const maxGenres = best(caps, (cap) => heldOut({ ...learned, maxGenres: cap }, raw, readsFamily ? validation.fields : undefined));
+    const unknownFamily =
+      learned.familyField === null ? learned.unknownFamily : best(UNKNOWN_FAMILY_RULES, (rule) => heldOut({ ...learned, maxGenres, unknownFamily: rule }, hiddenFamily, undefined));
+    rules = { ...learned, maxGenres, unknownFamily };
+  }
+  const constrained = rules === null ? raw : applyGenreRules(raw, genres, rules, readsFamily ? validation.fields : undefined).scores;
+  return { rules, scores: constrained, tuned: tuneDecisionThresholds(validation.targets, constrained, k) };
+}
+
+/** The candidate with the highest value (ties: the earliest). */
+function best<T>(candidates: readonly T[], value: (candidate: T) => number): T {
+  let chosen = candidates[0];
+  let top = -Infinity;
+  for (const candidate of candidates) {
+    const v = value(candidate);
+    if (v > top) {
+      top = v;
+      chosen = candidate;
+    }
+  }
+  return chosen;
+}
+
+/** What the user asked for about fields and rules (`--fields`, `--family-field`, `--max-genres`, `--no-rules`). */
+export interface CatalogueRequest {
+  fields?: readonly string[];
+  /** A field name, `none`, or undefined: `type` when the data has it. */
+  familyField?: string;
+  maxGenres?: number;
+  rules?: boolean;
+}
+
+/**
+ * Resolves the request against a dataset: which fields the model reads, which field defines the
+ * families, and the splits' fields and genres that `addCatalogue` needs.
+ *
+ * @throws PlotlineError when a named field or family field is not in the file.
+ */
+export function catalogueOptions(dataset: Dataset, request: CatalogueRequest, seed: number): CatalogueOptions {
+  const fields = resolveFieldList(request.fields, dataset.fieldNames, dataset.file);
+  let familyField: string | null = null;
+  if (request.familyField === undefined) familyField = dataset.fieldNames.includes('type') ? 'type' : null;
+  else if (request.familyField.trim().toLowerCase() !== 'none') {
+    familyField = request.familyField.trim().toLowerCase();
+    if (!dataset.fieldNames.includes(familyField)) {
+      throw new PlotlineError(`--family-field names "${familyField}", which the file does not have; its fields: ${dataset.fieldNames.join(', ') || '(none)'}`, {
+        file: dataset.file,
+        field: familyField,
+      });
+    }
+  }
+  return { fields, familyField, maxGenres: request.maxGenres, rules: request.rules ?? true, seed };
+}
+
+/** A split's fields, targets and genre lists, as `addCatalogue` takes them. */
+export function catalogueSplit(dataset: Dataset, indices: readonly number[]): CatalogueSplit & { genres: string[][] } {
+  const data = foldData(dataset, indices);
+  return { fields: data.fields, targets: data.targets, genres: indices.map((i) => dataset.titles[i].genres) };
+}
+
+/** The manifest's `catalogue` section for a model that went through `addCatalogue`. */
+export function catalogueSection(dataset: Dataset, options: CatalogueOptions, result: CatalogueResult): CatalogueSection {
+  return { columns: dataset.mapping, fields: [...options.fields], rules: result.rules, fusion: result.fusion };
+}

@@ -1,0 +1,131 @@
+/**
+ * Catalogue layouts other than Netflix's: each is read by detection or with flags alone, for
+ * training (readTitles) and for prediction input (readPredictionInput).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readTitles } from '../../src/data/titles.js';
+import { readPredictionInput } from '../../src/data/prediction-input.js';
+import { fixtureFolder, rejectsWith } from '../helpers/files.js';
+
+const fixture = fixtureFolder('layouts');
+
+async function inputRows(file: string, options: Parameters<typeof readPredictionInput>[1] = {}) {
+  const rows = [];
+  for await (const row of readPredictionInput(file, options)) rows.push(row);
+  return rows;
+}
+
+test('CSV with `genre` labels and `overview` text is detected, and says what it picked', async () => {
+  const file = fixture('streaming.csv', 'id,title,overview,genre\n1,A,"A heist in Rome.","Crime, Thriller"\n2,B,"A cooking contest.",Reality\n');
+  const read = await readTitles(file);
+  assert.deepEqual(read.mapping, { text: 'overview', labels: 'genre', id: 'id', labelSeparator: ',' });
+  assert.deepEqual(read.picked, ['text: overview', 'labels: genre', 'id: id']);
+  assert.deepEqual(
+    read.titles.map((t) => [t.id, t.description, t.genres, t.fields]),
+    [
+      ['1', 'A heist in Rome.', ['Crime', 'Thriller'], { title: 'A' }],
+      ['2', 'A cooking contest.', ['Reality'], { title: 'B' }],
+    ],
+  );
+});
+
+test('a header with stray spaces is trimmed and matched case-insensitively', async () => {
+  const file = fixture('spaces.csv', 'show_id, Description ,  LISTED_IN, country\n7,"Text.",Dramas, India\n');
+  const read = await readTitles(file);
+  assert.equal(read.mapping.text, 'Description');
+  assert.deepEqual(read.titles[0].fields, { country: 'India' });
+  assert.deepEqual(read.fieldNames, ['country']);
+});
+
+test('TSV by extension, and by --format', async () => {
+  const body = 'show_id\tdescription\tlisted_in\ttype\n1\tA "quoted" word, and a comma.\tDramas, Comedies\tMovie\n';
+  const tsv = await readTitles(fixture('catalogue.tsv', body));
+  assert.deepEqual(tsv.titles[0].genres, ['Dramas', 'Comedies']);
+  assert.equal(tsv.titles[0].description, 'A "quoted" word, and a comma.');
+  const flagged = await readTitles(fixture('catalogue.txt', body), { format: 'tsv' });
+  assert.deepEqual(flagged.titles, tsv.titles);
+});
+
+test('JSON Lines with label arrays and list fields', async () => {
+  const file = fixture(
+    'movies.jsonl',
+    [
+      '{"id": 1, "plot": "Two friends cross Mongolia.", "genres": ["Adventure", "Drama"], "country": ["Mongolia", "France"], "year": 2019}',
+      '{"id": 2, "plot": "A robot learns to paint.", "genres": ["Sci-Fi"], "country": "Japan", "year": 2021}',
+    ].join('\n'),
+  );
+  const read = await readTitles(file);
+  assert.equal(read.mapping.labelSeparator, 'json');
+  assert.deepEqual(
+    read.titles.map((t) => [t.description, t.genres, t.fields]),
+    [
+      ['Two friends cross Mongolia.', ['Adventure', 'Drama'], { country: 'Mongolia, France', year: '2019' }],
+      ['A robot learns to paint.', ['Sci-Fi'], { country: 'Japan', year: '2021' }],
+    ],
+  );
+  const rows = await inputRows(file, { fields: ['country'] });
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.text, r.fields]),
+    [
+      ['1', 'Two friends cross Mongolia.', { country: 'Mongolia, France' }],
+      ['2', 'A robot learns to paint.', { country: 'Japan' }],
+    ],
+  );
+});
+
+test('MovieLens-style `|` labels are detected; --label-separator pins it', async () => {
+  const file = fixture('movielens.csv', 'movieId,summary,genres\n1,"Toys come alive.",Adventure|Animation|Children\n2,"A heist.",Crime\n');
+  const read = await readTitles(file);
+  assert.equal(read.mapping.labelSeparator, '|');
+  assert.ok(read.picked.includes('label separator: |'));
+  assert.deepEqual(read.titles[0].genres, ['Adventure', 'Animation', 'Children']);
+  // movieId is not a usual id name: ids are row numbers and movieId is a field.
+  assert.equal(read.titles[1].id, '2');
+  const pinned = await readTitles(file, { columns: { labelSeparator: ',', idColumn: 'movieId' } });
+  assert.deepEqual(pinned.titles[0].genres, ['Adventure|Animation|Children']);
+  assert.equal(pinned.titles[1].id, '2');
+});
+
+test('flags name columns the detection would not find, and a wrong flag names the columns there are', async () => {
+  const file = fixture('odd.csv', 'key,blurb,cats\nk1,"A blurb.",X;Y\n');
+  const read = await readTitles(file, { columns: { textColumn: 'blurb', labelColumn: 'cats', idColumn: 'key' } });
+  assert.deepEqual(read.titles[0], { id: 'k1', description: 'A blurb.', genres: ['X', 'Y'], fields: {}, line: 2 });
+  const err = await rejectsWith(readTitles(file, { columns: { textColumn: 'synopsis' } }));
+  assert.match(err.message, /--text-column names column "synopsis".*columns found: key, blurb, cats/);
+  const undetected = await rejectsWith(readTitles(file));
+  assert.match(undetected.message, /no text column/);
+});
+
+test('labels are normalised; lookalikes are an error listing them, or merged with --merge-labels', async () => {
+  const file = fixture(
+    'lookalike.csv',
+    ['show_id,description,listed_in', '1,One.,"Dramas\u200B, Kids\u2019 TV"', "2,Two.,\"Dramas, Kids' TV\"", "3,Three.,\"dramas, Kids'  TV\"", "4,Four.,Kids' TV"].join('\n'),
+  );
+  const err = await rejectsWith(readTitles(file));
+  assert.match(err.message, /"Dramas" \(2 titles\) \/ "dramas" \(1 titles\)/);
+  assert.match(err.message, /"Kids’ TV" \(1 titles\) \/ "Kids' TV" \(3 titles\)/);
+  assert.match(err.message, /--merge-labels/);
+  const merged = await readTitles(file, { mergeLabels: true });
+  assert.deepEqual(
+    merged.titles.map((t) => t.genres),
+    [
+      ['Dramas', "Kids' TV"],
+      ['Dramas', "Kids' TV"],
+      ['Dramas', "Kids' TV"],
+      ["Kids' TV"],
+    ],
+  );
+  assert.equal(merged.warnings.length, 2);
+});
+
+test('a header with no rows is refused naming the file', async () => {
+  const err = await rejectsWith(readTitles(fixture('header-only.csv', 'show_id,description,listed_in\n')));
+  assert.match(err.message, /header but no rows/);
+});
+
+test('prediction input reads the saved mapping first, then detection', async () => {
+  const file = fixture('later.tsv', 'key\tblurb\ttype\nk1\tA blurb.\tMovie\n');
+  const rows = await inputRows(file, { saved: { text: 'blurb', labels: 'cats', id: 'key', labelSeparator: ';' }, fields: ['type'] });
+  assert.deepEqual(rows, [{ id: 'k1', text: 'A blurb.', fields: { type: 'Movie' }, line: 2 }]);
+});

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { trainFieldModel } from '../../../src/models/fields/field-model.js';
+import { fitLogitFusion, fuse } from '../../../src/models/fields/logit-fusion.js';
+
+/** Feature 0 means genre 0, feature 1 means genre 1; feature 2 is noise. */
+function dataset(n: number, seed: number) {
+  let s = seed;
+  const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const rows: Int32Array[] = [];
+  const targets = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const g = random() < 0.5 ? 0 : 1;
+    targets[i * 2 + g] = 1;
+    rows.push(Int32Array.from(random() < 0.5 ? [g, 2] : [g]));
+  }
+  return { rows, targets };
+}
+
+test('a field model learns a learnable case, far better than the base rates, the same for the same seed', () => {
+  const train = dataset(400, 1);
+  const validation = dataset(100, 2);
+  const run = () =>
+    trainFieldModel(3, 2, { rows: 400, targets: train.targets, vectorize: (i) => train.rows[i] }, validation, [], { seed: 3 });
+  const { model, history, bestEpoch } = run();
+  const logits = model.logits(validation.rows);
+  let correct = 0;
+  for (let i = 0; i < 100; i++) correct += (logits[i * 2] > logits[i * 2 + 1] ? 0 : 1) === (validation.targets[i * 2] === 1 ? 0 : 1) ? 1 : 0;
+  assert.equal(correct, 100);
+  assert.ok(history[bestEpoch - 1].validationLoss < 0.2, `validation loss ${history[bestEpoch - 1].validationLoss}`);
+  assert.deepEqual(run().model.toJSON(), model.toJSON());
+});
+
+test('field dropout leaves fields out at random during training only', () => {
+  const train = dataset(200, 4);
+  const seen: number[] = [];
+  trainFieldModel(
+    3,
+    2,
+    {
+      rows: 200,
+      targets: train.targets,
+      vectorize: (i, drop) => {
+        seen.push(drop?.has('f') ? 1 : 0);
+        return drop?.has('f') ? new Int32Array(0) : train.rows[i];
+      },
+    },
+    { rows: [], targets: new Float32Array(0) },
+    ['f'],
+    { seed: 1, settings: { epochs: 2, fieldDropout: 0.25 } },
+  );
+  const share = seen.reduce((a, b) => a + b, 0) / seen.length;
+  assert.ok(share > 0.18 && share < 0.32, `dropped ${share}`);
+});
+
+test('the logit fusion recovers the weights that made the labels', () => {
+  let s = 11;
+  const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const n = 20000;
+  const text = new Float32Array(n);
+  const field = new Float32Array(n);
+  const targets = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = (random() - 0.5) * 6;
+    field[i] = (random() - 0.5) * 6;
+    text[i] = 1 / (1 + Math.exp(-a));
+    targets[i] = random() < 1 / (1 + Math.exp(-(0.5 * a + 1.5 * field[i] - 1))) ? 1 : 0;
+  }
+  const fusion = fitLogitFusion(text, field, targets);
+  assert.ok(Math.abs(fusion.text - 0.5) < 0.1, JSON.stringify(fusion));
+  assert.ok(Math.abs(fusion.fields - 1.5) < 0.1, JSON.stringify(fusion));
+  assert.ok(Math.abs(fusion.bias + 1) < 0.1, JSON.stringify(fusion));
+  const p = fuse(Float32Array.of(0.5), Float32Array.of(0), fusion)[0];
+  assert.ok(Math.abs(p - 1 / (1 + Math.exp(-fusion.bias))) < 1e-6);
+});

@@ -1,0 +1,90 @@
+/**
+ * The catalogue step on a tiny text model: fields fused in, rules learned, thresholds tuned; saved and
+ * loaded back as users get it (same scores, same rules), and the predictions say what the rules removed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { useBackend } from '../../src/engine/backend.js';
+import { addCatalogue } from '../../src/training/train-catalogue.js';
+import { CatalogueModel } from '../../src/models/fields/catalogue-model.js';
+import { loadModel, saveModel } from '../../src/models/storage.js';
+import { GENRES, TEXTS, tinyClassifier, tinyManifestFields } from '../models/fixtures.js';
+
+await useBackend('cpu');
+
+// Comedies and Dramas only on movies, Thrillers only on TV shows: type decides the family.
+const fields = TEXTS.map((_, i) => ({ type: i % 2 === 0 ? 'TV Show' : 'Movie', country: i < 3 ? 'India' : 'France' }));
+const genreLists = TEXTS.map((_, i) => (i % 2 === 0 ? ['Thrillers'] : i === 1 ? ['Comedies', 'Dramas'] : ['Dramas']));
+const targets = Float32Array.from(genreLists.flatMap((list) => GENRES.map((g) => (list.includes(g) ? 1 : 0))));
+
+test('fields and rules are added to any text model; the saved folder loads back scoring the same', async () => {
+  const text = tinyClassifier('bag', 3);
+  const textValidation = await text.score(TEXTS);
+  const result = addCatalogue(text, textValidation, { fields, targets, genres: genreLists }, { fields, targets }, {
+    fields: ['type', 'country'],
+    familyField: 'type',
+    rules: true,
+    seed: 5,
+    fieldModel: { epochs: 30, patience: 30 },
+  });
+  assert.ok(result.model instanceof CatalogueModel);
+  assert.deepEqual(result.model.inputFields, ['type', 'country']);
+  assert.deepEqual(result.rules?.families, [
+    { value: 'TV Show', genres: ['Thrillers'] },
+    { value: 'Movie', genres: ['Comedies', 'Dramas'] },
+  ]);
+  // The field model makes type decisive: every title gets its own family's genres.
+  const predictions = await result.model.predict(TEXTS, { fields });
+  predictions.forEach((p, i) => {
+    const family = fields[i].type === 'Movie' ? ['Comedies', 'Dramas'] : ['Thrillers'];
+    assert.ok(p.genres.every((g) => family.includes(g)), `title ${i}: ${p.genres.join(', ')}`);
+    assert.deepEqual(p.family, { value: fields[i].type, given: true });
+  });
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plotline-catalogue-'));
+  try {
+    const section = { columns: { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const }, fields: ['type', 'country'], rules: result.rules, fusion: result.fusion };
+    await saveModel(text, { ...tinyManifestFields('bag', 3), catalogue: section }, path.join(dir, 'm'), result.model);
+    assert.ok(fs.existsSync(path.join(dir, 'm', 'fields.json')));
+    const { classifier: loaded, manifest } = await loadModel(path.join(dir, 'm'));
+    assert.deepEqual(manifest.catalogue, section);
+    assert.deepEqual(loaded.inputFields, ['type', 'country']);
+    assert.deepEqual(loaded.rules, result.rules);
+    assert.deepEqual(loaded.thresholds, result.model.thresholds);
+    assert.deepEqual(await loaded.scoreTitles(TEXTS, fields), await result.model.scoreTitles(TEXTS, fields));
+    await loaded.dispose();
+
+    // A corrupt fields.json is refused naming the file.
+    fs.writeFileSync(path.join(dir, 'm', 'fields.json'), '{"vectorizer": {}}');
+    await assert.rejects(loadModel(path.join(dir, 'm')), /fields\.json/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    text.dispose();
+  }
+});
+
+test('a description-only model gets rules and reports what they removed', async () => {
+  const text = tinyClassifier('bag', 4);
+  const result = addCatalogue(text, await text.score(TEXTS), { fields, targets, genres: genreLists }, { fields, targets }, {
+    fields: [],
+    familyField: 'type',
+    maxGenres: 1,
+    rules: true,
+    seed: 5,
+  });
+  assert.equal(result.model, text);
+  assert.equal(result.fusion, null);
+  assert.equal(result.rules?.maxGenres, 1);
+  // With a threshold of 0 every genre passes before the rules: the rules must remove the rest.
+  const predictions = await text.predict(TEXTS, { thresholds: 0, fields });
+  for (const p of predictions) {
+    assert.equal(p.genres.length, 1);
+    assert.equal(p.removed?.length, 2);
+    // The model does not read type, so the family is chosen by the unknown-family rule.
+    assert.equal(p.family?.given ?? false, false);
+  }
+  text.dispose();
+});
