@@ -184,7 +184,9 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     await queue.close().catch(() => {});
     connection.disconnect();
     eventsConnection?.disconnect();
-    await rm(workDir, { recursive: true, force: true });
+    // A worker may still be writing into the folder (a shard it took before the run failed): retried
+    // removal, and a cleanup problem never hides the run's own error.
+    await rm(workDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {});
   }
 }
 
