@@ -6,14 +6,17 @@
  *   scores = sigmoid( sum_i T[id_i] / max(norm, 1e-6) + bias ),
  *   norm = sqrt(sum_i idf[id_i]^2) for l2 normalisation, sum_i idf[id_i] for sum.
  * Input `ids` int64 [batch, length], the hashed n-gram ids of each text padded with 0 (idf 0, a zero
- * row: padding changes nothing); output `scores` float [batch, genres].
+ * row: padding changes nothing).
  */
 import * as tf from '@tensorflow/tfjs';
 import { IDF_LAYER } from '../models/bag.js';
-import { FLOAT, INT64, OnnxGraph } from './onnx-graph.js';
+import { INT64, type OnnxGraph } from './onnx-graph.js';
 
-/** The ONNX bytes of a trained bag network (`normalisation` from its config). */
-export function bagToOnnx(network: tf.LayersModel, normalisation: 'sum' | 'l2', docString: string): Uint8Array {
+/**
+ * Adds a trained bag network (`normalisation` from its config) to `g` with graph input `ids`; returns
+ * the name of its probabilities [batch, genres].
+ */
+export function addBag(g: OnnxGraph, network: tf.LayersModel, normalisation: 'sum' | 'l2'): string {
   const [kernel, bias] = network.getLayer('genres').getWeights();
   const k = kernel.shape[1] as number;
   const product = tf.matMul(network.getLayer('embedding').getWeights()[0], kernel);
@@ -25,7 +28,6 @@ export function bagToOnnx(network: tf.LayersModel, normalisation: 'sum' | 'l2', 
   }
   const rows = idf.length;
 
-  const g = new OnnxGraph();
   const ids = g.input('ids', INT64, ['batch', 'length']);
   const axis1 = g.int64('axis_1', [1], [1]);
   const summed = g.op('ReduceSum', [g.op('Gather', [g.float('table', [rows, k], table), ids], { axis: 0 }), axis1], { keepdims: 0 });
@@ -35,7 +37,5 @@ export function bagToOnnx(network: tf.LayersModel, normalisation: 'sum' | 'l2', 
     : g.op('ReduceSum', [weights, axis1], { keepdims: 1 });
   const denominator = g.op('Max', [norm, g.float('epsilon', [], [1e-6])]);
   const logits = g.op('Add', [g.op('Div', [summed, denominator]), g.float('bias', [k], bias.dataSync() as Float32Array)]);
-  g.op('Sigmoid', [logits], {}, 'scores');
-  g.output('scores', FLOAT, ['batch', k]);
-  return g.encode('plotline_bag', docString);
+  return g.op('Sigmoid', [logits]);
 }

@@ -4,15 +4,15 @@
  * max(width) rows concatenated; for each width, ReLU(window[:width] x kernel + bias), zeroed at
  * padding, max over time; the pooled features of all widths concatenated; sigmoid(x W + b). Dropout is
  * the identity at inference. Input `ids` int64 [batch, length], word ids padded with 0 to at least
- * the encoder's minLength; output `scores` float [batch, genres].
+ * the encoder's minLength.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FLOAT, INT64, OnnxGraph } from './onnx-graph.js';
+import { FLOAT, INT64, type OnnxGraph } from './onnx-graph.js';
 
 const INT64_MAX = Number.MAX_SAFE_INTEGER;
 
-/** The ONNX bytes of a trained cnn network. */
-export function cnnToOnnx(network: tf.LayersModel, docString: string): Uint8Array {
+/** Adds a trained cnn network to `g` with graph input `ids`; returns the name of its probabilities [batch, genres]. */
+export function addCnn(g: OnnxGraph, network: tf.LayersModel): string {
   const table = network.getLayer('embedding').getWeights()[0];
   const [vocab, dim] = table.shape as [number, number];
   const convPool = network.getLayer('conv_pool');
@@ -22,7 +22,6 @@ export function cnnToOnnx(network: tf.LayersModel, docString: string): Uint8Arra
   const k = kernel.shape[1] as number;
   const maxWidth = Math.max(...widths);
 
-  const g = new OnnxGraph();
   const ids = g.input('ids', INT64, ['batch', 'length']);
   const mask = g.op('Unsqueeze', [g.op('Cast', [g.op('Not', [g.op('Equal', [ids, g.int64('zero', [], [0])])])], { to: FLOAT }), g.int64('axis_2', [1], [2])]);
   const embedded = g.op('Mul', [g.op('Gather', [g.float('embedding', [vocab, dim], table.dataSync() as Float32Array), ids], { axis: 0 }), mask]);
@@ -41,7 +40,5 @@ export function cnnToOnnx(network: tf.LayersModel, docString: string): Uint8Arra
   });
   const features = pooled.length === 1 ? pooled[0] : g.op('Concat', pooled, { axis: 1 });
   const logits = g.op('Add', [g.op('MatMul', [features, g.float('genres.kernel', [widths.length * filters, k], kernel.dataSync() as Float32Array)]), g.float('genres.bias', [k], bias.dataSync() as Float32Array)]);
-  g.op('Sigmoid', [logits], {}, 'scores');
-  g.output('scores', FLOAT, ['batch', k]);
-  return g.encode('plotline_cnn', docString);
+  return g.op('Sigmoid', [logits]);
 }

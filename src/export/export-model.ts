@@ -5,8 +5,9 @@
  *
  * Exported: `bag` (its linear form: hashed n-gram ids in, probabilities out), `cnn` (word ids in) and
  * the encoder + head kinds `use` / `onnx` (the head: sentence vector in, probabilities out; the side
- * file references the pretrained encoder and its files' sha256). Not exported: `bilstm` (recurrent) and
- * ensembles (export their members), refused with a message. Both files are written to temporary siblings and renamed into place.
+ * file references the pretrained encoder and its files' sha256). A model that reads catalogue fields
+ * also gets its field model and the logit fusion in the graph (a second input, `field_ids`). Not
+ * exported: `bilstm` (recurrent) and ensembles (export their members), refused with a message. Both files are written to temporary siblings and renamed into place.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { loadModel, type EncoderLocation, type Manifest } from '../models/storage.js';
@@ -18,10 +19,12 @@ import { useBackend, type BackendName } from '../engine/backend.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { PLOTLINE_VERSION } from '../version.js';
-import { bagToOnnx } from './bag-onnx.js';
-import { headToOnnx } from './head-onnx.js';
-import { cnnToOnnx } from './cnn-onnx.js';
-import { OPSET } from './onnx-graph.js';
+import { addBag } from './bag-onnx.js';
+import { addHead } from './head-onnx.js';
+import { addCnn } from './cnn-onnx.js';
+import { addFieldFusion } from './fusion-onnx.js';
+import { FLOAT, OnnxGraph, OPSET } from './onnx-graph.js';
+import { CatalogueModel } from '../models/fields/catalogue-model.js';
 
 export const EXPORTABLE_KINDS = ['bag', 'cnn', 'use', 'onnx'] as const;
 
@@ -46,10 +49,13 @@ export interface OnnxSideFile {
   genres: string[];
   /** As saved: use `perGenre` when mode is "perGenre", else `global`; a genre is predicted when its score >= its threshold, and the best genre when none is. */
   thresholds: Manifest['thresholds'];
-  input: { name: string; type: 'int64' | 'float32'; shape: (string | number)[]; description: string };
+  /** The graph's inputs: the text's (`ids` or `embedding`), then `field_ids` for a model that reads catalogue fields. */
+  inputs: { name: string; type: 'int64' | 'float32'; shape: (string | number)[]; description: string }[];
   output: { name: 'scores'; type: 'float32'; shape: (string | number)[]; description: string };
   /** How a text becomes the input: the model's text encoder (bag) or pretrained encoder reference (heads). */
   featurisation: Record<string, unknown>;
+  /** For a model that reads catalogue fields: their names and the field vectorizer (null otherwise). */
+  fields: { names: string[]; vectorizer: unknown; note: string } | null;
   /** The model's genre-set rules (families, cap), applied after thresholds; null when it has none. */
   rules: unknown;
 }
@@ -74,34 +80,47 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
     if (!(EXPORTABLE_KINDS as readonly string[]).includes(manifest.kind)) {
       throw new PlotlineError(`cannot export a ${manifest.kind} model to ONNX: only ${EXPORTABLE_KINDS.join(', ')} are exported (their forward pass is plain tensor maths)`, { file: options.model });
     }
-    if ((manifest.catalogue?.fusion ?? null) !== null) {
-      throw new PlotlineError(`cannot export a model that reads catalogue fields (${manifest.catalogue!.fields.join(', ')}) to ONNX: its field model is not part of the graph; export a description-only model`, { file: options.model });
-    }
     const doc = `Plotline ${PLOTLINE_VERSION} ${manifest.kind} model ${modelId}; see the side file ${options.out}.json`;
-    let bytes: Uint8Array;
-    let input: OnnxSideFile['input'];
+    const catalogue = classifier instanceof CatalogueModel ? classifier : null;
+    const text = catalogue?.text ?? classifier;
+    const g = new OnnxGraph();
+    let probabilities: string;
+    const inputs: OnnxSideFile['inputs'] = [];
     let featurisation: Record<string, unknown>;
-    if (classifier instanceof GenreClassifier && manifest.kind === 'bag') {
+    if (text instanceof GenreClassifier && manifest.kind === 'bag') {
       const config = BagConfig.parse(manifest.config);
-      bytes = bagToOnnx(classifier.network, config.normalisation, doc);
-      input = { name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s hashed n-gram ids (featurisation), one row per text, padded at the end with 0' };
+      probabilities = addBag(g, text.network, config.normalisation);
+      inputs.push({ name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s hashed n-gram ids (featurisation), one row per text, padded at the end with 0' });
       featurisation = {
-        ...classifier.encoder.toJSON(),
+        ...text.encoder.toJSON(),
         tokenizer: TOKENIZER_NOTE,
         hashing: 'src/text/hashed-ngrams.ts: FNV-1a 32-bit (offset 0x811c9dc5, prime 0x01000193) over UTF-16LE bytes, started from the offset hashed with one kind byte (1 word, 2 word n-gram, 3 char n-gram); every word; every word n-gram of 2..wordNgrams words joined by code unit 0; every char n-gram of charNgrams lengths over "<" + word + ">" by code point, except a lone "<" or ">"; id = (hash mod buckets) + 1; repeats kept, order irrelevant (the graph sums)',
         truncate: 'keep the first maxLength ids',
       };
-    } else if (classifier instanceof GenreClassifier && manifest.kind === 'cnn') {
-      bytes = cnnToOnnx(classifier.network, doc);
-      input = { name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s word ids (featurisation: position in tokens + 2; 0 padding, 1 unknown word), padded at the end with 0 to the longest text and at least minLength' };
-      featurisation = { ...classifier.encoder.toJSON(), tokenizer: TOKENIZER_NOTE, truncate: 'keep the first maxLength ids' };
-    } else if (classifier instanceof EncoderHeadClassifier) {
-      bytes = headToOnnx(classifier.network, doc);
-      input = { name: 'embedding', type: 'float32', shape: ['batch', classifier.encoder.dimension], description: 'each text\'s sentence vector from the pretrained encoder (featurisation)' };
+    } else if (text instanceof GenreClassifier && manifest.kind === 'cnn') {
+      probabilities = addCnn(g, text.network);
+      inputs.push({ name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s word ids (featurisation: position in tokens + 2; 0 padding, 1 unknown word), padded at the end with 0 to the longest text and at least minLength' });
+      featurisation = { ...text.encoder.toJSON(), tokenizer: TOKENIZER_NOTE, truncate: 'keep the first maxLength ids' };
+    } else if (text instanceof EncoderHeadClassifier) {
+      probabilities = addHead(g, text.network);
+      inputs.push({ name: 'embedding', type: 'float32', shape: ['batch', text.encoder.dimension], description: 'each text\'s sentence vector from the pretrained encoder (featurisation)' });
       featurisation = { ...manifest.encoder };
     } else {
       throw new PlotlineError(`cannot export a ${manifest.kind} model to ONNX`, { file: options.model });
     }
+    let fields: OnnxSideFile['fields'] = null;
+    if (catalogue !== null) {
+      probabilities = addFieldFusion(g, probabilities, catalogue.fieldModel, catalogue.fusion);
+      inputs.push({ name: 'field_ids', type: 'int64', shape: ['batch', 'fields'], description: 'each title\'s catalogue-field feature indices + 1 (fields.vectorizer), padded at the end with 0; all 0 for a title without fields' });
+      fields = {
+        names: [...catalogue.inputFields],
+        vectorizer: catalogue.vectorizer.toJSON(),
+        note: 'src/models/fields/field-vectorizer.ts (transform) turns a title\'s fields into feature indices; the graph fuses the field model with the text model in logit space (src/models/fields/logit-fusion.ts)',
+      };
+    }
+    g.op('Identity', [probabilities], {}, 'scores');
+    g.output('scores', FLOAT, ['batch', manifest.genres.length]);
+    const bytes = g.encode(`plotline_${manifest.kind}`, doc);
     const side: OnnxSideFile = {
       format: 'plotline-onnx',
       formatVersion: 1,
@@ -111,9 +130,10 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
       opset: OPSET,
       genres: [...manifest.genres],
       thresholds: manifest.thresholds,
-      input,
+      inputs,
       output: { name: 'scores', type: 'float32', shape: ['batch', manifest.genres.length], description: 'probability of each genre (sigmoid), in the order of genres' },
       featurisation,
+      fields,
       rules: manifest.catalogue?.rules ?? null,
     };
     const sideFile = `${options.out}.json`;

@@ -2,16 +2,18 @@
  * An encoder + head model's head as an ONNX graph: the Dense layers of src/models/encoder-head/head.ts
  * in order (hidden layers with ReLU, then the genre layer with a sigmoid); dropout is the identity at
  * inference and is left out. Input `embedding` float [batch, encoder dimension], the frozen encoder's
- * sentence vector (pooled and normalised as the side file says); output `scores` float [batch, genres].
+ * sentence vector (pooled and normalised as the side file says).
  * The encoder itself is not in the graph: a USE graph or a BERT-family ONNX file is run before it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FLOAT, OnnxGraph } from './onnx-graph.js';
+import { FLOAT, type OnnxGraph } from './onnx-graph.js';
 import { PlotlineError } from '../util/errors.js';
 
-/** The ONNX bytes of a head network. Throws PlotlineError on a layer it does not know. */
-export function headToOnnx(network: tf.LayersModel, docString: string): Uint8Array {
-  const g = new OnnxGraph();
+/**
+ * Adds a head network to `g` with graph input `embedding`; returns the name of its probabilities
+ * [batch, genres]. Throws PlotlineError on a layer or activation it does not know.
+ */
+export function addHead(g: OnnxGraph, network: tf.LayersModel): string {
   const inputDim = network.inputs[0].shape[1] as number;
   let x = g.input('embedding', FLOAT, ['batch', inputDim]);
   let width = inputDim;
@@ -24,14 +26,12 @@ export function headToOnnx(network: tf.LayersModel, docString: string): Uint8Arr
     const units = kernel.shape[1] as number;
     const activation = (layer.getConfig() as { activation?: string }).activation;
     const affine = g.op('Add', [g.op('MatMul', [x, g.float(`${layer.name}.kernel`, [width, units], kernel.dataSync() as Float32Array)]), g.float(`${layer.name}.bias`, [units], bias.dataSync() as Float32Array)]);
-    const last = layer === dense[dense.length - 1];
     if (activation === 'relu') x = g.op('Relu', [affine]);
-    else if (activation === 'sigmoid') x = g.op('Sigmoid', [affine], {}, last ? 'scores' : undefined);
+    else if (activation === 'sigmoid') x = g.op('Sigmoid', [affine]);
     else if (activation === 'linear') x = affine;
     else throw new PlotlineError(`cannot export activation "${activation}" of head layer "${layer.name}" to ONNX (relu, sigmoid, linear)`);
     width = units;
-    if (last && x !== 'scores') x = g.op('Identity', [x], {}, 'scores');
   }
-  g.output('scores', FLOAT, ['batch', width]);
-  return g.encode('plotline_head', docString);
+  if (dense.length === 0) throw new PlotlineError('cannot export a head without Dense layers');
+  return x;
 }

@@ -13,7 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { useBackend } from '../../src/engine/backend.js';
 import { exportOnnx, type OnnxSideFile } from '../../src/export/export-model.js';
-import { headToOnnx } from '../../src/export/head-onnx.js';
+import { addHead } from '../../src/export/head-onnx.js';
+import { FLOAT, OnnxGraph } from '../../src/export/onnx-graph.js';
 import { buildHead } from '../../src/models/encoder-head/head.js';
 import { loadModel, saveModel } from '../../src/models/storage.js';
 import { GenreClassifier } from '../../src/models/classifier.js';
@@ -83,7 +84,8 @@ for (const normalisation of ['l2', 'sum'] as const) {
     const side = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as OnnxSideFile;
     assert.equal(side.format, 'plotline-onnx');
     assert.deepEqual(side.genres, loaded.genres);
-    assert.equal(side.input.name, 'ids');
+    assert.deepEqual(side.inputs.map((i) => i.name), ['ids']);
+    assert.equal(side.fields, null);
     assert.deepEqual(side.output.shape, ['batch', k]);
     assert.equal(side.featurisation.type, 'ngrams');
     assert.equal(side.featurisation.buckets, TINY_CONFIGS.bag.buckets);
@@ -115,7 +117,10 @@ test('an encoder head: ONNX Runtime scores = the head network\'s on sentence vec
   for (const hidden of [[16, 8], []]) {
     const network = buildHead({ hidden, dropout: 0.5, l2: 0 }, 24, 5, 3);
     randomise(network, 4, 0.8);
-    const bytes = headToOnnx(network, 'test head');
+    const g = new OnnxGraph();
+    g.op('Identity', [addHead(g, network)], {}, 'scores');
+    g.output('scores', FLOAT, ['batch', 5]);
+    const bytes = g.encode('head', 'test head');
     const rng = createRng(9);
     const n = 7;
     const vectors = Float32Array.from({ length: n * 24 }, () => rng.next() * 2 - 1);
