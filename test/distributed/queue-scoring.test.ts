@@ -82,6 +82,23 @@ test('a worker refuses shards queued for another model; the run fails naming bot
   assert.deepEqual(readdirSync(files.dir).filter((f) => f.startsWith('refused') || f.startsWith('.')), []);
 });
 
+test('a job that is not a Plotline shard fails at once, naming the field', { skip }, async () => {
+  const url = parseRedisUrl(REDIS_URL!);
+  const name = `${queueName}-foreign`;
+  const events: ShardWorkerEvent[] = [];
+  workers.push(await startShardWorker({ queue: url, queueName: name, model, log: (e) => events.push(e) }));
+  const queue = new Queue(name, { connection: { host: url.hostname, port: Number(url.port) } });
+  try {
+    const job = await queue.add('score-shard', { run: 'x', shard: 0, modelId: 'bag-0', rows: 'r', output: 'o', count: 0, firstLine: 1, lastLine: 1 }, { attempts: 3 });
+    while (!(await job.isFailed())) await sleep(20);
+    const failed = await queue.getJob(job.id!);
+    assert.match(failed!.failedReason, /is not a Plotline shard \(field "count": /);
+    assert.equal(failed!.attemptsMade, 1, 'not retried');
+  } finally {
+    await queue.close();
+  }
+});
+
 test('a shard that keeps failing is retried (attempts, backoff) and then fails the run with the worker\'s reason', { skip }, async () => {
   const url = parseRedisUrl(REDIS_URL!);
   const name = `${queueName}-retry`;
