@@ -7,8 +7,22 @@
  *   npm run bench -- --kinds cnn,bag    # some kinds
  *   npm run bench -- --kinds bilstm@bce # a kind with another loss (early stopping then watches micro-F1)
  *   npm run bench -- --seed 7
+ *   npm run bench -- --kinds bag --peers none        # no peers
+ *   npm run bench -- --tracks none                   # only the plain text models (no genre rules, no fields)
+ *
+ * Each kind is trained once on the descriptions; besides its plain row (no genre rules: the numbers of
+ * earlier READMEs) it is reported on Plotline's two tracks (src/training/train-catalogue.ts): the
+ * description track (genre rules, family unknown) and the fields track (catalogue fields fused in,
+ * family known), as `plotline compare` reports them.
+ *
+ * With `bag` among the kinds, the peers are measured in the same run (bench/peers.ts: fastText and
+ * scikit-learn, installed from Debian when missing, skipped with a message when they cannot be) on the same
+ * rows, and the bench prints bag's ratios to them: train time, model size on disk (float32 and int8
+ * folders, with the int8 folder's test micro-F1 change) and `predict --input` throughput on a
+ * --catalogue-rows file (default 60,000 descriptions, the catalogue repeated) with --workers (default 2).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -20,14 +34,32 @@ import { macroF1 } from '../src/evaluation/metrics.js';
 import { applyThresholds } from '../src/evaluation/thresholds.js';
 import { MODEL_KIND_NAMES } from '../src/models/kinds.js';
 import { LOSSES, type LossName } from '../src/models/losses.js';
+import { loadModel, saveModel } from '../src/models/storage.js';
+import { manifestFields } from '../src/training/model-manifest.js';
+import { folderBytes } from '../src/util/folder-size.js';
+import { scoreFile } from '../src/batch/score-file.js';
+import type { GenreClassifier } from '../src/models/classifier.js';
+import type { TrainedClassifier } from '../src/training/train-classifier.js';
+import { addCatalogue, catalogueOptions, catalogueSplit } from '../src/training/train-catalogue.js';
+import { findFastText, findSklearnPython, runFastText, runSklearn, writeCatalogue, writePeerInputs, type PeerResult } from './peers.js';
 
 const { values } = parseArgs({
   options: {
     kinds: { type: 'string', default: 'cnn,bag,bilstm,bilstm@bce' },
     seed: { type: 'string', default: '42' },
     data: { type: 'string', default: resolve('../shared/data') },
+    peers: { type: 'string', default: 'fasttext,sklearn' },
+    'catalogue-rows': { type: 'string', default: '60000' },
+    workers: { type: 'string', default: '2' },
+    tracks: { type: 'string', default: 'description,fields' },
   },
 });
+const trackNames = values.tracks === 'none' ? [] : (values.tracks as string).split(',').map((t) => t.trim());
+for (const t of trackNames) if (t !== 'description' && t !== 'fields') throw new Error(`unknown track ${t}; expected description, fields or none`);
+const peerNames = values.peers === 'none' ? [] : (values.peers as string).split(',').map((p) => p.trim());
+for (const p of peerNames) if (p !== 'fasttext' && p !== 'sklearn') throw new Error(`unknown peer ${p}; expected fasttext, sklearn or none`);
+const catalogueRows = Number(values['catalogue-rows']);
+const workers = Number(values.workers);
 const dataDir = values.data as string;
 const csv = join(dataDir, 'netflix_titles.csv');
 const splitFile = join(dataDir, 'split.csv');
@@ -66,20 +98,26 @@ interface Row {
   high: number;
   thresholds: string;
   trainSeconds: number;
+  /** CPU seconds (user + system) of this process while training: less sensitive than wall time to other load. */
+  trainCpuSeconds: number;
   predictionsPerSecond: number;
   peakMiB: number;
 }
 const rows: Row[] = [];
+/** The bag run, kept (undisposed) for the comparison with the peers. */
+let bagRun: { trained: TrainedClassifier; row: Row } | null = null;
 
 for (const { label, kind, loss } of runs) {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const cpuBefore = process.cpuUsage();
   const trained = await trainClassifier(dataset.genres.genres, train, validation, {
     kind,
     seed,
     ...(loss === undefined ? {} : { loss, monitor: 'micro' as const, positiveWeights: loss === 'bce', learningRate: loss === 'bce' ? 3e-3 : undefined }),
     onEpoch: (log, max) => process.stderr.write(`  ${label} epoch ${log.epoch}/${max} val micro-F1 ${log.valMicroF1.toFixed(3)} (${log.seconds.toFixed(1)} s)\n`),
   });
+  const cpu = process.cpuUsage(cpuBefore);
   const { classifier } = trained;
   const scores = await classifier.score(test.texts);
   const evaluation = evaluateScores(test.targets, scores, classifier.genres, classifier.activeThresholds(), seed);
@@ -104,6 +142,7 @@ for (const { label, kind, loss } of runs) {
     high: evaluation.microF1Interval.high,
     thresholds: classifier.thresholds.mode === 'perGenre' ? 'per genre' : `global ${classifier.thresholds.global.toFixed(2)}`,
     trainSeconds: trained.trainSeconds,
+    trainCpuSeconds: (cpu.user + cpu.system) / 1e6,
     predictionsPerSecond,
     peakMiB: peak / 2 ** 20,
   });
@@ -111,7 +150,34 @@ for (const { label, kind, loss } of runs) {
     `${label}: test micro-F1 ${evaluation.tuned.microF1.toFixed(3)} macro-F1 ${evaluation.tuned.macroF1.toFixed(3)} ` +
       `(at 0.5: ${evaluation.atHalf.microF1.toFixed(3)} / ${evaluation.atHalf.macroF1.toFixed(3)}), train ${trained.trainSeconds.toFixed(1)} s`,
   );
-  classifier.dispose();
+  const plain = rows[rows.length - 1];
+  const plainThresholds = classifier.thresholds;
+  for (const track of trackNames) {
+    const options = catalogueOptions(dataset, track === 'description' ? { fields: ['description'] } : {}, seed);
+    const result = addCatalogue(classifier, trained.validation.scores, catalogueSplit(dataset, dataset.folds.train), validation, options);
+    const trackScores = await result.model.scoreTitles(test.texts, test.fields);
+    const trackEvaluation = evaluateScores(test.targets, trackScores, classifier.genres, result.model.activeThresholds(), seed);
+    const k = classifier.genres.length;
+    rows.push({
+      ...plain,
+      kind: `${label} (${trained.training.loss}), ${track === 'description' ? 'description + genre rules' : `+ fields ${options.fields.join(', ')}`}`,
+      params: plain.params + (result.fusion === null ? 0 : (result.model as { fieldModel?: { weights: Float32Array } }).fieldModel!.weights.length),
+      valMacroHalf: macroF1(validation.targets, applyThresholds(result.validation.scores, k, 0.5), k),
+      microHalf: trackEvaluation.atHalf.microF1,
+      macroHalf: trackEvaluation.atHalf.macroF1,
+      micro: trackEvaluation.tuned.microF1,
+      macro: trackEvaluation.tuned.macroF1,
+      low: trackEvaluation.microF1Interval.low,
+      high: trackEvaluation.microF1Interval.high,
+      thresholds: result.model.thresholds.mode === 'perGenre' ? 'per genre' : `global ${result.model.thresholds.global.toFixed(2)}`,
+    });
+    console.log(`${label} ${track} track: test micro-F1 ${trackEvaluation.tuned.microF1.toFixed(3)} macro-F1 ${trackEvaluation.tuned.macroF1.toFixed(3)}`);
+    // The rules and thresholds set on the text model by the description track are undone for the next run.
+    classifier.rules = null;
+    classifier.thresholds = plainThresholds;
+  }
+  if (kind === 'bag' && loss === undefined && bagRun === null) bagRun = { trained, row: plain };
+  else classifier.dispose();
 }
 
 const f = (x: number) => x.toFixed(3);
@@ -121,4 +187,82 @@ for (const r of rows) {
   console.log(
     `| ${r.kind} | ${r.params.toLocaleString('en')} | ${r.epochs} | ${f(r.valMacroHalf)} | ${f(r.microHalf)} | ${f(r.macroHalf)} | ${f(r.micro)} | ${f(r.macro)} | ${f(r.low)}-${f(r.high)} | ${r.thresholds} | ${r.trainSeconds.toFixed(1)} | ${Math.round(r.predictionsPerSecond).toLocaleString('en')} | ${Math.round(r.peakMiB)} |`,
   );
+}
+
+if (bagRun !== null) await comparePeers(bagRun.trained, bagRun.row);
+
+/** Bag beside fastText and scikit-learn, same rows, same run: the ratios the issue's bar is stated in. */
+async function comparePeers(trained: TrainedClassifier<GenreClassifier>, row: Row): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'plotline-bench-peers-'));
+  try {
+    const k = dataset.genres.genres.length;
+    const loadBefore = loadavg()[0];
+    // Model folders: float32 and int8, from the same trained model.
+    const run = { dataFile: csv, dataSha256: dataset.sha256, splitFile, sizes: { train: train.texts.length, validation: validation.texts.length, test: test.texts.length } };
+    const fields = manifestFields(trained, run, { validation: null, test: null });
+    const full = join(work, 'bag');
+    const small = join(work, 'bag-int8');
+    await saveModel(trained.classifier, fields, full);
+    await saveModel(trained.classifier, { ...fields, config: { ...fields.config, storage: 'int8' } }, small);
+    const quantised = (await loadModel(small)).classifier;
+    const quantisedEval = evaluateScores(test.targets, await quantised.score(test.texts), quantised.genres, quantised.activeThresholds(), seed);
+    const catalogue = writeCatalogue(work, allTexts, catalogueRows);
+    const scored = await scoreFile({ model: full, input: catalogue.csv, output: join(work, 'bag-out.jsonl'), workers, onError: 'fail' });
+    const bag: PeerResult = {
+      name: 'Plotline bag',
+      skipped: null,
+      trainSeconds: row.trainSeconds,
+      trainCpuSeconds: row.trainCpuSeconds,
+      microF1: row.micro,
+      macroF1: row.macro,
+      sizeBytes: await folderBytes(full),
+      quantisedBytes: await folderBytes(small),
+      quantisedMicroF1: quantisedEval.tuned.microF1,
+      perSecond: scored.rows / scored.seconds,
+      note: `predict --input, ${workers} worker(s), model loading included`,
+    };
+    const folds = { train, validation, test };
+    writePeerInputs(work, folds, k);
+    const peers: PeerResult[] = [];
+    for (const name of peerNames) {
+      process.stderr.write(`  peer ${name} ...\n`);
+      if (name === 'fasttext') {
+        const tool = findFastText();
+        peers.push('skipped' in tool ? { name: 'fastText', skipped: tool.skipped } : runFastText(tool.command, work, folds, k, catalogue.fastText));
+      } else {
+        const tool = findSklearnPython();
+        peers.push('skipped' in tool ? { name: 'scikit-learn', skipped: tool.skipped } : runSklearn(tool.command, work, k));
+      }
+    }
+    const mb = (b?: number) => (b === undefined ? '' : (b / 1e6).toFixed(1));
+    const num = (x?: number, digits = 3) => (x === undefined ? '' : x.toFixed(digits));
+    console.log(`\nPeers, same run (${new Date().toISOString().slice(0, 10)}; 1-minute load average ${loadBefore.toFixed(2)} before the bag's folders were written; catalogue ${catalogueRows.toLocaleString('en')} rows):`);
+    console.log('| model | train s (CPU s) | test micro-F1 tuned | macro-F1 tuned | size MB | quantised MB (micro-F1) | catalogue descriptions/s | how |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+    for (const r of [bag, ...peers]) {
+      if (r.skipped !== null) {
+        console.log(`| ${r.name} | skipped: ${r.skipped} | | | | | | |`);
+        continue;
+      }
+      const quantisedCell = r.quantisedBytes === undefined ? '' : `${mb(r.quantisedBytes)} (${num(r.quantisedMicroF1)})`;
+      console.log(`| ${r.name} | ${num(r.trainSeconds, 1)}${r.trainCpuSeconds === undefined ? '' : ` (${num(r.trainCpuSeconds, 1)})`} | ${num(r.microF1)} | ${num(r.macroF1)} | ${mb(r.sizeBytes)} | ${quantisedCell} | ${Math.round(r.perSecond ?? 0).toLocaleString('en')} | ${r.note ?? ''} |`);
+    }
+    const fastText = peers.find((p) => p.name.startsWith('fastText') && p.skipped === null);
+    const sklearn = peers.find((p) => p.name.startsWith('scikit-learn') && p.skipped === null);
+    console.log('\nRatios (bag / peer, same run):');
+    if (fastText !== undefined) {
+      console.log(`  train time: ${(bag.trainSeconds! / fastText.trainSeconds!).toFixed(2)}x fastText's (bar: <= 3x); CPU time ${(bag.trainCpuSeconds! / fastText.trainCpuSeconds!).toFixed(2)}x`);
+      console.log(`  model size: ${(bag.sizeBytes! / fastText.sizeBytes!).toFixed(2)}x fastText's .bin; int8 folder ${(bag.quantisedBytes! / fastText.quantisedBytes!).toFixed(2)}x its .ftz`);
+      console.log(`  predict throughput: ${(bag.perSecond! / fastText.perSecond!).toFixed(2)}x fastText's predict-prob`);
+    }
+    if (sklearn !== undefined) {
+      console.log(`  train time: ${(bag.trainSeconds! / sklearn.trainSeconds!).toFixed(2)}x scikit-learn's`);
+      console.log(`  predict throughput: ${(bag.perSecond! / sklearn.perSecond!).toFixed(2)}x scikit-learn's pipeline end to end (bar: >= 1x, and >= 30,000/s)`);
+    }
+    console.log(`  int8 folder: test micro-F1 ${num(bag.quantisedMicroF1)} vs ${num(bag.microF1)} float32 (change ${((bag.quantisedMicroF1 ?? 0) - (bag.microF1 ?? 0)).toFixed(4)}; bar: within 0.003); sizes ${mb(bag.sizeBytes)} / ${mb(bag.quantisedBytes)} MB (bars: <= 15 / <= 6)`);
+    await quantised.dispose();
+  } finally {
+    await trained.classifier.dispose();
+    rmSync(work, { recursive: true, force: true });
+  }
 }

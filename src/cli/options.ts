@@ -1,6 +1,6 @@
 /** Parsers for option values shared by the commands; each says what it expected. */
 import { InvalidArgumentError } from 'commander';
-import { BACKENDS, isBackendName, type BackendName } from '../engine/backend.js';
+import { BACKENDS, isBackendName, type BackendName } from '../engine/backend-names.js';
 
 export function integer(min: number) {
   return (value: string): number => {

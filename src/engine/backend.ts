@@ -10,14 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import { registerFastKernels } from './kernels.js';
 import { PlotlineError } from '../util/errors.js';
 
-export const BACKENDS = ['wasm', 'node', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+import type { BackendName } from './backend-names.js';
+export { BACKENDS, isBackendName, type BackendName } from './backend-names.js';
 
 let active: BackendName | null = null;
-
-export function isBackendName(name: string): name is BackendName {
-  return (BACKENDS as readonly string[]).includes(name);
-}
 
 /** Starts a backend once per process; later calls with the same name are free. */
 export async function useBackend(name: BackendName = 'wasm'): Promise<void> {

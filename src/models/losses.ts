@@ -9,8 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-export const LOSSES = ['bce', 'softf1'] as const;
-export type LossName = (typeof LOSSES)[number];
+export { LOSSES, type LossName } from './loss-names.js';
+import type { LossName } from './loss-names.js';
 
 const EPSILON = 1e-7;
 

@@ -143,8 +143,10 @@ export async function saveModel(
     thresholds: served.thresholds,
   };
   await mkdir(temporary);
+  const kind = classifier instanceof GenreClassifier ? MODEL_KINDS[manifest.kind] : undefined;
   try {
-    await classifier.network.save(
+    if (kind?.saveWeights !== undefined) await kind.saveWeights(kind.config.parse(manifest.config), classifier.network, temporary);
+    else await classifier.network.save(
       tf.io.withSaveHandler(async (artifacts) => {
         const weights = artifacts.weightData === undefined ? new Uint8Array() : new Uint8Array(tf.io.concatenateArrayBuffers([artifacts.weightData].flat()));
         const topology = {
@@ -263,6 +265,15 @@ async function loadNetwork(dir: string, manifest: Manifest, options: LoadModelOp
   if (manifest.kind === ENSEMBLE_KIND) {
     const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier);
     return { classifier, manifest };
+  }
+  const weightsLoader = MODEL_KINDS[manifest.kind];
+  if (weightsLoader?.loadWeights !== undefined) {
+    // A kind that saves its own weights (bag: the collapsed linear form) loads them itself.
+    const manifestFile = join(dir, MANIFEST);
+    const config = fieldOrThrow(() => weightsLoader.config.parse(manifest.config), manifestFile, 'config');
+    const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
+    const classifier = await weightsLoader.loadWeights(config, dir, encoder, manifest.genres, manifest.thresholds);
+    if (classifier !== null) return { classifier, manifest };
   }
   const topologyFile = join(dir, TOPOLOGY);
   const topology = (await readJson(topologyFile)) as { modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };

@@ -79,42 +79,60 @@ function validate(options: NgramOptions): void {
 export function ngramFeatures(tokens: readonly string[], options: NgramOptions): Int32Array {
   validate(options);
   const { buckets, wordNgrams, charNgrams } = options;
-  const out: number[] = [];
-  const bucketOf = (hash: number): number => (hash % buckets) + 1;
+  // Filled in place (no per-feature array push): this runs once per text at prediction time.
+  let out = scratch;
+  let n = 0;
+  const push = (hash: number): void => {
+    if (n === out.length) out = scratch = growScratch(out);
+    out[n++] = (hash % buckets) + 1;
+  };
 
-  const wordHashes = tokens.map((token) => fnvString(SEED_WORD, token));
-  for (const hash of wordHashes) out.push(bucketOf(hash));
+  for (const token of tokens) push(fnvString(SEED_WORD, token));
 
   for (let start = 0; start + 1 < tokens.length; start++) {
     let hash = fnvString(SEED_WORD_NGRAM, tokens[start]);
-    for (let n = 2; n <= wordNgrams && start + n <= tokens.length; n++) {
-      hash = fnvString(fnvCodeUnit(hash, WORD_SEPARATOR), tokens[start + n - 1]);
-      out.push(bucketOf(hash));
+    for (let size = 2; size <= wordNgrams && start + size <= tokens.length; size++) {
+      hash = fnvString(fnvCodeUnit(hash, WORD_SEPARATOR), tokens[start + size - 1]);
+      push(hash);
     }
   }
 
   if (charNgrams !== null) {
     const [minN, maxN] = charNgrams;
-    const chars: number[] = [];
+    let chars = charScratch;
     for (const token of tokens) {
-      chars.length = 0;
-      chars.push(BOW);
-      for (const ch of token) chars.push(ch.codePointAt(0)!);
-      chars.push(EOW);
+      if (token.length + 2 > chars.length) chars = charScratch = new Int32Array(2 * (token.length + 2));
+      let length = 0;
+      chars[length++] = BOW;
+      for (let i = 0; i < token.length; i++) {
+        const code = token.codePointAt(i)!;
+        chars[length++] = code;
+        if (code > 0xffff) i++; // a surrogate pair is one character
+      }
+      chars[length++] = EOW;
       // FNV-1a is sequential, so extending an n-gram by one character extends its hash: each start
       // position costs maxN steps, not a substring and a rehash per length.
-      for (let start = 0; start < chars.length; start++) {
+      for (let start = 0; start < length; start++) {
         let hash = SEED_CHAR_NGRAM;
-        for (let n = 1; n <= maxN && start + n <= chars.length; n++) {
-          hash = fnvCodePoint(hash, chars[start + n - 1]);
+        for (let size = 1; size <= maxN && start + size <= length; size++) {
+          hash = fnvCodePoint(hash, chars[start + size - 1]);
           // As fastText: a lone boundary marker says nothing about the word.
-          if (n >= minN && !(n === 1 && (start === 0 || start === chars.length - 1))) out.push(bucketOf(hash));
+          if (size >= minN && !(size === 1 && (start === 0 || start === length - 1))) push(hash);
         }
       }
     }
   }
 
-  return Int32Array.from(out);
+  return out.slice(0, n);
+}
+
+let scratch: Int32Array = new Int32Array(2048);
+let charScratch: Int32Array = new Int32Array(64);
+
+function growScratch(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /**

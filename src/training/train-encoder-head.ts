@@ -55,7 +55,7 @@ export async function trainEncoderHead(
   const fit = await fitNetwork(
     network,
     featureTrainingSet(trainVectors, d, train.targets),
-    { targets: validation.targets, score: () => classifier.scoreEmbeddings(validationVectors) },
+    { targets: validation.targets, score: (step) => (step.syncNetwork(), classifier.scoreEmbeddings(validationVectors)) },
     {
       ...training,
       positiveWeights: training.positiveWeights ? positiveWeightsFrom(train.targets, k) : null,

@@ -34,10 +34,11 @@ export interface ValidationSet {
   /** Multi-hot targets, n x genres row-major. */
   targets: Float32Array;
   /**
-   * Scores the validation rows with the network as it is now, the way the trained model will predict
-   * (a kind with a fast scorer rebuilds it here, so validation and prediction agree exactly).
+   * Scores the validation rows with the parameters as they are now, the way the trained model will
+   * predict: with `step.scorer()` when the step has one, else with the network after `step.syncNetwork()`
+   * (a kind with a fast scorer rebuilds it there).
    */
-  score(): Float32Array;
+  score(step: TrainingStep): Float32Array;
 }
 
 export interface EpochLog {
@@ -61,7 +62,12 @@ export interface FitResult {
 export async function fitNetwork(network: tf.LayersModel, train: TrainingSet, validation: ValidationSet, options: FitOptions): Promise<FitResult> {
   const k = network.outputs[0].shape[1] as number;
   const rng = createRng(options.seed);
-  const stepOptions = { learningRate: options.learningRate, loss: lossFunction(options.loss, options.positiveWeights) };
+  const stepOptions: StepOptions = {
+    learningRate: options.learningRate,
+    loss: lossFunction(options.loss, options.positiveWeights),
+    lossName: options.loss,
+    positiveWeights: options.positiveWeights,
+  };
   const step = (options.createStep ?? kerasStep)(network, stepOptions);
   const history: EpochLog[] = [];
   let best: { epoch: number; score: number; scores: Float32Array } | null = null;
@@ -84,8 +90,7 @@ export async function fitNetwork(network: tf.LayersModel, train: TrainingSet, va
         lossSum += loss;
         options.onBatch?.({ epoch, batch: b + 1, batches: batches.length, loss });
       }
-      step.syncNetwork();
-      const scores = validation.score();
+      const scores = validation.score(step);
       const tuned = tuneGlobalThreshold(validation.targets, scores, k);
       const log: EpochLog = {
         epoch,
@@ -136,11 +141,14 @@ export async function fitClassifier(
   };
   const result = await fitNetwork(network, sequenceTrainingSet(train.encoded, train.targets, encoder), {
     targets: validation.targets,
-    score: () => {
+    score: (step) => {
+      if (step.scorer !== undefined) return step.scorer()(validation.encoded);
+      step.syncNetwork();
       installFastScorer();
       return classifier.scoreEncoded(validation.encoded);
     },
   }, options);
   installFastScorer();
-  return result;
+  // The scores thresholds are tuned on are the trained model's own (a step's scorer may round differently).
+  return { ...result, validationScores: classifier.scoreEncoded(validation.encoded) };
 }

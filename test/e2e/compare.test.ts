@@ -30,6 +30,8 @@ interface Row {
   name: string;
   kind: string;
   status: 'ok' | 'failed';
+  track?: 'description' | 'fields';
+  fields?: string[];
   error?: string;
   embeddingsCached?: boolean;
   test?: { tuned: { microF1: number; macroF1: number; samplesF1: number } } & Record<string, unknown>;
@@ -61,7 +63,7 @@ realSubsetSuite({ work, dataFile: data, splitFile: split }, () => {
   );
 });
 
-test('compare bag, use and bag+use: every report file, then the same scores from cached embeddings', { skip }, async () => {
+test('compare bag, use and bag+use on both tracks: every report file, then the same scores from cached embeddings', { skip }, async () => {
   const args = ['compare', '--config', config, '--data', data, '--split', split, '--cache-dir', cache];
   const out = join(work, 'report');
   const first = await plotline(...args, '--out', out);
@@ -75,28 +77,39 @@ test('compare bag, use and bag+use: every report file, then the same scores from
     report.models.map((m) => [m.name, m.kind, m.status]),
     [
       ['bag', 'bag', 'ok'],
+      ['bag (fields)', 'bag', 'ok'],
       ['use', 'use', 'ok'],
+      ['use (fields)', 'use', 'ok'],
       ['bag+use', 'ensemble', 'ok'],
+      ['bag+use (fields)', 'ensemble', 'ok'],
     ],
   );
-  const use = report.models[1];
+  // Every model is trained once and reported on the description track and the fields track.
+  assert.deepEqual(
+    report.models.map((m) => [m.track, m.fields?.includes('type') ?? false]),
+    [0, 1, 2].flatMap(() => [
+      ['description', false],
+      ['fields', true],
+    ]),
+  );
+  const use = report.models[2];
   assert.equal(use.embeddingsCached, false, 'the first run computes the embeddings');
   assert.equal(report.models[0].embeddingsCached, undefined);
   assert.equal(report.data.split, split);
   assert.equal(report.data.trainSize + report.data.validationSize + report.data.testSize, 300);
   assert.ok(report.models[0].history!.length >= 1 && report.models[0].history!.length <= 2);
   assert.ok(use.history!.length >= 1 && use.history!.length <= 5);
-  const weights = Object.values(report.models[2].ensembleWeights ?? {});
+  const weights = Object.values(report.models[4].ensembleWeights ?? {});
   assert.equal(weights.length, 2);
   assert.ok(Math.abs(weights[0] + weights[1] - 1) < 1e-9);
   for (const m of report.models) {
     const t = m.test!.tuned;
     for (const value of [t.microF1, t.macroF1, t.samplesF1]) assert.ok(value >= 0 && value <= 1, `${m.name}: ${value}`);
-    assert.match(first.stderr, new RegExp(`\\b${m.name.replace('+', '\\+')}: test micro-F1 ${t.microF1.toFixed(3)}`));
+    assert.match(first.stderr, new RegExp(`\\b${m.name.replace('+', '\\+').replace('(', '\\(').replace(')', '\\)')}: test micro-F1 ${t.microF1.toFixed(3)}`));
   }
 
   const md = readFileSync(join(out, 'report.md'), 'utf8');
-  for (const name of ['bag', 'use', 'bag+use']) assert.match(md, new RegExp(`^\\| ${name.replace('+', '\\+')} \\| `, 'm'), `report.md has a ${name} row`);
+  for (const name of ['bag', 'use', 'bag\\+use', 'bag \\(fields\\)', 'bag\\+use \\(fields\\)']) assert.match(md, new RegExp(`^\\| ${name} \\| `, 'm'), `report.md has a ${name} row`);
   for (const file of EVERY_FILE.filter((f) => f.endsWith('.svg') || f.endsWith('.png'))) assert.ok(md.includes(`](${file})`), `report.md links ${file}`);
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.match(html, /^<!doctype html>/i);
@@ -110,31 +123,33 @@ test('compare bag, use and bag+use: every report file, then the same scores from
   const second = await plotline(...args, '--out', again);
   assert.equal(second.code, 0, second.stderr);
   const repeated = readReport(again);
-  assert.equal(repeated.models[1].embeddingsCached, true, 'the second run reads every embedding from the cache');
+  assert.equal(repeated.models[2].embeddingsCached, true, 'the second run reads every embedding from the cache');
   assert.deepEqual(
     repeated.models.map((m) => [m.name, m.status, m.test]),
     report.models.map((m) => [m.name, m.status, m.test]),
     'the same seed and data give the same test scores',
   );
-  assert.deepEqual(repeated.models[2].ensembleWeights, report.models[2].ensembleWeights);
+  assert.deepEqual(repeated.models[4].ensembleWeights, report.models[4].ensembleWeights);
 });
 
 test('a failed model fails the command but the report still shows the others', { skip }, async () => {
   const out = join(work, 'report-failed');
   const result = await plotline('compare', '--models', 'bag,onnx', '--encoder', join(work, 'no-such-encoder'), '--data', data, '--split', split, '--cache-dir', cache, '--out', out, '--quiet');
   assert.equal(result.code, 1, result.stderr);
-  assert.match(result.stderr, /1 of 2 models failed: onnx/);
+  assert.match(result.stderr, /2 of 4 models failed: onnx, onnx \(fields\)/);
   assert.deepEqual(readdirSync(out).sort(), EVERY_FILE);
   const report = readReport(out);
   assert.deepEqual(
     report.models.map((m) => [m.name, m.status]),
     [
       ['bag', 'ok'],
+      ['bag (fields)', 'ok'],
       ['onnx', 'failed'],
+      ['onnx (fields)', 'failed'],
     ],
   );
-  assert.match(report.models[1].error ?? '', /no-such-encoder: not found/);
+  assert.match(report.models[2].error ?? '', /no-such-encoder: not found/);
   const md = readFileSync(join(out, 'report.md'), 'utf8');
-  assert.match(md, /^\| bag \| bag \| \d\.\d{3} \|/m, 'report.md shows the bag row with its scores');
-  assert.match(md, /^\| onnx \| onnx \| failed: .*no-such-encoder: not found/m, 'report.md shows the failed onnx row and why');
+  assert.match(md, /^\| bag \| bag \| description \| \d\.\d{3} \|/m, 'report.md shows the bag row with its scores');
+  assert.match(md, /^\| onnx \| onnx \| description \| failed: .*no-such-encoder: not found/m, 'report.md shows the failed onnx row and why');
 });

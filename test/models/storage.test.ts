@@ -8,6 +8,7 @@ import { MODEL_KIND_NAMES } from '../../src/models/kinds.js';
 import { FORMAT_VERSION, loadModel, readManifest, saveModel } from '../../src/models/storage.js';
 import { PlotlineError } from '../../src/util/errors.js';
 import { GenreClassifier } from '../../src/models/classifier.js';
+import { LinearBagModel } from '../../src/models/inference/linear-bag-model.js';
 import { GENRES, TEXTS, tinyClassifier, tinyManifestFields, type ManifestFields } from './fixtures.js';
 
 let root = '';
@@ -30,11 +31,11 @@ async function freshDir(): Promise<{ parent: string; dir: string }> {
   return { parent, dir: join(parent, 'model') };
 }
 
-/** A saved bag model (the cheapest kind) in a fresh folder, for the corruption tests. */
-async function savedModel(): Promise<string> {
+/** A saved bag model (the cheapest kind; `cnn` for a tfjs network's files) in a fresh folder, for the corruption tests. */
+async function savedModel(kind = 'bag'): Promise<string> {
   const { dir } = await freshDir();
-  const classifier = tinyClassifier('bag', 1, { global: 0.4, perGenre: [0.3, 0.5, 0.6], mode: 'perGenre' });
-  await saveModel(classifier, manifestFor('bag'), dir);
+  const classifier = tinyClassifier(kind, 1, { global: 0.4, perGenre: [0.3, 0.5, 0.6], mode: 'perGenre' });
+  await saveModel(classifier, manifestFor(kind), dir);
   classifier.dispose();
   return dir;
 }
@@ -67,10 +68,12 @@ for (const kind of MODEL_KIND_NAMES) {
     const classifier = tinyClassifier(kind, 9, thresholds);
     const fields = manifestFor(kind, 9);
     await saveModel(classifier, fields, dir);
-    assert.deepEqual((await readdir(dir)).sort(), ['manifest.json', 'model.json', 'weights.bin']);
+    // bag keeps its collapsed linear form only (linear-bag-file.ts); the others keep the tfjs network.
+    assert.deepEqual((await readdir(dir)).sort(), kind === 'bag' ? ['linear.bin', 'linear.json', 'manifest.json'] : ['manifest.json', 'model.json', 'weights.bin']);
 
     const { classifier: loadedModel, manifest } = await loadModel(dir);
-    assert.ok(loadedModel instanceof GenreClassifier, 'a from-scratch kind loads as a GenreClassifier');
+    if (kind === 'bag') assert.ok(loadedModel instanceof LinearBagModel, 'bag loads as its collapsed linear form');
+    else assert.ok(loadedModel instanceof GenreClassifier, 'a from-scratch kind loads as a GenreClassifier');
     const loaded = loadedModel;
     const texts = [...TEXTS, 'an unseen zebra word', ''];
     assert.deepEqual(Array.from(await loaded.score(texts)), Array.from(await classifier.score(texts)));
@@ -165,7 +168,7 @@ test('per-genre thresholds that do not match the genres are refused', async () =
 });
 
 test('a truncated weights.bin is reported with both sizes', async () => {
-  const dir = await savedModel();
+  const dir = await savedModel('cnn');
   const file = join(dir, 'weights.bin');
   const size = (await stat(file)).size;
   await truncate(file, size - 8);
@@ -173,19 +176,19 @@ test('a truncated weights.bin is reported with both sizes', async () => {
 });
 
 test('a missing weights.bin is reported', async () => {
-  const dir = await savedModel();
+  const dir = await savedModel('cnn');
   await rm(join(dir, 'weights.bin'));
   await assertLoadError(dir, 'weights.bin', /missing/);
 });
 
 test('a model.json that is not JSON names model.json', async () => {
-  const dir = await savedModel();
+  const dir = await savedModel('cnn');
   await writeFile(join(dir, 'model.json'), 'not json at all');
   await assertLoadError(dir, 'model.json', /not valid JSON/);
 });
 
 test('a manifest listing more genres than the network has outputs is refused', async () => {
-  const dir = await savedModel();
+  const dir = await savedModel('cnn');
   await editManifest(dir, (m) => {
     m.genres = [...GENRES, 'Documentaries'];
     (m.thresholds as { perGenre: number[] | null }).perGenre = null;
@@ -205,4 +208,47 @@ test('a manifest whose model config, encoder or genres are invalid fails naming 
   const duplicateGenres = await savedModel();
   await editManifest(duplicateGenres, (m) => ((m.genres as string[])[1] = (m.genres as string[])[0]));
   await assertLoadError(duplicateGenres, 'manifest.json', /unique/, 'genres');
+});
+
+test('bag with storage int8: one byte per weight plus a scale per row, scores close to the float32 ones', async () => {
+  const classifier = tinyClassifier('bag', 3);
+  const full = (await freshDir()).dir;
+  const small = (await freshDir()).dir;
+  await saveModel(classifier, manifestFor('bag', 3), full);
+  const int8Fields = manifestFor('bag', 3);
+  int8Fields.config = { ...int8Fields.config, storage: 'int8' };
+  await saveModel(classifier, int8Fields, small);
+  const [fullBytes, smallBytes] = [(await stat(join(full, 'linear.bin'))).size, (await stat(join(small, 'linear.bin'))).size];
+  // 512 buckets + padding = 513 rows, 3 genres: float32 weights | idf | bias, vs scales | idf | bias | int8 weights.
+  assert.equal(fullBytes, (513 * 3 + 513 + 3) * 4);
+  assert.equal(smallBytes, (513 + 513 + 3) * 4 + 513 * 3);
+  const texts = [...TEXTS, 'an unseen zebra word'];
+  const exact = await classifier.score(texts);
+  const { classifier: quantised, manifest } = await loadModel(small);
+  assert.equal(manifest.config.storage, 'int8');
+  const approximate = await quantised.score(texts);
+  let largest = 0;
+  for (let i = 0; i < exact.length; i++) largest = Math.max(largest, Math.abs(exact[i] - approximate[i]));
+  assert.ok(largest > 0, 'int8 weights are not the float32 ones');
+  assert.ok(largest < 0.01, `probabilities move by ${largest}`);
+  classifier.dispose();
+});
+
+test('a bag folder with a truncated linear.bin or a linear.json for other genres fails naming the file', async () => {
+  const truncated = await savedModel();
+  const bin = join(truncated, 'linear.bin');
+  const size = (await stat(bin)).size;
+  await truncate(bin, size - 4);
+  await assertLoadError(truncated, 'linear.bin', new RegExp(`holds ${size - 4} bytes.*corrupt`));
+
+  const otherGenres = await savedModel();
+  await editManifest(otherGenres, (m) => {
+    m.genres = [...GENRES, 'Documentaries'];
+    (m.thresholds as { perGenre: number[] | null }).perGenre = null;
+  });
+  await assertLoadError(otherGenres, 'linear.json', /3 genres but the manifest lists 4/, 'genres');
+
+  const missing = await savedModel();
+  await rm(join(missing, 'linear.bin'));
+  await assertLoadError(missing, 'linear.bin', /missing/);
 });

@@ -25,7 +25,8 @@ const config = kind.config.parse({ buckets: 256, embeddingDim: 6, dropout: 0, ma
 const encoder = kind.fitEncoder(TEXTS, config);
 const encoded = TEXTS.map((t) => encoder.encode(t));
 const targets = tf.tensor2d([1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 1, 1], [6, 3]);
-const stepOptions = { learningRate: 0.01, loss: lossFunction('bce', Float32Array.from([2, 1, 3])) };
+const positiveWeights = Float32Array.from([2, 1, 3]);
+const stepOptions = { learningRate: 0.01, loss: lossFunction('bce', positiveWeights), lossName: 'bce' as const, positiveWeights };
 
 function batchOf(indices: number[]) {
   return padSequences(encoded, indices, { minLength: encoder.minLength, maxLength: encoder.maxLength });
@@ -79,4 +80,26 @@ test('rows no batch touched keep their initial values; keepBest/restoreBest roun
   weightsOf(network).forEach((w, i) => assert.deepEqual(w, i === 0 ? trained : w));
   assert.deepEqual(weightsOf(network)[0], trained);
   step.dispose();
+});
+
+test('with dropout, the same network seed gives bit-identical weights after several steps; another seed does not', async () => {
+  const c = kind.config.parse({ buckets: 256, embeddingDim: 6, dropout: 0.5, maxLength: 64 });
+  const run = async (seed: number): Promise<Float32Array[]> => {
+    const network = kind.build(c, encoder, encoded, 3, seed);
+    const step = sparseBagStep(network, { ...stepOptions, normalisation: 'l2' });
+    for (const rows of [[0, 1, 2], [3, 4, 5], [0, 2, 4]]) {
+      const batch = batchOf(rows);
+      const y = tf.gather(targets, rows) as tf.Tensor2D;
+      await step.trainOnBatch(batch.ids, batch.rows, batch.cols, y);
+      y.dispose();
+    }
+    step.restoreBest(); // nothing kept: syncs the current weights into the network
+    step.dispose();
+    const weights = weightsOf(network);
+    network.dispose();
+    return weights;
+  };
+  const [first, again, other] = [await run(21), await run(21), await run(22)];
+  first.forEach((w, i) => assert.deepEqual(again[i], w, `weight ${i}`));
+  assert.notDeepEqual(other[0], first[0]);
 });

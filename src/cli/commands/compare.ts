@@ -15,7 +15,8 @@ import type { ComparedModel } from '../../report/report-data.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 
 /** What `plotline compare` runs when given neither --config nor --models. */
-export const DEFAULT_COMPARE_MODELS = 'bag,cnn,bilstm,use,bag+use';
+import { DEFAULT_COMPARE_MODELS } from '../defaults.js';
+export { DEFAULT_COMPARE_MODELS };
 
 export interface CompareCommandOptions extends CatalogueReadFlags, CatalogueModelFlags {
   config?: string;

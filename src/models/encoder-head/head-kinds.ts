@@ -4,6 +4,7 @@
  * in ../kinds.ts; they differ in what a network reads (a sentence vector, not token ids).
  */
 import { HeadConfig } from './head.js';
+import { KIND_SUMMARIES } from '../kind-summaries.js';
 import type { TrainingSettings } from '../../training/settings.js';
 import type { EncoderType } from '../../encoders/open-encoder.js';
 
@@ -26,14 +27,14 @@ const HEAD_TRAINING: TrainingSettings = { epochs: 80, batchSize: 32, learningRat
 export const HEAD_KINDS: Record<string, HeadKind> = {
   use: {
     name: 'use',
-    summary: 'Universal Sentence Encoder lite (pretrained, shipped in npm, frozen) + a trained Dense head',
+    summary: KIND_SUMMARIES.use,
     encoderType: 'use',
     config: HeadConfig,
     training: HEAD_TRAINING,
   },
   onnx: {
     name: 'onnx',
-    summary: 'a BERT-family ONNX encoder from --encoder (folder or hub id; frozen) + a trained Dense head',
+    summary: KIND_SUMMARIES.onnx,
     encoderType: 'onnx',
     config: HeadConfig,
     training: HEAD_TRAINING,

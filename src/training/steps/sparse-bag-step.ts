@@ -1,160 +1,306 @@
 /**
- * A fast update for the `bag` model: sparse embedding gradients with lazy Adam.
+ * The fast update for the `bag` model: the whole step (embedding bag, dropout, sigmoid layer, weighted
+ * binary cross-entropy, Adam) in plain JavaScript over flat typed arrays, with sparse embedding
+ * gradients and lazy Adam.
  *
  * A batch touches a few thousand of the embedding table's rows (65,536+ buckets), but tfjs computes a
  * dense gradient for the whole table and Adam then updates every row: most of the work, every step,
- * for rows the batch never saw. Here the embedding bag (lookup, idf weighting, normalisation) runs in
- * plain JavaScript on a Float32Array copy of the table, tfjs computes the head (dropout + sigmoid
- * layer) and the loss with their gradients, and the gradient for the pooled vectors is pushed back
- * only into the rows the batch used, each updated by Adam with its own moments ("lazy Adam", as in
- * TensorFlow Addons' LazyAdam and PyTorch's SparseAdam: rows absent from a batch keep their moments).
+ * for rows the batch never saw. Here only the rows the batch used get a gradient, each updated by Adam
+ * with its own moments ("lazy Adam", as in TensorFlow Addons' LazyAdam and PyTorch's SparseAdam: rows
+ * absent from a batch keep their moments). The head (dropout, then one Dense layer of sigmoids) is a
+ * few dozen columns wide, so it too runs in JavaScript: no tensor crosses into tfjs per batch, and the
+ * table is copied into the network only when asked, not before every validation.
  *
- * The network itself is unchanged (its Embedding layer gets the table before every evaluation and at
- * the end), so saving, loading and prediction are the same as for the Keras update.
+ * The arithmetic is the network's: the same forward pass, the loss of `binaryCrossEntropy` (mean over
+ * rows and genres, positives weighted, probabilities clipped to [1e-7, 1 - 1e-7]) and tfjs's Adam (bias
+ * correction with the global step, epsilon added to the corrected second moment's root), so one step
+ * from fresh moments equals one Keras step (tested). Dropout masks come from the network's dropout
+ * layer seed through `createRng`, so the same seed gives the same weights, byte for byte.
+ *
+ * The network is synced only when asked (`syncNetwork`, `restoreBest`); validation between epochs uses
+ * `scorer()`, which reads the arrays directly.
  */
 import * as tf from '@tensorflow/tfjs';
 import { IDF_LAYER } from '../../models/bag.js';
+import { createRng } from '../../util/random.js';
+import type { EncodedScorer } from '../../models/inference/linear-bag-scorer.js';
 import type { StepOptions, TrainingStep } from './training-step.js';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-7; // tfjs's Adam default for float32
+const CLIP = 1e-7; // binaryCrossEntropy's clipping of probabilities
 
-export function sparseBagStep(network: tf.LayersModel, options: StepOptions & { normalisation: 'sum' | 'l2' }): TrainingStep {
+export interface SparseBagStepOptions extends StepOptions {
+  normalisation: 'sum' | 'l2';
+}
+
+/**
+ * A training step for a network built by `buildBag` (layers `embedding`, `idf`, `dropout`, `genres`),
+ * on binary cross-entropy (`options.positiveWeights` weigh each genre's positives; the soft-F1 loss is
+ * the Keras step's). `trainOnBatch` throws a TypeError when given float features instead of token ids.
+ */
+export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOptions): TrainingStep & { scorer(): EncodedScorer } {
+  if (options.lossName !== 'bce') throw new Error(`the sparse bag step trains on binary cross-entropy, not ${options.lossName}`);
   const embeddingLayer = network.getLayer('embedding');
-  const head = [network.getLayer('dropout'), network.getLayer('genres')];
+  const dense = network.getLayer('genres');
+  const dropoutConfig = network.getLayer('dropout').getConfig() as { rate: number; seed: number };
+  const rate = dropoutConfig.rate;
+  const dropoutRng = createRng(dropoutConfig.seed);
   const [rowsCount, dim] = embeddingLayer.getWeights()[0].shape as [number, number];
   const table = Float32Array.from(embeddingLayer.getWeights()[0].dataSync() as Float32Array);
   const idf = Float32Array.from(network.getLayer(IDF_LAYER).getWeights()[0].dataSync() as Float32Array);
-  const moment1 = new Float32Array(rowsCount * dim);
-  const moment2 = new Float32Array(rowsCount * dim);
+  const [kernelTensor, biasTensor] = dense.getWeights();
+  const k = kernelTensor.shape[1] as number;
+  // kernel is dim x k, row-major, as tfjs stores a Dense kernel.
+  const kernel = Float32Array.from(kernelTensor.dataSync() as Float32Array);
+  const bias = Float32Array.from(biasTensor.dataSync() as Float32Array);
+  // The table's Adam moments, interleaved (m, v) per weight: a row update then streams through one
+  // array instead of two, which matters because rows are visited in random order.
+  const moments = new Float32Array(rowsCount * dim * 2);
+  const kernelM1 = new Float32Array(dim * k);
+  const kernelM2 = new Float32Array(dim * k);
+  const biasM1 = new Float32Array(k);
+  const biasM2 = new Float32Array(k);
+  const positiveWeights = options.positiveWeights ?? new Float32Array(k).fill(1);
+  const l2 = options.normalisation === 'l2';
   // Per-step scratch: which rows the batch touched, and their gradient in a compact buffer.
   const slotOf = new Int32Array(rowsCount).fill(-1);
   let touched: Int32Array = new Int32Array(1024);
   let rowGradients: Float32Array = new Float32Array(1024 * dim);
-  const headOptimizer = tf.train.adam(options.learningRate);
-  const headVariables = head.flatMap((layer) => layer.trainableWeights.map((w) => w.read() as tf.Variable));
+  const kernelGradient = new Float32Array(dim * k);
+  const biasGradient = new Float32Array(k);
   let step = 0;
-  let best: { table: Float32Array; head: tf.Tensor[] } | null = null;
+  let best: { table: Float32Array; kernel: Float32Array; bias: Float32Array } | null = null;
 
-  const pool = (ids: Int32Array, rows: number, cols: number): { pooled: Float32Array; scale: Float32Array } => {
-    const pooled = new Float32Array(rows * dim);
-    const scale = new Float32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      let norm = 0;
-      for (let c = 0; c < cols; c++) {
-        const w = idf[ids[r * cols + c]];
-        norm += options.normalisation === 'l2' ? w * w : w;
-      }
-      norm = options.normalisation === 'l2' ? Math.sqrt(norm) : norm;
-      scale[r] = 1 / Math.max(norm, 1e-6);
-      const out = r * dim;
-      for (let c = 0; c < cols; c++) {
-        const id = ids[r * cols + c];
-        const w = idf[id] * scale[r];
-        if (w === 0) continue;
-        const src = id * dim;
-        for (let d = 0; d < dim; d++) pooled[out + d] += w * table[src + d];
+  // A text's distinct ids and their summed weights (a char n-gram often occurs several times in one
+  // text): `mark` says which ids the current text has seen, `positionOf` where its weight is.
+  const mark = new Int32Array(rowsCount);
+  const positionOf = new Int32Array(rowsCount);
+  let stamp = 0;
+  let uniqueIds = new Int32Array(4096);
+  let uniqueWeights = new Float32Array(4096);
+
+  /**
+   * Collects the distinct ids of ids[start, end) with their idf weights times the text's scale (the
+   * L2 norm or sum of the weights over every occurrence) into uniqueIds / uniqueWeights from `at`.
+   * Returns how many.
+   */
+  const distinctIds = (ids: Int32Array, start: number, end: number, at: number): number => {
+    if (at + (end - start) > uniqueIds.length) {
+      uniqueIds = grow(uniqueIds, 2 * (at + end - start));
+      uniqueWeights = grow(uniqueWeights, 2 * (at + end - start));
+    }
+    stamp = (stamp + 1) | 0;
+    let norm = 0;
+    let n = at;
+    for (let c = start; c < end; c++) {
+      const id = ids[c];
+      const w = idf[id];
+      if (w === 0) continue;
+      norm += l2 ? w * w : w;
+      if (mark[id] === stamp) {
+        uniqueWeights[positionOf[id]] += w;
+      } else {
+        mark[id] = stamp;
+        positionOf[id] = n;
+        uniqueIds[n] = id * dim;
+        uniqueWeights[n++] = w;
       }
     }
-    return { pooled, scale };
+    const scale = 1 / Math.max(l2 ? Math.sqrt(norm) : norm, 1e-6);
+    for (let i = at; i < n; i++) uniqueWeights[i] *= scale;
+    return n - at;
+  };
+
+  /**
+   * out[at, at + dim) = sum of weight x table row over uniqueIds[from, from + n) (ids stored as row
+   * offsets). Four dimensions at a time in locals: the sums stay in registers instead of being loaded
+   * and stored once per id.
+   */
+  const poolDistinct = (from: number, n: number, out: Float32Array, at: number): void => {
+    let d = 0;
+    for (; d + 3 < dim; d += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = from; i < from + n; i++) {
+        const w = uniqueWeights[i];
+        const src = uniqueIds[i] + d;
+        s0 += w * table[src];
+        s1 += w * table[src + 1];
+        s2 += w * table[src + 2];
+        s3 += w * table[src + 3];
+      }
+      out[at + d] = s0;
+      out[at + d + 1] = s1;
+      out[at + d + 2] = s2;
+      out[at + d + 3] = s3;
+    }
+    for (; d < dim; d++) {
+      let sum = 0;
+      for (let i = from; i < from + n; i++) sum += uniqueWeights[i] * table[uniqueIds[i] + d];
+      out[at + d] = sum;
+    }
+  };
+
+  const adam = (params: Float32Array, m1: Float32Array, m2: Float32Array, grads: Float32Array, paramAt: number, gradAt: number, n: number, lr: number, c1: number, c2: number): void => {
+    for (let d = 0; d < n; d++) {
+      const grad = grads[gradAt + d];
+      const p = paramAt + d;
+      const m = (m1[p] = BETA1 * m1[p] + (1 - BETA1) * grad);
+      const v = (m2[p] = BETA2 * m2[p] + (1 - BETA2) * grad * grad);
+      params[p] -= (lr * (m / c1)) / (Math.sqrt(v / c2) + EPSILON);
+    }
   };
 
   return {
-    async trainOnBatch(ids, rows, cols, targets) {
+    async trainOnBatch(ids, rows, cols, targetsTensor) {
       if (!(ids instanceof Int32Array)) throw new TypeError('the sparse bag step trains on token ids, not features');
-      const { pooled, scale } = pool(ids, rows, cols);
-      const pooledTensor = tf.tensor2d(pooled, [rows, dim]);
-      const x = tf.variable(pooledTensor, true, `pooled_${step}`);
-      pooledTensor.dispose(); // the variable holds its own reference to the data
-      let loss: number;
-      let pooledGradient: Float32Array;
-      try {
-        const { value, grads } = tf.variableGrads(() => {
-          let h: tf.Tensor = x;
-          for (const layer of head) h = layer.apply(h, { training: true }) as tf.Tensor;
-          return options.loss(targets, h).mean() as tf.Scalar;
-        }, [x, ...headVariables]);
-        loss = value.dataSync()[0];
-        pooledGradient = grads[x.name].dataSync() as Float32Array;
-        headOptimizer.applyGradients(headVariables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-        value.dispose();
-        Object.values(grads).forEach((g) => g.dispose());
-      } finally {
-        x.dispose();
+      const targets = targetsTensor.dataSync() as Float32Array;
+      // Forward: pooled vectors, dropout, logits.
+      const hidden = new Float32Array(rows * dim);
+      const keep = new Float32Array(rows * dim);
+      // Row r's distinct ids are uniqueIds[rowStart[r], rowStart[r + 1]).
+      const rowStart = new Int32Array(rows + 1);
+      for (let r = 0; r < rows; r++) rowStart[r + 1] = rowStart[r] + distinctIds(ids, r * cols, (r + 1) * cols, rowStart[r]);
+      for (let r = 0; r < rows; r++) poolDistinct(rowStart[r], rowStart[r + 1] - rowStart[r], hidden, r * dim);
+      const kept = rate > 0 ? 1 / (1 - rate) : 1;
+      for (let i = 0; i < rows * dim; i++) {
+        keep[i] = rate > 0 ? (dropoutRng.next() >= rate ? kept : 0) : 1;
+        hidden[i] *= keep[i];
       }
-
-      // Scatter d(loss)/d(pooled) into the rows this batch used.
-      let count = 0;
+      // Loss and d(loss)/d(logits), over the mean of rows x genres.
+      const logitGradient = new Float32Array(rows * k);
+      const count = rows * k;
+      let loss = 0;
       for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++) {
-          const id = ids[r * cols + c];
-          const w = idf[id] * scale[r];
-          if (w === 0) continue;
+        for (let g = 0; g < k; g++) {
+          let z = bias[g];
+          for (let d = 0; d < dim; d++) z += hidden[r * dim + d] * kernel[d * k + g];
+          const p = 1 / (1 + Math.exp(-z));
+          const t = targets[r * k + g];
+          const pw = positiveWeights[g];
+          const clipped = Math.min(Math.max(p, CLIP), 1 - CLIP);
+          loss -= pw * t * Math.log(clipped) + (1 - t) * Math.log(1 - clipped);
+          logitGradient[r * k + g] = (p * (pw * t + 1 - t) - pw * t) / count;
+        }
+      }
+      // Head gradients, and the gradient of each pooled vector (through the dropout mask).
+      kernelGradient.fill(0);
+      biasGradient.fill(0);
+      const pooledGradient = new Float32Array(rows * dim);
+      for (let r = 0; r < rows; r++) {
+        const zg = r * k;
+        for (let g = 0; g < k; g++) biasGradient[g] += logitGradient[zg + g];
+        for (let d = 0; d < dim; d++) {
+          const h = hidden[r * dim + d];
+          const row = d * k;
+          let back = 0;
+          for (let g = 0; g < k; g++) {
+            const dz = logitGradient[zg + g];
+            kernelGradient[row + g] += h * dz;
+            back += dz * kernel[row + g];
+          }
+          pooledGradient[r * dim + d] = back * keep[r * dim + d];
+        }
+      }
+      // Scatter d(loss)/d(pooled) into the rows this batch used.
+      let used = 0;
+      for (let r = 0; r < rows; r++) {
+        const src = r * dim;
+        for (let i = rowStart[r]; i < rowStart[r + 1]; i++) {
+          const offset = uniqueIds[i];
+          const id = offset / dim;
+          const w = uniqueWeights[i];
           let slot = slotOf[id];
           if (slot < 0) {
-            if (count === touched.length) {
-              touched = growInt(touched, count * 2);
-              rowGradients = growFloat(rowGradients, count * 2 * dim);
+            if (used === touched.length) {
+              touched = grow(touched, used * 2);
+              rowGradients = grow(rowGradients, used * 2 * dim);
             }
-            slot = slotOf[id] = count;
-            touched[count++] = id;
-            rowGradients.fill(0, slot * dim, (slot + 1) * dim);
+            slot = slotOf[id] = used;
+            touched[used++] = id;
+            // The row's first use this batch sets its gradient (no separate zeroing pass).
+            const g = slot * dim;
+            for (let d = 0; d < dim; d++) rowGradients[g + d] = w * pooledGradient[src + d];
+            continue;
           }
           const g = slot * dim;
-          const src = r * dim;
           for (let d = 0; d < dim; d++) rowGradients[g + d] += w * pooledGradient[src + d];
         }
       }
-      // Lazy Adam on the touched rows, with the global step's bias correction (as PyTorch's SparseAdam),
-      // in tfjs's exact form (epsilon added to the corrected second moment).
+      // Adam: the head densely, the table lazily (touched rows only), all with the global step's bias
+      // correction (as PyTorch's SparseAdam).
       step++;
       const lr = options.learningRate;
-      const correction1 = 1 - BETA1 ** step;
-      const correction2 = 1 - BETA2 ** step;
-      for (let i = 0; i < count; i++) {
+      const c1 = 1 - BETA1 ** step;
+      const c2 = 1 - BETA2 ** step;
+      adam(kernel, kernelM1, kernelM2, kernelGradient, 0, 0, dim * k, lr, c1, c2);
+      adam(bias, biasM1, biasM2, biasGradient, 0, 0, k, lr, c1, c2);
+      const stepSize = lr / c1;
+      const inverseC2 = 1 / c2;
+      for (let i = 0; i < used; i++) {
         const id = touched[i];
         slotOf[id] = -1;
-        const g = i * dim;
-        const p = id * dim;
+        const gradAt = i * dim;
+        const paramAt = id * dim;
         for (let d = 0; d < dim; d++) {
-          const grad = rowGradients[g + d];
-          const m = (moment1[p + d] = BETA1 * moment1[p + d] + (1 - BETA1) * grad);
-          const v = (moment2[p + d] = BETA2 * moment2[p + d] + (1 - BETA2) * grad * grad);
-          table[p + d] -= (lr * (m / correction1)) / (Math.sqrt(v / correction2) + EPSILON);
+          const grad = rowGradients[gradAt + d];
+          const at = 2 * (paramAt + d);
+          const m = (moments[at] = BETA1 * moments[at] + (1 - BETA1) * grad);
+          const v = (moments[at + 1] = BETA2 * moments[at + 1] + (1 - BETA2) * grad * grad);
+          table[paramAt + d] -= (stepSize * m) / (Math.sqrt(v * inverseC2) + EPSILON);
         }
       }
-      return loss;
+      return loss / count;
+    },
+    scorer() {
+      return (encoded) => {
+        const out = new Float32Array(encoded.length * k);
+        const pooled = new Float32Array(dim);
+        for (let t = 0; t < encoded.length; t++) {
+          poolDistinct(0, distinctIds(encoded[t], 0, encoded[t].length, 0), pooled, 0);
+          for (let g = 0; g < k; g++) {
+            let z = bias[g];
+            for (let d = 0; d < dim; d++) z += pooled[d] * kernel[d * k + g];
+            out[t * k + g] = 1 / (1 + Math.exp(-z));
+          }
+        }
+        return out;
+      };
     },
     syncNetwork() {
-      tf.tidy(() => embeddingLayer.setWeights([tf.tensor2d(table, [rowsCount, dim])]));
+      tf.tidy(() => {
+        embeddingLayer.setWeights([tf.tensor2d(table, [rowsCount, dim])]);
+        dense.setWeights([tf.tensor2d(kernel, [dim, k]), tf.tensor1d(bias)]);
+      });
     },
     keepBest() {
-      best?.head.forEach((w) => w.dispose());
-      best = { table: table.slice(), head: headVariables.map((v) => v.clone()) };
+      if (best === null) best = { table: table.slice(), kernel: kernel.slice(), bias: bias.slice() };
+      else {
+        best.table.set(table);
+        best.kernel.set(kernel);
+        best.bias.set(bias);
+      }
     },
     restoreBest() {
-      if (best === null) return;
-      table.set(best.table);
-      headVariables.forEach((v, i) => v.assign(best!.head[i]));
-      tf.tidy(() => embeddingLayer.setWeights([tf.tensor2d(table, [rowsCount, dim])]));
+      if (best !== null) {
+        table.set(best.table);
+        kernel.set(best.kernel);
+        bias.set(best.bias);
+      }
+      this.syncNetwork();
     },
     dispose() {
-      best?.head.forEach((w) => w.dispose());
       best = null;
-      headOptimizer.dispose();
     },
   };
 }
 
-function growInt(a: Int32Array, size: number): Int32Array {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
-}
-
-function growFloat(a: Float32Array, size: number): Float32Array {
-  const b = new Float32Array(size);
+function grow<T extends Int32Array | Float32Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
 }

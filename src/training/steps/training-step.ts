@@ -4,6 +4,8 @@
  * sparse-bag-step.ts) without a second training loop.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { LossName } from '../../models/losses.js';
+import type { EncodedScorer } from '../../models/inference/linear-bag-scorer.js';
 
 export interface TrainingStep {
   /**
@@ -11,6 +13,11 @@ export interface TrainingStep {
    * of an encoder + head model) and multi-hot `targets`. Returns the loss.
    */
   trainOnBatch(inputs: Int32Array | Float32Array, rows: number, cols: number, targets: tf.Tensor2D): Promise<number>;
+  /**
+   * Scores encoded texts with the current parameters without syncing the network, for a step that keeps
+   * its parameters outside it (validation between epochs then skips the sync).
+   */
+  scorer?(): EncodedScorer;
   /** Makes the network hold the current parameters before it is used to score (no-op when it always does). */
   syncNetwork(): void;
   /** Remembers the current parameters as the best so far. */
@@ -22,5 +29,10 @@ export interface TrainingStep {
 
 export interface StepOptions {
   learningRate: number;
+  /** The loss as a tfjs function (Keras step) ... */
   loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+  /** ... and by name with its settings, for a step that computes it itself. */
+  lossName: LossName;
+  /** Per-genre weights of BCE's positive term, or null. */
+  positiveWeights: Float32Array | null;
 }

@@ -1,0 +1,34 @@
+/**
+ * A `bag` model loaded from its folder: the text encoder plus the collapsed linear form, no network
+ * and no tensors. It scores exactly as the trained classifier's fast scorer did (float32 folder) or
+ * with its int8 weights (quantised folder).
+ */
+import { GenreModel, type DecisionThresholds } from '../genre-model.js';
+import type { TextEncoder } from '../inputs/text-encoder.js';
+import { linearScorer, type EncodedScorer, type LinearBag } from './linear-bag-scorer.js';
+
+export class LinearBagModel extends GenreModel {
+  private readonly scorer: EncodedScorer;
+
+  constructor(
+    readonly encoder: TextEncoder,
+    readonly linear: LinearBag,
+    genres: readonly string[],
+    thresholds: DecisionThresholds,
+  ) {
+    super(genres, thresholds);
+    if (linear.bias.length !== genres.length) throw new RangeError(`the linear bag scores ${linear.bias.length} genres, not ${genres.length}`);
+    this.scorer = linearScorer(linear);
+  }
+
+  /** Probabilities for already-encoded texts, n x genres row-major, in input order. */
+  scoreEncoded(encoded: readonly Int32Array[]): Float32Array {
+    return this.scorer(encoded);
+  }
+
+  async score(texts: readonly string[]): Promise<Float32Array> {
+    return this.scorer(texts.map((t) => this.encoder.encode(t)));
+  }
+
+  async dispose(): Promise<void> {}
+}

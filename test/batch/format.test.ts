@@ -1,0 +1,39 @@
+/** The hand-built JSON Lines are byte for byte JSON.stringify of `predict()`'s objects. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatScores } from '../../src/batch/format.js';
+import { applyThresholds } from '../../src/evaluation/thresholds.js';
+import { GenreModel } from '../../src/models/genre-model.js';
+import { createRng } from '../../src/util/random.js';
+
+const GENRES = ['Comedies', 'Kids\' TV', 'Say "hi"', 'Back\\slash', 'Émigré ünicode', 'Tab\there'];
+
+class FixedScores extends GenreModel {
+  constructor(private readonly scores: Float32Array) {
+    super(GENRES, { global: 0.5, perGenre: null, mode: 'global' });
+  }
+  async score(): Promise<Float32Array> {
+    return this.scores;
+  }
+  async dispose(): Promise<void> {}
+}
+
+test('formatScores writes what JSON.stringify of predict() writes: ties, no genre over the threshold, topK, escapes', async () => {
+  const rng = createRng(5);
+  const n = 200;
+  const k = GENRES.length;
+  const scores = new Float32Array(n * k);
+  for (let i = 0; i < scores.length; i++) scores[i] = rng.next();
+  scores.fill(0.25, 0, k); // all tied, none over 0.5: the first genre stands in
+  scores.fill(0.1, k, 2 * k);
+  scores[k + 3] = 0.7;
+  scores[k + 5] = 0.7; // a tie over the threshold
+  const ids = Array.from({ length: n }, (_, i) => (i === 2 ? 'id "quoted"\n' : `t${i}`));
+  for (const options of [{}, { topK: 3 }, { topK: 10, thresholds: 0.3 }, { thresholds: [0.9, 0.1, 0.5, 0.5, 0.2, 0.99] }]) {
+    const model = new FixedScores(scores);
+    const predictions = await model.predict(ids, options);
+    const expected = predictions.map((p, i) => JSON.stringify({ id: ids[i], genres: p.genres, scores: p.scores, ...(p.top === undefined ? {} : { top: p.top }) }) + '\n').join('');
+    const decided = applyThresholds(scores, k, options.thresholds ?? model.activeThresholds());
+    assert.equal(formatScores(GENRES, ids, scores, decided, options.topK), expected);
+  }
+});
