@@ -25,6 +25,8 @@ import { addCnn } from './cnn-onnx.js';
 import { addFieldFusion } from './fusion-onnx.js';
 import { FLOAT, OnnxGraph, OPSET } from './onnx-graph.js';
 import { CatalogueModel } from '../models/fields/catalogue-model.js';
+import { LinearBagModel } from '../models/inference/linear-bag-model.js';
+import { collapseBag } from '../models/inference/linear-bag-scorer.js';
 
 export const EXPORTABLE_KINDS = ['bag', 'cnn', 'use', 'onnx'] as const;
 
@@ -87,9 +89,9 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
     let probabilities: string;
     const inputs: OnnxSideFile['inputs'] = [];
     let featurisation: Record<string, unknown>;
-    if (text instanceof GenreClassifier && manifest.kind === 'bag') {
-      const config = BagConfig.parse(manifest.config);
-      probabilities = addBag(g, text.network, config.normalisation);
+    if ((text instanceof LinearBagModel || text instanceof GenreClassifier) && manifest.kind === 'bag') {
+      const linear = text instanceof LinearBagModel ? text.linear : collapseBag(text.network, BagConfig.parse(manifest.config).normalisation);
+      probabilities = addBag(g, linear);
       inputs.push({ name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s hashed n-gram ids (featurisation), one row per text, padded at the end with 0' });
       featurisation = {
         ...text.encoder.toJSON(),
