@@ -2,7 +2,8 @@
  * ONNX export, checked in ONNX Runtime (onnxruntime-node): a `bag` model's exported graph gives the
  * same scores as Plotline's own scoring (within 1e-5) on texts of many lengths, batched and alone, with
  * both normalisations; so does a `cnn`'s; an encoder head's graph gives its network's scores on sentence vectors; the side
- * file describes input, output, genres and featurisation; kinds without an export are refused.
+ * file describes input, output, genres and featurisation; an `onnx`-kind model (tiny BERT encoder) exported
+ * whole scores its encoder's vectors as Plotline scores the texts; kinds without an export are refused.
  * Weights are set to seeded random values of unit scale so the scores spread over (0, 1).
  */
 import { test, before } from 'node:test';
@@ -22,6 +23,10 @@ import { createRng } from '../../src/util/random.js';
 import { fixtureFolder, rejectsWith } from '../helpers/files.js';
 import { TEXTS, TINY_CONFIGS, tinyClassifier, tinyManifestFields } from '../models/fixtures.js';
 import { saveTinyModel } from '../batch/tiny-model.js';
+import { EncoderHeadClassifier } from '../../src/models/encoder-head/encoder-head-classifier.js';
+import { trainModel } from '../../src/training/train-model.js';
+import { KEYWORD_GENRES, keywordDataset } from '../helpers/keyword-dataset.js';
+import { noSharedMiniLm, writeTinyBertFolder } from '../helpers/tiny-bert.js';
 
 const files = fixtureFolder('export');
 const TOLERANCE = 1e-5;
@@ -131,6 +136,34 @@ test('an encoder head: ONNX Runtime scores = the head network\'s on sentence vec
     assertClose(result.scores.data as Float32Array, expected, `head [${hidden.join(', ')}]`);
     assert.ok(Math.max(...expected) - Math.min(...expected) > 0.3);
     network.dispose();
+  }
+});
+
+test('an onnx-kind model (tiny BERT encoder + head) through exportOnnx: ONNX Runtime on its encoder\'s vectors gives its scores', { skip: noSharedMiniLm }, async () => {
+  const bert = writeTinyBertFolder(join(files.dir, 'tiny-bert'));
+  const trained = await trainModel(KEYWORD_GENRES, keywordDataset(24, 31), keywordDataset(12, 32), {
+    kind: 'onnx', seed: 3, epochs: 2, batchSize: 8, learningRate: 0.01, config: { hidden: [8], dropout: 0.2 },
+    encoder: { threads: 1, spec: bert }, cacheDir: join(files.dir, 'cache'),
+  });
+  const dir = join(files.dir, 'onnx-kind');
+  await saveModel(trained.classifier as EncoderHeadClassifier, { ...tinyManifestFields('onnx', 3), config: trained.config }, dir);
+  await trained.classifier.dispose();
+  const out = join(files.dir, 'head.onnx');
+  assert.equal((await exportOnnx({ model: dir, out })).kind, 'onnx');
+  const side = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as OnnxSideFile;
+  assert.equal(side.inputs[0].name, 'embedding');
+  assert.equal(side.featurisation.type, 'onnx');
+  const { classifier } = await loadModel(dir);
+  try {
+    const head = classifier as EncoderHeadClassifier;
+    const expected = await head.score(texts);
+    const vectors = await head.encoder.embed(texts);
+    const session = await ort.InferenceSession.create(out);
+    const result = await session.run({ embedding: new ort.Tensor('float32', vectors, [texts.length, head.encoder.dimension]) });
+    await session.release();
+    assertClose(result.scores.data as Float32Array, expected, 'head on the encoder\'s vectors');
+  } finally {
+    await classifier.dispose();
   }
 });
 
