@@ -22,6 +22,7 @@ export { EmbeddingCache, embedWithCache, defaultCacheDir } from './encoders/embe
 export { MODEL_KINDS, MODEL_KIND_NAMES } from './models/kinds.js';
 export { loadDataset, foldData, type Dataset } from './data/dataset.js';
 export { readTitles, type Title } from './data/titles.js';
+export { resolveDataset, DATASETS, NETFLIX, datasetCachePath, type NamedDataset, type ResolvedData, type ResolveDatasetOptions } from './data/datasets.js';
 export { readPredictionInput } from './data/prediction-input.js';
 export { trainClassifier, type TrainClassifierOptions, type TrainedClassifier, type LabelledTexts } from './training/train-classifier.js';
 export { trainModel, ALL_MODEL_KIND_NAMES, type TrainModelOptions, type TrainedModel } from './training/train-model.js';

@@ -1,5 +1,6 @@
-// Plotline's page: classify a description, show every genre's probability against its threshold, and
-// highlight the words that argued for or against a chosen genre. Plain ES module, no dependencies.
+// Plotline's page: classify a description (with the catalogue fields the model reads, when it reads any),
+// show every genre's probability against its threshold and what the genre rules did, and highlight the
+// words that argued for or against a chosen genre. Plain ES module, no dependencies.
 
 const TOP_N = 8;
 
@@ -22,6 +23,32 @@ const EXAMPLES = [
   },
 ];
 
+/**
+ * How each catalogue field the server may list is asked for: its label, the input's type, and a
+ * placeholder or hint. A field not listed here gets a plain text input labelled with its name. The
+ * family field (`type` in the Netflix catalogue) is a choice instead, built from the model's rules.
+ */
+const FIELD_INPUTS = {
+  type: { label: 'Type' },
+  country: { label: 'Country', placeholder: 'e.g. South Korea, United States', hint: 'comma-separated' },
+  rating: { label: 'Rating', placeholder: 'e.g. TV-MA, PG-13' },
+  duration: { label: 'Duration', placeholder: 'e.g. 95 min or 2 Seasons' },
+  release_year: { label: 'Release year', type: 'number', placeholder: 'e.g. 2019', min: 1900, max: 2100 },
+  cast: { label: 'Cast', placeholder: 'e.g. Song Kang-ho, Kim Hye-soo', hint: 'comma-separated' },
+  director: { label: 'Director', placeholder: 'e.g. Bong Joon-ho' },
+  title: { label: 'Title', placeholder: 'e.g. Memories of Murder' },
+};
+
+/** The values offered for `type` when the model's rules have no families by it. */
+const DEFAULT_TYPES = ['Movie', 'TV Show'];
+
+/** How the rules choose a family when the title's family field is not given (GenreRules.unknownFamily). */
+const UNKNOWN_FAMILY_RULES = {
+  total: 'the family with the larger total probability',
+  max: 'the family of the single most probable genre',
+  none: 'no family is chosen',
+};
+
 const $ = (id) => document.getElementById(id);
 const els = {
   form: $('classify-form'),
@@ -30,6 +57,10 @@ const els = {
   buttonLabel: document.querySelector('#classify .label'),
   examples: $('examples'),
   error: $('error'),
+  fields: $('fields'),
+  fieldInputs: $('field-inputs'),
+  familyNote: $('family-note'),
+  removedNote: $('removed-note'),
   results: $('results'),
   predicted: $('predicted'),
   bars: $('genre-bars'),
@@ -48,6 +79,8 @@ const state = {
   model: null,
   /** The text the shown results belong to (the text area may have been edited since). */
   text: '',
+  /** The catalogue fields sent with that text (undefined: none), so explanations score it the same way. */
+  fields: undefined,
   /** The shown prediction: { genres, scores } for that text. */
   prediction: null,
   explainedGenre: null,
@@ -194,6 +227,8 @@ async function loadModel() {
     $('model-thresholds').textContent = !t ? 'unknown'
       : t.mode === 'perGenre' && Array.isArray(t.perGenre) ? `tuned per genre (global ${t.global.toFixed(2)})`
       : `global ${Number(t.global).toFixed(2)}`;
+    renderModelFields(model);
+    renderFieldInputs(model);
     const test = model.metrics?.test ?? null;
     $('model-micro').textContent = metric(test?.microF1);
     $('model-macro').textContent = metric(test?.macroF1);
@@ -210,6 +245,82 @@ async function loadModel() {
   }
 }
 
+/** The model card's Fields and Genre rules rows. */
+function renderModelFields(model) {
+  const fields = Array.isArray(model.fields) ? model.fields : [];
+  $('model-fields').textContent = fields.length === 0 ? 'description only' : fields.join(', ');
+  const rules = model.rules;
+  const items = [];
+  if (rules && rules.familyField && Array.isArray(rules.families) && rules.families.length > 0) {
+    items.push(el('li', {}, `Families by ${rules.familyField}: `,
+      ...rules.families.flatMap((family, i) => [
+        i > 0 ? ', ' : null,
+        el('span', { className: 'family', title: family.genres.join(', ') }, `${family.value} (${family.genres.length} ${family.genres.length === 1 ? 'genre' : 'genres'})`),
+      ])));
+    items.push(el('li', {}, `When ${rules.familyField} is not given: ${UNKNOWN_FAMILY_RULES[rules.unknownFamily] ?? rules.unknownFamily}`));
+  }
+  if (rules && typeof rules.maxGenres === 'number') items.push(el('li', {}, `At most ${rules.maxGenres} ${rules.maxGenres === 1 ? 'genre' : 'genres'} per title`));
+  const dd = $('model-rules');
+  if (items.length === 0) dd.textContent = 'none';
+  else dd.replaceChildren(el('ul', { className: 'rule-list' }, ...items));
+}
+
+/** The values the family field offers (sorted): the rules' families for it, else Movie / TV Show for `type`. */
+function choiceValues(model, field) {
+  const rules = model.rules;
+  if (rules && rules.familyField === field && Array.isArray(rules.families) && rules.families.length > 0) {
+    return rules.families.map((f) => f.value).sort((a, b) => a.localeCompare(b));
+  }
+  return field === 'type' ? DEFAULT_TYPES : null;
+}
+
+/** One input per field the model reads (none for a description-only model). */
+function renderFieldInputs(model) {
+  const fields = Array.isArray(model.fields) ? model.fields : [];
+  const inputs = fields.map((field) => {
+    const spec = FIELD_INPUTS[field] ?? { label: field.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()) };
+    const id = `field-${field.replace(/[^a-z0-9_-]/gi, '-')}`;
+    const values = choiceValues(model, field);
+    if (values !== null) {
+      // A radio group: arrow keys move between the values, and "unknown" leaves the field out.
+      const options = [...values, ''].map((value, i) => el('label', { className: 'choice-option' },
+        el('input', { type: 'radio', name: id, id: `${id}-${i}`, value, checked: value === '', dataset: { field } }),
+        el('span', {}, value === '' ? 'unknown' : value)));
+      return el('fieldset', { className: 'field field-choice', id }, el('legend', {}, spec.label), el('div', { className: 'choice' }, ...options));
+    }
+    const hintId = spec.hint ? `${id}-hint` : undefined;
+    return el('div', { className: 'field' },
+      el('label', { for: id }, spec.label, spec.hint ? el('span', { className: 'field-hint', id: hintId }, ` (${spec.hint})`) : null),
+      el('input', {
+        id,
+        type: spec.type ?? 'text',
+        name: field,
+        placeholder: spec.placeholder,
+        min: spec.min,
+        max: spec.max,
+        step: spec.type === 'number' ? 1 : undefined,
+        inputmode: spec.type === 'number' ? 'numeric' : undefined,
+        autocomplete: 'off',
+        'aria-describedby': hintId,
+        dataset: { field },
+      }));
+  });
+  els.fieldInputs.replaceChildren(...inputs);
+  els.fields.hidden = inputs.length === 0;
+}
+
+/** The fields filled in on the page ({name: value}), empty ones left out; undefined when there are none. */
+function currentFields() {
+  const fields = {};
+  for (const input of els.fieldInputs.querySelectorAll('input[data-field]')) {
+    if (input.type === 'radio' && !input.checked) continue;
+    const value = input.value.trim();
+    if (value === '') continue;
+    fields[input.dataset.field] = input.type === 'number' && Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  return Object.keys(fields).length > 0 ? fields : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Results: one bar per genre, best first, with the threshold drawn on it
 
@@ -223,6 +334,7 @@ function sortedScores() {
 
 function renderBars() {
   const predicted = new Set(state.prediction.genres.map((g) => g.genre));
+  const removed = new Set(state.prediction.removed ?? []);
   const all = sortedScores();
   // Always show every predicted genre, even past the top N.
   const shownCount = state.showAll ? all.length : Math.max(Math.min(TOP_N, all.length), all.findLastIndex((g) => predicted.has(g.genre)) + 1);
@@ -230,13 +342,13 @@ function renderBars() {
     const threshold = thresholdFor(genre);
     const above = threshold === null ? predicted.has(genre) : score >= threshold;
     const standIn = predicted.has(genre) && !above;
-    const status = above ? 'above threshold' : standIn ? 'best guess, below threshold' : 'below threshold';
+    const status = removed.has(genre) ? 'removed by the genre rules' : above ? 'above threshold' : standIn ? 'best guess, below threshold' : 'below threshold';
     const selected = genre === state.explainedGenre;
     const label = `${genre}: ${percent(score)}${threshold === null ? '' : `, threshold ${percent(threshold)}`}, ${status}${predicted.has(genre) ? ', predicted' : ''}. Show which words argued for or against it.`;
     return el('li', {},
       el('button', {
         type: 'button',
-        className: `genre-row ${above ? 'above' : 'below'}${predicted.has(genre) ? ' predicted' : ''}${selected ? ' selected' : ''}`,
+        className: `genre-row ${above ? 'above' : 'below'}${predicted.has(genre) ? ' predicted' : ''}${removed.has(genre) ? ' removed' : ''}${selected ? ' selected' : ''}`,
         'aria-pressed': String(selected),
         'aria-label': label,
         title: `${percent(score)}${threshold === null ? '' : ` (threshold ${percent(threshold)})`}: ${status}`,
@@ -248,16 +360,38 @@ function renderBars() {
         el('span', { className: 'fill', style: { width: `${Math.max(0, Math.min(1, score)) * 100}%` } }),
         threshold === null ? null : el('span', { className: 'tick', style: { left: `${Math.max(0, Math.min(1, threshold)) * 100}%` } })),
       el('span', { className: 'value' }, percent(score)),
-      el('span', { className: 'status' }, above ? '✓ predicted' : standIn ? 'best guess' : '')));
+      el('span', { className: 'status' }, removed.has(genre) ? 'removed' : above ? '✓ predicted' : standIn ? 'best guess' : '')));
   });
   els.bars.replaceChildren(...rows);
 
   els.predicted.replaceChildren(...state.prediction.genres.map((g) => el('span', { className: 'chip' }, g.genre, el('span', { className: 'chip-score' }, percent(g.score)))));
+  renderRulesNotes();
 
   const hidden = all.length - shownCount;
   els.toggleAll.hidden = all.length <= TOP_N && !state.showAll;
   els.toggleAll.textContent = state.showAll ? `Show the top ${TOP_N} only` : `Show all ${all.length} genres (${hidden} more)`;
   els.toggleAll.setAttribute('aria-expanded', String(state.showAll));
+}
+
+/** What the genre rules did: the family they held the title to, and the genres they removed. */
+function renderRulesNotes() {
+  const { family, removed } = state.prediction;
+  const field = state.model?.rules?.familyField ?? 'family field';
+  if (family && typeof family.value === 'string') {
+    const how = family.given
+      ? `(its ${field}, as given)`
+      : `(${field} not given: ${UNKNOWN_FAMILY_RULES[state.model?.rules?.unknownFamily] ?? 'chosen by the rules'})`;
+    els.familyNote.replaceChildren('Held to the ', el('strong', { className: 'family-value' }, family.value), ` genres ${how}.`);
+    els.familyNote.hidden = false;
+  } else {
+    els.familyNote.hidden = true;
+  }
+  if (Array.isArray(removed) && removed.length > 0) {
+    els.removedNote.textContent = `Removed by the genre rules: ${removed.join(', ')}.`;
+    els.removedNote.hidden = false;
+  } else {
+    els.removedNote.hidden = true;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -298,15 +432,17 @@ function renderExplanation(explanation) {
 
 async function classify() {
   const text = els.text.value;
+  const fields = currentFields();
   const seq = ++state.requestSeq;
   clearError();
   setBusy(true);
   try {
-    const answer = await api('/v1/predict', { text, scores: true, explain: true });
+    const answer = await api('/v1/predict', { text, ...(fields ? { fields } : {}), scores: true, explain: true });
     if (seq !== state.requestSeq) return;
     const prediction = answer.predictions?.[0];
     if (!prediction) throw new ApiError('The server returned no prediction.');
     state.text = text;
+    state.fields = fields;
     state.prediction = prediction;
     state.explainedGenre = prediction.explanation?.genre ?? null;
     state.showAll = false;
@@ -332,7 +468,7 @@ async function explainGenre(genre) {
   clearError();
   setBusy(true, 'Explaining…');
   try {
-    const answer = await api('/v1/predict', { text: state.text, scores: true, explain: genre });
+    const answer = await api('/v1/predict', { text: state.text, ...(state.fields ? { fields: state.fields } : {}), scores: true, explain: genre });
     if (seq !== state.requestSeq) return;
     const explanation = answer.predictions?.[0]?.explanation;
     if (!explanation) throw new ApiError(`The server returned no explanation for ${genre}.`);

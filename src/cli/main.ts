@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `plotline` command line: train, compare, evaluate, predict, explain, serve, worker and export. */
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 // Commands are imported when run, not here: --help and option errors then load neither tfjs, ONNX
 // Runtime nor vega (10x faster to start).
@@ -7,6 +8,7 @@ import { DEFAULT_COMPARE_MODELS } from './defaults.js';
 import { backendName, integer, jsonObject, openFraction, positiveNumber, probability } from './options.js';
 import { KIND_NAMES as ALL_MODEL_KIND_NAMES, describeKinds as describeModelKinds } from '../models/kind-summaries.js';
 import { defaultCacheDir } from '../encoders/cache-dir.js';
+import { DATASETS } from '../data/datasets.js';
 import { LOSSES } from '../models/loss-names.js';
 import { MONITORS } from '../training/settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
@@ -14,6 +16,8 @@ import { PlotlineError } from '../util/errors.js';
 import { addModelOptions, addReadOptions } from './catalogue-options.js';
 
 const DEFAULT_DATA = 'data/netflix_titles.csv';
+const DATASET_NAMES = DATASETS.map((d) => d.name).join(', ');
+const DATA_HELP = `catalogue file (CSV, TSV or JSON Lines) with a text column and a label column, or a named dataset (${DATASET_NAMES}: cached under --cache-dir, comes with its standard split)`;
 
 const program = new Command()
   .name('plotline')
@@ -23,26 +27,26 @@ const program = new Command()
 
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm, node (needs @tensorflow/tfjs-node installed) or cpu').default('wasm').argParser(backendName);
 
-const encoderOptions = (command: Command): Command =>
+const encoderOptions = (command: Command, allowDownloadHelp = 'let that encoder be downloaded from the Hugging Face hub'): Command =>
   command
     .option('--encoder <path-or-id>', 'for a use/onnx model: load its pretrained encoder from this folder (or hub id) instead of where it was trained from; its files must match')
-    .option('--allow-download', 'let that encoder be downloaded from the Hugging Face hub', false);
+    .option('--allow-download', allowDownloadHelp, false);
 
 addModelOptions(addReadOptions(program
   .command('train')))
   .description('train a model (from scratch, or a head over a frozen pretrained encoder) and save it as a folder')
-  .option('--data <path>', 'catalogue file (CSV, TSV or JSON Lines) with a text column and a label column', DEFAULT_DATA)
-  .option('--split <path>', 'show_id,fold CSV (train/test); without it a seeded 80/20 stratified split is made')
+  .option('--data <path-or-name>', DATA_HELP, DEFAULT_DATA)
+  .option('--split <path>', 'show_id,fold CSV (train/test); without it a named dataset\'s standard split, else a seeded 80/20 stratified split')
   .addOption(
     new Option('--model <kind>', `model kind: ${describeModelKinds()}`)
       .choices(ALL_MODEL_KIND_NAMES)
       .default('bag'),
   )
   .option('--encoder <path-or-id>', 'pretrained encoder for --model onnx: a local folder (config.json, tokenizer.json, onnx/model.onnx) or a hub id')
-  .option('--allow-download', 'let --encoder HUB_ID be downloaded from the Hugging Face hub (never done otherwise)', false)
-  .option('--cache-dir <dir>', 'where embeddings of pretrained encoders are cached between runs', defaultCacheDir())
+  .option('--allow-download', 'let a named --data set be downloaded from its pinned URLs, and --encoder HUB_ID from the Hugging Face hub (never done otherwise)', false)
+  .option('--cache-dir <dir>', 'where named datasets and embeddings of pretrained encoders are cached between runs', defaultCacheDir())
   .option('--no-cache', 'embed every text again instead of reusing cached embeddings')
-  .requiredOption('--out <dir>', 'folder to write the model to (replaced atomically if it exists)')
+  .option('--out <dir>', 'folder to write the model to, replaced atomically if it exists (default: models/<kind>)')
   .option('--seed <n>', 'seed for the split, initialisation, shuffling and dropout', integer(0), 42)
   .option('--epochs <n>', 'most epochs (early stopping on validation F1 may stop sooner)', integer(1))
   .option('--batch-size <n>', 'texts per training batch', integer(1))
@@ -55,33 +59,34 @@ addModelOptions(addReadOptions(program
   .addOption(backendOption())
   .option('--quiet', 'no progress output', false)
   .option('--json', 'print a JSON summary on stdout', false)
-  .action(async (o) => (await import('./commands/train.js')).trainCommand({ ...o, model: o.model }));
+  .action(async (o) => (await import('./commands/train.js')).trainCommand({ ...o, model: o.model, out: o.out ?? join('models', o.model) }));
 
 addModelOptions(addReadOptions(program
   .command('compare')))
   .description('train and evaluate several models on one split and seed; write report/ (markdown, JSON, HTML, SVG/PNG charts)')
   .option('--config <file>', 'compare.json: {"data", "split", "seed", "models": [{"kind", "name"?, "config"?, "encoder"?, ...} | {"ensemble": [names]}]}')
   .option('--models <list>', `comma-separated kinds, "a+b" for an ensemble of earlier ones (default without --config: ${DEFAULT_COMPARE_MODELS})`)
-  .option('--data <path>', `catalogue CSV (default: the config's, else ${DEFAULT_DATA})`)
-  .option('--split <path>', 'show_id,fold CSV (default: the config\'s, else a seeded stratified split)')
+  .option('--data <path-or-name>', `catalogue CSV or a named dataset (${DATASET_NAMES}) (default: the config's, else ${DEFAULT_DATA})`)
+  .option('--split <path>', 'show_id,fold CSV (default: the config\'s, else a named dataset\'s standard split, else a seeded stratified split)')
   .option('--seed <n>', 'seed for every model (default: the config\'s, else 42)', integer(0))
   .option('--validation-fraction <x>', 'share of train held out for early stopping, thresholds and ensemble weights', openFraction)
   .option('--out <dir>', 'report folder (replaced atomically)', 'report')
   .option('--save-models <dir>', 'also keep each trained model in <dir>/<name>')
   .option('--encoder <path-or-id>', 'the encoder of the onnx entries of --models: a folder or a hub id')
-  .option('--allow-download', 'let an onnx model\'s hub id be downloaded', false)
-  .option('--cache-dir <dir>', 'where embeddings of pretrained encoders are cached between runs', defaultCacheDir())
+  .option('--allow-download', 'let a named --data set and an onnx model\'s hub id be downloaded', false)
+  .option('--cache-dir <dir>', 'where named datasets and embeddings of pretrained encoders are cached between runs', defaultCacheDir())
   .option('--no-cache', 'embed every text again instead of reusing cached embeddings')
   .addOption(backendOption())
   .option('--quiet', 'no progress output', false)
   .action(async (o) => (await import('./commands/compare.js')).compareCommand({ ...o, defaultData: DEFAULT_DATA }));
 
 addReadOptions(encoderOptions(program
-  .command('evaluate')))
+  .command('evaluate'), 'let that encoder be downloaded from the Hugging Face hub, and a named --data set from its pinned URLs'))
   .description('score a saved model on labelled data (the split\'s test fold, or every row)')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
-  .option('--data <path>', 'catalogue file with a text and a label column (read as the model was trained, unless flags say otherwise)', DEFAULT_DATA)
-  .option('--split <path>', 'show_id,fold CSV; evaluates the --fold fold. Without it: every row')
+  .option('--data <path-or-name>', 'catalogue file with a text and a label column (read as the model was trained, unless flags say otherwise), or a named dataset (' + DATASET_NAMES + ': cached under --cache-dir, comes with its standard split)', DEFAULT_DATA)
+  .option('--split <path>', 'show_id,fold CSV; evaluates the --fold fold. Without it: a named dataset\'s standard split, else every row')
+  .option('--cache-dir <dir>', 'where named datasets are cached', defaultCacheDir())
   .addOption(new Option('--fold <name>', 'which fold of --split').choices(['test', 'train', 'all']).default('test'))
   .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
   .option('--per-genre', 'also print precision, recall and F1 per genre', false)

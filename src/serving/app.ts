@@ -99,7 +99,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: false,
     ajv: {
       // Strict types: "5" is not a number and 5 is not a string; unknown fields are errors, not dropped.
-      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false },
+      // Union types (a field value is a string or a number) are meant, so ajv need not warn about them at start-up.
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, allowUnionTypes: true },
     },
   });
 

@@ -3,8 +3,11 @@
  * Debian's chromium through playwright-core. Checks the model card, classifying (button and Ctrl+Enter),
  * the probability bars with their threshold marks, explaining a genre by clicking it, the loading state,
  * the error messages (the server's 400s and a network failure), that the page loads nothing from outside
- * the server, and writes a screenshot to test-artifacts/page.png. Skips with a message when
- * /usr/bin/chromium is missing (CI installs it in .ci/run).
+ * the server, and writes a screenshot to test-artifacts/page.png. Then, on a second server whose model
+ * reads catalogue fields (type, country; families by type, at most one genre per title): an input per
+ * field, the fields sent with the text, no genre outside the chosen type's family, the genres the rules
+ * removed shown, and test-artifacts/page-fields.png. Skips with a message when /usr/bin/chromium is
+ * missing (CI installs it in .ci/run).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,12 +20,14 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { useBackend } from '../../src/engine/backend.js';
 import { buildApp } from '../../src/serving/app.js';
-import { GENRES, saveTinyModel } from '../models/fixtures.js';
+import { GENRES, TEXTS, saveTinyModel } from '../models/fixtures.js';
+import { FIELD_FAMILIES, savedFieldsModel, type SavedFixture } from '../serving/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: the browser test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`;
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const SCREENSHOT = join(ARTIFACTS, 'page.png');
+const FIELDS_SCREENSHOT = join(ARTIFACTS, 'page-fields.png');
 const MAX_TEXT_LENGTH = 200;
 const THRESHOLDS = { global: 0.45, perGenre: [0.3, 0.5, 0.6], mode: 'perGenre' as const };
 const TEST_METRICS = { microF1: 0.512, macroF1: 0.345 };
@@ -33,6 +38,9 @@ let app: FastifyInstance | null = null;
 let context: BrowserContext | null = null;
 let page: Page;
 let base = '';
+let fieldsFixture: SavedFixture | null = null;
+let fieldsApp: FastifyInstance | null = null;
+let fieldsBase = '';
 const pageErrors: string[] = [];
 const outsideRequests: string[] = [];
 
@@ -50,6 +58,15 @@ before(async () => {
   assert.ok(address !== null && typeof address === 'object', 'the server listens on a TCP port');
   base = `http://127.0.0.1:${address.port}`;
 
+  // A second server, whose model reads catalogue fields and has genre rules.
+  fieldsFixture = await savedFieldsModel();
+  fieldsApp = await buildApp({ modelDir: fieldsFixture.modelDir, maxWaitMs: 2, logger: false });
+  await fieldsApp.plotline.ready;
+  await fieldsApp.listen({ host: '127.0.0.1', port: 0 });
+  const fieldsAddress = fieldsApp.server.address();
+  assert.ok(fieldsAddress !== null && typeof fieldsAddress === 'object');
+  fieldsBase = `http://127.0.0.1:${fieldsAddress.port}`;
+
   context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,
@@ -62,19 +79,21 @@ before(async () => {
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('request', (request) => {
     const url = request.url();
-    if (!url.startsWith(base) && !url.startsWith('data:')) outsideRequests.push(url);
+    if (!url.startsWith(base) && !url.startsWith(fieldsBase) && !url.startsWith('data:')) outsideRequests.push(url);
   });
 });
 
 after(async () => {
   await context?.close();
   await app?.close();
+  await fieldsApp?.close();
+  await fieldsFixture?.remove();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
 /** Waits for the next /v1/predict answer while `action` runs; returns its status and JSON body. */
 async function predictAnswer(action: () => Promise<void>): Promise<{ status: number; body: any; request: any }> {
-  const [response] = await Promise.all([page.waitForResponse((r) => r.url() === `${base}/v1/predict` && r.request().method() === 'POST'), action()]);
+  const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/predict') && r.request().method() === 'POST'), action()]);
   return { status: response.status(), body: await response.json(), request: response.request().postDataJSON() };
 }
 
@@ -95,6 +114,10 @@ test('the page loads with the model card (kind, test F1s, trained date) and noth
   assert.equal((await page.locator('#model-genres').textContent())?.trim(), String(GENRES.length));
   assert.ok((await page.locator('#examples button').count()) >= 3, 'example descriptions to click');
   assert.ok(await page.locator('#error').isHidden(), 'no error on a fresh page');
+  // A description-only model: no field inputs, and the card says so.
+  assert.ok(await page.locator('#fields').isHidden(), 'no field inputs for a model that reads none');
+  assert.equal((await page.locator('#model-fields').textContent())?.trim(), 'description only');
+  assert.equal((await page.locator('#model-rules').textContent())?.trim(), 'none');
   assert.deepEqual(outsideRequests, [], 'the page loads nothing from outside the server');
   assert.deepEqual(pageErrors, []);
 });
@@ -105,6 +128,7 @@ test('classifying shows every genre with a probability bar and its threshold mar
   assert.equal(status, 200, JSON.stringify(body));
   assert.equal(request.text, DESCRIPTION);
   assert.equal(request.scores, true, 'the page asks for every genre score');
+  assert.equal('fields' in request, false, 'no fields are sent for a model that reads none');
   await idle();
 
   assert.ok(await page.locator('#results').isVisible());
@@ -248,6 +272,113 @@ test('an example classifies in one click; screenshot to test-artifacts/page.png'
   await rm(SCREENSHOT, { force: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   assert.ok(existsSync(SCREENSHOT) && statSync(SCREENSHOT).size > 0, `${SCREENSHOT} is written`);
+  assert.deepEqual(outsideRequests, [], 'the page loads nothing from outside the server');
+  assert.deepEqual(pageErrors, []);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// A model that reads catalogue fields
+
+const TV_FAMILY = FIELD_FAMILIES.find((f) => f.value === 'TV Show')!.genres;
+const MOVIE_ONLY = FIELD_FAMILIES.find((f) => f.value === 'Movie')!.genres;
+
+test('a model with fields: a Movie / TV Show / unknown choice and a country input; the card lists fields and rules', { skip }, async () => {
+  const response = await page.goto(fieldsBase + '/');
+  assert.equal(response?.status(), 200);
+  await page.locator('#model-info').waitFor({ state: 'visible' });
+  assert.ok(await page.locator('#fields').isVisible());
+  const radios = page.locator('#fields input[type="radio"]');
+  assert.deepEqual(await radios.evaluateAll((inputs) => inputs.map((i) => (i.closest('label') as HTMLElement).textContent)), ['Movie', 'TV Show', 'unknown']);
+  assert.ok(await page.getByRole('radio', { name: 'unknown' }).isChecked(), 'type starts unknown');
+  assert.equal(await page.getByRole('group', { name: 'Type' }).count(), 1, 'the choice is a labelled group');
+  const country = page.getByLabel('Country');
+  assert.equal(await country.getAttribute('type'), 'text');
+  assert.equal(await page.locator('#fields input').count(), 4, 'three type choices and a country input; nothing for fields the model does not read');
+
+  assert.equal((await page.locator('#model-fields').textContent())?.trim(), 'type, country');
+  const rules = (await page.locator('#model-rules').textContent()) ?? '';
+  assert.match(rules, /Families by type: TV Show \(1 genre\), Movie \(2 genres\)/);
+  assert.match(rules, /At most 1 genre per title/);
+  assert.match(rules, /When type is not given: the family (with the larger total probability|of the single most probable genre)|no family is chosen/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('choosing TV Show sends it with the text and never shows a movie-only genre; the removed genres are listed', { skip }, async () => {
+  await page.getByRole('radio', { name: 'TV Show' }).check();
+  await page.getByLabel('Country').fill('India');
+  for (const text of TEXTS) {
+    await page.locator('#description').fill(text);
+    const { status, body, request } = await predictAnswer(() => page.getByRole('button', { name: 'Classify' }).click());
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.deepEqual(request.fields, { type: 'TV Show', country: 'India' });
+    await idle();
+    const chips = await page.locator('#predicted .chip').evaluateAll((cs) => cs.map((c) => c.firstChild!.textContent!));
+    assert.ok(chips.length >= 1 && chips.length <= 1, `at most the cap (1): ${chips.join(', ')}`);
+    assert.ok(chips.every((g) => TV_FAMILY.includes(g)), `"${text}": ${chips.join(', ')} is outside the TV Show family`);
+    const aboveRows = await page.locator('#genre-bars .genre-row.above').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.genre!));
+    assert.ok(aboveRows.every((g) => !MOVIE_ONLY.includes(g)), `no movie-only genre is shown above its threshold: ${aboveRows.join(', ')}`);
+
+    assert.match((await page.locator('#family-note').textContent()) ?? '', /Held to the TV Show genres \(its type, as given\)/);
+    const removed = body.predictions[0].removed as string[];
+    assert.ok(removed.length > 0, 'the low threshold lets movie genres through before the rules');
+    await page.locator('#removed-note').waitFor({ state: 'visible' });
+    assert.equal((await page.locator('#removed-note').textContent())?.trim(), `Removed by the genre rules: ${removed.join(', ')}.`);
+    for (const genre of removed) {
+      const row = page.locator(`#genre-bars .genre-row[data-genre="${genre}"]`);
+      if ((await row.count()) > 0) assert.match((await row.getAttribute('class')) ?? '', /\bremoved\b/);
+    }
+  }
+  assert.deepEqual(pageErrors, []);
+});
+
+test('keyboard: arrow keys move the type choice and Enter in a field classifies; explanations send the same fields', { skip }, async () => {
+  await page.locator('#description').fill(DESCRIPTION);
+  await page.getByRole('radio', { name: 'Movie' }).check();
+  await page.getByRole('radio', { name: 'Movie' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.ok(await page.getByRole('radio', { name: 'TV Show' }).isChecked(), 'ArrowRight moves from Movie to TV Show');
+  await page.keyboard.press('ArrowLeft');
+  assert.ok(await page.getByRole('radio', { name: 'Movie' }).isChecked());
+  await page.getByLabel('Country').fill('  France ');
+  const { status, body, request } = await predictAnswer(() => page.getByLabel('Country').press('Enter'));
+  assert.equal(status, 200);
+  assert.deepEqual(request.fields, { type: 'Movie', country: 'France' }, 'values are trimmed');
+  await idle();
+  const chips = await page.locator('#predicted .chip').evaluateAll((cs) => cs.map((c) => c.firstChild!.textContent!));
+  assert.ok(chips.every((g) => MOVIE_ONLY.includes(g)), chips.join(', '));
+  assert.match((await page.locator('#family-note').textContent()) ?? '', /Held to the Movie genres/);
+  assert.deepEqual(body.predictions[0].family, { value: 'Movie', given: true });
+
+  // Explaining another genre scores the text with the same fields.
+  const row = page.locator('#genre-bars .genre-row').last();
+  const explained = await predictAnswer(() => row.click());
+  assert.equal(explained.status, 200);
+  assert.deepEqual(explained.request.fields, { type: 'Movie', country: 'France' });
+  await idle();
+  assert.deepEqual(pageErrors, []);
+});
+
+test('type unknown and an empty country send no fields; the family is then the rules\' choice; screenshot', { skip }, async () => {
+  await page.getByRole('radio', { name: 'unknown' }).check();
+  await page.getByLabel('Country').fill('');
+  await page.locator('#description').fill(TEXTS[3]);
+  const { status, request } = await predictAnswer(() => page.getByRole('button', { name: 'Classify' }).click());
+  assert.equal(status, 200);
+  assert.equal('fields' in request, false, 'empty fields are left out');
+  await idle();
+  const note = page.locator('#family-note');
+  if (await note.isVisible()) assert.match((await note.textContent()) ?? '', /type not given/);
+
+  // The screenshot shows a TV Show answer with its removed genres.
+  await page.getByRole('radio', { name: 'TV Show' }).check();
+  await page.getByLabel('Country').fill('India');
+  await page.locator('#description').fill(DESCRIPTION);
+  await predictAnswer(() => page.getByRole('button', { name: 'Classify' }).click());
+  await idle();
+  await mkdir(ARTIFACTS, { recursive: true });
+  await rm(FIELDS_SCREENSHOT, { force: true });
+  await page.screenshot({ path: FIELDS_SCREENSHOT, fullPage: true });
+  assert.ok(existsSync(FIELDS_SCREENSHOT) && statSync(FIELDS_SCREENSHOT).size > 0, `${FIELDS_SCREENSHOT} is written`);
   assert.deepEqual(outsideRequests, [], 'the page loads nothing from outside the server');
   assert.deepEqual(pageErrors, []);
 });

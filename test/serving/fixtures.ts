@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend } from '../../src/engine/backend.js';
 import type { DecisionThresholds } from '../../src/models/classifier.js';
-import { saveTinyModel } from '../models/fixtures.js';
+import { saveModel } from '../../src/models/storage.js';
+import { addCatalogue } from '../../src/training/train-catalogue.js';
+import { GENRES, TEXTS, saveTinyModel, tinyClassifier, tinyManifestFields } from '../models/fixtures.js';
 
 export { GENRES, TEXTS } from '../models/fixtures.js';
 
@@ -25,5 +27,47 @@ export async function savedTinyModel(): Promise<SavedFixture> {
   const root = await mkdtemp(join(tmpdir(), 'plotline-serving-test-'));
   const modelDir = join(root, 'model');
   await saveTinyModel(modelDir, { seed: 3, thresholds: SAVED_THRESHOLDS });
+  return { root, modelDir, remove: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** The fields model's catalogue: Comedies and Dramas only on movies, Thrillers only on TV shows. */
+export const FIELD_TITLES = TEXTS.map((_, i) => ({
+  fields: { type: i % 2 === 0 ? 'TV Show' : 'Movie', country: i < 3 ? 'India' : 'France' },
+  genres: i % 2 === 0 ? ['Thrillers'] : i === 1 ? ['Comedies', 'Dramas'] : ['Dramas'],
+}));
+
+/** The fields model's families, as `learnGenreRules` finds them in FIELD_TITLES. */
+export const FIELD_FAMILIES = [
+  { value: 'TV Show', genres: ['Thrillers'] },
+  { value: 'Movie', genres: ['Comedies', 'Dramas'] },
+];
+
+/**
+ * A saved tiny model that reads `type` and `country`, with families by `type` and a cap of one genre
+ * per title (given, as `--max-genres 1` would). Its threshold is set low (0.05) after the catalogue
+ * step so that more genres pass than the rules allow: every answer then has genres the rules removed.
+ */
+export async function savedFieldsModel(): Promise<SavedFixture> {
+  await useBackend('wasm');
+  const root = await mkdtemp(join(tmpdir(), 'plotline-serving-fields-'));
+  const modelDir = join(root, 'model');
+  const text = tinyClassifier('bag', 3);
+  try {
+    const fields = FIELD_TITLES.map((t) => t.fields);
+    const targets = Float32Array.from(FIELD_TITLES.flatMap((t) => GENRES.map((g) => (t.genres.includes(g) ? 1 : 0))));
+    const result = addCatalogue(text, await text.score(TEXTS), { fields, targets, genres: FIELD_TITLES.map((t) => t.genres) }, { fields, targets }, {
+      fields: ['type', 'country'],
+      familyField: 'type',
+      maxGenres: 1,
+      rules: true,
+      seed: 5,
+      fieldModel: { epochs: 30, patience: 30 },
+    });
+    result.model.thresholds = { global: 0.05, perGenre: null, mode: 'global' };
+    const columns = { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const };
+    await saveModel(text, { ...tinyManifestFields('bag', 3), catalogue: { columns, fields: ['type', 'country'], rules: result.rules, fusion: result.fusion } }, modelDir, result.model);
+  } finally {
+    text.dispose();
+  }
   return { root, modelDir, remove: () => rm(root, { recursive: true, force: true }) };
 }

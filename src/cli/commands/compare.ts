@@ -13,6 +13,7 @@ import { compareProgress } from '../progress.js';
 import { checkOutputFolder } from '../../util/output-folder.js';
 import type { ComparedModel } from '../../report/report-data.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
+import { resolveDataOption } from '../data-option.js';
 
 /** What `plotline compare` runs when given neither --config nor --models. */
 import { DEFAULT_COMPARE_MODELS } from '../defaults.js';
@@ -53,6 +54,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   // Before any training: a report that cannot be written would lose every model's result.
   await checkOutputFolder(options.out, '--out');
   if (options.saveModels !== undefined) await checkOutputFolder(options.saveModels, '--save-models');
+  Object.assign(config, await resolveDataOption(config.data, config.split, options));
   await useBackend(options.backend);
   const progress = compareProgress({ quiet: options.quiet });
   let report;

