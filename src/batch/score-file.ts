@@ -3,10 +3,13 @@
  * in constant memory. Rows are read on the main thread and grouped into chunks; chunks are scored
  * in-process (one worker) or by a pool of worker threads, at most two per worker in flight, and written
  * in input order. The chunking does not depend on the number of workers, so neither do the bytes
- * written. Output goes to a temporary sibling file renamed into place when complete: a failed run
- * leaves no partial file.
+ * written. Output goes to a temporary sibling file (`.OUT.tmp-<pid>-<hex>`), fsynced and renamed into
+ * place when complete, then the folder is fsynced: a failed or killed run leaves the previous file (or
+ * none), never a partial one, and the temporary files of killed runs are removed by the next run that
+ * writes beside them (util/stale-temporaries.ts).
  */
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
 import { assertReadableFile, type RowProblem } from '../data/csv.js';
@@ -17,6 +20,9 @@ import type { FileFormat } from '../data/records.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
+import { renameDurably } from '../util/atomic-write.js';
+import { faultPoint } from '../util/fault-injection.js';
+import { removeStaleTemporaries } from '../util/stale-temporaries.js';
 import { formatPredictionLines } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { ScoringPool } from './scoring-pool.js';
@@ -170,6 +176,8 @@ async function openSink(output: string | undefined): Promise<Sink> {
       async abort() {},
     };
   }
+  // Temporary files of earlier runs that were killed before their rename (their process is gone).
+  await removeStaleTemporaries(dirname(resolve(output)), (name) => name.startsWith(`.${basename(output)}.tmp-`));
   const temporary = temporarySibling(output);
   const cannot = (error: unknown): PlotlineError =>
     new PlotlineError(`cannot write the output (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: output });
@@ -193,11 +201,14 @@ async function openSink(output: string | undefined): Promise<Sink> {
       } catch (error) {
         throw cannot(error);
       }
+      faultPoint('wrote a chunk of the output');
     },
     async commit() {
       try {
+        await file.sync();
+        faultPoint('synced the output');
         await close();
-        await rename(temporary, output);
+        await renameDurably(temporary, output);
       } catch (error) {
         throw cannot(error);
       }

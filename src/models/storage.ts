@@ -8,11 +8,15 @@
  *   weights.bin    the weights;
  *   fields.json    for a model that reads catalogue fields: the field vectorizer and field model
  *                  (the manifest's `catalogue` says how they fuse with the network's scores).
- * It is written to a temporary sibling folder and renamed into place, so a crash never leaves a
- * half-written model where a good one was. Loading validates the manifest and says what is wrong.
+ * model.json, weights.bin and fields.json sit in a version folder (`v-<pid>-<hex>/`) that manifest.json's
+ * `files` names with the sha256 of each file; saving writes a new version folder and then replaces
+ * manifest.json atomically, so at every instant the folder holds the complete old model or the complete
+ * new one (see model-folder.ts for the steps and the recovery rule). Loading validates the manifest,
+ * checks every file's sha256, refuses non-finite weights and a config that does not fit the weights'
+ * shapes, and says what is wrong, naming the file and field.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { GenreClassifier } from './classifier.js';
@@ -25,8 +29,11 @@ import { ENSEMBLE_KIND, loadEnsemble } from './ensemble/ensemble-storage.js';
 import { NgramsEncoderSchema, WordsEncoderSchema, encoderFromJSON } from './inputs/encoder-json.js';
 import type { EncoderJSON } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
-import { temporarySibling } from '../util/temporary-path.js';
-import { replaceDirectory } from '../util/replace-directory.js';
+import { writeFileDurably } from '../util/atomic-write.js';
+import { ModelFilesSchema, modelDataFolder, verifyModelFiles, writeModelFolder } from './model-folder.js';
+import { checkLinearBag, checkWeightsFinite, checkWeightShapes } from './weight-checks.js';
+import { LinearBagModel } from './inference/linear-bag-model.js';
+import { LINEAR_BIN } from './inference/linear-bag-file.js';
 import { readJsonFile } from '../util/json-file.js';
 import { MODEL_KINDS } from './kinds.js';
 import { ColumnMappingSchema } from '../data/columns.js';
@@ -106,6 +113,9 @@ export const ManifestSchema = z.object({
   metrics: z.object({ validation: MetricsSummary.nullable(), test: MetricsSummary.nullable() }),
   versions: z.object({ plotline: z.string(), tfjs: z.string(), node: z.string() }),
   catalogue: CatalogueSectionSchema.optional(),
+  // The sha256 of every other file of the model, by path relative to the folder (see model-folder.ts).
+  // Absent in models saved before checksums were recorded: those load unverified.
+  files: ModelFilesSchema.optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -120,21 +130,21 @@ export type SavableModel = GenreClassifier | EncoderHeadClassifier;
 const ALL_KINDS = (): string[] => [...Object.keys(MODEL_KINDS), ...Object.keys(HEAD_KINDS), ENSEMBLE_KIND];
 
 /**
- * Saves a classifier and its manifest into `dir`, replacing what was there only once all is written.
+ * Saves a classifier and its manifest into `dir`: the weights, topology (and fields.json) go to a new
+ * version folder, fsynced, then manifest.json (with their sha256) replaces the old one atomically; a
+ * crash at any point leaves the complete old model or the complete new one (model-folder.ts). Throws a
+ * PlotlineError when `dir` exists and is not a folder.
  *
  * @param served the model users get when it wraps `classifier` (a CatalogueModel: its field part
  *   goes to fields.json); its thresholds are the ones saved.
  */
 export async function saveModel(
   classifier: SavableModel,
-  manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion'>,
+  manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion' | 'files'>,
   dir: string,
   served: GenreModel = classifier,
 ): Promise<void> {
-  const target = resolve(dir);
-  await mkdir(dirname(target), { recursive: true });
-  const temporary = temporarySibling(target);
-  const full: Manifest = {
+  const full: Omit<Manifest, 'files'> = {
     format: 'plotline-model',
     formatVersion: FORMAT_VERSION,
     ...manifest,
@@ -142,33 +152,33 @@ export async function saveModel(
     genres: [...classifier.genres] as [string, ...string[]],
     thresholds: served.thresholds,
   };
-  await mkdir(temporary);
   const kind = classifier instanceof GenreClassifier ? MODEL_KINDS[manifest.kind] : undefined;
-  try {
-    if (kind?.saveWeights !== undefined) await kind.saveWeights(kind.config.parse(manifest.config), classifier.network, temporary);
-    else await classifier.network.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        const weights = artifacts.weightData === undefined ? new Uint8Array() : new Uint8Array(tf.io.concatenateArrayBuffers([artifacts.weightData].flat()));
-        const topology = {
-          format: 'layers-model',
-          generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
-          modelTopology: artifacts.modelTopology,
-          weightsManifest: [{ paths: [WEIGHTS], weights: artifacts.weightSpecs ?? [] }],
-        };
-        await writeFile(join(temporary, WEIGHTS), weights);
-        await writeFile(join(temporary, TOPOLOGY), JSON.stringify(topology));
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    if (served instanceof CatalogueModel) {
-      await writeFile(join(temporary, FIELDS), JSON.stringify({ vectorizer: served.vectorizer.toJSON(), model: served.fieldModel.toJSON() }));
-    }
-    await writeFile(join(temporary, MANIFEST), JSON.stringify(full, null, 2) + '\n');
-    await replaceDirectory(temporary, target);
-  } catch (error) {
-    await rm(temporary, { recursive: true, force: true });
-    throw error;
-  }
+  await writeModelFolder(
+    dir,
+    async (dataDir) => {
+      // A kind that saves its own weights (bag: the collapsed linear form) writes them itself; the
+      // version folder is fsynced whole before the manifest names it.
+      if (kind?.saveWeights !== undefined) await kind.saveWeights(kind.config.parse(manifest.config), classifier.network, dataDir);
+      else await classifier.network.save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          const weights = artifacts.weightData === undefined ? new Uint8Array() : new Uint8Array(tf.io.concatenateArrayBuffers([artifacts.weightData].flat()));
+          const topology = {
+            format: 'layers-model',
+            generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+            modelTopology: artifacts.modelTopology,
+            weightsManifest: [{ paths: [WEIGHTS], weights: artifacts.weightSpecs ?? [] }],
+          };
+          await writeFileDurably(join(dataDir, WEIGHTS), weights);
+          await writeFileDurably(join(dataDir, TOPOLOGY), JSON.stringify(topology));
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      if (served instanceof CatalogueModel) {
+        await writeFileDurably(join(dataDir, FIELDS), JSON.stringify({ vectorizer: served.vectorizer.toJSON(), model: served.fieldModel.toJSON() }));
+      }
+    },
+    (files) => ({ ...full, files }),
+  );
 }
 
 /** A model folder's JSON file (manifest.json, model.json). */
@@ -237,13 +247,15 @@ export interface LoadModelOptions {
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<SavedModel> {
   const manifest = await readManifest(dir);
-  const { classifier: base } = await loadNetwork(dir, manifest, options);
+  const dataDir = modelDataFolder(dir, manifest.files);
+  await verifyModelFiles(dir, manifest.files);
+  const { classifier: base } = await loadNetwork(dir, dataDir, manifest, options);
   const catalogue = manifest.catalogue;
   if (catalogue === undefined) return { classifier: base, manifest };
   let model: GenreModel = base;
   try {
     if (catalogue.fusion !== null) {
-      const file = join(dir, FIELDS);
+      const file = join(dataDir, FIELDS);
       const parsed = FieldsFileSchema.safeParse(await readJson(file));
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -261,9 +273,10 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   return { classifier: model, manifest };
 }
 
-async function loadNetwork(dir: string, manifest: Manifest, options: LoadModelOptions): Promise<SavedModel> {
+/** The network (or ensemble) of a verified model folder whose data files are in `dataDir`. */
+async function loadNetwork(dir: string, dataDir: string, manifest: Manifest, options: LoadModelOptions): Promise<SavedModel> {
   if (manifest.kind === ENSEMBLE_KIND) {
-    const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier);
+    const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier, dataDir);
     return { classifier, manifest };
   }
   const weightsLoader = MODEL_KINDS[manifest.kind];
@@ -272,15 +285,18 @@ async function loadNetwork(dir: string, manifest: Manifest, options: LoadModelOp
     const manifestFile = join(dir, MANIFEST);
     const config = fieldOrThrow(() => weightsLoader.config.parse(manifest.config), manifestFile, 'config');
     const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
-    const classifier = await weightsLoader.loadWeights(config, dir, encoder, manifest.genres, manifest.thresholds);
-    if (classifier !== null) return { classifier, manifest };
+    const classifier = await weightsLoader.loadWeights(config, dataDir, encoder, manifest.genres, manifest.thresholds);
+    if (classifier !== null) {
+      if (classifier instanceof LinearBagModel) checkLinearBag(classifier.linear, encoder, config as { buckets?: number }, join(dataDir, LINEAR_BIN), manifestFile);
+      return { classifier, manifest };
+    }
   }
-  const topologyFile = join(dir, TOPOLOGY);
+  const topologyFile = join(dataDir, TOPOLOGY);
   const topology = (await readJson(topologyFile)) as { modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
   if (topology.modelTopology === undefined || !Array.isArray(topology.weightsManifest)) {
     throw new PlotlineError('lacks modelTopology or weightsManifest (expected a tfjs layers model)', { file: topologyFile });
   }
-  const weightsFile = join(dir, WEIGHTS);
+  const weightsFile = join(dataDir, WEIGHTS);
   const weightSpecs = topology.weightsManifest.flatMap((group) => group.weights);
   let weightBytes: Buffer;
   try {
@@ -293,6 +309,7 @@ async function loadNetwork(dir: string, manifest: Manifest, options: LoadModelOp
     throw new PlotlineError(`holds ${weightBytes.byteLength} bytes, model.json describes ${expectedBytes}: the model folder is corrupt`, { file: weightsFile });
   }
   const weightData = weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength) as ArrayBuffer;
+  checkWeightsFinite(weightSpecs, weightData, weightsFile);
   let network: tf.LayersModel;
   try {
     network = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology.modelTopology, weightSpecs, weightData }));
@@ -319,6 +336,7 @@ async function loadNetwork(dir: string, manifest: Manifest, options: LoadModelOp
     const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
     const kind = MODEL_KINDS[manifest.kind];
     const config = fieldOrThrow(() => kind.config.parse(manifest.config), manifestFile, 'config');
+    checkWeightShapes(kind, config, encoder, manifest.genres.length, network, manifestFile);
     const classifier = new GenreClassifier(network, encoder, manifest.genres, manifest.thresholds);
     if (kind.fastScorer !== undefined) classifier.useFastScorer(kind.fastScorer(config, network));
     return { classifier, manifest };

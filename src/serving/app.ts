@@ -1,22 +1,30 @@
 /**
- * The HTTP application: routes, validation, error shape, request logging and the model's lifecycle.
- * `buildApp` returns at once and loads the model in the background, so a server can listen (and answer
- * /healthz) while a large model loads; /readyz says 503 until it is loaded, and so do the model routes.
- * No sockets here: `server.ts` listens and handles signals, and tests drive this with `app.inject`.
+ * The HTTP application: routes, validation, error shape, security headers, request logging and the
+ * model's lifecycle. `buildApp` returns at once and loads the model in the background, so a server can
+ * listen (and answer /healthz) while a large model loads; /readyz says 503 until it is loaded, and so
+ * do the model routes. Scoring and explanations run on scoring threads (scoring-threads.ts) unless
+ * `scoringThreads` is 0, so the HTTP thread stays free. Every 4xx/5xx, including Fastify's parser and
+ * URL errors and Node's connection-level ones (timeouts, oversized headers), has the one error shape
+ * and never echoes the URL. The socket-level limits (time-outs, connection cap) are set on the server
+ * object here; `server.ts` listens, handles signals and enforces the shutdown deadline.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
+import helmet from '@fastify/helmet';
 import { modelIdOf } from '../models/model-id.js';
-import { loadModel, type EncoderLocation, type LoadModelOptions, type Manifest, type SavedModel } from '../models/storage.js';
+import { loadModel, readManifest, type EncoderLocation, type LoadModelOptions, type Manifest, type SavedModel } from '../models/storage.js';
 import type { GenreModel } from '../models/genre-model.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { routeSchemas } from './schemas.js';
-import { HttpError, describeError, errorBody } from './errors.js';
-import { buildPredictions, planPrediction, textCount, type PredictRequest } from './predict.js';
+import { HttpError, describeError, errorBody, clientErrorResponse, frameworkError } from './errors.js';
+import { buildPredictions, planPrediction, textCount, type Explainer, type PredictRequest } from './predict.js';
+import { explain } from '../explain/occlusion.js';
+import { ScoringThreads } from './scoring-threads.js';
+import { ThreadedModel } from './threaded-model.js';
 import { DEFAULT_WEB_ROOT, readWebFile } from './static-files.js';
 
 export interface AppOptions {
@@ -32,6 +40,24 @@ export interface AppOptions {
   maxTexts?: number;
   /** Largest request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Most texts one request may ask to explain (default 8). */
+  maxExplainTexts?: number;
+  /** Most words an explained text may have (default 200): occlusion scores words+1 variants of it. */
+  maxExplainWords?: number;
+  /** Threads that score and explain (default 1, each loads the model); 0 scores on the HTTP thread. */
+  scoringThreads?: number;
+  /** Scoring tasks that may wait for a thread before requests get 503 overloaded (default 256). */
+  maxQueue?: number;
+  /** ms to receive a whole request, headers and body, before 408 and closing (default 30000). */
+  requestTimeout?: number;
+  /** ms to receive the headers (default 10000; at most requestTimeout). */
+  headersTimeout?: number;
+  /** ms a socket may stay silent before it is closed (default 60000). */
+  connectionTimeout?: number;
+  /** ms an idle keep-alive connection is kept open (default 5000). */
+  keepAliveTimeout?: number;
+  /** Open connections at once; more are closed on arrival (default 1024). */
+  maxConnections?: number;
   /** Fastify's logger option: false (default), true, or pino options (level, stream, ...). */
   logger?: FastifyServerOptions['logger'];
   /** Folder of the web page (default: the repository's web/). */
@@ -51,6 +77,8 @@ export interface LoadedModel {
   /** kind + "-" + first 12 hex digits of sha256(manifest.json): changes whenever the model does. */
   id: string;
   batcher: MicroBatcher;
+  /** Explains one text (on a scoring thread, or in process with scoringThreads 0). */
+  explainer: Explainer;
 }
 
 /** Serving state, reachable as `app.plotline`. */
@@ -66,6 +94,8 @@ export interface ServingState {
    * requests, while every route still answers (the server's drain delay) until it closes.
    */
   draining: boolean;
+  /** Requests received and not yet answered (for the shutdown deadline). */
+  inFlight: Set<FastifyReply>;
 }
 
 declare module 'fastify' {
@@ -78,12 +108,22 @@ declare module 'fastify' {
   }
 }
 
+/** Every limit's default (README "Limits and safety" lists them with their flags). */
 export const SERVING_DEFAULTS = {
   maxBatch: 64,
   maxWaitMs: 2,
   maxTextLength: 2000,
   maxTexts: 64,
   bodyLimit: 1_048_576,
+  maxExplainTexts: 8,
+  maxExplainWords: 200,
+  scoringThreads: 1,
+  maxQueue: 256,
+  requestTimeout: 30_000,
+  headersTimeout: 10_000,
+  connectionTimeout: 60_000,
+  keepAliveTimeout: 5_000,
+  maxConnections: 1024,
 } as const;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -92,6 +132,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: settings.bodyLimit,
+    // Slow clients: a whole request (headers + body) must arrive within requestTimeout, the headers
+    // within headersTimeout; Node checks every second (its default is every 30 s). A silent socket
+    // closes after connectionTimeout, an idle keep-alive one after keepAliveTimeout.
+    requestTimeout: settings.requestTimeout,
+    connectionTimeout: settings.connectionTimeout,
+    keepAliveTimeout: settings.keepAliveTimeout,
+    http: { headersTimeout: Math.min(settings.headersTimeout, settings.requestTimeout), requestTimeout: settings.requestTimeout, connectionsCheckingInterval: Math.min(1000, settings.requestTimeout) },
+    // Errors Node raises before a request exists (timeouts, malformed HTTP, huge headers) and
+    // Fastify's URL errors get the one error shape too, without echoing the URL.
+    clientErrorHandler: (error, socket) => clientErrorResponse(error, socket),
+    frameworkErrors: (error, request, reply) => {
+      const described = frameworkError(error);
+      void (reply as FastifyReply).code(described.statusCode).send(described.body);
+    },
     // One line per request is logged by the onResponse hook below, with fields chosen not to include
     // any description text; Fastify's own two lines per request are turned off.
     logController: new LogController({ disableRequestLogging: true }),
@@ -104,9 +158,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
-  const state: ServingState = { ready: Promise.resolve(), model: null, loadError: null, closing: false, draining: false };
+  app.server.maxConnections = settings.maxConnections;
+  const state: ServingState = { ready: Promise.resolve(), model: null, loadError: null, closing: false, draining: false, inFlight: new Set() };
   app.decorate('plotline', state);
   app.decorateRequest('plotlineTexts', 0);
+
+  // Security headers on every response (errors included): Content-Security-Policy (the page loads
+  // only its own scripts and styles), X-Frame-Options, Referrer-Policy, nosniff, ... (helmet's defaults).
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"], 'style-src': ["'self'"] } },
+    frameguard: { action: 'deny' },
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -126,6 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    state.inFlight.add(reply);
     if (state.closing) {
       reply.header('connection', 'close');
       return reply.code(503).send(errorBody('shutting_down', 'the server is shutting down; retry on another instance'));
@@ -139,6 +202,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    state.inFlight.delete(reply);
     // The path without the query string, and counts and timings only: never a description's text.
     request.log.info(
       {
@@ -161,13 +225,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
     const allowed = [...new Set(routes.filter((r) => matches(r.url, path)).flatMap((r) => r.methods))];
+    // The messages never repeat the URL (it is the client's own input).
     if (allowed.length > 0) {
       return reply
         .code(405)
         .header('allow', allowed.join(', '))
-        .send(errorBody('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`));
+        .send(errorBody('method_not_allowed', `${request.method} is not allowed on this path; use ${allowed.join(' or ')}`));
     }
-    return reply.code(404).send(errorBody('not_found', `no route ${request.method} ${path}`));
+    return reply.code(404).send(errorBody('not_found', 'no such route; GET /openapi.json lists the API'));
   });
 
   app.addHook('preClose', async () => {
@@ -194,15 +259,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const plan = planPrediction(body, model.classifier, settings);
     const { classifier, batcher } = model;
     const scored = classifier.constrain(await batcher.score(plan.texts, plan.fields), plan.fields);
-    // Explanations re-score variants of text i with text i's fields, rules applied as for the answer.
-    const scorerFor = (i: number) => ({
-      genres: classifier.genres,
-      score: async (texts: readonly string[]) => {
-        const fields = plan.fields === undefined ? undefined : texts.map(() => plan.fields![i]);
-        return classifier.constrain(await batcher.score(texts, fields), fields).scores;
-      },
-    });
-    return { model: { id: model.id, kind: model.manifest.kind }, predictions: await buildPredictions(classifier, plan, scored, scorerFor) };
+    return { model: { id: model.id, kind: model.manifest.kind }, predictions: await buildPredictions(classifier, plan, scored, model.explainer) };
   });
 
   app.get('/v1/model', { schema: routeSchemas.model }, async () => {
@@ -235,34 +292,49 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const file = await readWebFile(webRoot, 'index.html');
-    return reply.type(file.contentType).header('x-content-type-options', 'nosniff').send(file.body);
+    return reply.type(file.contentType).send(file.body);
   });
 
   app.get('/static/*', { schema: { hide: true } }, async (request, reply) => {
     const file = await readWebFile(webRoot, (request.params as { '*': string })['*']);
-    return reply.type(file.contentType).header('x-content-type-options', 'nosniff').send(file.body);
+    return reply.type(file.contentType).send(file.body);
   });
 
   state.ready = loadInBackground(app, state, options, settings);
   return app;
 }
 
-/** Loads the model; on failure records why (readyz and the model routes report it) and logs it. */
-function loadInBackground(app: FastifyInstance, state: ServingState, options: AppOptions, settings: { maxBatch: number; maxWaitMs: number }): Promise<void> {
+/**
+ * Loads the model: on `scoringThreads` threads (the HTTP thread then reads only the manifest), or in
+ * process with 0. On failure records why (readyz and the model routes report it) and logs it.
+ */
+function loadInBackground(app: FastifyInstance, state: ServingState, options: AppOptions, settings: { maxBatch: number; maxWaitMs: number; scoringThreads: number; maxQueue: number }): Promise<void> {
   const load = async (): Promise<void> => {
     const started = performance.now();
-    await useBackend(options.backend ?? 'wasm');
-    const saved = await (options.loader ?? loadModel)(options.modelDir, { encoder: { ...options.encoder, backend: options.backend ?? 'wasm' } });
+    const backend = options.backend ?? 'wasm';
+    let classifier: GenreModel;
+    let manifest: Manifest;
+    let threaded: ThreadedModel | null = null;
+    if (settings.scoringThreads > 0 && options.loader === undefined) {
+      manifest = await readManifest(options.modelDir);
+      const threads = await ScoringThreads.start(settings.scoringThreads, settings.maxQueue, { modelDir: options.modelDir, backend, encoder: options.encoder });
+      threaded = new ThreadedModel(manifest, threads);
+      classifier = threaded;
+    } else {
+      await useBackend(backend);
+      ({ classifier, manifest } = await (options.loader ?? loadModel)(options.modelDir, { encoder: { ...options.encoder, backend } }));
+    }
     if (state.closing) {
-      await saved.classifier.dispose(); // closed while loading: nothing will use it
+      await classifier.dispose(); // closed while loading: nothing will use it
       return;
     }
     const manifestBytes = await readFile(join(options.modelDir, 'manifest.json'));
-    const id = modelIdOf(saved.manifest.kind, manifestBytes);
-    const { classifier } = saved;
-    const batcher = new MicroBatcher((texts, fields) => classifier.score(texts, fields), classifier.genres.length, settings);
-    state.model = { classifier, manifest: saved.manifest, id, batcher };
-    app.log.info({ model: id, genres: classifier.genres.length, loadMs: Math.round(performance.now() - started) }, 'model loaded');
+    const id = modelIdOf(manifest.kind, manifestBytes);
+    const scoring = classifier;
+    const batcher = new MicroBatcher((texts, fields) => scoring.score(texts, fields), classifier.genres.length, settings);
+    const explainer: Explainer = threaded !== null ? (text, genre, fields) => threaded.explain(text, genre, fields) : batchedExplainer(classifier, batcher);
+    state.model = { classifier, manifest, id, batcher, explainer };
+    app.log.info({ model: id, genres: classifier.genres.length, scoringThreads: threaded !== null ? settings.scoringThreads : 0, loadMs: Math.round(performance.now() - started) }, 'model loaded');
   };
   const ready = load();
   ready.catch((error: unknown) => {
@@ -270,6 +342,37 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     app.log.error({ err: state.loadError }, 'model failed to load');
   });
   return ready;
+}
+
+/**
+ * Explanations on the HTTP thread (scoringThreads 0): occlusion through the micro-batcher, each variant
+ * scored with the text's fields and the genre-set rules applied, as the answer is.
+ */
+function batchedExplainer(classifier: GenreModel, batcher: MicroBatcher): Explainer {
+  return async (text, genre, fields) => {
+    const scorer = {
+      genres: classifier.genres,
+      score: async (texts: readonly string[]) => {
+        const each = fields === undefined ? undefined : texts.map(() => fields);
+        return classifier.constrain(await batcher.score(texts, each), each).scores;
+      },
+    };
+    return (await explain(scorer, text, genre === null ? undefined : [genre]))[0];
+  };
+}
+
+/**
+ * The shutdown deadline has passed: every request still unanswered gets 503 `shutdown_deadline` with
+ * `Connection: close`, then every socket is closed (slow uploads included), so close() can finish.
+ */
+export function answerInFlightAndDisconnect(app: FastifyInstance): void {
+  for (const reply of app.plotline.inFlight) {
+    if (!reply.sent) {
+      void reply.code(503).header('connection', 'close').send(errorBody('shutdown_deadline', 'the server shut down before this request was answered; retry on another instance'));
+    }
+  }
+  app.plotline.inFlight.clear();
+  setImmediate(() => app.server.closeAllConnections());
 }
 
 /** A route pattern against a concrete path; only the patterns this app uses (exact, or ending in `*`). */

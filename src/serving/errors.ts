@@ -5,8 +5,11 @@
  * into that shape with messages about this API rather than Fastify internals. Anything unexpected
  * becomes a generic 500: stack traces and internal messages go to the log, never to the client.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError } from 'fastify';
 import { FIELD_EXPECTATIONS } from './schemas.js';
+import { isQueueFull } from './scoring-threads.js';
 
 /** An error a handler raises on purpose: its status, code and message are sent as they are. */
 export class HttpError extends Error {
@@ -59,9 +62,11 @@ export function describeError(error: unknown, limits: { bodyLimit: number }): De
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return client(400, 'invalid_body', 'the Content-Length header does not match the body');
   }
-  // Other client errors Fastify raises (malformed requests) carry their own short, data-free messages.
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && typeof e.message === 'string') {
-    return client(e.statusCode, 'bad_request', e.message);
+  if (isQueueFull(error)) return client(503, 'overloaded', 'the server has too much scoring work queued; retry shortly');
+  // Other client errors Fastify raises (malformed requests): a fixed message per status, since some of
+  // Fastify's messages repeat parts of the request.
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return client(e.statusCode, 'bad_request', `the request is malformed (${STATUS_CODES[e.statusCode] ?? 'client error'})`);
   }
   return { statusCode: 500, body: errorBody('internal_error', 'internal server error; the failure is in the server log'), unexpected: true };
 }
@@ -92,4 +97,45 @@ export function validationMessage(errors: readonly AjvError[]): string {
 
 function depth(instancePath: string): number {
   return instancePath === '' ? 0 : instancePath.split('/').length - 1;
+}
+
+/**
+ * Fastify's routing errors (`frameworkErrors`): a URL whose percent-encoding is broken, a path
+ * parameter too long. Answered in the error shape without the URL, which is the client's own input.
+ */
+export function frameworkError(error: FastifyError): DescribedError {
+  const client = (statusCode: number, code: string, message: string): DescribedError => ({ statusCode, body: errorBody(code, message), unexpected: false });
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return client(400, 'invalid_url', 'the URL path is not valid (broken percent-encoding?)');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return client(414, 'url_too_long', 'a path segment of the URL is too long');
+    default:
+      return { statusCode: 500, body: errorBody('internal_error', 'internal server error; the failure is in the server log'), unexpected: true };
+  }
+}
+
+/** What Node's connection-level errors (Fastify's `clientErrorHandler`) are answered with. */
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'the request (headers and body) did not arrive within the request time-out' },
+  ERR_HTTP_HEADERS_TIMEOUT: { status: 408, code: 'request_timeout', message: 'the request headers did not arrive within the headers time-out' },
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', message: 'the request headers are larger than the server accepts' },
+};
+
+/**
+ * Answers an error Node raised on a connection before any request object existed (a time-out, a
+ * malformed request line, oversized headers): the error shape, `Connection: close`, then the socket
+ * is closed. Nothing is written on a socket that is already gone or answering.
+ */
+export function clientErrorResponse(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = CLIENT_ERRORS[error.code ?? ''] ?? { status: 400, code: 'bad_request', message: 'the request is not valid HTTP' };
+  if (socket.writable) {
+    const body = JSON.stringify(errorBody(known.code, known.message));
+    socket.write(
+      `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

@@ -4,7 +4,7 @@
  * so the rules read in one place; every refusal is an HttpError that names the field, index or limit.
  */
 import type { FieldValues, GenreModel, ScoredTitles } from '../models/genre-model.js';
-import { explain, type Explanation, type Scorer } from '../explain/occlusion.js';
+import { splitWords, type Explanation } from '../explain/occlusion.js';
 import { HttpError } from './errors.js';
 
 /** The body after schema validation (types are guaranteed; the rules below are not). */
@@ -18,10 +18,25 @@ export interface PredictRequest {
   fields?: Record<string, string | number> | Record<string, string | number>[];
 }
 
+/**
+ * What one request may cost. Explaining a text of n words scores n+1 variants of ~n words each
+ * (O(n^2) work), so explanations have their own bounds: at most `maxExplainTexts` texts explained
+ * per request and `maxExplainWords` words per explained text. A request therefore causes at most
+ * 1 + maxExplainTexts scoring passes and scores at most maxTexts + maxExplainTexts x (maxExplainWords + 1)
+ * rows.
+ */
 export interface PredictLimits {
   maxTexts: number;
   maxTextLength: number;
+  maxExplainTexts: number;
+  maxExplainWords: number;
 }
+
+/**
+ * Explains one text for one genre (null: its best genre), scoring every variant with the text's
+ * catalogue fields (if any) and the genre-set rules applied: occlusion, on a scoring thread or in process.
+ */
+export type Explainer = (text: string, genre: string | null, fields?: FieldValues) => Promise<Explanation>;
 
 export interface GenreScore {
   genre: string;
@@ -63,14 +78,37 @@ export function planPrediction(body: PredictRequest, classifier: GenreModel, lim
   if (body.top_k !== undefined && body.top_k > k) {
     throw new HttpError(400, 'invalid_body', `"top_k" must be from 1 to ${k} (the model has ${k} genres), got ${body.top_k}`);
   }
+  const explainGenre = explainGenreFor(body.explain, classifier.genres);
+  if (explainGenre !== undefined) checkExplainLimits(texts, body.text !== undefined, limits);
   return {
     texts,
     thresholds: thresholdsFor(body.threshold, classifier),
     topK: body.top_k,
     includeScores: body.scores === true,
-    explainGenre: explainGenreFor(body.explain, classifier.genres),
+    explainGenre,
     fields: fieldsFor(body.fields, texts.length, classifier.inputFields),
   };
+}
+
+/** Refuses an explanation request beyond maxExplainTexts texts or maxExplainWords words per text, naming the limit. */
+function checkExplainLimits(texts: readonly string[], single: boolean, limits: PredictLimits): void {
+  if (texts.length > limits.maxExplainTexts) {
+    throw new HttpError(
+      400,
+      'too_many_explained_texts',
+      `"explain" asks to explain each of ${texts.length} texts; at most ${limits.maxExplainTexts} texts per request can be explained (limit maxExplainTexts); send fewer texts per request`,
+    );
+  }
+  texts.forEach((text, i) => {
+    const words = splitWords(text).length;
+    if (words > limits.maxExplainWords) {
+      throw new HttpError(
+        413,
+        'explain_text_too_long',
+        `${single ? '"text"' : `"texts[${i}]"`} has ${words} words; "explain" covers at most ${limits.maxExplainWords} words per text (limit maxExplainWords)`,
+      );
+    }
+  });
 }
 
 /**
@@ -151,16 +189,10 @@ function unknownGenre(field: string, genre: string): HttpError {
 
 /**
  * One prediction per text, in order, from the texts' scores (texts x genres, row-major; with the
- * rules' outcome when given as ScoredTitles).
- *
- * @param scorerFor the scorer explanations use for text i (the server's micro-batcher, with text i's fields).
+ * rules' outcome when given as ScoredTitles); explanations, when the plan asks for them, come from
+ * `explainer` (one call per text, with the text's fields).
  */
-export async function buildPredictions(
-  classifier: GenreModel,
-  plan: PredictPlan,
-  scores: Float32Array | ScoredTitles,
-  scorerFor: (i: number) => Scorer = () => classifier,
-): Promise<Prediction[]> {
+export async function buildPredictions(classifier: GenreModel, plan: PredictPlan, scores: Float32Array | ScoredTitles, explainer: Explainer): Promise<Prediction[]> {
   const decided = classifier.decide(scores, { thresholds: plan.thresholds, topK: plan.topK });
   return Promise.all(decided.map(async (d, i) => {
     const prediction: Prediction = { genres: d.genres.map((genre) => ({ genre, score: d.scores[genre] })) };
@@ -168,10 +200,7 @@ export async function buildPredictions(
     if (plan.includeScores) prediction.scores = d.scores;
     if (d.removed !== undefined) prediction.removed = d.removed;
     if (d.family !== undefined) prediction.family = d.family;
-    if (plan.explainGenre !== undefined) {
-      // Occlusion scores the text once per word, in one call through the scorer (the server's micro-batcher).
-      prediction.explanation = (await explain(scorerFor(i), plan.texts[i], plan.explainGenre === null ? undefined : [plan.explainGenre]))[0];
-    }
+    if (plan.explainGenre !== undefined) prediction.explanation = await explainer(plan.texts[i], plan.explainGenre, plan.fields?.[i]);
     return prediction;
   }));
 }

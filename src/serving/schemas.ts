@@ -60,7 +60,8 @@ export const predictBody = {
     },
     scores: { type: 'boolean', description: "include every genre's probability" },
     explain: {
-      description: 'true: explain the best genre; a genre name: explain that genre. Word weights by occlusion (one extra forward pass per text).',
+      description:
+        'true: explain the best genre; a genre name: explain that genre, for every text. Word weights by occlusion (one extra forward pass per text). Bounded: at most maxExplainTexts texts (default 8, else 400 too_many_explained_texts) and maxExplainWords words per text (default 200, else 413 explain_text_too_long).',
       anyOf: [{ type: 'boolean' }, { type: 'string' }],
     },
     fields: {

@@ -6,12 +6,17 @@
  * SIGTERM / SIGINT shut down gracefully: /readyz turns 503 at once (a load balancer takes this replica
  * out), every route keeps answering for `drainDelayMs` (requests the balancer sent before it noticed),
  * then stop accepting connections, let requests in flight finish
- * (they may be waiting on the micro-batcher: drain it), close, then exit 0. The handlers are installed
- * with `once`, so a second signal gets Node's default behaviour and kills a shutdown that hangs.
+ * (they may be waiting on the micro-batcher: drain it), close, then exit 0. The wait is bounded by
+ * `shutdownDeadline` (default 10 s): past it, every request still unanswered gets 503
+ * `shutdown_deadline` and every socket is closed (a client uploading one byte every 10 s included).
+ * The handlers are installed with `once`, so a second signal gets Node's default behaviour.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from './app.js';
+import { answerInFlightAndDisconnect, buildApp, type AppOptions } from './app.js';
+
+/** Default `shutdownDeadline`, ms. */
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 
 export interface ServerOptions extends AppOptions {
   port: number;
@@ -23,6 +28,8 @@ export interface ServerOptions extends AppOptions {
    * it to the balancer's readiness-check period (Kubernetes: periodSeconds x failureThreshold).
    */
   drainDelayMs?: number;
+  /** ms that shutdown waits for requests in flight before answering them 503 and closing sockets (default 10000). */
+  shutdownDeadline?: number;
 }
 
 export interface RunningServer {
@@ -30,7 +37,7 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 */
   address: string;
   port: number;
-  /** Readiness 503, the drain delay, then stops accepting, finishes in-flight requests, drains the batcher and closes. Idempotent. */
+  /** Readiness 503, the drain delay, then stops accepting, finishes in-flight requests (503 past the deadline), drains the batcher and closes. Idempotent. */
   shutdown(): Promise<void>;
 }
 
@@ -42,8 +49,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       app.plotline.draining = true;
       if ((options.drainDelayMs ?? 0) > 0) await sleep(options.drainDelayMs);
       // close() stops the listener, waits for open requests to be answered, then runs the onClose
-      // hook, which drains the batcher (already empty by then, unless a request was abandoned).
-      await app.close();
+      // hook, which drains the batcher (already empty by then, unless a request was abandoned). Past
+      // the deadline the requests still open are answered 503 and their sockets closed.
+      const deadline = setTimeout(() => {
+        app.log.warn({ unanswered: app.plotline.inFlight.size }, 'shutdown deadline passed: answering 503 and closing connections');
+        answerInFlightAndDisconnect(app);
+      }, options.shutdownDeadline ?? DEFAULT_SHUTDOWN_DEADLINE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(deadline);
+      }
     })();
     return closing;
   };

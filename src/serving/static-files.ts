@@ -42,7 +42,7 @@ export async function readWebFile(webRoot: string, relative: string): Promise<We
   if (!file.startsWith(root + sep)) throw new HttpError(400, 'invalid_path', 'the path leads outside the web folder');
   const info = await stat(file).catch(() => null);
   if (info === null || !info.isFile()) {
-    throw new HttpError(404, 'not_found', relative === 'index.html' ? 'the web page is not installed (web/index.html is missing)' : `no web file "${relative}"`);
+    throw new HttpError(404, 'not_found', relative === 'index.html' ? 'the web page is not installed (web/index.html is missing)' : 'no such web file');
   }
   return { body: await readFile(file), contentType: CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' };
 }

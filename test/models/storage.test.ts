@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { useBackend } from '../../src/engine/backend.js';
 import { MODEL_KIND_NAMES } from '../../src/models/kinds.js';
 import { FORMAT_VERSION, loadModel, readManifest, saveModel } from '../../src/models/storage.js';
@@ -47,6 +48,22 @@ async function editManifest(dir: string, edit: (m: Record<string, unknown>) => v
   await writeFile(file, JSON.stringify(json));
 }
 
+/** Path of a model's data file (model.json, weights.bin) in the version folder its manifest names. */
+async function dataFile(dir: string, name: string): Promise<string> {
+  const { files } = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
+  const path = Object.keys(files).find((p) => p.endsWith(`/${name}`));
+  assert.ok(path !== undefined, `the manifest lists ${name}`);
+  return join(dir, path);
+}
+
+/** Records the current sha256 of every listed file, as a writer of a bad model with valid checksums would. */
+async function reseal(dir: string): Promise<void> {
+  const file = join(dir, 'manifest.json');
+  const json = JSON.parse(await readFile(file, 'utf8')) as { files: Record<string, string> };
+  for (const path of Object.keys(json.files)) json.files[path] = createHash('sha256').update(await readFile(join(dir, path))).digest('hex');
+  await writeFile(file, JSON.stringify(json));
+}
+
 /** Asserts loadModel rejects with a PlotlineError whose message names `file` (and matches `pattern`). */
 async function assertLoadError(dir: string, file: string, pattern: RegExp, field?: string): Promise<void> {
   await assert.rejects(loadModel(dir), (error: unknown) => {
@@ -68,8 +85,11 @@ for (const kind of MODEL_KIND_NAMES) {
     const classifier = tinyClassifier(kind, 9, thresholds);
     const fields = manifestFor(kind, 9);
     await saveModel(classifier, fields, dir);
+    const [version, ...others] = (await readdir(dir)).filter((name) => name !== 'manifest.json');
+    assert.deepEqual(others, [], 'one version folder beside manifest.json');
+    assert.match(version, /^v-\d+-[0-9a-f]{8}$/);
     // bag keeps its collapsed linear form only (linear-bag-file.ts); the others keep the tfjs network.
-    assert.deepEqual((await readdir(dir)).sort(), kind === 'bag' ? ['linear.bin', 'linear.json', 'manifest.json'] : ['manifest.json', 'model.json', 'weights.bin']);
+    assert.deepEqual((await readdir(join(dir, version))).sort(), kind === 'bag' ? ['linear.bin', 'linear.json'] : ['model.json', 'weights.bin']);
 
     const { classifier: loadedModel, manifest } = await loadModel(dir);
     if (kind === 'bag') assert.ok(loadedModel instanceof LinearBagModel, 'bag loads as its collapsed linear form');
@@ -83,8 +103,12 @@ for (const kind of MODEL_KIND_NAMES) {
     assert.deepEqual(loaded.thresholds, thresholds);
     assert.deepEqual(await loaded.predict(texts), await classifier.predict(texts));
 
-    // The manifest round-trips: what was given, plus what saveModel adds.
+    // The manifest round-trips: what was given, plus what saveModel adds, including every file's sha256.
+    const sha = async (name: string) => createHash('sha256').update(await readFile(join(dir, version, name))).digest('hex');
+    const names = kind === 'bag' ? ['linear.bin', 'linear.json'] : ['model.json', 'weights.bin'];
+    assert.deepEqual(manifest.files, Object.fromEntries(await Promise.all(names.map(async (name) => [`${version}/${name}`, await sha(name)]))));
     assert.deepEqual(manifest, {
+      files: manifest.files,
       format: 'plotline-model',
       formatVersion: FORMAT_VERSION,
       ...fields,
@@ -98,7 +122,7 @@ for (const kind of MODEL_KIND_NAMES) {
   });
 }
 
-test('saving over an existing folder replaces it whole and leaves no temporary folders behind', async () => {
+test('saving over an existing folder replaces the model, keeps files it did not write, and leaves no temporary files behind', async () => {
   const { parent, dir } = await freshDir();
   await mkdir(dir);
   await writeFile(join(dir, 'stale.txt'), 'from an older model');
@@ -107,7 +131,10 @@ test('saving over an existing folder replaces it whole and leaves no temporary f
   const second = tinyClassifier('cnn', 2);
   await saveModel(second, manifestFor('cnn', 2), dir);
 
-  assert.deepEqual((await readdir(dir)).sort(), ['manifest.json', 'model.json', 'weights.bin']);
+  const names = (await readdir(dir)).sort();
+  assert.equal(names.length, 3, names.join(', '));
+  assert.deepEqual([names[0], names[1]], ['manifest.json', 'stale.txt']);
+  assert.match(names[2], /^v-\d+-[0-9a-f]{8}$/, 'only the new version folder: the first one was removed');
   assert.deepEqual(await readdir(parent), ['model'], 'no .tmp- or .old- sibling left');
   const { classifier: loaded, manifest } = await loadModel(dir);
   assert.equal(manifest.kind, 'cnn');
@@ -169,22 +196,26 @@ test('per-genre thresholds that do not match the genres are refused', async () =
 
 test('a truncated weights.bin is reported with both sizes', async () => {
   const dir = await savedModel('cnn');
-  const file = join(dir, 'weights.bin');
+  const file = await dataFile(dir, 'weights.bin');
   const size = (await stat(file)).size;
   await truncate(file, size - 8);
-  await assertLoadError(dir, 'weights.bin', new RegExp(`holds ${size - 8} bytes.*describes ${size}`));
+  await reseal(dir);
+  await assertLoadError(dir, file.slice(dir.length + 1), new RegExp(`holds ${size - 8} bytes.*describes ${size}`));
 });
 
 test('a missing weights.bin is reported', async () => {
   const dir = await savedModel('cnn');
-  await rm(join(dir, 'weights.bin'));
-  await assertLoadError(dir, 'weights.bin', /missing/);
+  const file = await dataFile(dir, 'weights.bin');
+  await rm(file);
+  await assertLoadError(dir, file.slice(dir.length + 1), /missing/);
 });
 
 test('a model.json that is not JSON names model.json', async () => {
   const dir = await savedModel('cnn');
-  await writeFile(join(dir, 'model.json'), 'not json at all');
-  await assertLoadError(dir, 'model.json', /not valid JSON/);
+  const file = await dataFile(dir, 'model.json');
+  await writeFile(file, 'not json at all');
+  await reseal(dir);
+  await assertLoadError(dir, file.slice(dir.length + 1), /not valid JSON/);
 });
 
 test('a manifest listing more genres than the network has outputs is refused', async () => {
@@ -193,7 +224,7 @@ test('a manifest listing more genres than the network has outputs is refused', a
     m.genres = [...GENRES, 'Documentaries'];
     (m.thresholds as { perGenre: number[] | null }).perGenre = null;
   });
-  await assertLoadError(dir, 'model.json', /3 outputs but the manifest lists 4 genres/);
+  await assertLoadError(dir, (await dataFile(dir, 'model.json')).slice(dir.length + 1), /3 outputs but the manifest lists 4 genres/);
 });
 
 test('a manifest whose model config, encoder or genres are invalid fails naming the field', async () => {
@@ -210,6 +241,89 @@ test('a manifest whose model config, encoder or genres are invalid fails naming 
   await assertLoadError(duplicateGenres, 'manifest.json', /unique/, 'genres');
 });
 
+test('one flipped byte in weights.bin or model.json is refused, naming the file and the checksum', async () => {
+  for (const [kind, name] of [['cnn', 'weights.bin'], ['cnn', 'model.json'], ['bag', 'linear.bin']]) {
+    const dir = await savedModel(kind);
+    const file = await dataFile(dir, name);
+    const bytes = await readFile(file);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    await writeFile(file, bytes);
+    await assertLoadError(dir, file.slice(dir.length + 1), /sha256 [0-9a-f]{12}\.\.\. differs .* recorded in manifest\.json/);
+  }
+});
+
+test('a manifest whose files map is edited to leave one version folder is refused', async () => {
+  const dir = await savedModel();
+  await editManifest(dir, (m) => {
+    const files = m.files as Record<string, string>;
+    const [first] = Object.keys(files);
+    files[`v-1-00000000/${first.split('/')[1]}`] = files[first];
+  });
+  await assertLoadError(dir, 'manifest.json', /outside one version folder/, 'files');
+});
+
+test('a NaN or infinite weight is refused, naming weights.bin and the weight, even with valid checksums', async () => {
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+    const dir = await savedModel('cnn');
+    const file = await dataFile(dir, 'weights.bin');
+    const bytes = await readFile(file);
+    new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setFloat32(bytes.length - 4, bad, true); // the last weight: the output bias
+    await writeFile(file, bytes);
+    await reseal(dir);
+    await assertLoadError(dir, file.slice(dir.length + 1), new RegExp(`weight ".*" holds ${bad} at flat index \\d+ .*must be finite`));
+  }
+});
+
+test('config or encoder values that do not fit the weight shapes are refused, naming the field', async () => {
+  const buckets = await savedModel();
+  await editManifest(buckets, (m) => ((m.encoder as Record<string, unknown>).buckets = 1024));
+  await assertLoadError(buckets, 'manifest.json', /encoder gives ids for 1025 rows but the saved linear weights have 513/, 'encoder');
+
+  const configBuckets = await savedModel();
+  await editManifest(configBuckets, (m) => ((m.config as Record<string, unknown>).buckets = 1024));
+  await assertLoadError(configBuckets, 'manifest.json', /config buckets 1024 implies 1025 rows but the saved linear weights have 513/, 'config');
+
+  const dim = await savedModel('cnn');
+  await editManifest(dim, (m) => ((m.config as Record<string, unknown>).embeddingDim = 8));
+  await assertLoadError(dim, 'manifest.json', /shape \[\d+, 8\], but the saved weight is \[\d+, 4\]/, 'config');
+
+  const cnnVocabulary = await savedModel('cnn');
+  await editManifest(cnnVocabulary, (m) => (m.encoder as { tokens: string[] }).tokens.push('zzzextra'));
+  await assertLoadError(cnnVocabulary, 'manifest.json', /encoder gives ids for \d+ rows but the saved embedding/, 'encoder');
+});
+
+test('a model folder saved before checksums (flat layout, no files) still loads, and saving over it replaces the flat files', async () => {
+  const dir = await savedModel('cnn');
+  const manifestFile = join(dir, 'manifest.json');
+  const version = (await readdir(dir)).find((n) => n.startsWith('v-')) as string;
+  for (const name of ['model.json', 'weights.bin']) await writeFile(join(dir, name), await readFile(join(dir, version, name)));
+  await rm(join(dir, version), { recursive: true });
+  await editManifest(dir, (m) => delete m.files);
+  const { classifier: legacy } = await loadModel(dir);
+  assert.equal(legacy.genres.length, GENRES.length);
+  await legacy.dispose();
+
+  const next = tinyClassifier('cnn', 5);
+  await saveModel(next, manifestFor('cnn', 5), dir);
+  const names = await readdir(dir);
+  assert.ok(!names.includes('model.json') && !names.includes('weights.bin'), names.join(', '));
+  assert.equal((JSON.parse(await readFile(manifestFile, 'utf8')) as { kind: string }).kind, 'cnn');
+  const { classifier: loaded } = await loadModel(dir);
+  assert.deepEqual(Array.from(await loaded.score(TEXTS)), Array.from(await next.score(TEXTS)));
+  next.dispose();
+  await loaded.dispose();
+});
+
+test('a NaN in the linear weights of a bag is refused, naming linear.bin, even with valid checksums', async () => {
+  const dir = await savedModel();
+  const file = await dataFile(dir, 'linear.bin');
+  const bytes = await readFile(file);
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setFloat32(bytes.length - 4, Number.NaN, true); // the last bias
+  await writeFile(file, bytes);
+  await reseal(dir);
+  await assertLoadError(dir, file.slice(dir.length + 1), /bias values hold NaN at index 2; weights must be finite/);
+});
+
 test('bag with storage int8: one byte per weight plus a scale per row, scores close to the float32 ones', async () => {
   const classifier = tinyClassifier('bag', 3);
   const full = (await freshDir()).dir;
@@ -218,7 +332,7 @@ test('bag with storage int8: one byte per weight plus a scale per row, scores cl
   const int8Fields = manifestFor('bag', 3);
   int8Fields.config = { ...int8Fields.config, storage: 'int8' };
   await saveModel(classifier, int8Fields, small);
-  const [fullBytes, smallBytes] = [(await stat(join(full, 'linear.bin'))).size, (await stat(join(small, 'linear.bin'))).size];
+  const [fullBytes, smallBytes] = [(await stat(await dataFile(full, 'linear.bin'))).size, (await stat(await dataFile(small, 'linear.bin'))).size];
   // 512 buckets + padding = 513 rows, 3 genres: float32 weights | idf | bias, vs scales | idf | bias | int8 weights.
   assert.equal(fullBytes, (513 * 3 + 513 + 3) * 4);
   assert.equal(smallBytes, (513 + 513 + 3) * 4 + 513 * 3);
@@ -236,19 +350,21 @@ test('bag with storage int8: one byte per weight plus a scale per row, scores cl
 
 test('a bag folder with a truncated linear.bin or a linear.json for other genres fails naming the file', async () => {
   const truncated = await savedModel();
-  const bin = join(truncated, 'linear.bin');
+  const bin = await dataFile(truncated, 'linear.bin');
   const size = (await stat(bin)).size;
   await truncate(bin, size - 4);
-  await assertLoadError(truncated, 'linear.bin', new RegExp(`holds ${size - 4} bytes.*corrupt`));
+  await reseal(truncated);
+  await assertLoadError(truncated, bin.slice(truncated.length + 1), new RegExp(`holds ${size - 4} bytes.*corrupt`));
 
   const otherGenres = await savedModel();
   await editManifest(otherGenres, (m) => {
     m.genres = [...GENRES, 'Documentaries'];
     (m.thresholds as { perGenre: number[] | null }).perGenre = null;
   });
-  await assertLoadError(otherGenres, 'linear.json', /3 genres but the manifest lists 4/, 'genres');
+  await assertLoadError(otherGenres, (await dataFile(otherGenres, 'linear.json')).slice(otherGenres.length + 1), /3 genres but the manifest lists 4/, 'genres');
 
   const missing = await savedModel();
-  await rm(join(missing, 'linear.bin'));
-  await assertLoadError(missing, 'linear.bin', /missing/);
+  const missingBin = await dataFile(missing, 'linear.bin');
+  await rm(missingBin);
+  await assertLoadError(missing, missingBin.slice(missing.length + 1), /missing/);
 });

@@ -27,7 +27,7 @@ const captureLogs = (lines: string[]) =>
     },
   });
 
-const LIMITS = { maxTexts: 4, maxTextLength: 80, bodyLimit: 4096, maxWaitMs: 1 };
+const LIMITS = { maxTexts: 4, maxTextLength: 80, bodyLimit: 4096, maxWaitMs: 1, scoringThreads: 0 };
 
 async function makeApp(options: Partial<AppOptions> = {}): Promise<FastifyInstance> {
   const built = await buildApp({ modelDir: fixture.modelDir, webRoot, ...LIMITS, ...options });
@@ -210,10 +210,12 @@ test('a body over the limit is 413 naming the limit', async () => {
 });
 
 test('unknown routes are 404 and wrong methods 405, both as JSON errors', async () => {
-  assertError(await app.inject({ method: 'GET', url: '/nope' }), 404, 'not_found', /GET \/nope/);
-  assertError(await app.inject({ method: 'POST', url: '/v2/predict', payload: {} }), 404, 'not_found', /POST \/v2\/predict/);
+  const nope = await app.inject({ method: 'GET', url: '/nope-<script>' });
+  assertError(nope, 404, 'not_found', /no such route; GET \/openapi\.json lists the API/);
+  assert.doesNotMatch(nope.body, /nope|script/, 'the URL is not echoed');
+  assertError(await app.inject({ method: 'POST', url: '/v2/predict', payload: {} }), 404, 'not_found', /no such route/);
   const wrong = await app.inject({ method: 'GET', url: '/v1/predict' });
-  assertError(wrong, 405, 'method_not_allowed', /GET is not allowed on \/v1\/predict; use POST/);
+  assertError(wrong, 405, 'method_not_allowed', /GET is not allowed on this path; use POST/);
   assert.equal(wrong.headers.allow, 'POST');
   assertError(await app.inject({ method: 'DELETE', url: '/v1/model' }), 405, 'method_not_allowed', /use GET/);
 });
@@ -323,7 +325,9 @@ test('GET / and /static/* serve the web folder with content types; traversal and
   const dots = await app.inject('/static/%2e%2e/model/manifest.json');
   assert.ok(dots.statusCode === 400 || dots.statusCode === 404, String(dots.statusCode));
   assert.doesNotMatch(dots.body, /plotline-model/);
-  assertError(await app.inject('/static/missing.js'), 404, 'not_found', /missing\.js/);
+  const missing = await app.inject('/static/missing-file.js');
+  assertError(missing, 404, 'not_found', /no such web file/);
+  assert.doesNotMatch(missing.body, /missing-file/, 'the URL is not echoed');
 
   const bare = await buildApp({ modelDir: fixture.modelDir, webRoot: join(fixture.root, 'no-web') });
   try {
@@ -357,4 +361,88 @@ test('one log line per request with method, url, status, time and text count; ne
   );
   for (const r of requests) assert.equal(typeof r.responseTimeMs, 'number');
   for (const line of logLines) assert.ok(!/quokka|zeppelin|xxxxxxxx/.test(line), `a log line holds description text: ${line}`);
+});
+
+test('explanations are bounded: texts explained per request and words per explained text, each a 4xx naming its limit', async () => {
+  const limited = await makeApp({ maxExplainTexts: 2, maxExplainWords: 6 });
+  try {
+    const three = await limited.inject({ method: 'POST', url: '/v1/predict', payload: { texts: ['a b', 'c d', 'e f'], explain: true } });
+    assertError(three, 400, 'too_many_explained_texts', /each of 3 texts; at most 2 texts per request can be explained \(limit maxExplainTexts\)/);
+    const long = await limited.inject({ method: 'POST', url: '/v1/predict', payload: { texts: ['a b', 'w '.repeat(7)], explain: true } });
+    assertError(long, 413, 'explain_text_too_long', /"texts\[1\]" has 7 words; "explain" covers at most 6 words per text \(limit maxExplainWords\)/);
+    const single = await limited.inject({ method: 'POST', url: '/v1/predict', payload: { text: 'w '.repeat(7), explain: 'Dramas' } });
+    assertError(single, 413, 'explain_text_too_long', /"text" has 7 words/);
+    // Within the limits, and the same texts without explain (no limit on words): 200.
+    assert.equal((await limited.inject({ method: 'POST', url: '/v1/predict', payload: { texts: ['a b', 'w '.repeat(6)], explain: true } })).statusCode, 200);
+    assert.equal((await limited.inject({ method: 'POST', url: '/v1/predict', payload: { texts: ['a b', 'c d', 'w '.repeat(30)] } })).statusCode, 200);
+  } finally {
+    await limited.close();
+  }
+});
+
+test('every response carries the security headers (CSP, frame, referrer, nosniff), errors included', async () => {
+  for (const response of [await app.inject('/'), await app.inject('/healthz'), await predict({ nope: 1 }), await app.inject('/nope')]) {
+    const csp = String(response.headers['content-security-policy']);
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(response.headers['x-frame-options'], 'DENY');
+    assert.equal(response.headers['referrer-policy'], 'no-referrer');
+    assert.equal(response.headers['x-content-type-options'], 'nosniff');
+  }
+});
+
+test('a URL with broken percent-encoding is a 400 in the error shape, without the URL', async () => {
+  const response = await app.inject('/static/%E0%A4%A-secret');
+  assertError(response, 400, 'invalid_url', /URL path is not valid/);
+  assert.doesNotMatch(response.body, /secret|%E0/);
+});
+
+test('with scoring threads, predictions and explanations equal the in-process ones', async () => {
+  const threaded = await makeApp({ scoringThreads: 1 });
+  try {
+    assert.equal(threaded.plotline.model!.classifier.constructor.name, 'ThreadedModel');
+    const payload = { texts: TEXTS.slice(0, 3), explain: true, scores: true, top_k: 2 };
+    const [there, here] = await Promise.all([
+      threaded.inject({ method: 'POST', url: '/v1/predict', payload }),
+      predict(payload),
+    ]);
+    assert.equal(there.statusCode, 200, there.body);
+    assert.deepEqual(JSON.parse(there.body).predictions, JSON.parse(here.body).predictions);
+  } finally {
+    await threaded.close();
+  }
+});
+
+test('a model that fails to load on the scoring threads keeps readyz at 503 and names the file in the log', async () => {
+  const logs: string[] = [];
+  const broken = await buildApp({ modelDir: fixture.root, webRoot, scoringThreads: 1, logger: { level: 'info', stream: captureLogs(logs) } });
+  await broken.plotline.ready.catch(() => {});
+  try {
+    assertError(await broken.inject('/readyz'), 503, 'model_unavailable', /failed to load/);
+    assert.match(logs.join('\n'), /manifest\.json/);
+  } finally {
+    await broken.close();
+  }
+});
+
+test('when the scoring queue is full, requests get 503 overloaded instead of waiting without bound', async () => {
+  const busy = await makeApp({ scoringThreads: 1, maxQueue: 1 });
+  try {
+    const texts = TEXTS.slice(0, 4);
+    const responses = await Promise.all(Array.from({ length: 4 }, () => busy.inject({ method: 'POST', url: '/v1/predict', payload: { texts, explain: true } })));
+    const statuses = responses.map((r) => r.statusCode);
+    assert.ok(statuses.includes(503), statuses.join(', '));
+    const refused = responses.find((r) => r.statusCode === 503)!;
+    assertError(refused, 503, 'overloaded', /too much scoring work queued/);
+    // Once the queue drains (tasks of refused requests may still be running), the same request is answered.
+    let status = 503;
+    for (let attempt = 0; attempt < 200 && status === 503; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20));
+      status = (await busy.inject({ method: 'POST', url: '/v1/predict', payload: { texts: texts.slice(0, 1), explain: true } })).statusCode;
+    }
+    assert.equal(status, 200);
+  } finally {
+    await busy.close();
+  }
 });

@@ -16,6 +16,16 @@ export interface ServeCommandOptions extends EncoderLocationOptions {
   maxTextLength: number;
   maxTexts: number;
   bodyLimit: number;
+  maxExplainTexts: number;
+  maxExplainWords: number;
+  scoringThreads: number;
+  maxQueue: number;
+  requestTimeout: number;
+  headersTimeout: number;
+  connectionTimeout: number;
+  keepAliveTimeout: number;
+  maxConnections: number;
+  shutdownDeadline: number;
   logLevel: string;
   backend: BackendName;
   drainDelayMs: number;
@@ -32,6 +42,16 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
     maxTextLength: options.maxTextLength,
     maxTexts: options.maxTexts,
     bodyLimit: options.bodyLimit,
+    maxExplainTexts: options.maxExplainTexts,
+    maxExplainWords: options.maxExplainWords,
+    scoringThreads: options.scoringThreads,
+    maxQueue: options.maxQueue,
+    requestTimeout: options.requestTimeout,
+    headersTimeout: options.headersTimeout,
+    connectionTimeout: options.connectionTimeout,
+    keepAliveTimeout: options.keepAliveTimeout,
+    maxConnections: options.maxConnections,
+    shutdownDeadline: options.shutdownDeadline,
     backend: options.backend,
     encoder: { override: options.encoder, allowDownload: options.allowDownload },
     logger: { level: options.logLevel },

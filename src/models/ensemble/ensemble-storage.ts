@@ -3,17 +3,17 @@
  *   manifest.json      kind "ensemble", config { members: [{ name, weight }] }, the genres and the
  *                      thresholds tuned for the mean, how the members were chosen and scored;
  *   members/<name>/    each member's own saved model folder, whole.
- * It is assembled in a temporary sibling folder and renamed into place, as every model folder is.
+ * `members/` sits in the ensemble's version folder and manifest.json's `files` records the sha256 of
+ * every member file; it is written crash-safely like every model folder (see ../model-folder.ts).
  */
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { GenreModel } from '../genre-model.js';
 import type { Manifest } from '../storage.js';
 import { EnsembleModel } from './ensemble-model.js';
 import { PlotlineError } from '../../util/errors.js';
-import { temporarySibling } from '../../util/temporary-path.js';
-import { replaceDirectory } from '../../util/replace-directory.js';
+import { copyModelFolder, writeModelFolder } from '../model-folder.js';
 
 export const ENSEMBLE_KIND = 'ensemble';
 export const MEMBERS_FOLDER = 'members';
@@ -37,21 +37,16 @@ export type EnsembleConfig = z.infer<typeof EnsembleConfigSchema>;
  * Writes an ensemble folder at `dir` from members already saved as folders. `manifest` is the
  * ensemble's manifest minus what this adds (kind, config, encoder).
  */
-export async function saveEnsemble(members: readonly { name: string; dir: string; weight: number }[], manifest: Omit<Manifest, 'kind' | 'config' | 'encoder'>, dir: string): Promise<void> {
+export async function saveEnsemble(members: readonly { name: string; dir: string; weight: number }[], manifest: Omit<Manifest, 'kind' | 'config' | 'encoder' | 'files'>, dir: string): Promise<void> {
   const config = EnsembleConfigSchema.parse({ members: members.map(({ name, weight }) => ({ name, weight })) });
-  const target = resolve(dir);
-  await mkdir(dirname(target), { recursive: true });
-  const temporary = temporarySibling(target);
-  await mkdir(join(temporary, MEMBERS_FOLDER), { recursive: true });
-  try {
-    for (const m of members) await cp(m.dir, join(temporary, MEMBERS_FOLDER, m.name), { recursive: true });
-    const full = { ...manifest, kind: ENSEMBLE_KIND, config, encoder: { type: ENSEMBLE_KIND } };
-    await writeFile(join(temporary, 'manifest.json'), JSON.stringify(full, null, 2) + '\n');
-    await replaceDirectory(temporary, target);
-  } catch (error) {
-    await rm(temporary, { recursive: true, force: true });
-    throw error;
-  }
+  await writeModelFolder(
+    dir,
+    async (dataDir) => {
+      await mkdir(join(dataDir, MEMBERS_FOLDER));
+      for (const m of members) await copyModelFolder(m.dir, join(dataDir, MEMBERS_FOLDER, m.name));
+    },
+    (files) => ({ ...manifest, kind: ENSEMBLE_KIND, config, encoder: { type: ENSEMBLE_KIND }, files }),
+  );
 }
 
 /** Loads every member with `loadMember` and forms the ensemble; a member that fails to load names itself. */
@@ -59,6 +54,8 @@ export async function loadEnsemble(
   dir: string,
   manifest: { config: unknown; genres: readonly string[]; thresholds: EnsembleModel['thresholds'] },
   loadMember: (memberDir: string) => Promise<GenreModel>,
+  /** The folder holding members/ (the manifest's version folder; `dir` for one saved before them). */
+  dataDir: string = dir,
 ): Promise<EnsembleModel> {
   const file = join(dir, 'manifest.json');
   const parsed = EnsembleConfigSchema.safeParse(manifest.config);
@@ -68,7 +65,7 @@ export async function loadEnsemble(
   }
   const loaded: { name: string; model: GenreModel; weight: number }[] = [];
   try {
-    for (const m of parsed.data.members) loaded.push({ name: m.name, model: await loadMember(join(dir, MEMBERS_FOLDER, m.name)), weight: m.weight });
+    for (const m of parsed.data.members) loaded.push({ name: m.name, model: await loadMember(join(dataDir, MEMBERS_FOLDER, m.name)), weight: m.weight });
     const ensemble = new EnsembleModel(loaded, manifest.thresholds);
     if (ensemble.genres.some((g, j) => g !== manifest.genres[j]) || ensemble.genres.length !== manifest.genres.length) {
       throw new PlotlineError('lists other genres than its members', { file, field: 'genres' });

@@ -98,3 +98,26 @@ test('a broken ensemble folder fails naming the manifest field or the member', a
     await writeFile(manifestFile, original);
   }
 });
+
+test('a saved ensemble records the sha256 of every member file and refuses a changed one, naming it', async () => {
+  const ensembleDir = join(dir, 'bag+cnn');
+  const manifest = JSON.parse(await readFile(join(ensembleDir, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
+  const paths = Object.keys(manifest.files);
+  for (const member of ['bag', 'cnn']) {
+    for (const name of ['manifest.json', ...(member === 'bag' ? ['linear.json', 'linear.bin'] : ['model.json', 'weights.bin'])]) {
+      assert.ok(paths.some((p) => p.includes(`/members/${member}/`) && p.endsWith(`/${name}`)), `${member}'s ${name} is listed`);
+    }
+  }
+  const weights = paths.find((p) => p.includes('/members/cnn/') && p.endsWith('/weights.bin')) as string;
+  const file = join(ensembleDir, weights);
+  const original = await readFile(file);
+  const flipped = Buffer.from(original);
+  flipped[0] ^= 0x80;
+  await writeFile(file, flipped);
+  try {
+    await assert.rejects(loadModel(ensembleDir), (e: unknown) => e instanceof PlotlineError && e.file === file && /sha256 .* differs/.test(e.message));
+  } finally {
+    await writeFile(file, original);
+  }
+  await (await loadModel(ensembleDir)).classifier.dispose();
+});

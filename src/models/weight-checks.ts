@@ -1,0 +1,95 @@
+/**
+ * Checks a loaded network against what it must be before it scores anything: every weight a finite
+ * number (a NaN bias scores every title `null` and decides the same genre for all of them), and the
+ * shapes the manifest's config and text encoder imply equal to the shapes of the saved weights (an
+ * edited `buckets` would otherwise hash words to rows the embedding does not have, or ignore half of it).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelKind } from './kinds.js';
+import type { TextEncoder } from './inputs/text-encoder.js';
+import { PlotlineError } from '../util/errors.js';
+import type { LinearBag } from './inference/linear-bag-scorer.js';
+
+/**
+ * Throws a PlotlineError naming `file` and the weight when a float32 weight in `data` (laid out as
+ * `specs` say, tfjs's weights.bin format) is NaN or infinite.
+ */
+export function checkWeightsFinite(specs: readonly tf.io.WeightsManifestEntry[], data: ArrayBuffer, file: string): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    if ((spec.dtype ?? 'float32') === 'float32') {
+      const values = new Float32Array(data, offset, count);
+      for (let i = 0; i < count; i++) {
+        if (!Number.isFinite(values[i])) {
+          throw new PlotlineError(`weight "${spec.name}" holds ${values[i]} at flat index ${i} of shape [${spec.shape.join(', ')}]; weights must be finite numbers: the model is corrupt`, { file });
+        }
+      }
+    }
+    offset += count * 4;
+  }
+}
+
+/**
+ * Builds the network `kind` makes from `config`, `encoder` and `numLabels` (with throw-away weights)
+ * and compares its weight shapes, in order, with `network`'s. Throws a PlotlineError naming the
+ * manifest's `config`/`encoder` field at the first difference. Costs one build of the network
+ * (allocating its weights once more, freed at once).
+ */
+export function checkWeightShapes(kind: ModelKind<any>, config: unknown, encoder: TextEncoder, numLabels: number, network: tf.LayersModel, manifestFile: string): void {
+  const saved = network.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }));
+  let expected: { name: string; shape: number[] }[];
+  let built: tf.LayersModel | undefined;
+  tf.tidy(() => {
+    built = kind.build(config, encoder, [], numLabels, 0); // its weights are variables: tidy keeps them
+  });
+  const fresh = built as tf.LayersModel;
+  try {
+    expected = fresh.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }));
+  } finally {
+    fresh.dispose();
+  }
+  const describe = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+  // The text encoder's ids index every embedding table: its size must be the tables' row count.
+  for (const layer of network.layers) {
+    if (layer.getClassName() !== 'Embedding') continue;
+    const rows = (layer.getConfig() as { inputDim?: number }).inputDim;
+    if (rows !== undefined && rows !== encoder.inputSize) {
+      throw new PlotlineError(
+        `the encoder gives ids for ${encoder.inputSize} rows but the saved embedding "${layer.name}" has ${rows}: the manifest was edited or does not belong to these weights`,
+        { file: manifestFile, field: 'encoder' },
+      );
+    }
+  }
+  if (expected.length !== saved.length) {
+    throw new PlotlineError(`config and encoder describe a network with ${expected.length} weights, the saved one has ${saved.length}: the manifest does not belong to these weights`, { file: manifestFile, field: 'config' });
+  }
+  for (let i = 0; i < saved.length; i++) {
+    if (describe(saved[i].shape) !== describe(expected[i].shape)) {
+      throw new PlotlineError(
+        `config and encoder (e.g. encoder input size ${encoder.inputSize}) give weight "${saved[i].name}" the shape ${describe(expected[i].shape)}, but the saved weight is ${describe(saved[i].shape)}: the manifest was edited or does not belong to these weights`,
+        { file: manifestFile, field: 'config' },
+      );
+    }
+  }
+}
+
+/**
+ * The same two checks for a bag saved in its collapsed linear form (linear.bin): every value finite
+ * (naming `binFile`), and one row per encoder id, as many as the config's `buckets` + 1 (naming the
+ * manifest's `encoder` or `config` field).
+ */
+export function checkLinearBag(linear: Pick<LinearBag, 'collapsed' | 'idf' | 'bias'>, encoder: TextEncoder, config: { buckets?: number }, binFile: string, manifestFile: string): void {
+  for (const [name, values] of [['collapsed', linear.collapsed], ['idf', linear.idf], ['bias', linear.bias]] as const) {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) throw new PlotlineError(`the ${name} values hold ${values[i]} at index ${i}; weights must be finite numbers: the model is corrupt`, { file: binFile });
+    }
+  }
+  const rows = linear.idf.length;
+  if (rows !== encoder.inputSize) {
+    throw new PlotlineError(`the encoder gives ids for ${encoder.inputSize} rows but the saved linear weights have ${rows}: the manifest was edited or does not belong to these weights`, { file: manifestFile, field: 'encoder' });
+  }
+  if (config.buckets !== undefined && config.buckets + 1 !== rows) {
+    throw new PlotlineError(`config buckets ${config.buckets} implies ${config.buckets + 1} rows but the saved linear weights have ${rows}: the manifest was edited or does not belong to these weights`, { file: manifestFile, field: 'config' });
+  }
+}

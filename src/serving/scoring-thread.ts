@@ -1,0 +1,40 @@
+/**
+ * Entry of a server scoring thread (run by piscina, see scoring-threads.ts): loads the model once on
+ * its own tfjs backend, then scores texts and computes occlusion explanations, so the heavy work of a
+ * request never runs on the thread that answers HTTP (and /healthz). A model that fails to load fails
+ * every task with the loader's error (a PlotlineError message naming the file).
+ */
+import { workerData } from 'piscina';
+import { useBackend } from '../engine/backend.js';
+import { loadModel } from '../models/storage.js';
+import { explain } from '../explain/occlusion.js';
+import type { ScoringResult, ScoringTask, ScoringThreadData } from './scoring-protocol.js';
+
+const data = workerData as ScoringThreadData;
+const loading = (async () => {
+  await useBackend(data.backend);
+  return (await loadModel(data.modelDir, { encoder: { ...data.encoder, backend: data.backend } })).classifier;
+})();
+loading.catch(() => {}); // reported by the first task that awaits it
+
+export default async function run(task: ScoringTask): Promise<ScoringResult> {
+  const classifier = await loading;
+  switch (task.type) {
+    case 'ready':
+      return { genres: classifier.genres.length };
+    case 'score':
+      return classifier.score(task.texts, task.fields);
+    case 'explain': {
+      // Every variant with the text's fields, the genre-set rules applied, as the answer is scored.
+      const fields = task.fields;
+      const scorer = {
+        genres: classifier.genres,
+        score: async (texts: readonly string[]) => {
+          const each = fields === undefined ? undefined : texts.map(() => fields);
+          return classifier.constrain(await classifier.score(texts, each), each).scores;
+        },
+      };
+      return (await explain(scorer, task.text, task.genre === null ? undefined : [task.genre]))[0];
+    }
+  }
+}

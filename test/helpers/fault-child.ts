@@ -1,0 +1,34 @@
+/**
+ * A child process for the crash-safety tests: does one write that must survive being killed at any
+ * step, and is killed at the step PLOTLINE_FAULT_AT names (src/util/fault-injection.ts).
+ *   node --import tsx test/helpers/fault-child.ts save-model DIR SEED
+ *   node --import tsx test/helpers/fault-child.ts save-ensemble DIR MEMBER_DIR MEMBER_DIR SEED
+ *   node --import tsx test/helpers/fault-child.ts predict MODEL INPUT OUTPUT
+ */
+import { useBackend } from '../../src/engine/backend.js';
+import { saveEnsemble } from '../../src/models/ensemble/ensemble-storage.js';
+import { FORMAT_VERSION } from '../../src/models/storage.js';
+import { scoreFile } from '../../src/batch/score-file.js';
+import { GENRES, saveTinyModel, tinyManifestFields } from '../models/fixtures.js';
+
+const [mode, ...args] = process.argv.slice(2);
+await useBackend('wasm');
+if (mode === 'save-model') {
+  const [dir, seed] = args;
+  // Alternate kinds so the old and new models differ in every file.
+  await saveTinyModel(dir, { kind: Number(seed) % 2 === 0 ? 'bag' : 'cnn', seed: Number(seed) });
+} else if (mode === 'save-ensemble') {
+  const [dir, a, b, seed] = args;
+  const { kind: _kind, config: _config, ...fields } = tinyManifestFields('bag', Number(seed));
+  const weight = (Number(seed) % 10) / 10;
+  await saveEnsemble(
+    [{ name: 'a', dir: a, weight }, { name: 'b', dir: b, weight: 1 - weight }],
+    { ...fields, format: 'plotline-model', formatVersion: FORMAT_VERSION, genres: [...GENRES], thresholds: { global: 0.5, perGenre: null, mode: 'global' } },
+    dir,
+  );
+} else if (mode === 'predict') {
+  const [model, input, output] = args;
+  await scoreFile({ model, input, output, chunkRows: 40 });
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
