@@ -25,6 +25,7 @@ import { faultPoint } from '../util/fault-injection.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
 import { formatPredictionLines } from './format.js';
 import { mapInOrder } from './ordered.js';
+import { watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
 
@@ -63,6 +64,8 @@ export interface ScoreFileResult {
   skipped: number;
   /** The first skipped rows, in input order. */
   problems: RowProblem[];
+  /** Rows whose id repeats an earlier row's (all rows are scored anyway). */
+  duplicateIds: DuplicateIds;
   seconds: number;
 }
 
@@ -87,6 +90,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   const problems: RowProblem[] = [];
   let skipped = 0;
   let rows = 0;
+  let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
   let pool: ScoringPool | null = null;
   /** A model this call loaded itself (not one the caller passed in), disposed at the end. */
   let loaded: GenreModel | null = null;
@@ -110,7 +114,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     // The input is read as the model was trained to read (its saved columns and fields).
     const catalogue = options.classifier === undefined ? (await readManifest(options.model)).catalogue : undefined;
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
-    const rowsIn = readPredictionInput(options.input, {
+    const rowsRead = readPredictionInput(options.input, {
       columns: options.columns,
       saved: catalogue?.columns,
       fields: [...fields],
@@ -121,8 +125,10 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         if (problems.length < KEPT_PROBLEMS) problems.push(problem);
       },
     });
+    const watched = watchDuplicateIds(rowsRead);
+    duplicateIds = watched.found;
     await mapInOrder(
-      chunked(rowsIn, chunkRows),
+      chunked(watched.rows, chunkRows),
       job,
       async (lines, chunk) => {
         await sink.write(lines);
@@ -139,7 +145,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await pool?.close();
     await loaded?.dispose();
   }
-  return { rows, skipped, problems, seconds: (performance.now() - started) / 1000 };
+  return { rows, skipped, problems, duplicateIds, seconds: (performance.now() - started) / 1000 };
 }
 
 async function* chunked(rows: AsyncIterable<PredictionInputRow>, size: number): AsyncGenerator<Chunk> {

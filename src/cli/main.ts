@@ -5,14 +5,14 @@ import { Command, Option } from 'commander';
 // Commands are imported when run, not here: --help and option errors then load neither tfjs, ONNX
 // Runtime nor vega (10x faster to start).
 import { DEFAULT_COMPARE_MODELS } from './defaults.js';
-import { backendName, integer, jsonObject, openFraction, positiveNumber, probability } from './options.js';
+import { backendName, integer, jsonObject, openFraction, port, positiveNumber, probability } from './options.js';
 import { KIND_NAMES as ALL_MODEL_KIND_NAMES, describeKinds as describeModelKinds } from '../models/kind-summaries.js';
 import { defaultCacheDir } from '../encoders/cache-dir.js';
 import { DATASETS } from '../data/datasets.js';
 import { LOSSES } from '../models/loss-names.js';
 import { MONITORS } from '../training/settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
-import { PlotlineError } from '../util/errors.js';
+import { configureUsage, errorText } from './usage.js';
 import { addModelOptions, addReadOptions } from './catalogue-options.js';
 
 const DEFAULT_DATA = 'data/netflix_titles.csv';
@@ -22,8 +22,7 @@ const DATA_HELP = `catalogue file (CSV, TSV or JSON Lines) with a text column an
 const program = new Command()
   .name('plotline')
   .description('Learn a title\'s genres from its description; evaluate and predict with the saved model.')
-  .version(PLOTLINE_VERSION)
-  .showHelpAfterError();
+  .version(PLOTLINE_VERSION);
 
 const backendOption = () => new Option('--backend <name>', 'tfjs backend: wasm, node (needs @tensorflow/tfjs-node installed) or cpu').default('wasm').argParser(backendName);
 
@@ -135,7 +134,7 @@ encoderOptions(program
   .command('serve'))
   .description('serve predictions over HTTP (JSON API, OpenAPI document, web page) until SIGTERM/SIGINT')
   .requiredOption('--model <dir>', 'model folder from `plotline train`')
-  .option('--port <n>', 'TCP port (0: any free port)', integer(0), 8080)
+  .option('--port <n>', 'TCP port, 0 to 65535 (0: any free port)', port, 8080)
   .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
   .option('--max-batch <n>', 'most texts scored in one forward pass', integer(1), 64)
   .option('--max-wait-ms <n>', 'longest a request waits to share a forward pass with others', integer(0), 2)
@@ -179,15 +178,12 @@ encoderOptions(program
   .addOption(backendOption())
   .action(async (o) => (await import('./commands/export.js')).exportCommand(o));
 
+configureUsage(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof PlotlineError) {
-    process.stderr.write(`plotline: ${error.message}\n`);
-  } else if (error instanceof Error && error.name === 'ZodError') {
-    process.stderr.write(`plotline: invalid --config: ${error.message}\n`);
-  } else {
-    process.stderr.write(`plotline: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
+  const command = program.commands.find((c) => c.name() === process.argv[2]);
+  process.stderr.write(errorText(error, command === undefined ? undefined : `${program.name()} ${command.name()}`));
   process.exitCode = 1;
 }

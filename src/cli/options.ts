@@ -2,30 +2,52 @@
 import { InvalidArgumentError } from 'commander';
 import { BACKENDS, isBackendName, type BackendName } from '../engine/backend-names.js';
 
+/**
+ * `value` as a number, or null when it is not a plain finite decimal: blank or whitespace-only
+ * (`Number("")` and `Number(" ")` are 0), `Infinity`, `NaN`, hexadecimal/binary/octal literals and
+ * trailing junk are all refused. Accepted: an optional sign, digits with an optional fraction, an
+ * optional exponent ("3", "-0.5", ".25", "1e-3").
+ */
+export function decimal(value: string): number | null {
+  if (!/^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/.test(value)) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** A whole number >= min. */
 export function integer(min: number) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}, got "${value}"`);
+    const n = decimal(value);
+    if (n === null || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}, got "${value}"`);
     return n;
   };
 }
 
-export function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
+/** A TCP port, 0 (any free port) to 65535. */
+export function port(value: string): number {
+  const n = decimal(value);
+  if (n === null || !Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a TCP port from 0 to 65535, got "${value}"`);
   return n;
 }
 
+/** A finite number > 0. */
+export function positiveNumber(value: string): number {
+  const n = decimal(value);
+  if (n === null || n <= 0) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
+  return n;
+}
+
+/** A number from 0 to 1 inclusive (a threshold). */
 export function probability(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a number from 0 to 1, got "${value}"`);
+  const n = decimal(value);
+  if (n === null || n < 0 || n > 1) throw new InvalidArgumentError(`expected a number from 0 to 1, got "${value}"`);
   return n;
 }
 
 /** A share strictly between 0 and 1 (a fold of 0 or of everything is no fold). */
 export function openFraction(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n >= 1) throw new InvalidArgumentError(`expected a number between 0 and 1 (exclusive), got "${value}"`);
+  const n = decimal(value);
+  if (n === null || n <= 0 || n >= 1) throw new InvalidArgumentError(`expected a number between 0 and 1 (exclusive), got "${value}"`);
   return n;
 }
 

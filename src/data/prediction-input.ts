@@ -5,6 +5,7 @@
  */
 import { problemError, type RowProblem } from './csv.js';
 import { PlotlineError } from '../util/errors.js';
+import { hasWords, noWordsMessage } from '../text/tokenizer.js';
 import { columnKey, describeJson, openRecords, textOf, type FileFormat } from './records.js';
 import { ID_COLUMNS, TEXT_COLUMNS, resolveColumns, type ColumnMapping, type ColumnOptions } from './columns.js';
 import type { FieldValues } from './titles.js';
@@ -77,8 +78,9 @@ export async function* readPredictionInput(path: string, options: PredictionInpu
         continue;
       }
       const text = textOf(rawText) ?? '';
-      if (text === '') {
-        problem(textName, `${textName} is empty`);
+      // The one rule for token-less texts (src/text/tokenizer.ts): no words is refused like empty.
+      if (!hasWords(text)) {
+        problem(textName, noWordsMessage(textName, text));
         continue;
       }
       // An empty id (cell, null or "") falls back to the row number, as for a file without an id column.

@@ -20,7 +20,7 @@
  * A folder saved before checksums were recorded (no `files`) still loads, from its flat layout.
  */
 import { cp, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { PlotlineError } from '../util/errors.js';
@@ -181,4 +181,25 @@ export async function writeModelFolder(dir: string, fill: (dataDir: string) => P
   // before version folders) goes.
   await removeVersionFolders(target, [version]);
   await syncFolder(target);
+}
+
+/**
+ * The model folder `path` names: `path` itself when it is a folder, its parent when it is a
+ * manifest.json file. Throws a PlotlineError naming `path` when it does not exist, is another file, or
+ * cannot be examined (the error code, e.g. EACCES).
+ */
+export async function resolveModelFolder(path: string): Promise<string> {
+  let found;
+  try {
+    found = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new PlotlineError('no such model folder; expected the folder written by `plotline train --out DIR` (or its manifest.json)', { file: path });
+    }
+    throw new PlotlineError(`cannot examine the model folder (${code})`, { file: path });
+  }
+  if (found.isDirectory()) return path;
+  if (basename(path) === MANIFEST_FILE) return dirname(path);
+  throw new PlotlineError(`is a file, not a model folder; expected the folder written by \`plotline train --out DIR\` (or its ${MANIFEST_FILE})`, { file: path });
 }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { readManifest } from './storage.js';
+import { MANIFEST_FILE, resolveModelFolder } from './model-folder.js';
 import { readFile } from 'node:fs/promises';
 
 /** The id of a model whose manifest has `kind` and these bytes. */
@@ -20,5 +21,5 @@ export function modelIdOf(kind: string, manifestBytes: Uint8Array): string {
  */
 export async function readModelId(dir: string): Promise<string> {
   const manifest = await readManifest(dir);
-  return modelIdOf(manifest.kind, await readFile(join(dir, 'manifest.json')));
+  return modelIdOf(manifest.kind, await readFile(join(await resolveModelFolder(dir), MANIFEST_FILE)));
 }

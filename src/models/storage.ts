@@ -36,6 +36,7 @@ import { LinearBagModel } from './inference/linear-bag-model.js';
 import { LINEAR_BIN } from './inference/linear-bag-file.js';
 import { readJsonFile } from '../util/json-file.js';
 import { MODEL_KINDS } from './kinds.js';
+import { resolveModelFolder } from './model-folder.js';
 import { ColumnMappingSchema } from '../data/columns.js';
 import { GenreRulesSchema } from './genre-rules.js';
 import { LogitFusionSchema } from './fields/logit-fusion.js';
@@ -189,8 +190,13 @@ function readJson(file: string): Promise<unknown> {
   });
 }
 
-export async function readManifest(dir: string): Promise<Manifest> {
-  const file = join(dir, MANIFEST);
+/**
+ * The validated manifest of the model at `path` (a model folder or its manifest.json). Throws a
+ * PlotlineError naming the file (and field) when the folder is missing or the manifest is unreadable,
+ * invalid, or of a newer format.
+ */
+export async function readManifest(path: string): Promise<Manifest> {
+  const file = join(await resolveModelFolder(path), MANIFEST);
   const raw = await readJson(file);
   const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof version === 'number' && version > FORMAT_VERSION) {
@@ -240,12 +246,15 @@ export interface LoadModelOptions {
 }
 
 /**
- * Loads a model folder as users get it: the network (or ensemble), wrapped with its field model when
- * it reads catalogue fields, with its genre-set rules and thresholds.
+ * Loads a model as users get it, from its folder or that folder's manifest.json: the network (or
+ * ensemble), wrapped with its field model when it reads catalogue fields, with its genre-set rules and
+ * thresholds.
  *
- * @throws PlotlineError naming the file and field of whatever is missing, corrupt or inconsistent.
+ * @throws PlotlineError naming the file and field of whatever is missing, corrupt or inconsistent
+ *   (the folder itself when it does not exist).
  */
-export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<SavedModel> {
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<SavedModel> {
+  const dir = await resolveModelFolder(path);
   const manifest = await readManifest(dir);
   const dataDir = modelDataFolder(dir, manifest.files);
   await verifyModelFiles(dir, manifest.files);

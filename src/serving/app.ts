@@ -14,6 +14,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import swagger from '@fastify/swagger';
 import helmet from '@fastify/helmet';
 import { modelIdOf } from '../models/model-id.js';
+import { MANIFEST_FILE, resolveModelFolder } from '../models/model-folder.js';
 import { loadModel, readManifest, type EncoderLocation, type LoadModelOptions, type Manifest, type SavedModel } from '../models/storage.js';
 import type { GenreModel } from '../models/genre-model.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
@@ -328,7 +329,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
       await classifier.dispose(); // closed while loading: nothing will use it
       return;
     }
-    const manifestBytes = await readFile(join(options.modelDir, 'manifest.json'));
+    const manifestBytes = await readFile(join(await resolveModelFolder(options.modelDir), MANIFEST_FILE));
     const id = modelIdOf(manifest.kind, manifestBytes);
     const scoring = classifier;
     const batcher = new MicroBatcher((texts, fields) => scoring.score(texts, fields), classifier.genres.length, settings);

@@ -6,6 +6,7 @@
 import type { FieldValues, GenreModel, ScoredTitles } from '../models/genre-model.js';
 import { splitWords, type Explanation } from '../explain/occlusion.js';
 import { HttpError } from './errors.js';
+import { hasWords, noWordsMessage } from '../text/tokenizer.js';
 
 /** The body after schema validation (types are guaranteed; the rules below are not). */
 export interface PredictRequest {
@@ -138,7 +139,7 @@ function fieldsFor(value: PredictRequest['fields'], n: number, known: readonly s
   });
 }
 
-/** Exactly one of text/texts, each non-blank and within the length limit; at most maxTexts of them. */
+/** Exactly one of text/texts, each within the length limit and with at least one word; at most maxTexts of them. */
 function textsOf(body: PredictRequest, limits: PredictLimits): string[] {
   if (body.text !== undefined && body.texts !== undefined) throw new HttpError(400, 'invalid_body', 'give either "text" or "texts", not both');
   if (body.text === undefined && body.texts === undefined) {
@@ -152,10 +153,11 @@ function textsOf(body: PredictRequest, limits: PredictLimits): string[] {
   }
   texts.forEach((text, i) => {
     const name = single ? '"text"' : `"texts[${i}]"`;
-    if (text.trim() === '') throw new HttpError(400, 'empty_text', `${name} is empty or only whitespace`);
     if (text.length > limits.maxTextLength) {
       throw new HttpError(413, 'text_too_long', `${name} is ${text.length} characters long; the limit is ${limits.maxTextLength}`);
     }
+    // The one rule for token-less texts (src/text/tokenizer.ts): no words is refused like empty.
+    if (!hasWords(text)) throw new HttpError(400, 'empty_text', noWordsMessage(name, text));
   });
   return texts;
 }

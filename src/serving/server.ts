@@ -14,6 +14,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { answerInFlightAndDisconnect, buildApp, type AppOptions } from './app.js';
+import { PlotlineError } from '../util/errors.js';
 
 /** Default `shutdownDeadline`, ms. */
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
@@ -83,7 +84,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     process.once('SIGINT', onSignal);
   }
 
-  const address = await app.listen({ port: options.port, host: options.host }); // Fastify logs "Server listening at ..."
+  let address: string;
+  try {
+    address = await app.listen({ port: options.port, host: options.host }); // Fastify logs "Server listening at ..."
+  } catch (error) {
+    if (handleSignals) {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    }
+    await app.close().catch(() => {});
+    throw listenError(error, options.host, options.port);
+  }
   const port = (app.server.address() as { port: number }).port;
   try {
     await app.plotline.ready;
@@ -100,4 +111,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await shutdown();
   }
   return { app, address, port, shutdown };
+}
+
+/** Why the socket could not be opened, as a PlotlineError naming the address (no stack trace for a busy port). */
+function listenError(error: unknown, host: string, port: number): PlotlineError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    EADDRINUSE: 'the port is in use; choose another --port (0: any free port)',
+    EACCES: 'permission denied; ports below 1024 need privileges, choose another --port',
+    EADDRNOTAVAIL: 'this machine has no such address; check --host',
+    ENOTFOUND: 'unknown host name; check --host',
+    ERR_SOCKET_BAD_PORT: 'expected a --port from 0 to 65535',
+  };
+  const reason = code !== undefined && why[code] !== undefined ? `${code}: ${why[code]}` : (error as Error).message;
+  return new PlotlineError(`cannot listen on ${host}:${port} (${reason})`);
 }

@@ -135,6 +135,52 @@ function growScratch(a: Int32Array): Int32Array {
   return b;
 }
 
+/** Length of `text` in code points (a surrogate pair is one character, as in `ngramFeatures`). */
+function codePointLength(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n -= 1;
+        i += 1;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * How many features `ngramFeatures` gives token `index` of a document on its own account: the word,
+ * the word n-grams that end at it (min(index, wordNgrams - 1)), and its char n-grams. The counts of a
+ * document's tokens add up to `ngramFeatures(tokens).length`.
+ */
+export function tokenFeatureCount(token: string, index: number, options: NgramOptions): number {
+  let count = 1 + Math.min(index, options.wordNgrams - 1);
+  if (options.charNgrams !== null) {
+    const [minN, maxN] = options.charNgrams;
+    const chars = codePointLength(token) + 2; // with the '<' and '>' markers
+    for (let n = minN; n <= maxN; n++) count += Math.max(0, chars - n + 1) - (n === 1 ? 2 : 0);
+  }
+  return count;
+}
+
+/**
+ * The longest prefix of `tokens` (its length, in tokens) whose features all fit in `maxFeatures`.
+ * Truncating a long text by tokens, before listing features, keeps every kind of feature of the words
+ * kept (its char n-grams too); cutting the feature list instead would keep the words and bigrams of
+ * the whole text and none of its char n-grams, since those are listed last.
+ */
+export function tokensWithinFeatures(tokens: readonly string[], options: NgramOptions, maxFeatures: number): number {
+  let total = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    total += tokenFeatureCount(tokens[i], i, options);
+    if (total > maxFeatures) return i;
+  }
+  return tokens.length;
+}
+
 /**
  * In how many documents each feature id occurs (at most once per document), indexed by id; entry 0,
  * padding, stays 0.

@@ -10,6 +10,7 @@ import type { SavableModel } from '../models/storage.js';
 import { openEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { EmbeddingCache } from '../encoders/embedding-cache.js';
 import { PlotlineError } from '../util/errors.js';
+import { checkFoldSizes } from './fold-sizes.js';
 import { trainClassifier, type LabelledTexts, type TrainClassifierOptions, type TrainedClassifier } from './train-classifier.js';
 import { trainEncoderHead, type TrainedEncoderHead } from './train-encoder-head.js';
 
@@ -42,7 +43,14 @@ export interface TrainModelOptions extends TrainClassifierOptions {
 
 export type TrainedModel = TrainedClassifier<SavableModel> & Partial<Pick<TrainedEncoderHead, 'embedding'>>;
 
+/**
+ * Trains `options.kind` on `train`, early-stopping and tuning thresholds on `validation`. Throws a
+ * PlotlineError for an unknown kind or an empty training fold / validation slice (see fold-sizes.ts);
+ * a validation slice of only a few titles is trained on with a warning through `onWarning`.
+ */
 export async function trainModel(genres: readonly string[], train: LabelledTexts, validation: LabelledTexts, options: TrainModelOptions): Promise<TrainedModel> {
+  const warning = checkFoldSizes({ train: train.texts.length, validation: validation.texts.length });
+  if (warning !== null) options.onWarning?.(warning);
   if (MODEL_KINDS[options.kind] !== undefined) return trainClassifier(genres, train, validation, options);
   const kind = HEAD_KINDS[options.kind];
   if (kind === undefined) throw new PlotlineError(`unknown model kind "${options.kind}": expected one of ${ALL_MODEL_KIND_NAMES.join(', ')}`);

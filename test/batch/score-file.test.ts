@@ -65,6 +65,16 @@ test('skip: the malformed row is reported with its line; every other row is scor
   classifier.dispose();
 });
 
+test('repeated ids: every row is scored, and the repeats are counted with the first one\'s lines', async () => {
+  const input = files('repeats.csv', 'id,description\na,A spy story.\nb,A love story.\na,Another spy story.\nc,A ghost story.\nb,Love again.\n');
+  const output = join(files.dir, 'repeats.jsonl');
+  const result = await scoreFile({ model, input, output });
+  assert.equal(result.rows, 5);
+  assert.deepEqual(result.duplicateIds, { count: 2, first: { id: 'a', line: 4, firstLine: 2 }, limitReached: false });
+  assert.deepEqual(readFileSync(output, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).id), ['a', 'b', 'a', 'c', 'b']);
+  assert.equal((await scoreFile({ model, input: jsonl, output: join(files.dir, 'unique.jsonl'), onError: 'skip' })).duplicateIds.count, 0);
+});
+
 test('fail: the malformed row fails the run with its line, and no output file is left', async () => {
   for (const [input, workers] of [[jsonl, 1], [csv, 1], [jsonl, 2]] as const) {
     const output = join(files.dir, `fail-${workers}.jsonl`);

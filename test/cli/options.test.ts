@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from 'commander';
-import { integer, jsonObject, openFraction, probability, backendName } from '../../src/cli/options.js';
+import { integer, jsonObject, openFraction, port, positiveNumber, probability, backendName } from '../../src/cli/options.js';
 
 test('option parsers accept what they promise and name what they expected otherwise', () => {
   assert.equal(integer(1)('3'), 3);
@@ -17,4 +17,30 @@ test('option parsers accept what they promise and name what they expected otherw
   assert.throws(() => jsonObject('{filters:96}'), /JSON object/);
   assert.equal(backendName('wasm'), 'wasm');
   assert.throws(() => backendName('gpu'), /wasm, node, cpu/);
+});
+
+test('every numeric option refuses blank, whitespace and non-finite values (Number("") would be 0)', () => {
+  const parsers: [string, (value: string) => number][] = [
+    ['integer(0)', integer(0)],
+    ['integer(1)', integer(1)],
+    ['probability', probability],
+    ['openFraction', openFraction],
+    ['positiveNumber', positiveNumber],
+    ['port', port],
+  ];
+  for (const [name, parse] of parsers) {
+    for (const bad of ['', ' ', '\t', 'Infinity', '-Infinity', 'NaN', '0x10', '1e999', '0.5abc', '1,5']) {
+      assert.throws(() => parse(bad), InvalidArgumentError, `${name}(${JSON.stringify(bad)})`);
+      assert.throws(() => parse(bad), new RegExp(`got "${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`), `${name} names the value`);
+    }
+  }
+  assert.equal(probability(' 0.25 '), 0.25);
+  assert.equal(positiveNumber('1e-3'), 0.001);
+  assert.equal(probability('.5'), 0.5);
+});
+
+test('--port takes 0 to 65535', () => {
+  assert.equal(port('0'), 0);
+  assert.equal(port('65535'), 65535);
+  for (const bad of ['99999', '65536', '-1', '80.5']) assert.throws(() => port(bad), /TCP port from 0 to 65535/);
 });

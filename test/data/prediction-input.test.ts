@@ -114,6 +114,23 @@ test('CSV: empty text and short rows fail naming line and field, or are reported
   );
 });
 
+test('a text without words (emoji, punctuation) is refused like an empty one: fails, or is skipped with its line', async () => {
+  const csv = fixture('tokenless.csv', 'show_id,description\n1,Good.\n2,🎬🍿🔪\n3,"... !?"\n4,Also good 🎬.\n');
+  const err = await rejectsWith(collect(csv));
+  assert.equal(err.line, 3);
+  assert.equal(err.field, 'description');
+  assert.match(err.message, /description has no words/);
+  const { rows, problems } = await collect(csv, 'skip');
+  assert.deepEqual(rows.map((r) => r.id), ['1', '4']);
+  assert.deepEqual(problems.map((p) => [p.line, p.field]), [[3, 'description'], [4, 'description']]);
+
+  const jsonl = fixture('tokenless.jsonl', '{"id": "a", "text": "Fine."}\n{"id": "b", "text": "\u200b🍿"}\n');
+  const skipped = await collect(jsonl, 'skip');
+  assert.deepEqual(skipped.rows.map((r) => r.id), ['a']);
+  assert.deepEqual(skipped.problems.map((p) => [p.line, p.field]), [[2, 'text']]);
+  assert.match(skipped.problems[0].message, /text has no words/);
+});
+
 test('CSV without a text column, a malformed CSV and a missing file are PlotlineErrors naming the file', async () => {
   const noText = fixture('notext.csv', 'show_id,title\n1,A\n');
   const err = await rejectsWith(collect(noText));

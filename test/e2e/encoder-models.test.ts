@@ -134,7 +134,7 @@ test('train --model onnx without --encoder fails before training, saying what to
   const result = await plotline('train', '--model', 'onnx', '--data', data, '--split', split, '--out', out, '--cache-dir', cache);
   assert.equal(result.signal, null);
   assert.notEqual(result.code, 0);
-  assert.match(result.stderr, /^plotline: model kind onnx needs --encoder: a folder in the Hugging Face layout/m);
+  assert.match(result.stderr, /^error: model kind onnx needs --encoder: a folder in the Hugging Face layout/m);
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
   assert.equal(existsSync(out), false);
 });

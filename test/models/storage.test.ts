@@ -155,9 +155,26 @@ test('saving onto a file (not a folder) fails and leaves the file and no tempora
   classifier.dispose();
 });
 
-test('loading a missing folder names manifest.json', async () => {
+test('loading a missing folder says the folder does not exist', async () => {
   const { dir } = await freshDir();
-  await assertLoadError(dir, 'manifest.json', /missing/);
+  for (const load of [() => loadModel(dir), () => readManifest(dir)]) {
+    const error = await load().then(() => null, (e: unknown) => e);
+    assert.ok(error instanceof PlotlineError);
+    assert.equal(error.file, dir);
+    assert.match(error.message, /no such model folder; expected the folder written by `plotline train --out DIR`/);
+  }
+});
+
+test('a model given by its manifest.json loads; another file is refused saying what to pass', async () => {
+  const dir = await savedModel();
+  const { classifier, manifest } = await loadModel(join(dir, 'manifest.json'));
+  assert.equal(manifest.genres.length, classifier.genres.length);
+  classifier.dispose();
+  const other = 'notes.txt';
+  await writeFile(join(dir, other), 'not a model');
+  const error = await loadModel(join(dir, other)).then(() => null, (e: unknown) => e);
+  assert.ok(error instanceof PlotlineError);
+  assert.ok(error.message.startsWith(`${join(dir, other)}: is a file, not a model folder`), error.message);
 });
 
 test('loading a folder without a manifest names manifest.json', async () => {

@@ -188,8 +188,11 @@ test('bad request bodies: 400 with a message naming the field, index or limit', 
   assertError(await predict({ texts: ['fine', 7] }), 400, 'invalid_body', /"texts\[1\]" must be a string/);
   assertError(await predict({ text: 'a', texts: ['b'] }), 400, 'invalid_body', /either "text" or "texts", not both/);
   assertError(await predict({ texts: [] }), 400, 'invalid_body', /"texts" is empty/);
-  assertError(await predict({ text: '   ' }), 400, 'empty_text', /"text" is empty or only whitespace/);
-  assertError(await predict({ texts: ['fine', 'also fine', ' \n\t '] }), 400, 'empty_text', /"texts\[2\]" is empty or only whitespace/);
+  assertError(await predict({ text: '   ' }), 400, 'empty_text', /"text" is empty; expected a description with at least one word/);
+  assertError(await predict({ texts: ['fine', 'also fine', ' \n\t '] }), 400, 'empty_text', /"texts\[2\]" is empty/);
+  // A text without words is refused like an empty one (the one rule of src/text/tokenizer.ts).
+  assertError(await predict({ text: '🎬🍿🔪' }), 400, 'empty_text', /"text" has no words .*at least one word/);
+  assertError(await predict({ texts: ['fine', '... !? —'] }), 400, 'empty_text', /"texts\[1\]" has no words/);
   assertError(await predict({ texts: ['fine', 'x'.repeat(81)] }), 413, 'text_too_long', /"texts\[1\]" is 81 characters long; the limit is 80/);
   assertError(await predict({ texts: ['a', 'b', 'c', 'd', 'e'] }), 400, 'too_many_texts', /5 texts; at most 4 per request/);
   assertError(await predict({ text: 'a', topk: 2 }), 400, 'invalid_body', /unknown field "topk"/);
@@ -286,7 +289,7 @@ test('healthz is always 200; readyz and the model routes are 503 until the model
 test('a model that fails to load keeps readyz at 503 and says so', async () => {
   const broken = await buildApp({ modelDir: join(fixture.root, 'no-such-model') });
   try {
-    await assert.rejects(broken.plotline.ready, /manifest\.json: missing/);
+    await assert.rejects(broken.plotline.ready, /no-such-model: no such model folder/);
     assertError(await broken.inject('/readyz'), 503, 'model_unavailable', /failed to load/);
     assertError(await broken.inject({ method: 'POST', url: '/v1/predict', payload: { text: 'a' } }), 503, 'model_unavailable', /failed to load/);
     assert.equal((await broken.inject('/healthz')).statusCode, 200);

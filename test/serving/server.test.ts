@@ -80,6 +80,19 @@ test('`plotline serve` on SIGTERM finishes the request in flight and exits 0', a
   }
 });
 
+test('a port that cannot be opened fails with a PlotlineError naming the address and the fix, no stack needed', async () => {
+  const first = await startServer({ modelDir: fixture.modelDir, port: 0, host: '127.0.0.1', handleSignals: false });
+  try {
+    await assert.rejects(startServer({ modelDir: fixture.modelDir, port: first.port, host: '127.0.0.1', handleSignals: false }), (error: Error) => {
+      assert.equal(error.name, 'PlotlineError');
+      assert.match(error.message, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${first.port} \\(EADDRINUSE: the port is in use; choose another --port`));
+      return true;
+    });
+  } finally {
+    await first.shutdown();
+  }
+});
+
 /** A raw client: connects, writes `head`, collects whatever comes back until the server closes. */
 async function rawClient(port: number, head: string): Promise<{ socket: Socket; reply: Promise<string> }> {
   const socket = connect(port, '127.0.0.1');

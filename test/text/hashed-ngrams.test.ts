@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ngramFeatures, documentFrequencies, idfWeights, type NgramOptions } from '../../src/text/hashed-ngrams.js';
+import { ngramFeatures, documentFrequencies, idfWeights, tokenFeatureCount, tokensWithinFeatures, type NgramOptions } from '../../src/text/hashed-ngrams.js';
 
 // Cross-checked with an independent Python FNV-1a over the kind byte and UTF-16LE bytes.
 const GOLDEN = [1918195, 1569081, 1630856];
@@ -96,4 +96,29 @@ test('idf matches scikit-learn smooth idf, padding weighs 0', () => {
   assert.ok(Math.abs(idf[2] - (Math.log(4 / 3) + 1)) < 1e-6);
   assert.ok(Math.abs(idf[3] - (Math.log(4) + 1)) < 1e-6);
   assert.ok(idf[2] < idf[1] && idf[1] < idf[3]);
+});
+
+test('per-token feature counts add up to the features listed, for any settings', () => {
+  const tokens = ['a', 'detective', 'hunts', 'x', 'café', '😀x', 'coming-of-age'];
+  for (const options of [
+    { buckets: 1000, wordNgrams: 1, charNgrams: null },
+    { buckets: 1000, wordNgrams: 2, charNgrams: [2, 5] as const },
+    { buckets: 1000, wordNgrams: 3, charNgrams: [1, 3] as const },
+    { buckets: 1000, wordNgrams: 2, charNgrams: [3, 6] as const },
+  ]) {
+    for (let k = 0; k <= tokens.length; k++) {
+      const prefix = tokens.slice(0, k);
+      const counted = prefix.reduce((sum, t, i) => sum + tokenFeatureCount(t, i, options), 0);
+      assert.equal(counted, ngramFeatures(prefix, options).length, `${JSON.stringify(options)} k=${k}`);
+    }
+  }
+});
+
+test('tokensWithinFeatures keeps the longest prefix that fits', () => {
+  const options: NgramOptions = { buckets: 1000, wordNgrams: 2, charNgrams: [2, 5] };
+  const tokens = Array.from({ length: 50 }, (_, i) => `word${i}`);
+  const k = tokensWithinFeatures(tokens, options, 200);
+  assert.ok(ngramFeatures(tokens.slice(0, k), options).length <= 200);
+  assert.ok(ngramFeatures(tokens.slice(0, k + 1), options).length > 200);
+  assert.equal(tokensWithinFeatures(tokens.slice(0, 3), options, 10_000), 3);
 });

@@ -58,3 +58,28 @@ test('drops emoji, including variation selectors, skin tones and keycaps', () =>
 test('soft hyphens do not split a word', () => {
   assert.deepEqual(tokenize('co\u00ADop'), ['coop']);
 });
+
+test('invisible characters never split a word (UAX #29 ignores format characters)', () => {
+  for (const invisible of ['\u200D', '\u200C', '\u200B', '\u2060', '\u00AD', '\uFEFF', '\u200E']) {
+    assert.deepEqual(tokenize(`The spy${invisible}master returns`), ['the', 'spymaster', 'returns'], `U+${invisible.codePointAt(0)!.toString(16)}`);
+  }
+  // Between words they change nothing either.
+  assert.deepEqual(tokenize('spy \u200B master'), ['spy', 'master']);
+});
+
+test('scripts written without spaces are split at Unicode word boundaries', () => {
+  assert.deepEqual(tokenize('東京で刑事が殺人犯を追う'), ['東京', 'で', '刑事', 'が', '殺人犯', 'を', '追う']);
+  assert.deepEqual(tokenize('นักสืบตามล่าฆาตกร'), ['นักสืบ', 'ตาม', 'ล่า', 'ฆาตกร']);
+  // Mixed with Latin words, each word keeps its own rule.
+  assert.deepEqual(tokenize('A 東京 coming-of-age story'), ['a', '東京', 'coming-of-age', 'story']);
+  // The segmenter's punctuation is dropped like any other.
+  assert.deepEqual(tokenize('刑事。「東京」'), ['刑事', '東京']);
+});
+
+test('hasWords is the one rule for token-less texts, with one wording', async () => {
+  const { hasWords, noWordsMessage } = await import('../../src/text/tokenizer.js');
+  for (const empty of ['', '   ', '🎬🍿🔪', '... !?', '\u200B\u200D']) assert.equal(hasWords(empty), false, JSON.stringify(empty));
+  for (const text of ['a', 'Spy', '東京', '🎬 heist']) assert.equal(hasWords(text), true, text);
+  assert.match(noWordsMessage('argument 2', '   '), /^argument 2 is empty/);
+  assert.match(noWordsMessage('field "description"', '🎬'), /has no words .*at least one word/);
+});

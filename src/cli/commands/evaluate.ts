@@ -13,6 +13,7 @@ import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
+import { trainingOverlap } from '../training-overlap.js';
 import { resolveDataOption } from '../data-option.js';
 
 export interface EvaluateCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
@@ -49,6 +50,9 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
     selected = titles.filter((t) => assignment.get(t.id) === options.fold);
     if (selected.length === 0) throw new PlotlineError(`no title of ${options.data} is in the "${options.fold}" fold`, { file: options.split });
   }
+  // Scoring the model's own training rows looks like a test score and is not: say so.
+  const overlap = await trainingOverlap(saved, options.data, selected);
+  if (overlap !== null) process.stderr.write(`warning: ${overlap.message}\n`);
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
   const { classifier, manifest } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
@@ -73,6 +77,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
         metrics: summarise(evaluation),
         perGenre: evaluation.tuned.perGenre,
         unknownGenres,
+        trainingRows: overlap === null ? 0 : overlap.rows,
       }) + '\n',
     );
     return;

@@ -8,6 +8,7 @@ import { explain, type Explanation } from '../../explain/occlusion.js';
 import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
+import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
 
 export interface ExplainCommandOptions extends EncoderLocationOptions {
   model: string;
@@ -23,7 +24,7 @@ const NEGLIGIBLE = 0.0005;
 
 export async function explainCommand(options: ExplainCommandOptions): Promise<void> {
   const text = options.text.trim();
-  if (text === '') throw new PlotlineError('give a non-empty description to explain');
+  if (!hasWords(text)) throw new PlotlineError(noWordsMessage('the description to explain', text));
   await useBackend(options.backend);
   const { classifier } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
   let explanations: Explanation[];

@@ -10,12 +10,15 @@ import type { GenrePrediction } from '../../models/classifier.js';
 import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
+import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
+import { UsageError } from '../usage.js';
 import { scoreFile } from '../../batch/score-file.js';
 import { batchProgress } from '../../batch/progress.js';
 import { scoreFileOnQueue } from '../../distributed/coordinator.js';
 import { parseRedisUrl } from '../../distributed/redis-connection.js';
 import { shardProgress } from '../../distributed/shard-progress.js';
 import type { RowProblem } from '../../data/csv.js';
+import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues } from '../../models/genre-model.js';
 
@@ -51,7 +54,7 @@ export function parseFieldOptions(entries: readonly string[], known: readonly st
   const fields: Record<string, string> = {};
   for (const entry of entries) {
     const at = entry.indexOf('=');
-    if (at <= 0) throw new PlotlineError(`--field expects name=value, e.g. --field type="TV Show"; got "${entry}"`);
+    if (at <= 0) throw new UsageError(`--field expects name=value, e.g. --field type="TV Show"; got "${entry}"`);
     const name = entry.slice(0, at).trim().toLowerCase();
     if (!known.includes(name)) {
       throw new PlotlineError(`--field ${name}: this model reads ${known.length === 0 ? 'no catalogue fields (it was trained on the description only)' : `only ${known.join(', ')}`}`);
@@ -63,15 +66,19 @@ export function parseFieldOptions(entries: readonly string[], known: readonly st
 
 export async function predictCommand(options: PredictCommandOptions): Promise<void> {
   if (options.input === undefined && options.texts.length === 0) {
-    throw new PlotlineError('give a description to classify, or --input FILE (CSV with a description column, or JSON Lines)');
+    throw new UsageError('give a description to classify, or --input FILE (CSV with a description column, or JSON Lines)');
   }
-  if (options.input !== undefined && options.texts.length > 0) throw new PlotlineError('give either descriptions or --input, not both');
-  if (options.input !== undefined && (options.field ?? []).length > 0) throw new PlotlineError('--field is for descriptions given as arguments; an --input file carries its fields as columns');
+  if (options.input !== undefined && options.texts.length > 0) throw new UsageError('give either descriptions or --input, not both');
+  if (options.input !== undefined && (options.field ?? []).length > 0) throw new UsageError('--field is for descriptions given as arguments; an --input file carries its fields as columns');
   if (options.input === undefined) {
-    if (options.output !== undefined) throw new PlotlineError('--output is for --input FILE; descriptions given as arguments are printed');
+    if (options.output !== undefined) throw new UsageError('--output is for --input FILE; descriptions given as arguments are printed');
     if (options.textColumn !== undefined || options.idColumn !== undefined || options.format !== undefined) {
-      throw new PlotlineError('--text-column, --id-column and --format are for --input FILE');
+      throw new UsageError('--text-column, --id-column and --format are for --input FILE');
     }
+    // The one rule for token-less texts (src/text/tokenizer.ts), checked before the model loads.
+    options.texts.forEach((text, i) => {
+      if (!hasWords(text)) throw new PlotlineError(noWordsMessage(options.texts.length === 1 ? 'the description' : `description ${i + 1} (of ${options.texts.length})`, text));
+    });
     await useBackend(options.backend);
     const { classifier } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
     // Disposed before printing: an encoder + head model's worker threads would keep the process alive.
@@ -119,6 +126,8 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   } finally {
     progress.stop();
   }
+  const repeated = duplicateIdsWarning(result.duplicateIds, options.input);
+  if (repeated !== null) process.stderr.write(`warning: ${repeated}\n`);
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
 

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { trainingOverlap } from '../../src/cli/training-overlap.js';
+import { loadDataset } from '../../src/data/dataset.js';
+import { readTitles } from '../../src/data/titles.js';
+import { sha256File } from '../../src/util/file-hash.js';
+import type { Manifest } from '../../src/models/storage.js';
+import { fixtureFolder } from '../helpers/files.js';
+
+const fixture = fixtureFolder('overlap');
+const GENRES = ['Dramas', 'Comedies', 'Thrillers'];
+const rows = Array.from({ length: 40 }, (_, i) => `s${i},"Story number ${i} about ${['love', 'crime', 'jokes'][i % 3]}.",${GENRES[i % 3]}`);
+const data = fixture('titles.csv', `show_id,description,listed_in\n${rows.join('\n')}\n`);
+const split = fixture('split.csv', `show_id,fold\n${Array.from({ length: 40 }, (_, i) => `s${i},${i < 30 ? 'train' : 'test'}`).join('\n')}\n`);
+const other = fixture('later.csv', `show_id,description,listed_in\ns1,"Story one, retold.",Dramas\nnew1,"A new story.",Comedies\n`);
+
+async function training(splitFile: string | null, seed = 42): Promise<Pick<Manifest, 'training' | 'catalogue'>> {
+  return { training: { createdAt: '', dataFile: data, dataSha256: await sha256File(data), splitFile, seed, trainSize: 25, validationSize: 5, testSize: 10, seconds: 1 }, catalogue: undefined };
+}
+
+test('evaluating every row of the training file counts the training rows, with a hint to pass --split', async () => {
+  const { titles } = await readTitles(data);
+  const overlap = await trainingOverlap(await training(split), data, titles);
+  assert.equal(overlap?.rows, 30);
+  assert.match(overlap!.message, new RegExp(`30 of the 40 titles scored are training titles of this model \\(the training fold of .*split\\.csv\\).*pass --split`));
+  // Its test fold only: no overlap, no warning.
+  assert.equal(await trainingOverlap(await training(split), data, titles.slice(30)), null);
+  // Another file sharing a show_id with the training fold.
+  const later = (await readTitles(other)).titles;
+  assert.equal((await trainingOverlap(await training(split), other, later))?.rows, 1);
+});
+
+test('a seeded split is made again from the manifest seed; an unreadable split falls back on the sha256', async () => {
+  const { titles } = await readTitles(data);
+  const seeded = await loadDataset(data, { seed: 5 });
+  const overlap = await trainingOverlap(await training(null, 5), data, titles);
+  assert.equal(overlap?.rows, seeded.folds.train.length + seeded.folds.validation.length);
+  assert.match(overlap!.message, /seeded split \(seed 5\)/);
+  assert.equal(await trainingOverlap(await training(null, 5), data, seeded.folds.test.map((i) => seeded.titles[i])), null);
+
+  const lost = await trainingOverlap(await training(fixture.dir + '/moved-split.csv'), data, titles);
+  assert.equal(lost?.rows, null);
+  assert.match(lost!.message, /is the file this model was trained on \(same sha256\).*cannot be read from here/);
+  // A different file and no split to compare ids with: nothing can be said.
+  assert.equal(await trainingOverlap(await training(null), other, (await readTitles(other)).titles), null);
+});
