@@ -1,6 +1,7 @@
 /**
  * Plotline as a library: load a saved model and predict, train one from a catalogue CSV, embed texts
- * with a pretrained encoder, or run a comparison and write its report.
+ * with a pretrained encoder, run a comparison and write its report, score a file on a BullMQ queue's
+ * workers, or export a model to ONNX.
  *
  *   import { useBackend, loadModel } from 'plotline';
  *   await useBackend('wasm');
@@ -33,4 +34,9 @@ export { computeMetrics, bootstrapMicroF1, type MultiLabelMetrics } from './eval
 export { evaluateScores, type Evaluation } from './evaluation/evaluate-scores.js';
 export { explain, type Explanation } from './explain/occlusion.js';
 export { buildApp } from './serving/app.js';
+export { readModelId } from './models/model-id.js';
+export { scoreFileOnQueue, type QueueScoreOptions, type QueueScoreResult } from './distributed/coordinator.js';
+export { startShardWorker, type ShardWorkerOptions, type RunningShardWorker } from './distributed/shard-worker.js';
+export { parseRedisUrl } from './distributed/redis-connection.js';
+export { exportOnnx, type ExportOptions, type OnnxSideFile } from './export/export-model.js';
 export { PlotlineError } from './util/errors.js';

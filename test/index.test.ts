@@ -28,7 +28,7 @@ test('the package entry point loads a saved model, predicts and explains', async
 test('the entry point offers every model kind and the pretrained-encoder and compare entry points', () => {
   assert.deepEqual([...plotline.ALL_MODEL_KIND_NAMES].sort(), [...plotline.MODEL_KIND_NAMES, ...plotline.HEAD_KIND_NAMES].sort());
   assert.ok(plotline.HEAD_KIND_NAMES.includes('use') && plotline.HEAD_KIND_NAMES.includes('onnx'));
-  for (const fn of [plotline.trainModel, plotline.openEncoder, plotline.reopenEncoder, plotline.embedWithCache, plotline.runCompare, plotline.writeReport, plotline.parseCompareConfig]) {
+  for (const fn of [plotline.trainModel, plotline.openEncoder, plotline.reopenEncoder, plotline.embedWithCache, plotline.runCompare, plotline.writeReport, plotline.parseCompareConfig, plotline.scoreFileOnQueue, plotline.startShardWorker, plotline.exportOnnx, plotline.readModelId]) {
     assert.equal(typeof fn, 'function');
   }
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `plotline` command line: train, compare, evaluate, predict, explain and serve. */
+/** The `plotline` command line: train, compare, evaluate, predict, explain, serve, worker and export. */
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 // Commands are imported when run, not here: --help and option errors then load neither tfjs, ONNX
@@ -106,7 +106,11 @@ addReadOptions(encoderOptions(program
   .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
   .addOption(new Option('--on-error <mode>', 'a malformed input row: skip it (and report it) or fail').choices(['skip', 'fail']).default('fail'))
   .option('--json', 'print JSON Lines for texts given as arguments', false)
-  .option('--workers <n>', 'worker threads scoring --input, each with its own copy of the model (output is identical for any number)', integer(1), 1)
+  .option('--workers <n>', 'worker threads scoring --input, each with its own copy of the model (output is identical for any number)', integer(1))
+  .option('--queue <redis-url>', 'score --input on `plotline worker` processes through a BullMQ queue on this Redis (e.g. redis://127.0.0.1:6379); needs --output')
+  .option('--queue-name <name>', 'BullMQ queue name (coordinator and workers must agree; default plotline-scoring)')
+  .option('--shard-size <n>', 'with --queue: rows per shard (one job each; default 10000)', integer(1))
+  .option('--attempts <n>', 'with --queue: tries per shard before the run fails (default 3, exponential backoff from 1 s)', integer(1))
   .option('--quiet', 'no progress bar; skipped rows are summarised in one line instead of listed', false)
   .addOption(backendOption())
   .action(async (texts: string[], o) => (await import('./commands/predict.js')).predictCommand({ ...o, texts }));
@@ -137,6 +141,7 @@ encoderOptions(program
   .option('--max-text-length <n>', 'longest description accepted, in characters', integer(1), 2000)
   .option('--max-texts <n>', 'most texts in one request', integer(1), 64)
   .option('--body-limit <bytes>', 'largest request body', integer(1), 1048576)
+  .option('--drain-delay-ms <n>', 'on SIGTERM: keep serving this long with /readyz already 503, so a load balancer stops routing here first', integer(0), 0)
   .option('--max-explain-texts <n>', 'most texts one request may ask to explain', integer(1), 8)
   .option('--max-explain-words <n>', 'most words in a text to explain (occlusion scores words+1 variants)', integer(1), 200)
   .option('--scoring-threads <n>', 'worker threads that score and explain, each holding the model (0: on the HTTP thread)', integer(0), 1)
@@ -150,6 +155,28 @@ encoderOptions(program
   .addOption(new Option('--log-level <level>', 'log level (JSON lines on stdout)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
   .addOption(backendOption())
   .action(async (o) => (await import('./commands/serve.js')).serveCommand(o));
+
+encoderOptions(program
+  .command('worker'))
+  .description('score shards queued by `predict --queue` (BullMQ on Redis) with one model, until SIGTERM/SIGINT')
+  .requiredOption('--queue <redis-url>', 'the Redis the coordinator queues on, e.g. redis://127.0.0.1:6379')
+  .requiredOption('--model <dir>', 'model folder: the one the coordinator was given (a shard for another model is refused)')
+  .option('--queue-name <name>', 'BullMQ queue name (default plotline-scoring)')
+  .option('--concurrency <n>', 'shards scored at once by this process', integer(1), 1)
+  .option('--lock-duration-ms <n>', 'lock on a shard being scored; a dead worker\'s shard is retaken after this long', integer(1000), 30000)
+  .option('--stalled-interval-ms <n>', 'how often to look for shards of dead workers', integer(1000), 30000)
+  .addOption(backendOption())
+  .action(async (o) => (await import('./commands/worker.js')).workerCommand(o));
+
+encoderOptions(program
+  .command('export'))
+  .description('write a model as an ONNX graph (bag; the head of use/onnx) plus a JSON side file (featurisation, genres, thresholds)')
+  .requiredOption('--model <dir>', 'model folder from `plotline train`')
+  .addOption(new Option('--format <format>', 'export format').choices(['onnx']).default('onnx'))
+  .requiredOption('--out <file>', 'the .onnx file to write; the side file is <file>.json')
+  .option('--json', 'print what was written as JSON', false)
+  .addOption(backendOption())
+  .action(async (o) => (await import('./commands/export.js')).exportCommand(o));
 
 configureUsage(program);
 

@@ -8,12 +8,12 @@
  * and never echoes the URL. The socket-level limits (time-outs, connection cap) are set on the server
  * object here; `server.ts` listens, handles signals and enforces the shutdown deadline.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import helmet from '@fastify/helmet';
+import { modelIdOf } from '../models/model-id.js';
 import { MANIFEST_FILE, resolveModelFolder } from '../models/model-folder.js';
 import { loadModel, readManifest, type EncoderLocation, type LoadModelOptions, type Manifest, type SavedModel } from '../models/storage.js';
 import type { GenreModel } from '../models/genre-model.js';
@@ -90,6 +90,11 @@ export interface ServingState {
   loadError: Error | null;
   /** Set when the server starts closing: new requests get 503. */
   closing: boolean;
+  /**
+   * Set when shutdown begins, before `closing`: /readyz says 503 so a load balancer stops sending new
+   * requests, while every route still answers (the server's drain delay) until it closes.
+   */
+  draining: boolean;
   /** Requests received and not yet answered (for the shutdown deadline). */
   inFlight: Set<FastifyReply>;
 }
@@ -155,7 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.server.maxConnections = settings.maxConnections;
-  const state: ServingState = { ready: Promise.resolve(), model: null, loadError: null, closing: false, inFlight: new Set() };
+  const state: ServingState = { ready: Promise.resolve(), model: null, loadError: null, closing: false, draining: false, inFlight: new Set() };
   app.decorate('plotline', state);
   app.decorateRequest('plotlineTexts', 0);
 
@@ -279,6 +284,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/healthz', { schema: routeSchemas.healthz }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: routeSchemas.readyz }, async () => {
+    if (state.draining) throw new HttpError(503, 'draining', 'the server is shutting down; send new requests to another instance');
     requireModel();
     return { status: 'ready' };
   });
@@ -324,7 +330,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
       return;
     }
     const manifestBytes = await readFile(join(await resolveModelFolder(options.modelDir), MANIFEST_FILE));
-    const id = `${manifest.kind}-${createHash('sha256').update(manifestBytes).digest('hex').slice(0, 12)}`;
+    const id = modelIdOf(manifest.kind, manifestBytes);
     const scoring = classifier;
     const batcher = new MicroBatcher((texts, fields) => scoring.score(texts, fields), classifier.genres.length, settings);
     const explainer: Explainer = threaded !== null ? (text, genre, fields) => threaded.explain(text, genre, fields) : batchedExplainer(classifier, batcher);

@@ -182,7 +182,7 @@ export const routeSchemas = {
     response: { 200: statusResponse },
   },
   readyz: {
-    summary: 'Readiness: 200 once the model is loaded, 503 before (or if loading failed)',
+    summary: 'Readiness: 200 once the model is loaded, 503 before (or if loading failed) and from the start of a shutdown (drain) on',
     response: { 200: statusResponse, 503: errorBody },
   },
 } as const;

@@ -3,12 +3,15 @@
  * says 503 while loading), then waits for the model; if loading fails it closes and rejects, so the
  * command exits non-zero instead of serving nothing.
  *
- * SIGTERM / SIGINT shut down gracefully: stop accepting connections, let requests in flight finish
+ * SIGTERM / SIGINT shut down gracefully: /readyz turns 503 at once (a load balancer takes this replica
+ * out), every route keeps answering for `drainDelayMs` (requests the balancer sent before it noticed),
+ * then stop accepting connections, let requests in flight finish
  * (they may be waiting on the micro-batcher: drain it), close, then exit 0. The wait is bounded by
  * `shutdownDeadline` (default 10 s): past it, every request still unanswered gets 503
  * `shutdown_deadline` and every socket is closed (a client uploading one byte every 10 s included).
  * The handlers are installed with `once`, so a second signal gets Node's default behaviour.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { answerInFlightAndDisconnect, buildApp, type AppOptions } from './app.js';
 import { PlotlineError } from '../util/errors.js';
@@ -21,6 +24,11 @@ export interface ServerOptions extends AppOptions {
   host: string;
   /** Install the SIGTERM/SIGINT handlers that shut down and exit (default true; tests call shutdown). */
   handleSignals?: boolean;
+  /**
+   * How long, in ms, to keep serving after shutdown begins with /readyz already 503 (default 0). Set
+   * it to the balancer's readiness-check period (Kubernetes: periodSeconds x failureThreshold).
+   */
+  drainDelayMs?: number;
   /** ms that shutdown waits for requests in flight before answering them 503 and closing sockets (default 10000). */
   shutdownDeadline?: number;
 }
@@ -30,7 +38,7 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 */
   address: string;
   port: number;
-  /** Stops accepting, finishes in-flight requests (503 past the deadline), drains the batcher and closes. Idempotent. */
+  /** Readiness 503, the drain delay, then stops accepting, finishes in-flight requests (503 past the deadline), drains the batcher and closes. Idempotent. */
   shutdown(): Promise<void>;
 }
 
@@ -39,6 +47,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | null = null;
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
+      app.plotline.draining = true;
+      if ((options.drainDelayMs ?? 0) > 0) await sleep(options.drainDelayMs);
       // close() stops the listener, waits for open requests to be answered, then runs the onClose
       // hook, which drains the batcher (already empty by then, unless a request was abandoned). Past
       // the deadline the requests still open are answered 503 and their sockets closed.

@@ -14,6 +14,10 @@ import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
 import { UsageError } from '../usage.js';
 import { scoreFile } from '../../batch/score-file.js';
 import { batchProgress } from '../../batch/progress.js';
+import { scoreFileOnQueue } from '../../distributed/coordinator.js';
+import { parseRedisUrl } from '../../distributed/redis-connection.js';
+import { shardProgress } from '../../distributed/shard-progress.js';
+import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues } from '../../models/genre-model.js';
@@ -31,6 +35,11 @@ export interface PredictCommandOptions extends EncoderLocationOptions, Catalogue
   quiet: boolean;
   /** Worker threads for --input (default 1: no workers). */
   workers?: number;
+  /** Redis URL: score --input on `plotline worker` processes through this BullMQ queue. */
+  queue?: string;
+  queueName?: string;
+  shardSize?: number;
+  attempts?: number;
   /** `--field name=value` for texts given as arguments. */
   field?: string[];
 }
@@ -90,6 +99,13 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     }
     return;
   }
+  if (options.queue !== undefined) {
+    await predictOnQueue({ ...options, input: options.input, queue: options.queue });
+    return;
+  }
+  if (options.shardSize !== undefined || options.queueName !== undefined || options.attempts !== undefined) {
+    throw new PlotlineError('--shard-size, --queue-name and --attempts are for --queue');
+  }
   const progress = batchProgress({ input: options.input, quiet: options.quiet });
   let result;
   try {
@@ -110,12 +126,52 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   } finally {
     progress.stop();
   }
-  const { skipped, problems } = result;
   const repeated = duplicateIdsWarning(result.duplicateIds, options.input);
   if (repeated !== null) process.stderr.write(`warning: ${repeated}\n`);
+  reportSkipped(result.skipped, result.problems, options.quiet);
+}
+
+/** `predict --input F --output O --queue URL`: shards on a BullMQ queue, scored by `plotline worker`s. */
+async function predictOnQueue(options: PredictCommandOptions & { input: string; queue: string }): Promise<void> {
+  const queue = parseRedisUrl(options.queue);
+  if (options.output === undefined) throw new PlotlineError('--queue needs --output FILE (on storage the workers share, like --input)');
+  if (options.workers !== undefined && options.workers !== 1) throw new PlotlineError('--workers is for scoring on this machine; with --queue, start `plotline worker` processes instead');
+  const progress = shardProgress({ quiet: options.quiet });
+  // Ctrl-C / SIGTERM: take this run's shards off the queue and remove its files before exiting.
+  const interrupted = new AbortController();
+  const onSignal = () => interrupted.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let result;
+  try {
+    result = await scoreFileOnQueue({
+      model: options.model,
+      input: options.input,
+      output: options.output,
+      queue,
+      queueName: options.queueName,
+      shardSize: options.shardSize,
+      attempts: options.attempts,
+      onError: options.onError,
+      thresholds: options.threshold,
+      topK: options.topK,
+      progress,
+      signal: interrupted.signal,
+      columns: columnOptions(options),
+      format: options.format,
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  reportSkipped(result.skipped, result.problems, options.quiet);
+}
+
+function reportSkipped(skipped: number, problems: RowProblem[], quiet: boolean): void {
   if (skipped === 0) return;
   // Even with --quiet a skipped row is never silent: one line with the count and the first one's place.
-  if (options.quiet) {
+  if (quiet) {
     const first = problems[0];
     process.stderr.write(`skipped ${skipped} malformed row(s), the first at ${first.file}, line ${first.line}\n`);
     return;

@@ -28,6 +28,7 @@ export interface ServeCommandOptions extends EncoderLocationOptions {
   shutdownDeadline: number;
   logLevel: string;
   backend: BackendName;
+  drainDelayMs: number;
 }
 
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {
@@ -54,5 +55,6 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
     backend: options.backend,
     encoder: { override: options.encoder, allowDownload: options.allowDownload },
     logger: { level: options.logLevel },
+    drainDelayMs: options.drainDelayMs,
   });
 }

@@ -1,0 +1,12 @@
+import { Queue, Worker, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+const url = process.env.REDIS_URL!;
+const conn = () => new Redis(url, { maxRetriesPerRequest: null });
+const q = new Queue('t', { connection: conn() });
+const ev = new QueueEvents('t', { connection: conn() });
+await ev.waitUntilReady();
+ev.on('completed', (e) => console.log('completed', e.jobId, e.returnvalue));
+const w = new Worker('t', async (job) => ({ x: job.data.n * 2 }), { connection: conn(), lockDuration: 2000, stalledInterval: 1000 });
+await q.add('s', { n: 3 }, { jobId: 'run1-0', attempts: 3, backoff: { type: 'exponential', delay: 100 } });
+await new Promise(r => setTimeout(r, 1000));
+await w.close(); await ev.close(); await q.close();

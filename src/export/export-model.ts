@@ -1,0 +1,159 @@
+/**
+ * `plotline export --model DIR --format onnx --out model.onnx`: a saved model as an ONNX graph that any
+ * ONNX Runtime (Python, Java, C#, Triton, Spark) can run, plus `model.onnx.json`, the side file that
+ * says how to turn a description into the graph's input and its output into genres.
+ *
+ * Exported: `bag` (its linear form: hashed n-gram ids in, probabilities out), `cnn` (word ids in) and
+ * the encoder + head kinds `use` / `onnx` (the head: sentence vector in, probabilities out; the side
+ * file references the pretrained encoder and its files' sha256). A model that reads catalogue fields
+ * also gets its field model and the logit fusion in the graph (a second input, `field_ids`). Not
+ * exported: `bilstm` (recurrent) and ensembles (export their members), refused with a message. Both files are written to temporary siblings and renamed into place.
+ */
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { loadModel, type EncoderLocation, type Manifest } from '../models/storage.js';
+import { readModelId } from '../models/model-id.js';
+import { GenreClassifier } from '../models/classifier.js';
+import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
+import { BagConfig } from '../models/bag.js';
+import { useBackend, type BackendName } from '../engine/backend.js';
+import { PlotlineError } from '../util/errors.js';
+import { temporarySibling } from '../util/temporary-path.js';
+import { PLOTLINE_VERSION } from '../version.js';
+import { addBag } from './bag-onnx.js';
+import { addHead } from './head-onnx.js';
+import { addCnn } from './cnn-onnx.js';
+import { addFieldFusion } from './fusion-onnx.js';
+import { FLOAT, OnnxGraph, OPSET } from './onnx-graph.js';
+import { CatalogueModel } from '../models/fields/catalogue-model.js';
+import { LinearBagModel } from '../models/inference/linear-bag-model.js';
+import { collapseBag } from '../models/inference/linear-bag-scorer.js';
+
+export const EXPORTABLE_KINDS = ['bag', 'cnn', 'use', 'onnx'] as const;
+
+const TOKENIZER_NOTE = 'src/text/tokenizer.ts: NFKC, lower-case, words of letters/marks/digits with inner apostrophes and hyphens, final \'s stripped';
+
+export interface ExportOptions {
+  model: string;
+  /** The .onnx file to write; the side file is `${out}.json`. */
+  out: string;
+  backend?: BackendName;
+  encoder?: EncoderLocation;
+}
+
+/** The side file (`model.onnx.json`): everything besides the graph needed to use it. */
+export interface OnnxSideFile {
+  format: 'plotline-onnx';
+  formatVersion: 1;
+  plotline: string;
+  modelId: string;
+  kind: string;
+  opset: number;
+  genres: string[];
+  /** As saved: use `perGenre` when mode is "perGenre", else `global`; a genre is predicted when its score >= its threshold, and the best genre when none is. */
+  thresholds: Manifest['thresholds'];
+  /** The graph's inputs: the text's (`ids` or `embedding`), then `field_ids` for a model that reads catalogue fields. */
+  inputs: { name: string; type: 'int64' | 'float32'; shape: (string | number)[]; description: string }[];
+  output: { name: 'scores'; type: 'float32'; shape: (string | number)[]; description: string };
+  /** How a text becomes the input: the model's text encoder (bag) or pretrained encoder reference (heads). */
+  featurisation: Record<string, unknown>;
+  /** For a model that reads catalogue fields: their names and the field vectorizer (null otherwise). */
+  fields: { names: string[]; vectorizer: unknown; note: string } | null;
+  /** The model's genre-set rules (families, cap), applied after thresholds; null when it has none. */
+  rules: unknown;
+}
+
+export interface ExportResult {
+  onnx: string;
+  sideFile: string;
+  kind: string;
+  bytes: number;
+}
+
+/**
+ * Writes `out` and `${out}.json`. Throws PlotlineError for a kind that cannot be exported, or when the
+ * model cannot be loaded or the files written.
+ */
+export async function exportOnnx(options: ExportOptions): Promise<ExportResult> {
+  const backend = options.backend ?? 'wasm';
+  const modelId = await readModelId(options.model);
+  await useBackend(backend);
+  const { classifier, manifest } = await loadModel(options.model, { encoder: { ...options.encoder, backend } });
+  try {
+    if (!(EXPORTABLE_KINDS as readonly string[]).includes(manifest.kind)) {
+      throw new PlotlineError(`cannot export a ${manifest.kind} model to ONNX: only ${EXPORTABLE_KINDS.join(', ')} are exported (their forward pass is plain tensor maths)`, { file: options.model });
+    }
+    const doc = `Plotline ${PLOTLINE_VERSION} ${manifest.kind} model ${modelId}; see the side file ${options.out}.json`;
+    const catalogue = classifier instanceof CatalogueModel ? classifier : null;
+    const text = catalogue?.text ?? classifier;
+    const g = new OnnxGraph();
+    let probabilities: string;
+    const inputs: OnnxSideFile['inputs'] = [];
+    let featurisation: Record<string, unknown>;
+    if ((text instanceof LinearBagModel || text instanceof GenreClassifier) && manifest.kind === 'bag') {
+      const linear = text instanceof LinearBagModel ? text.linear : collapseBag(text.network, BagConfig.parse(manifest.config).normalisation);
+      probabilities = addBag(g, linear);
+      inputs.push({ name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s hashed n-gram ids (featurisation), one row per text, padded at the end with 0' });
+      featurisation = {
+        ...text.encoder.toJSON(),
+        tokenizer: TOKENIZER_NOTE,
+        hashing: 'src/text/hashed-ngrams.ts: FNV-1a 32-bit (offset 0x811c9dc5, prime 0x01000193) over UTF-16LE bytes, started from the offset hashed with one kind byte (1 word, 2 word n-gram, 3 char n-gram); every word; every word n-gram of 2..wordNgrams words joined by code unit 0; every char n-gram of charNgrams lengths over "<" + word + ">" by code point, except a lone "<" or ">"; id = (hash mod buckets) + 1; repeats kept, order irrelevant (the graph sums)',
+        truncate: 'keep the first maxLength ids',
+      };
+    } else if (text instanceof GenreClassifier && manifest.kind === 'cnn') {
+      probabilities = addCnn(g, text.network);
+      inputs.push({ name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s word ids (featurisation: position in tokens + 2; 0 padding, 1 unknown word), padded at the end with 0 to the longest text and at least minLength' });
+      featurisation = { ...text.encoder.toJSON(), tokenizer: TOKENIZER_NOTE, truncate: 'keep the first maxLength ids' };
+    } else if (text instanceof EncoderHeadClassifier) {
+      probabilities = addHead(g, text.network);
+      inputs.push({ name: 'embedding', type: 'float32', shape: ['batch', text.encoder.dimension], description: 'each text\'s sentence vector from the pretrained encoder (featurisation)' });
+      featurisation = { ...manifest.encoder };
+    } else {
+      throw new PlotlineError(`cannot export a ${manifest.kind} model to ONNX`, { file: options.model });
+    }
+    let fields: OnnxSideFile['fields'] = null;
+    if (catalogue !== null) {
+      probabilities = addFieldFusion(g, probabilities, catalogue.fieldModel, catalogue.fusion);
+      inputs.push({ name: 'field_ids', type: 'int64', shape: ['batch', 'fields'], description: 'each title\'s catalogue-field feature indices + 1 (fields.vectorizer), padded at the end with 0; all 0 for a title without fields' });
+      fields = {
+        names: [...catalogue.inputFields],
+        vectorizer: catalogue.vectorizer.toJSON(),
+        note: 'src/models/fields/field-vectorizer.ts (transform) turns a title\'s fields into feature indices; the graph fuses the field model with the text model in logit space (src/models/fields/logit-fusion.ts)',
+      };
+    }
+    g.op('Identity', [probabilities], {}, 'scores');
+    g.output('scores', FLOAT, ['batch', manifest.genres.length]);
+    const bytes = g.encode(`plotline_${manifest.kind}`, doc);
+    const side: OnnxSideFile = {
+      format: 'plotline-onnx',
+      formatVersion: 1,
+      plotline: PLOTLINE_VERSION,
+      modelId,
+      kind: manifest.kind,
+      opset: OPSET,
+      genres: [...manifest.genres],
+      thresholds: manifest.thresholds,
+      inputs,
+      output: { name: 'scores', type: 'float32', shape: ['batch', manifest.genres.length], description: 'probability of each genre (sigmoid), in the order of genres' },
+      featurisation,
+      fields,
+      rules: manifest.catalogue?.rules ?? null,
+    };
+    const sideFile = `${options.out}.json`;
+    await writeAtomically(options.out, bytes);
+    await writeAtomically(sideFile, JSON.stringify(side, null, 2) + '\n');
+    return { onnx: options.out, sideFile, kind: manifest.kind, bytes: bytes.length };
+  } finally {
+    await classifier.dispose();
+  }
+}
+
+async function writeAtomically(path: string, content: Uint8Array | string): Promise<void> {
+  const temporary = temporarySibling(path);
+  try {
+    await writeFile(temporary, content);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new PlotlineError(`cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: path });
+  }
+}
