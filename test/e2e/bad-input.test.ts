@@ -6,14 +6,11 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_CLI, realSubsetSuite, skipWithoutSharedData } from './real-subset.js';
+import { BUILT_CLI, realSubsetSuite, skipWithoutSharedData, runBuiltCli } from './real-subset.js';
 
-const run = promisify(execFile);
 const skip = skipWithoutSharedData;
 const work = mkdtempSync(join(tmpdir(), 'plotline-bad-input-'));
 const data = join(work, 'titles.csv');
@@ -21,15 +18,7 @@ const split = join(work, 'split.csv');
 const model = join(work, 'model');
 realSubsetSuite({ work, dataFile: data, splitFile: split });
 
-async function plotline(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BUILT_CLI, ...args], { env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const plotline = runBuiltCli;
 
 /** Exit 1, nothing on stdout, one `error:` line (plus an optional usage hint) and no stack trace. */
 function assertError(result: { stdout: string; stderr: string; code: number }, pattern: RegExp, hint?: string): void {

@@ -7,15 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as csvParse } from 'csv-parse/sync';
-import { BUILT_CLI, realSubsetSuite, skipWithoutSharedData } from './real-subset.js';
+import { BUILT_CLI, realSubsetSuite, skipWithoutSharedData, runBuiltCli } from './real-subset.js';
 
-const run = promisify(execFile);
 const skip = skipWithoutSharedData;
 const work = mkdtempSync(join(tmpdir(), 'plotline-e2e-layouts-'));
 const files = { work, dataFile: join(work, 'netflix.csv'), splitFile: join(work, 'split.csv') };
@@ -30,15 +27,7 @@ realSubsetSuite(files, () => {
   folds = new Map(readFileSync(files.splitFile, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',') as [string, string]));
 });
 
-async function plotline(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BUILT_CLI, ...args], { env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const plotline = runBuiltCli;
 
 /** A TSV cell: TSV has no quoting, so tabs and line breaks inside a value become spaces. */
 const cell = (value: string) => value.replace(/[\t\r\n]+/g, ' ');

@@ -9,17 +9,15 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { BUILT_CLI, SHARED_DATA, realSubsetSuite, skipWithoutSharedData } from './real-subset.js';
+import { BUILT_CLI, SHARED_DATA, realSubsetSuite, skipWithoutSharedData, runBuiltCli } from './real-subset.js';
 
-const run = promisify(execFile);
 const REDIS_URL = process.env.REDIS_URL;
 const skip = skipWithoutSharedData || (REDIS_URL === undefined ? 'REDIS_URL is not set (.ci/run starts redis-server and sets it); skipping distributed scoring' : false);
 const work = mkdtempSync(join(tmpdir(), 'plotline-e2e-distributed-'));
@@ -32,15 +30,7 @@ const SHARD_ROWS = 2_000;
 const queueName = `plotline-e2e-${process.pid}`;
 const children: ChildProcess[] = [];
 
-async function plotline(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BUILT_CLI, ...args], { env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const plotline = runBuiltCli;
 
 interface WorkerEvent {
   event: string;

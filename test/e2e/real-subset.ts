@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -27,6 +29,19 @@ export function writeRealSubset(dataFile: string, splitFile: string, count = 300
 
 /** The built CLI every end-to-end suite drives. */
 export const BUILT_CLI = resolve('dist/cli/main.js');
+
+const run = promisify(execFile);
+
+/** Runs the built CLI with `args` (CI=true: no progress bars); its output and exit code, never a throw. */
+export async function runBuiltCli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BUILT_CLI, ...args], { env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
 
 /**
  * Registers a suite's set-up and clean-up: unless skipping, the CLI must be built and the subset is
