@@ -83,7 +83,9 @@ export function resolveColumns(
   if (new Set(roles).size !== roles.length) {
     throw new PlotlineError(`one column cannot be both text, labels and id (text "${text}", labels "${labels}", id "${id}")`, where);
   }
-  return { mapping: { text, labels, id, labelSeparator: options.labelSeparator ?? settings.saved?.labelSeparator ?? null }, picked };
+  // The label separator is detected per file unless a flag pins it: a later file may write its
+  // labels another way than the training file did.
+  return { mapping: { text, labels, id, labelSeparator: options.labelSeparator ?? null }, picked };
 }
 
 /**

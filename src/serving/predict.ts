@@ -16,7 +16,7 @@ export interface PredictRequest {
   threshold?: number | Record<string, number>;
   scores?: boolean;
   explain?: boolean | string;
-  fields?: Record<string, string | number> | Record<string, string | number>[];
+  fields?: Record<string, string | number | string[]> | Record<string, string | number | string[]>[];
 }
 
 /**
@@ -133,7 +133,8 @@ function fieldsFor(value: PredictRequest['fields'], n: number, known: readonly s
           `${where} names "${name}", which this model does not read; ${known.length === 0 ? 'it reads no catalogue fields (description only)' : `it reads ${known.join(', ')}`}`,
         );
       }
-      fields[key] = String(v).trim();
+      // A list (countries, cast) may come as a JSON array, as in JSON Lines catalogues.
+      fields[key] = (Array.isArray(v) ? v.map((x) => String(x).trim()).filter((x) => x !== '').join(', ') : String(v)).trim();
     }
     return fields;
   });

@@ -44,7 +44,7 @@ export const FIELD_EXPECTATIONS: Record<string, string> = {
   fields: 'an object of field names to strings (or numbers), or an array of such objects, one per text',
 };
 
-const fieldSet = { type: 'object', additionalProperties: { type: ['string', 'number'] } } as const;
+const fieldSet = { type: 'object', additionalProperties: { anyOf: [{ type: ['string', 'number'] }, { type: 'array', items: { type: 'string' } }] } } as const;
 
 export const predictBody = {
   type: 'object',

@@ -6,12 +6,10 @@
  * 1. Fields (when the model reads any): fit the field vectorizer and train the field model on the
  *    training split (field dropout, early stopping on validation log-loss), then fit the logit fusion
  *    with the text model's validation scores (catalogue-model.ts).
- * 2. Rules: families and the cap learned from the training split. Whether the cap is kept, and the
- *    rule for titles whose family field is unknown ('total', 'max' or 'none'), are chosen by
- *    cross-fitted validation micro-F1 (thresholds tuned on one half, scored on the other, as for the
- *    threshold mode): the cap on the scores as users get them, the unknown-family rule with the family
- *    field hidden from the model. Ties keep the cap and the earlier of total, max, none. Cross-fitting,
- *    because in-sample the cap and the rules always look at least as good.
+ * 2. Rules: families and the cap learned from the training split; both always hold, so no answer is
+ *    a genre set no training title had. The rule for titles whose family field is unknown ('total' or
+ *    'max') is chosen by cross-fitted validation micro-F1 with the family field hidden from the model
+ *    (thresholds tuned on one half, scored on the other, as for the threshold mode; ties keep 'total').
  * 3. Thresholds: tuned on the validation scores with the rules applied, as users will get them.
  */
 import type { GenreModel, FieldValues } from '../models/genre-model.js';
@@ -19,7 +17,10 @@ import { FieldVectorizer } from '../models/fields/field-vectorizer.js';
 import { trainFieldModel, type FieldModelSettings } from '../models/fields/field-model.js';
 import { fitLogitFusion, fuse, type LogitFusion } from '../models/fields/logit-fusion.js';
 import { CatalogueModel } from '../models/fields/catalogue-model.js';
-import { UNKNOWN_FAMILY_RULES, applyGenreRules, learnGenreRules, type GenreRules } from '../models/genre-rules.js';
+import { applyGenreRules, learnGenreRules, type GenreRules, type UnknownFamilyRule } from '../models/genre-rules.js';
+
+/** The unknown-family rules validation chooses between: each holds a title to one family. */
+const CHOSEN_FAMILY_RULES: readonly UnknownFamilyRule[] = ['total', 'max'];
 import { tuneDecisionThresholds, type TunedThresholds } from '../evaluation/decision-thresholds.js';
 import { foldData, type Dataset } from '../data/dataset.js';
 import { resolveFieldList } from '../data/columns.js';
@@ -132,11 +133,12 @@ export function decideRules(
       const { crossFitted } = tuneDecisionThresholds(validation.targets, applyGenreRules(candidateScores, genres, candidate, fields).scores, k);
       return Math.max(crossFitted.global, crossFitted.perGenre);
     };
-    // A cap the user gave is kept as given; the learned one only if it helps on held-out rows.
-    const caps = options.maxGenres === undefined && learned.maxGenres !== null ? [learned.maxGenres, null] : [learned.maxGenres];
-    const maxGenres = best(caps, (cap) => heldOut({ ...learned, maxGenres: cap }, raw, readsFamily ? validation.fields : undefined));
+    // The cap always holds (the training maximum, or --max-genres), and a family is always chosen: a
+    // prediction is never a genre set no training title had. Validation only picks how the family of
+    // a title without the family field is chosen ('none' is for users who set it by hand).
+    const maxGenres = learned.maxGenres;
     const unknownFamily =
-      learned.familyField === null ? learned.unknownFamily : best(UNKNOWN_FAMILY_RULES, (rule) => heldOut({ ...learned, maxGenres, unknownFamily: rule }, hiddenFamily, undefined));
+      learned.familyField === null ? learned.unknownFamily : best(CHOSEN_FAMILY_RULES, (rule) => heldOut({ ...learned, unknownFamily: rule }, hiddenFamily, undefined));
     rules = { ...learned, maxGenres, unknownFamily };
   }
   const constrained = rules === null ? raw : applyGenreRules(raw, genres, rules, readsFamily ? validation.fields : undefined).scores;

@@ -138,5 +138,10 @@ test('a fields array whose length differs from the texts is a 400 naming both co
   assertError(await predict({ texts: TEXTS.slice(0, 3), fields: [{ type: 'Movie' }] }), 400, 'invalid_body', /"fields" has 1 entries for 3 texts/);
   assertError(await predict({ text: TEXTS[0], fields: [{ type: 'Movie' }, { type: 'Movie' }] }), 400, 'invalid_body', /"fields" has 2 entries for 1 texts/);
   assertError(await predict({ text: TEXTS[0], fields: 'Movie' }), 400, 'invalid_body', /"fields" must be an object of field names/);
-  assertError(await predict({ text: TEXTS[0], fields: { type: ['Movie'] } }), 400, 'invalid_body', /"fields"/);
+  assertError(await predict({ text: TEXTS[0], fields: { type: { value: 'Movie' } } }), 400, 'invalid_body', /"fields"/);
+  // A list field may come as a JSON array (as in JSON Lines catalogues): the same answer as its comma form.
+  const listed = await predict({ text: TEXTS[0], fields: { type: 'Movie', country: ['India', 'France'] } });
+  const joined = await predict({ text: TEXTS[0], fields: { type: 'Movie', country: 'India, France' } });
+  assert.equal(listed.statusCode, 200, listed.body);
+  assert.deepEqual(listed.json().predictions, joined.json().predictions);
 });

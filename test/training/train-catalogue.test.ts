@@ -32,6 +32,9 @@ test('fields and rules are added to any text model; the saved folder loads back 
   });
   assert.ok(result.model instanceof CatalogueModel);
   assert.deepEqual(result.model.inputFields, ['type', 'country']);
+  // The cap (the training maximum) always holds, and a title without a family field is held to one family.
+  assert.equal(result.rules?.maxGenres, 2);
+  assert.ok(result.rules?.unknownFamily === 'total' || result.rules?.unknownFamily === 'max');
   assert.deepEqual(result.rules?.families, [
     { value: 'TV Show', genres: ['Thrillers'] },
     { value: 'Movie', genres: ['Comedies', 'Dramas'] },

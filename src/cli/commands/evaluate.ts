@@ -65,6 +65,17 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
     .finally(() => classifier.dispose());
   const thresholds = options.threshold ?? classifier.activeThresholds();
   const evaluation = evaluateScores(targets, scores, classifier.genres, thresholds, options.seed);
+  // Rows with no label the model knows score as misses: say so loudly when many do (another label
+  // column, separator or catalogue), rather than print a low score as if it were the model's.
+  const k = genres.size;
+  let unlabelled = 0;
+  for (let i = 0; i < selected.length; i++) if (!targets.subarray(i * k, (i + 1) * k).some((v) => v > 0)) unlabelled += 1;
+  if (unlabelled > 0 && unknown.size > 0) {
+    const examples = [...unknown.keys()].slice(0, 3).map((g) => JSON.stringify(g)).join(', ');
+    process.stderr.write(
+      `warning: ${unlabelled} of ${selected.length} titles have no genre this model knows (labels such as ${examples}); check --label-column and --label-separator\n`,
+    );
+  }
   const unknownGenres = Object.fromEntries([...unknown.entries()].sort((a, b) => b[1] - a[1]));
   if (options.json) {
     process.stdout.write(
