@@ -106,7 +106,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
 export function describeRules(result: CatalogueResult): string {
   const rules = result.rules!;
   const families = rules.familyField === null ? 'no families' : `families by ${rules.familyField}: ${rules.families.map((f) => `${f.value} (${f.genres.length} genres)`).join(', ')}; unknown ${rules.familyField}: ${rules.unknownFamily}`;
-  return `genre rules: ${families}; at most ${rules.maxGenres ?? 'any number of'} genres per title`;
+  return `genre rules: ${families}; at most ${rules.maxGenres ?? 'any number of'} genre(s) per title`;
 }
 
 async function evaluateAndSave(
