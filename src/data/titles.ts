@@ -117,7 +117,7 @@ export async function readTitles(path: string, options: ReadTitlesOptions = {}):
           }
         }
         const fields: Record<string, string> = {};
-        for (const key of fieldNames) fields[key] = text(key, key) ?? '';
+        for (const key of fieldNames) fields[key] = text(key, key);
         if (rowProblems.length === 0) rows.push({ title: { id, description, fields, line: record.line }, labels });
       }
       if (rowProblems.length > 0) {

@@ -41,7 +41,7 @@ export const FIELD_EXPECTATIONS: Record<string, string> = {
   threshold: 'a number from 0 to 1, or an object mapping genre names to numbers from 0 to 1',
   scores: 'true or false',
   explain: 'true, false or a genre name',
-  fields: 'an object of field names to strings (or numbers), or an array of such objects, one per text',
+  fields: 'an object of field names to strings, numbers or arrays of strings (a list such as cast), or an array of such objects, one per text',
 };
 
 const fieldSet = { type: 'object', additionalProperties: { anyOf: [{ type: ['string', 'number'] }, { type: 'array', items: { type: 'string' } }] } } as const;
