@@ -13,7 +13,7 @@ export { useBackend, BACKENDS, type BackendName } from './engine/backend.js';
 export { loadModel, saveModel, readManifest, type Manifest, type SavedModel } from './models/storage.js';
 export { GenreModel, type GenrePrediction, type PredictOptions, type DecisionThresholds } from './models/genre-model.js';
 export { GenreClassifier } from './models/classifier.js';
-export { LinearBagModel } from './models/inference/linear-bag-model.js';
+export { LinearBagModel } from './models/bag/linear-bag-model.js';
 export { EncoderHeadClassifier } from './models/encoder-head/encoder-head-classifier.js';
 export { HEAD_KINDS, HEAD_KIND_NAMES } from './models/encoder-head/head-kinds.js';
 export { openEncoder, reopenEncoder, type OpenEncoderOptions } from './encoders/open-encoder.js';

@@ -10,7 +10,7 @@ import { KIND_NAMES as ALL_MODEL_KIND_NAMES, describeKinds as describeModelKinds
 import { defaultCacheDir } from '../encoders/cache-dir.js';
 import { DATASETS } from '../data/datasets.js';
 import { LOSSES } from '../models/loss-names.js';
-import { MONITORS } from '../training/settings.js';
+import { MONITORS } from '../models/training-settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { configureUsage, errorText } from './usage.js';
 import { addModelOptions, addReadOptions } from './catalogue-options.js';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PlotlineError } from '../util/errors.js';
 import { ALL_MODEL_KIND_NAMES, kindConfigSchema, kindNeedsEncoder } from '../training/train-model.js';
 import { LOSSES } from '../models/losses.js';
-import { MONITORS } from '../training/settings.js';
+import { MONITORS } from '../models/training-settings.js';
 
 const TrainedModelSpec = z
   .object({

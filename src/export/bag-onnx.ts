@@ -1,6 +1,6 @@
 /**
  * `bag` as an ONNX graph, in the collapsed linear form Plotline saves and predicts with (see
- * src/models/inference/linear-bag-scorer.ts): everything between the embedding lookup and the sigmoid
+ * src/models/bag/linear-bag-scorer.ts): everything between the embedding lookup and the sigmoid
  * is linear, so the table T = (embedding x output kernel), each row scaled by its id's idf weight, is
  * stored once (buckets + 1 rows x genres) and
  *   scores = sigmoid( sum_i T[id_i] / max(norm, 1e-6) + bias ),
@@ -8,7 +8,7 @@
  * Input `ids` int64 [batch, length], the hashed n-gram ids of each text padded with 0 (idf 0, a zero
  * row: padding changes nothing). An int8 folder's weights are exported as loaded (dequantised).
  */
-import type { LinearBag } from '../models/inference/linear-bag-scorer.js';
+import type { LinearBag } from '../models/bag/linear-bag-scorer.js';
 import { INT64, type OnnxGraph } from './onnx-graph.js';
 
 /** Adds a collapsed bag to `g` with graph input `ids`; returns the name of its probabilities [batch, genres]. */

@@ -14,7 +14,7 @@ import { loadModel, type EncoderLocation, type Manifest } from '../models/storag
 import { readModelId } from '../models/model-id.js';
 import { GenreClassifier } from '../models/classifier.js';
 import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
-import { BagConfig } from '../models/bag.js';
+import { BagConfig } from '../models/bag/bag.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
@@ -25,8 +25,8 @@ import { addCnn } from './cnn-onnx.js';
 import { addFieldFusion } from './fusion-onnx.js';
 import { FLOAT, OnnxGraph, OPSET } from './onnx-graph.js';
 import { CatalogueModel } from '../models/fields/catalogue-model.js';
-import { LinearBagModel } from '../models/inference/linear-bag-model.js';
-import { collapseBag } from '../models/inference/linear-bag-scorer.js';
+import { LinearBagModel } from '../models/bag/linear-bag-model.js';
+import { collapseBag } from '../models/bag/linear-bag-scorer.js';
 
 export const EXPORTABLE_KINDS = ['bag', 'cnn', 'use', 'onnx'] as const;
 

@@ -8,7 +8,7 @@ export type { DecisionThresholds, GenrePrediction, PredictOptions } from './genr
 import { padSequences } from '../text/batching.js';
 import { GenreModel, type DecisionThresholds } from './genre-model.js';
 import type { TextEncoder } from './inputs/text-encoder.js';
-import type { EncodedScorer } from './inference/linear-bag-scorer.js';
+import type { EncodedScorer } from './bag/linear-bag-scorer.js';
 
 /** Rows per forward pass when scoring; larger batches amortise tfjs's per-op overhead. */
 const SCORING_BATCH = 256;

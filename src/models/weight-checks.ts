@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelKind } from './kinds.js';
 import type { TextEncoder } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
-import type { LinearBag } from './inference/linear-bag-scorer.js';
+import type { LinearBag } from './bag/linear-bag-scorer.js';
 
 /**
  * Throws a PlotlineError naming `file` and the weight when a float32 weight in `data` (laid out as

@@ -8,7 +8,7 @@ import type { GenreModel } from '../models/genre-model.js';
 import { positiveWeightsFrom } from '../models/losses.js';
 import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
 import { fitClassifier, type EpochLog, type FitResult } from './trainer.js';
-import type { TrainingSettings } from './settings.js';
+import type { TrainingSettings } from '../models/training-settings.js';
 
 export interface LabelledTexts {
   texts: readonly string[];

@@ -12,13 +12,13 @@ import { sequenceTrainingSet, type TrainingSet } from './training-set.js';
 import { createRng } from '../util/random.js';
 import { selectRows } from '../util/row-matrix.js';
 import { lossFunction } from '../models/losses.js';
-import type { TrainingSettings } from './settings.js';
-import { kerasStep } from './steps/keras-step.js';
-import type { StepOptions, TrainingStep } from './steps/training-step.js';
+import type { TrainingSettings } from '../models/training-settings.js';
+import { kerasStep } from '../models/steps/keras-step.js';
+import type { StepOptions, TrainingStep } from '../models/steps/training-step.js';
 import { macroF1 } from '../evaluation/metrics.js';
 import { applyThresholds, tuneGlobalThreshold } from '../evaluation/thresholds.js';
 import type { GenreClassifier } from '../models/classifier.js';
-import type { EncodedScorer } from '../models/inference/linear-bag-scorer.js';
+import type { EncodedScorer } from '../models/bag/linear-bag-scorer.js';
 
 export interface FitOptions extends Omit<TrainingSettings, 'positiveWeights'> {
   /** Per-genre weights of the positive term in binary cross-entropy, or null for none. */

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/engine/backend.js';
 import { BilstmConfig, buildBilstm } from '../../src/models/bilstm.js';
 import { CnnConfig, buildCnn } from '../../src/models/cnn.js';
-import { BagConfig, buildBag, IDF_LAYER } from '../../src/models/bag.js';
+import { BagConfig, buildBag, IDF_LAYER } from '../../src/models/bag/bag.js';
 import { MODEL_KINDS, MODEL_KIND_NAMES } from '../../src/models/kinds.js';
 
 before(async () => {

@@ -9,7 +9,7 @@ import { MODEL_KIND_NAMES } from '../../src/models/kinds.js';
 import { FORMAT_VERSION, loadModel, readManifest, saveModel } from '../../src/models/storage.js';
 import { PlotlineError } from '../../src/util/errors.js';
 import { GenreClassifier } from '../../src/models/classifier.js';
-import { LinearBagModel } from '../../src/models/inference/linear-bag-model.js';
+import { LinearBagModel } from '../../src/models/bag/linear-bag-model.js';
 import { GENRES, TEXTS, tinyClassifier, tinyManifestFields, type ManifestFields } from './fixtures.js';
 
 let root = '';

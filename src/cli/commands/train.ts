@@ -11,7 +11,7 @@ import { formatMetricsTable } from '../../evaluation/format.js';
 import { saveModel } from '../../models/storage.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { embeddingProgress, trainingProgress } from '../progress.js';
-import type { TrainingSettings } from '../../training/settings.js';
+import type { TrainingSettings } from '../../models/training-settings.js';
 import { addCatalogue, catalogueOptions, catalogueSection, catalogueSplit, type CatalogueOptions, type CatalogueResult } from '../../training/train-catalogue.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 import { resolveDataOption } from '../data-option.js';

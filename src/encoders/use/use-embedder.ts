@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlotlineError } from '../../util/errors.js';
-import { loadUnigramTokenizer, type UnigramTokenizer } from '../../text/sentencepiece-tokenizer.js';
+import { loadUnigramTokenizer, type UnigramTokenizer } from './sentencepiece-tokenizer.js';
 import { USE_DIMENSION } from './use-files.js';
 
 /** Texts per graph call: measured fastest on wasm (16: 6.1 s per 500 texts; 64: 6.8 s; 256: 8.1 s). */

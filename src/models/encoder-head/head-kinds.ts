@@ -5,7 +5,7 @@
  */
 import { HeadConfig } from './head.js';
 import { KIND_SUMMARIES } from '../kind-summaries.js';
-import type { TrainingSettings } from '../../training/settings.js';
+import type { TrainingSettings } from '../training-settings.js';
 import type { EncoderType } from '../../encoders/open-encoder.js';
 
 export interface HeadKind {

@@ -1,11 +1,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../src/engine/backend.js';
-import { MODEL_KINDS } from '../../src/models/kinds.js';
-import { GenreClassifier } from '../../src/models/classifier.js';
-import { linearBagScorer } from '../../src/models/inference/linear-bag-scorer.js';
-import { TEXTS, GENRES } from './fixtures.js';
+import { useBackend } from '../../../src/engine/backend.js';
+import { MODEL_KINDS } from '../../../src/models/kinds.js';
+import { GenreClassifier } from '../../../src/models/classifier.js';
+import { linearBagScorer } from '../../../src/models/bag/linear-bag-scorer.js';
+import { TEXTS, GENRES } from '../fixtures.js';
 
 before(async () => {
   await useBackend('wasm');

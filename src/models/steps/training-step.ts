@@ -4,8 +4,8 @@
  * sparse-bag-step.ts) without a second training loop.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { LossName } from '../../models/losses.js';
-import type { EncodedScorer } from '../../models/inference/linear-bag-scorer.js';
+import type { LossName } from '../losses.js';
+import type { EncodedScorer } from '../bag/linear-bag-scorer.js';
 
 export interface TrainingStep {
   /**

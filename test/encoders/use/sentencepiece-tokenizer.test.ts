@@ -17,9 +17,9 @@ import {
   loadVocabulary,
   UnigramTokenizer,
   type Vocabulary,
-} from '../../src/text/sentencepiece-tokenizer.js';
-import { readTitles } from '../../src/data/titles.js';
-import { fixtureFolder, rejectsWith } from '../helpers/files.js';
+} from '../../../src/encoders/use/sentencepiece-tokenizer.js';
+import { readTitles } from '../../../src/data/titles.js';
+import { fixtureFolder, rejectsWith } from '../../helpers/files.js';
 
 const require = createRequire(import.meta.url);
 

@@ -37,7 +37,7 @@
  * reused between calls.
  */
 import { readFile } from 'node:fs/promises';
-import { PlotlineError } from '../util/errors.js';
+import { PlotlineError } from '../../util/errors.js';
 
 /**
  * One vocabulary entry: the piece and its score (a log-probability; higher is more likely). The USE

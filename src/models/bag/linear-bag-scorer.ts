@@ -8,7 +8,7 @@
  * `bag` folder holds (linear-bag-file.ts), so a loaded model needs neither the table nor tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { IDF_LAYER } from '../bag.js';
+import { IDF_LAYER } from './bag.js';
 
 export type EncodedScorer = (encoded: readonly Int32Array[]) => Float32Array;
 

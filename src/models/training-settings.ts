@@ -1,5 +1,5 @@
 /** The training hyperparameters, named once: kinds give defaults, the CLI and callers override them. */
-import type { LossName } from '../models/losses.js';
+import type { LossName } from './losses.js';
 
 export const MONITORS = ['micro', 'macro'] as const;
 /** Which validation F1 early stopping watches. */

@@ -7,9 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { WeightedMean } from './layers/weighted-mean.js';
-import { SeededDropout } from './layers/seeded-dropout.js';
-import { createRng } from '../util/random.js';
+import { WeightedMean } from '../layers/weighted-mean.js';
+import { SeededDropout } from '../layers/seeded-dropout.js';
+import { createRng } from '../../util/random.js';
 
 export const BagConfig = z.object({
   buckets: z.number().int().positive().default(1 << 16),

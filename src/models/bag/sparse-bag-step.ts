@@ -21,10 +21,10 @@
  * `scorer()`, which reads the arrays directly.
  */
 import * as tf from '@tensorflow/tfjs';
-import { IDF_LAYER } from '../../models/bag.js';
+import { IDF_LAYER } from './bag.js';
 import { createRng } from '../../util/random.js';
-import type { EncodedScorer } from '../../models/inference/linear-bag-scorer.js';
-import type { StepOptions, TrainingStep } from './training-step.js';
+import type { EncodedScorer } from './linear-bag-scorer.js';
+import type { StepOptions, TrainingStep } from '../steps/training-step.js';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;

@@ -7,13 +7,13 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../src/engine/backend.js';
-import { MODEL_KINDS } from '../../src/models/kinds.js';
-import { lossFunction } from '../../src/models/losses.js';
-import { kerasStep } from '../../src/training/steps/keras-step.js';
-import { sparseBagStep } from '../../src/training/steps/sparse-bag-step.js';
-import { padSequences } from '../../src/text/batching.js';
-import { TEXTS } from '../models/fixtures.js';
+import { useBackend } from '../../../src/engine/backend.js';
+import { MODEL_KINDS } from '../../../src/models/kinds.js';
+import { lossFunction } from '../../../src/models/losses.js';
+import { kerasStep } from '../../../src/models/steps/keras-step.js';
+import { sparseBagStep } from '../../../src/models/bag/sparse-bag-step.js';
+import { padSequences } from '../../../src/text/batching.js';
+import { TEXTS } from '../fixtures.js';
 
 before(async () => {
   await useBackend('wasm');
