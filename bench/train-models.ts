@@ -31,11 +31,11 @@ import { loadDataset, foldData } from '../src/data/dataset.js';
 import { trainClassifier } from '../src/training/train-classifier.js';
 import { evaluateScores } from '../src/evaluation/evaluate-scores.js';
 import { macroF1 } from '../src/evaluation/metrics.js';
-import { applyThresholds } from '../src/evaluation/thresholds.js';
+import { applyThresholds } from '../src/models/thresholds.js';
 import { MODEL_KIND_NAMES } from '../src/models/kinds.js';
 import { LOSSES, type LossName } from '../src/models/losses.js';
 import { loadModel, saveModel } from '../src/models/storage.js';
-import { manifestFields } from '../src/training/model-manifest.js';
+import { trainedManifestFields } from '../src/models/manifest.js';
 import { folderBytes } from '../src/util/folder-size.js';
 import { scoreFile } from '../src/batch/score-file.js';
 import type { GenreClassifier } from '../src/models/classifier.js';
@@ -199,7 +199,7 @@ async function comparePeers(trained: TrainedClassifier<GenreClassifier>, row: Ro
     const loadBefore = loadavg()[0];
     // Model folders: float32 and int8, from the same trained model.
     const run = { dataFile: csv, dataSha256: dataset.sha256, splitFile, sizes: { train: train.texts.length, validation: validation.texts.length, test: test.texts.length } };
-    const fields = manifestFields(trained, run, { validation: null, test: null });
+    const fields = trainedManifestFields(trained, run, { validation: null, test: null });
     const full = join(work, 'bag');
     const small = join(work, 'bag-int8');
     await saveModel(trained.classifier, fields, full);

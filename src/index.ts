@@ -10,7 +10,8 @@
  *   await classifier.dispose(); // an encoder + head model holds worker threads until disposed
  */
 export { useBackend, BACKENDS, type BackendName } from './engine/backend.js';
-export { loadModel, saveModel, readManifest, type Manifest, type SavedModel } from './models/storage.js';
+export { loadModel, saveModel, readManifest, type SavedModel } from './models/storage.js';
+export type { Manifest } from './models/manifest.js';
 export { GenreModel, type GenrePrediction, type PredictOptions, type DecisionThresholds } from './models/genre-model.js';
 export { GenreClassifier } from './models/classifier.js';
 export { LinearBagModel } from './models/bag/linear-bag-model.js';

@@ -9,7 +9,7 @@
  * sorted copy per row, which cost more than scoring a `bag` row.
  */
 import type { GenreModel, PredictOptions } from '../models/genre-model.js';
-import { applyThresholds } from '../evaluation/thresholds.js';
+import { applyThresholds } from '../models/thresholds.js';
 
 export async function formatPredictionLines(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: PredictOptions): Promise<string> {
   const scored = await classifier.scoreWithRules(texts, options.fields);

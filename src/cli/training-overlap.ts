@@ -10,7 +10,7 @@
  * - the same file but a split file that cannot be read from here: the rows cannot be told apart, and
  *   the warning says so.
  */
-import type { Manifest } from '../models/storage.js';
+import type { Manifest } from '../models/manifest.js';
 import type { Title } from '../data/titles.js';
 import { readSplitFile } from '../data/split.js';
 import { loadDataset } from '../data/dataset.js';

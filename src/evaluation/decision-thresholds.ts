@@ -8,9 +8,9 @@
  * half of validation and scored on the other, both halves in turn, and the way with the higher
  * held-out micro-F1 (pooled over both halves) wins; ties keep the single global threshold.
  */
-import type { DecisionThresholds } from '../models/genre-model.js';
-import { applyThresholds, tuneGlobalThreshold, tunePerGenreThresholds } from './thresholds.js';
-import { rowsOf } from './label-matrix.js';
+import { applyThresholds, type DecisionThresholds } from '../models/thresholds.js';
+import { tuneGlobalThreshold, tunePerGenreThresholds } from './thresholds.js';
+import { rowsOf } from '../util/row-matrix.js';
 import { microF1 } from './metrics.js';
 import { selectRows } from '../util/row-matrix.js';
 

@@ -3,7 +3,7 @@
  * threshold and at the model's tuned thresholds, and a bootstrap interval for micro-F1.
  */
 import { computeMetrics, bootstrapMicroF1, type MultiLabelMetrics } from './metrics.js';
-import { applyThresholds } from './thresholds.js';
+import { applyThresholds } from '../models/thresholds.js';
 
 export interface Evaluation {
   atHalf: MultiLabelMetrics;

@@ -1,11 +1,4 @@
-/** Shape checks and the F1 arithmetic shared by the metrics and the threshold tuners. */
-
-/** Counts items from the flat matrix length, refusing shapes that would silently misalign rows. */
-export function rowsOf(length: number, k: number, name: string): number {
-  if (!Number.isInteger(k) || k <= 0) throw new RangeError(`k must be a positive integer, got ${k}`);
-  if (length % k !== 0) throw new RangeError(`${name} has ${length} cells, not a multiple of k=${k}`);
-  return length / k;
-}
+/** The F1 arithmetic shared by the metrics and the threshold tuners. */
 
 /**
  * F1 from counts as 2tp / (2tp + fp + fn). This equals the harmonic mean of precision and recall

@@ -7,7 +7,8 @@
  * label smoothing by mistake still evaluates against the intended labels.
  */
 import { createRng } from '../util/random.js';
-import { f1FromCounts, rowsOf } from './label-matrix.js';
+import { f1FromCounts } from './label-matrix.js';
+import { rowsOf } from '../util/row-matrix.js';
 
 export interface GenreMetrics {
   genre: string;

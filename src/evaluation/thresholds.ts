@@ -1,18 +1,17 @@
 /**
- * Turning genre probabilities into genre sets, and choosing the cut-offs on validation data.
+ * Choosing the cut-offs that turn genre probabilities into genre sets, on validation data.
  *
- * Every decision goes through the same rule: genre j is on when its score >= its threshold, and an
- * item with no genre on gets its single highest-scoring genre, because Plotline always returns at
- * least one genre. The tuners score candidate thresholds under that rule so the value chosen on
- * validation is the value that will be applied at prediction time.
+ * Every decision goes through one rule (`applyThresholds`, ../models/thresholds.ts): genre j is on when
+ * its score >= its threshold, and an item with no genre on gets its single highest-scoring genre. The
+ * tuners score candidate thresholds under that rule so the value chosen on validation is the value
+ * that will be applied at prediction time.
  *
  * Thresholds are compared at float32 precision (scores are Float32Array), so a score stored as
  * 0.7 passes a threshold of 0.7 even though float32(0.7) < 0.7 as a double.
  */
-import { f1FromCounts, rowsOf } from './label-matrix.js';
-
-/** What a trained model stores: the tuned global cut-off, and per-genre ones when tuned. */
-export type Thresholds = { global: number; perGenre: number[] | null };
+import { f1FromCounts } from './label-matrix.js';
+import { rowsOf } from '../util/row-matrix.js';
+import { applyThresholds, thresholdVector } from '../models/thresholds.js';
 
 /** 0.05, 0.06, ..., 0.95, rounded so the grid values are the decimals they look like. */
 function defaultGrid(): number[] {
@@ -42,37 +41,6 @@ function argmaxPerItem(scores: Float32Array, n: number, k: number): Int32Array {
     best[i] = b;
   }
   return best;
-}
-
-function thresholdVector(thresholds: number | readonly number[], k: number): Float32Array {
-  const out = new Float32Array(k);
-  if (typeof thresholds === 'number') {
-    out.fill(thresholds);
-  } else {
-    if (thresholds.length !== k) throw new RangeError(`expected ${k} thresholds, got ${thresholds.length}`);
-    out.set(thresholds);
-  }
-  return out;
-}
-
-/** Applies thresholds (one for all genres, or one per genre) with the at-least-one-genre rule. */
-export function applyThresholds(scores: Float32Array, k: number, thresholds: number | number[]): Uint8Array {
-  const n = rowsOf(scores.length, k, 'scores');
-  const cut = thresholdVector(thresholds, k);
-  const out = new Uint8Array(scores.length);
-  for (let i = 0, o = 0; i < n; i++, o += k) {
-    let any = false;
-    let best = 0;
-    for (let j = 0; j < k; j++) {
-      if (scores[o + j] >= cut[j]) {
-        out[o + j] = 1;
-        any = true;
-      }
-      if (scores[o + j] > scores[o + best]) best = j;
-    }
-    if (!any) out[o + best] = 1;
-  }
-  return out;
 }
 
 /**

@@ -10,7 +10,8 @@
  * exported: `bilstm` (recurrent) and ensembles (export their members), refused with a message. Both files are written to temporary siblings and renamed into place.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { loadModel, type EncoderLocation, type Manifest } from '../models/storage.js';
+import { loadModel, type EncoderLocation } from '../models/storage.js';
+import type { Manifest } from '../models/manifest.js';
 import { readModelId } from '../models/model-id.js';
 import { GenreClassifier } from '../models/classifier.js';
 import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';

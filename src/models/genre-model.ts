@@ -10,20 +10,13 @@
  * genre-set rules (families and a cap, genre-rules.ts) that every caller sees through `scoreTitles`
  * and `predict`: `score` is the raw model, `scoreTitles` the model as users get it.
  */
-import { applyThresholds } from '../evaluation/thresholds.js';
+import { applyThresholds, type DecisionThresholds } from './thresholds.js';
 import { applyGenreRules, type GenreRules, type RuleOutcome } from './genre-rules.js';
+
+export type { DecisionThresholds } from './thresholds.js';
 
 /** A title's catalogue fields by lower-case name, as text (see data/titles.ts). */
 export type FieldValues = Readonly<Record<string, string>>;
-
-export interface DecisionThresholds {
-  /** One threshold for every genre. */
-  global: number;
-  /** Per-genre thresholds tuned on validation, in genre order, or null. */
-  perGenre: number[] | null;
-  /** Which of the two `predict` uses by default. */
-  mode: 'global' | 'perGenre';
-}
 
 export interface GenrePrediction {
   /** Genres at or above their threshold, best first; never empty (the best genre stands in). */

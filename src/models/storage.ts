@@ -24,22 +24,20 @@ import type { GenreModel } from './genre-model.js';
 import { EncoderHeadClassifier } from './encoder-head/encoder-head-classifier.js';
 import { HEAD_KINDS } from './encoder-head/head-kinds.js';
 import { EncoderReferenceSchema, type EncoderReference } from '../encoders/sentence-encoder.js';
+import { FORMAT_VERSION, ManifestSchema, type Manifest, type ManifestFields } from './manifest.js';
 import { reopenEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { ENSEMBLE_KIND, loadEnsemble } from './ensemble/ensemble-storage.js';
-import { NgramsEncoderSchema, WordsEncoderSchema, encoderFromJSON } from './inputs/encoder-json.js';
+import { encoderFromJSON } from './inputs/encoder-json.js';
 import type { EncoderJSON } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
 import { writeFileDurably } from '../util/atomic-write.js';
-import { ModelFilesSchema, modelDataFolder, verifyModelFiles, writeModelFolder } from './model-folder.js';
+import { modelDataFolder, verifyModelFiles, writeModelFolder } from './model-folder.js';
 import { checkLinearBag, checkWeightsFinite, checkWeightShapes } from './weight-checks.js';
 import { LinearBagModel } from './bag/linear-bag-model.js';
 import { LINEAR_BIN } from './bag/linear-bag-file.js';
 import { readJsonFile } from '../util/json-file.js';
 import { MODEL_KINDS } from './kinds.js';
 import { resolveModelFolder } from './model-folder.js';
-import { ColumnMappingSchema } from '../data/columns.js';
-import { GenreRulesSchema } from './genre-rules.js';
-import { LogitFusionSchema } from './fields/logit-fusion.js';
 import { FieldVectorizer, FieldVectorizerSchema } from './fields/field-vectorizer.js';
 import { FieldModel, FieldModelSchema } from './fields/field-model.js';
 import { CatalogueModel } from './fields/catalogue-model.js';
@@ -48,77 +46,12 @@ import './layers/conv-pool.js';
 import './layers/seeded-dropout.js';
 import './layers/weighted-mean.js';
 
-export const FORMAT_VERSION = 1;
 const MANIFEST = 'manifest.json';
 const TOPOLOGY = 'model.json';
 const WEIGHTS = 'weights.bin';
 const FIELDS = 'fields.json';
 
-/**
- * How a model reads catalogues and which genre sets it allows. Absent in models saved before
- * catalogue fields existed: those read `description` / `listed_in` and have no rules.
- */
-export const CatalogueSectionSchema = z.object({
-  /** The columns the training file was read with; evaluate, predict and serve read later files the same way. */
-  columns: ColumnMappingSchema,
-  /** Catalogue fields the model reads (lower-case); empty: description only. */
-  fields: z.array(z.string()),
-  rules: GenreRulesSchema.nullable(),
-  /** How the field model's logits join the network's (null: no field model; fields.json absent). */
-  fusion: LogitFusionSchema.nullable(),
-});
-export type CatalogueSection = z.infer<typeof CatalogueSectionSchema>;
-
 const FieldsFileSchema = z.object({ vectorizer: FieldVectorizerSchema, model: FieldModelSchema });
-
-const MetricsSummary = z.record(z.string(), z.unknown());
-
-export const ManifestSchema = z.object({
-  format: z.literal('plotline-model'),
-  formatVersion: z.number().int(),
-  kind: z.string(),
-  config: z.record(z.string(), z.unknown()),
-  // A from-scratch kind's text encoder, or an encoder + head kind's reference to its pretrained encoder.
-  // An ensemble has none of its own: { type: 'ensemble' } (its members have theirs).
-  encoder: z.discriminatedUnion('type', [WordsEncoderSchema, NgramsEncoderSchema, EncoderReferenceSchema, z.object({ type: z.literal('ensemble') })]),
-  genres: z
-    .array(z.string().min(1))
-    .nonempty()
-    .refine((g) => new Set(g).size === g.length, { message: 'genres must be unique' }),
-  thresholds: z.object({
-    global: z.number().min(0).max(1),
-    perGenre: z.array(z.number().min(0).max(1)).nullable(),
-    mode: z.enum(['global', 'perGenre']),
-  }),
-  training: z.object({
-    createdAt: z.string(),
-    dataFile: z.string(),
-    dataSha256: z.string(),
-    splitFile: z.string().nullable(),
-    seed: z.number().int(),
-    trainSize: z.number().int(),
-    validationSize: z.number().int(),
-    testSize: z.number().int(),
-    seconds: z.number(),
-    // How the network trained: absent for an ensemble, which trains nothing itself (its members' manifests say).
-    epochs: z.number().int().optional(),
-    bestEpoch: z.number().int().optional(),
-    batchSize: z.number().int().optional(),
-    learningRate: z.number().optional(),
-    // Absent in models saved before early stopping could watch macro-F1: those watched micro-F1.
-    monitor: z.enum(['micro', 'macro']).optional(),
-    loss: z.string().optional(),
-    positiveWeights: z.boolean().optional(),
-    history: z.array(z.record(z.string(), z.number())).optional(),
-  }),
-  metrics: z.object({ validation: MetricsSummary.nullable(), test: MetricsSummary.nullable() }),
-  versions: z.object({ plotline: z.string(), tfjs: z.string(), node: z.string() }),
-  catalogue: CatalogueSectionSchema.optional(),
-  // The sha256 of every other file of the model, by path relative to the folder (see model-folder.ts).
-  // Absent in models saved before checksums were recorded: those load unverified.
-  files: ModelFilesSchema.optional(),
-});
-export type Manifest = z.infer<typeof ManifestSchema>;
 
 export interface SavedModel {
   classifier: GenreModel;
@@ -141,7 +74,7 @@ const ALL_KINDS = (): string[] => [...Object.keys(MODEL_KINDS), ...Object.keys(H
  */
 export async function saveModel(
   classifier: SavableModel,
-  manifest: Omit<Manifest, 'encoder' | 'genres' | 'thresholds' | 'format' | 'formatVersion' | 'files'>,
+  manifest: ManifestFields,
   dir: string,
   served: GenreModel = classifier,
 ): Promise<void> {

@@ -4,7 +4,7 @@
  * `score` that runs on the threads. No weights are held on the HTTP thread.
  */
 import { GenreModel, type FieldValues } from '../models/genre-model.js';
-import type { Manifest } from '../models/storage.js';
+import type { Manifest } from '../models/manifest.js';
 import type { Explanation } from '../explain/occlusion.js';
 import type { ScoringThreads } from './scoring-threads.js';
 

@@ -24,7 +24,7 @@ const CHOSEN_FAMILY_RULES: readonly UnknownFamilyRule[] = ['total', 'max'];
 import { tuneDecisionThresholds, type TunedThresholds } from '../evaluation/decision-thresholds.js';
 import { foldData, type Dataset } from '../data/dataset.js';
 import { resolveFieldList } from '../data/columns.js';
-import type { CatalogueSection } from '../models/storage.js';
+import type { CatalogueSection } from '../models/manifest.js';
 import { PlotlineError } from '../util/errors.js';
 
 export interface CatalogueSplit {

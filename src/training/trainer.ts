@@ -16,7 +16,8 @@ import type { TrainingSettings } from '../models/training-settings.js';
 import { kerasStep } from '../models/steps/keras-step.js';
 import type { StepOptions, TrainingStep } from '../models/steps/training-step.js';
 import { macroF1 } from '../evaluation/metrics.js';
-import { applyThresholds, tuneGlobalThreshold } from '../evaluation/thresholds.js';
+import { applyThresholds } from '../models/thresholds.js';
+import { tuneGlobalThreshold } from '../evaluation/thresholds.js';
 import type { GenreClassifier } from '../models/classifier.js';
 import type { EncodedScorer } from '../models/bag/linear-bag-scorer.js';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatScores } from '../../src/batch/format.js';
-import { applyThresholds } from '../../src/evaluation/thresholds.js';
+import { applyThresholds } from '../../src/models/thresholds.js';
 import { GenreModel } from '../../src/models/genre-model.js';
 import { createRng } from '../../src/util/random.js';
 

@@ -4,7 +4,7 @@ import { trainingOverlap } from '../../src/cli/training-overlap.js';
 import { loadDataset } from '../../src/data/dataset.js';
 import { readTitles } from '../../src/data/titles.js';
 import { sha256File } from '../../src/util/file-hash.js';
-import type { Manifest } from '../../src/models/storage.js';
+import type { Manifest } from '../../src/models/manifest.js';
 import { fixtureFolder } from '../helpers/files.js';
 
 const fixture = fixtureFolder('overlap');

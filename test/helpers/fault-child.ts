@@ -7,7 +7,7 @@
  */
 import { useBackend } from '../../src/engine/backend.js';
 import { saveEnsemble } from '../../src/models/ensemble/ensemble-storage.js';
-import { FORMAT_VERSION } from '../../src/models/storage.js';
+import { FORMAT_VERSION } from '../../src/models/manifest.js';
 import { scoreFile } from '../../src/batch/score-file.js';
 import { GENRES, saveTinyModel, tinyManifestFields } from '../models/fixtures.js';
 

@@ -1,7 +1,8 @@
 /** Tiny classifiers of every kind for the model tests (untrained: their scores are the initial weights'). */
 import { MODEL_KINDS } from '../../src/models/kinds.js';
 import { GenreClassifier, type DecisionThresholds } from '../../src/models/classifier.js';
-import { saveModel, type Manifest } from '../../src/models/storage.js';
+import { saveModel } from '../../src/models/storage.js';
+import type { Manifest } from '../../src/models/manifest.js';
 
 export const TINY_CONFIGS: Record<string, Record<string, unknown>> = {
   cnn: { embeddingDim: 4, widths: [2, 3], filters: 3, minCount: 1, maxLength: 16 },

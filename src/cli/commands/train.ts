@@ -5,7 +5,7 @@ import { loadDataset, foldData, type Dataset } from '../../data/dataset.js';
 type FoldTexts = ReturnType<typeof foldData>;
 import { trainModel, type TrainedModel } from '../../training/train-model.js';
 import { checkOutputFolder } from '../../util/output-folder.js';
-import { manifestFields } from '../../training/model-manifest.js';
+import { trainedManifestFields } from '../../models/manifest.js';
 import { evaluateScores, summarise } from '../../evaluation/evaluate-scores.js';
 import { formatMetricsTable } from '../../evaluation/format.js';
 import { saveModel } from '../../models/storage.js';
@@ -132,7 +132,7 @@ async function evaluateAndSave(
     splitFile: options.split ?? null,
     sizes: { train: dataset.folds.train.length, validation: validation.texts.length, test: test.texts.length },
   };
-  const manifest = { ...manifestFields(trained, run, { validation: validationEvaluation, test: testEvaluation }), catalogue: catalogueSection(dataset, catalogue, result) };
+  const manifest = { ...trainedManifestFields(trained, run, { validation: summarise(validationEvaluation), test: testEvaluation === null ? null : summarise(testEvaluation) }), catalogue: catalogueSection(dataset, catalogue, result) };
   await saveModel(trained.classifier, manifest, options.out, model);
   log(`saved ${resolve(options.out)}`);
   if (options.json) {

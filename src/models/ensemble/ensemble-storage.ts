@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { GenreModel } from '../genre-model.js';
-import type { Manifest } from '../storage.js';
+import type { Manifest } from '../manifest.js';
 import { EnsembleModel } from './ensemble-model.js';
 import { PlotlineError } from '../../util/errors.js';
 import { copyModelFolder, writeModelFolder } from '../model-folder.js';

@@ -1,0 +1,60 @@
+/**
+ * How a model turns genre probabilities into genre sets: the thresholds it keeps and the one rule that
+ * applies them. Genre j is on when its score >= its threshold, and an item with no genre on gets its
+ * single highest-scoring genre, because Plotline always returns at least one genre. The tuners that
+ * choose the thresholds on validation (../evaluation/thresholds.ts, decision-thresholds.ts) score
+ * candidates under this same rule.
+ *
+ * Thresholds are compared at float32 precision (scores are Float32Array), so a score stored as 0.7
+ * passes a threshold of 0.7 even though float32(0.7) < 0.7 as a double.
+ */
+import { rowsOf } from '../util/row-matrix.js';
+
+/** The thresholds a trained model keeps (saved in its manifest). */
+export interface DecisionThresholds {
+  /** One threshold for every genre, a probability in [0, 1]. */
+  global: number;
+  /** Per-genre thresholds tuned on validation, in genre order, or null. */
+  perGenre: number[] | null;
+  /** Which of the two `predict` uses by default. */
+  mode: 'global' | 'perGenre';
+}
+
+/**
+ * One cut-off per genre: `thresholds` repeated k times, or copied (float32).
+ * @throws RangeError when an array does not hold k values.
+ */
+export function thresholdVector(thresholds: number | readonly number[], k: number): Float32Array {
+  const out = new Float32Array(k);
+  if (typeof thresholds === 'number') {
+    out.fill(thresholds);
+  } else {
+    if (thresholds.length !== k) throw new RangeError(`expected ${k} thresholds, got ${thresholds.length}`);
+    out.set(thresholds);
+  }
+  return out;
+}
+
+/**
+ * Applies thresholds (one for all genres, or one per genre) with the at-least-one-genre rule to
+ * `scores` (n x k, row-major); returns the n x k decisions (1: the genre is on).
+ * @throws RangeError when `scores` is not a whole number of rows of k, or the thresholds are not k.
+ */
+export function applyThresholds(scores: Float32Array, k: number, thresholds: number | number[]): Uint8Array {
+  const n = rowsOf(scores.length, k, 'scores');
+  const cut = thresholdVector(thresholds, k);
+  const out = new Uint8Array(scores.length);
+  for (let i = 0, o = 0; i < n; i++, o += k) {
+    let any = false;
+    let best = 0;
+    for (let j = 0; j < k; j++) {
+      if (scores[o + j] >= cut[j]) {
+        out[o + j] = 1;
+        any = true;
+      }
+      if (scores[o + j] > scores[o + best]) best = j;
+    }
+    if (!any) out[o + best] = 1;
+  }
+  return out;
+}
