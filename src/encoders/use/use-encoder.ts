@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import type { BackendName } from '../../engine/backend.js';
 import { useBackend } from '../../engine/backend.js';
-import { WorkerPool, workerSource } from '../../util/worker-pool.js';
+import { ThreadPool, threadEntry } from '../../util/thread-pool.js';
 import type { EncoderReference, SentenceEncoder } from '../sentence-encoder.js';
 import { UseEmbedder } from './use-embedder.js';
 import { USE_DIMENSION, locateUseFiles, useReference } from './use-files.js';
@@ -42,7 +42,7 @@ export async function openUseEncoder(options: UseEncoderOptions = {}): Promise<S
     return useEncoder(reference, located.parameters, embedChunk, async () => embedder.dispose());
   }
   const data: UseWorkerData = { dir: located.dir, backend };
-  const pool = await WorkerPool.start<string[], Float32Array>(threads, workerSource(import.meta.url, 'use-worker'), data, 'encoder worker');
+  const pool = await ThreadPool.start<string[], Float32Array>(threadEntry(import.meta.url, 'use-worker'), threads, data, 'encoder worker');
   return useEncoder(reference, located.parameters, (chunk) => pool.run([...chunk]), () => pool.close());
 }
 

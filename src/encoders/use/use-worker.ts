@@ -1,6 +1,7 @@
-/** Entry of a Universal Sentence Encoder worker thread: its own tfjs backend and copy of the graph. */
+/** Entry of a Universal Sentence Encoder worker thread (piscina): its own tfjs backend and copy of the graph. */
+import { workerData } from 'piscina';
 import { useBackend, type BackendName } from '../../engine/backend.js';
-import { serveWorkerTasks } from '../../util/worker-tasks.js';
+import { threadTask } from '../../util/thread-pool.js';
 import { UseEmbedder } from './use-embedder.js';
 
 export interface UseWorkerData {
@@ -8,11 +9,8 @@ export interface UseWorkerData {
   backend: BackendName;
 }
 
-await serveWorkerTasks<UseWorkerData, string[], Float32Array>(async (data) => {
+export default threadTask<UseWorkerData, string[], Float32Array>(workerData as UseWorkerData, async (data) => {
   await useBackend(data.backend);
   const embedder = await UseEmbedder.load(data.dir);
-  return async (texts) => {
-    const vectors = await embedder.embed(texts);
-    return { result: vectors, transfer: [vectors.buffer as ArrayBuffer] };
-  };
+  return (texts) => embedder.embed(texts);
 });
