@@ -54,7 +54,3 @@ async function setBackendOrThrow(tfName: string): Promise<void> {
   await tf.ready();
   if (!ok || tf.getBackend() !== tfName) throw new PlotlineError(`could not start the tfjs "${tfName}" backend`);
 }
-
-export function activeBackend(): BackendName | null {
-  return active;
-}

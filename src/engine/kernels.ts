@@ -228,5 +228,3 @@ export function registerFastKernels(backendName: string): void {
 export function originalKernel(kernelName: string, backendName: string): KernelConfig | undefined {
   return originals.get(`${kernelName}/${backendName}`);
 }
-
-export const FAST_KERNEL_NAMES = [...Object.keys(FAST_KERNELS), ...Object.keys(WASM_WRAPPERS)];

@@ -100,24 +100,6 @@ export function macroF1(truth: Float32Array, predicted: Uint8Array, k: number): 
 }
 
 /**
- * Macro F1 over genres with support > 0 only. A small test split can miss a rare genre entirely;
- * counting it as F1 0 (sklearn's default) then measures the split, not the model. 0 if no genre
- * has support.
- */
-export function macroF1OverSupported(truth: Float32Array, predicted: Uint8Array, k: number): number {
-  const { tp, fp, fn } = genreCounts(truth, predicted, k);
-  let sum = 0;
-  let genres = 0;
-  for (let j = 0; j < k; j++) {
-    if (tp[j] + fn[j] > 0) {
-      sum += f1FromCounts(tp[j], fp[j], fn[j]);
-      genres++;
-    }
-  }
-  return ratio(sum, genres);
-}
-
-/**
  * ROC-AUC of one column via the Mann-Whitney U statistic with average ranks for tied scores, which
  * is exactly the area under sklearn's trapezoidal ROC curve (a tied positive/negative pair counts
  * 1/2). Null when the column has no positives or no negatives.

@@ -12,7 +12,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Doc = Record<string, any>;
 
 const DEPLOY = 'deploy';
