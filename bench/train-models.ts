@@ -32,7 +32,7 @@ import { trainClassifier } from '../src/training/train-classifier.js';
 import { evaluateScores } from '../src/evaluation/evaluate-scores.js';
 import { macroF1 } from '../src/evaluation/metrics.js';
 import { applyThresholds } from '../src/models/thresholds.js';
-import { MODEL_KIND_NAMES } from '../src/models/kinds.js';
+import { kindNames } from '../src/models/kinds.js';
 import { LOSSES, type LossName } from '../src/models/losses.js';
 import { loadModel, saveModel } from '../src/models/storage.js';
 import { trainedManifestFields } from '../src/models/manifest.js';
@@ -71,7 +71,7 @@ if (!existsSync(csv) || !existsSync(splitFile)) {
 // network on binary cross-entropy beside it.
 const runs = (values.kinds as string).split(',').map((spec) => {
   const [kind, loss] = spec.trim().split('@');
-  if (!MODEL_KIND_NAMES.includes(kind)) throw new Error(`unknown kind ${kind}; expected ${MODEL_KIND_NAMES.join(', ')}`);
+  if (!kindNames('scratch').includes(kind)) throw new Error(`unknown kind ${kind}; expected ${kindNames('scratch').join(', ')}`);
   if (loss !== undefined && !(LOSSES as readonly string[]).includes(loss)) throw new Error(`unknown loss ${loss}; expected ${LOSSES.join(', ')}`);
   return { label: spec.trim(), kind, loss: loss as LossName | undefined };
 });

@@ -3,30 +3,30 @@
  * with a pretrained encoder, run a comparison and write its report, score a file on a BullMQ queue's
  * workers, or export a model to ONNX.
  *
- *   import { useBackend, loadModel } from 'plotline';
- *   await useBackend('wasm');
- *   const { classifier } = await loadModel('models/use');
+ *   import { openModel } from 'plotline';
+ *   const { classifier } = await openModel('models/use', { backend: 'wasm' });
  *   await classifier.predict(['A detective hunts a killer in 1970s Seoul.'], { topK: 3 });
  *   await classifier.dispose(); // an encoder + head model holds worker threads until disposed
  */
 export { useBackend, BACKENDS, type BackendName } from './engine/backend.js';
 export { loadModel, saveModel, readManifest, type SavedModel } from './models/storage.js';
 export type { Manifest } from './models/manifest.js';
+export { openModel, type OpenModelOptions } from './models/open-model.js';
 export { GenreModel, type GenrePrediction, type PredictOptions, type DecisionThresholds } from './models/genre-model.js';
 export { GenreClassifier } from './models/classifier.js';
 export { LinearBagModel } from './models/bag/linear-bag-model.js';
 export { EncoderHeadClassifier } from './models/encoder-head/encoder-head-classifier.js';
-export { HEAD_KINDS, HEAD_KIND_NAMES } from './models/encoder-head/head-kinds.js';
 export { openEncoder, reopenEncoder, type OpenEncoderOptions } from './encoders/open-encoder.js';
 export type { SentenceEncoder, EncoderReference } from './encoders/sentence-encoder.js';
 export { EmbeddingCache, embedWithCache, defaultCacheDir } from './encoders/embedding-cache.js';
-export { MODEL_KINDS, MODEL_KIND_NAMES } from './models/kinds.js';
+export { KINDS, KIND_NAMES, TRAINABLE_KIND_NAMES, findKind, type KindEntry } from './models/kinds.js';
 export { loadDataset, foldData, type Dataset } from './data/dataset.js';
 export { readTitles, type Title } from './data/titles.js';
 export { resolveDataset, DATASETS, NETFLIX, datasetCachePath, type NamedDataset, type ResolvedData, type ResolveDatasetOptions } from './data/datasets.js';
 export { readPredictionInput } from './data/prediction-input.js';
 export { trainClassifier, type TrainClassifierOptions, type TrainedClassifier, type LabelledTexts } from './training/train-classifier.js';
-export { trainModel, ALL_MODEL_KIND_NAMES, type TrainModelOptions, type TrainedModel } from './training/train-model.js';
+export { trainModel, type TrainModelOptions, type TrainedModel } from './training/train-model.js';
+export { evaluateAndSave, type EvaluateAndSaveOptions, type EvaluatedModel } from './training/evaluate-and-save.js';
 export { runCompare, type RunCompareOptions } from './compare/run-compare.js';
 export { parseCompareConfig, readCompareConfig, type CompareConfig } from './compare/compare-config.js';
 export { writeReport } from './report/write-report.js';

@@ -8,11 +8,11 @@ import * as plotline from '../src/index.js';
 import { saveTinyModel, GENRES } from './models/fixtures.js';
 
 test('the package entry point loads a saved model, predicts and explains', async () => {
-  await plotline.useBackend('wasm');
   const dir = await mkdtemp(join(tmpdir(), 'plotline-index-'));
   try {
+    await plotline.useBackend('wasm');
     await saveTinyModel(join(dir, 'model'));
-    const { classifier, manifest } = await plotline.loadModel(join(dir, 'model'));
+    const { classifier, manifest } = await plotline.openModel(join(dir, 'model'), { backend: 'wasm' });
     assert.equal(manifest.kind, 'bag');
     const [prediction] = await classifier.predict(['a killer in the rain'], { topK: 2 });
     assert.ok(prediction.genres.length >= 1);
@@ -26,9 +26,10 @@ test('the package entry point loads a saved model, predicts and explains', async
 });
 
 test('the entry point offers every model kind and the pretrained-encoder and compare entry points', () => {
-  assert.deepEqual([...plotline.ALL_MODEL_KIND_NAMES].sort(), [...plotline.MODEL_KIND_NAMES, ...plotline.HEAD_KIND_NAMES].sort());
-  assert.ok(plotline.HEAD_KIND_NAMES.includes('use') && plotline.HEAD_KIND_NAMES.includes('onnx'));
-  for (const fn of [plotline.trainModel, plotline.openEncoder, plotline.reopenEncoder, plotline.embedWithCache, plotline.runCompare, plotline.writeReport, plotline.parseCompareConfig, plotline.scoreFileOnQueue, plotline.startShardWorker, plotline.exportOnnx, plotline.readModelId]) {
+  assert.deepEqual([...plotline.KIND_NAMES], ['cnn', 'bilstm', 'bag', 'use', 'onnx', 'ensemble']);
+  assert.deepEqual([...plotline.TRAINABLE_KIND_NAMES], ['cnn', 'bilstm', 'bag', 'use', 'onnx']);
+  assert.deepEqual(['use', 'onnx', 'ensemble'].map((name) => plotline.findKind(name)?.family), ['encoder-head', 'encoder-head', 'ensemble']);
+  for (const fn of [plotline.openModel, plotline.evaluateAndSave, plotline.trainModel, plotline.openEncoder, plotline.reopenEncoder, plotline.embedWithCache, plotline.runCompare, plotline.writeReport, plotline.parseCompareConfig, plotline.scoreFileOnQueue, plotline.startShardWorker, plotline.exportOnnx, plotline.readModelId]) {
     assert.equal(typeof fn, 'function');
   }
 });

@@ -13,11 +13,12 @@ import { basename, dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
 import { assertReadableFile, type RowProblem } from '../data/csv.js';
-import { loadModel, readManifest, type EncoderLocation } from '../models/storage.js';
+import { readManifest, type EncoderLocation } from '../models/storage.js';
+import { openModel } from '../models/open-model.js';
 import type { FieldValues, GenreModel } from '../models/genre-model.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
-import { useBackend, type BackendName } from '../engine/backend.js';
+import type { BackendName } from '../engine/backend.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { renameDurably } from '../util/atomic-write.js';
@@ -100,8 +101,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     if (workers === 1) {
       let classifier = options.classifier;
       if (classifier === undefined) {
-        await useBackend(backend);
-        classifier = (await loadModel(options.model, { encoder: { ...options.encoder, backend } })).classifier;
+        classifier = (await openModel(options.model, { backend, encoder: options.encoder })).classifier;
         loaded = classifier;
       }
       const c = classifier;

@@ -4,15 +4,13 @@
  * without a copy).
  */
 import { workerData } from 'piscina';
-import { useBackend } from '../engine/backend.js';
-import { loadModel } from '../models/storage.js';
+import { openModel } from '../models/open-model.js';
 import { formatPredictionLines } from './format.js';
 import { threadTask } from '../util/thread-pool.js';
 import type { ScoreRequest, ScoringWorkerData } from './protocol.js';
 
 export default threadTask<ScoringWorkerData, ScoreRequest, Uint8Array>(workerData as ScoringWorkerData, async (data) => {
-  await useBackend(data.backend);
-  const { classifier } = await loadModel(data.model, { encoder: { ...data.encoder, backend: data.backend } });
+  const { classifier } = await openModel(data.model, { backend: data.backend, encoder: data.encoder });
   const decide = { thresholds: data.thresholds, topK: data.topK };
   const utf8 = new TextEncoder();
   return async (request) => utf8.encode(await formatPredictionLines(classifier, request.ids, request.texts, { ...decide, fields: request.fields }));

@@ -6,7 +6,7 @@
 import { readJsonFile } from '../util/json-file.js';
 import { z } from 'zod';
 import { PlotlineError } from '../util/errors.js';
-import { ALL_MODEL_KIND_NAMES, kindConfigSchema, kindNeedsEncoder } from '../training/train-model.js';
+import { TRAINABLE_KIND_NAMES, kindConfigSchema, kindNeedsEncoder } from '../models/kinds.js';
 import { LOSSES } from '../models/losses.js';
 import { MONITORS } from '../models/training-settings.js';
 
@@ -14,7 +14,7 @@ const TrainedModelSpec = z
   .object({
     /** Row label in the report; defaults to the kind. */
     name: z.string().min(1).optional(),
-    kind: z.string().refine((k) => ALL_MODEL_KIND_NAMES.includes(k), { message: `must be one of ${ALL_MODEL_KIND_NAMES.join(', ')}` }),
+    kind: z.string().refine((k) => TRAINABLE_KIND_NAMES.includes(k), { message: `must be one of ${TRAINABLE_KIND_NAMES.join(', ')}` }),
     /** The kind's network/encoder settings (as `train --config`). */
     config: z.record(z.string(), z.unknown()).optional(),
     /** Encoder + head kinds: a folder or hub id (`onnx`), or a USE folder (`use`; default the npm package). */

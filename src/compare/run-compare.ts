@@ -9,16 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDataset, foldData } from '../data/dataset.js';
 import { trainModel, type TrainedModel } from '../training/train-model.js';
-import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
 import type { LabelledTexts } from '../training/train-classifier.js';
-import { FORMAT_VERSION, dataFields, runtimeVersions, trainedManifestFields, type RunContext } from '../models/manifest.js';
+import { FORMAT_VERSION, dataFields, runtimeVersions, type RunContext } from '../models/manifest.js';
 import type { EpochLog } from '../training/trainer.js';
 import { evaluateScores, summarise, type Evaluation } from '../evaluation/evaluate-scores.js';
 import { precisionRecallCurve } from '../evaluation/thresholds.js';
-import { saveModel } from '../models/storage.js';
+import { evaluateAndSave, type EvaluatedModel } from '../training/evaluate-and-save.js';
 import { saveEnsemble } from '../models/ensemble/ensemble-storage.js';
-import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
-import { CatalogueModel } from '../models/fields/catalogue-model.js';
 import type { FieldValues, GenreModel } from '../models/genre-model.js';
 import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { folderBytes } from '../util/folder-size.js';
@@ -26,7 +23,7 @@ import { oneLineMessage } from '../util/errors.js';
 import type { ComparedModel, CompareReport } from '../report/report-data.js';
 import { isEnsemble, type CompareConfig, type EnsembleSpec, type TrainedModelSpec } from './compare-config.js';
 import { averageScores, tuneEnsembleWeights } from './ensemble.js';
-import { addCatalogue, catalogueOptions, catalogueSection, catalogueSplit, decideRules, type CatalogueOptions, type CatalogueRequest } from '../training/train-catalogue.js';
+import { addCatalogue, catalogueOptions, catalogueSplit, decideRules, type CatalogueOptions, type CatalogueRequest } from '../training/train-catalogue.js';
 import { applyGenreRules, type GenreRules } from '../models/genre-rules.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
@@ -170,7 +167,7 @@ interface Folds {
 
 /** Trains the text model once, then adds each track's fields and rules and evaluates it. */
 async function trainAndEvaluate(spec: TrainedModelSpec, tracks: readonly Track[], folds: Folds): Promise<Finished[]> {
-  const { genres, train, validation, test, run, options, dataset } = folds;
+  const { genres, train, validation, test, options } = folds;
   const hooks = options.hooks ?? {};
   const seed = options.config.seed;
   const trained: TrainedModel = await trainModel(genres, train, validation, {
@@ -210,40 +207,34 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
   const catalogue = addCatalogue(network, trained.validation.scores, catalogueSplit(dataset, dataset.folds.train), validation, track.catalogue);
   const model = catalogue.model;
   {
-    // The text model's test scores are shared by the tracks; only the field part is scored here.
-    const rawTest = model === network ? textTest : await model.score(test.texts, test.fields);
-    const readsFamily = catalogue.rules?.familyField != null && model.inputFields.includes(catalogue.rules.familyField);
-    const testScores = catalogue.rules === null ? rawTest : applyGenreRules(rawTest, genres, catalogue.rules, readsFamily ? test.fields : undefined).scores;
-    const thresholds = model.activeThresholds();
-    const evaluation = evaluateScores(test.targets, testScores, genres, thresholds, seed);
-    const predictionsPerSecond = await timePredictions(model, test.texts.slice(0, options.timingSample ?? 512), test.fields);
-    const validationEvaluation = evaluateScores(validation.targets, catalogue.validation.scores, genres, thresholds, seed);
-    const fields = { ...trainedManifestFields(trained, run, { validation: summarise(validationEvaluation), test: summarise(evaluation) }), catalogue: catalogueSection(dataset, track.catalogue, catalogue) };
     const { dir, keep } = options.modelsDir === null ? { dir: await mkdtemp(join(tmpdir(), 'plotline-compare-')), keep: false } : { dir: options.modelsDir, keep: true };
     const modelDir = join(dir, safeFolderName(name));
+    let evaluated: EvaluatedModel;
     let sizeBytes: number;
     try {
-      await saveModel(network, fields, modelDir, model);
+      // The text model's test scores are shared by the tracks; only the field part is scored here.
+      evaluated = await evaluateAndSave(trained, catalogue, track.catalogue, { dataset, validation, test, run, seed, out: modelDir, textTestScores: textTest });
       sizeBytes = await folderBytes(modelDir);
     } finally {
       if (!keep) await rm(dir, { recursive: true, force: true });
     }
+    if (evaluated.test === null || evaluated.testScores === null) throw new Error('the test split has no titles: nothing to compare on');
+    const { scores: testScores, raw: rawTest } = evaluated.testScores;
+    const readsFamily = catalogue.rules?.familyField != null && model.inputFields.includes(catalogue.rules.familyField);
+    const predictionsPerSecond = await timePredictions(model, test.texts.slice(0, options.timingSample ?? 512), test.fields);
     const row: ComparedModel = {
       name,
       kind: trained.kind,
       track: track.name,
       ...(track.catalogue.fields.length > 0 ? { fields: [...track.catalogue.fields] } : {}),
       status: 'ok',
-      test: testSection(evaluation, testScores, test.targets, genres.length),
+      test: testSection(evaluated.test, testScores, test.targets, genres.length),
       history: trained.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valMicroF1: h.valMicroF1, valMacroF1: h.valMacroF1 })),
       bestEpoch: trained.bestEpoch,
       trainSeconds: trained.trainSeconds,
       ...(trained.embedding === undefined ? {} : { embeddingsCached: trained.embedding.computed === 0 }),
       predictionsPerSecond,
-      parameters: {
-        trained: weightCount(network.network.trainableWeights) + (catalogue.fusion === null ? 0 : fieldParameters(model)),
-        frozen: frozenParameters(network),
-      },
+      parameters: model.parameterCounts(),
       sizeBytes,
       ...(keep ? { modelDir } : {}),
     };
@@ -251,39 +242,13 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
   }
 }
 
-/** Weights of a catalogue model's field part (field model + 3 fusion weights). */
-function fieldParameters(model: GenreModel): number {
-  return model instanceof CatalogueModel ? model.fieldModel.weights.length + model.fieldModel.bias.length + 3 : 0;
-}
-
-/** Frozen weights: a pretrained encoder's, plus any non-trainable layer (bag's idf column). */
-function frozenParameters(model: TrainedModel['classifier']): number {
-  const inNetwork = weightCount(model.network.nonTrainableWeights);
-  return inNetwork + (model instanceof EncoderHeadClassifier ? (model.encoder.parameters ?? 0) : 0);
-}
-
-function weightCount(weights: readonly { shape: readonly (number | null)[] }[]): number {
-  return weights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
-}
-
 /** End-to-end texts per second on `texts`, after a warm-up call; encoder + head models bypass the embedding cache. */
 async function timePredictions(model: GenreModel, texts: readonly string[], fields: readonly FieldValues[]): Promise<number> {
-  const timed = withoutCache(model);
+  const timed = model.withoutCache();
   await timed.scoreTitles(texts.slice(0, 16), fields.slice(0, 16));
   const started = performance.now();
   await timed.scoreTitles(texts, fields.slice(0, texts.length));
   return texts.length / ((performance.now() - started) / 1000);
-}
-
-/** The model with any embedding cache bypassed, so timing measures embedding too. */
-function withoutCache(model: GenreModel): GenreModel {
-  if (model instanceof EncoderHeadClassifier) return model.withoutCache();
-  if (model instanceof CatalogueModel && model.text instanceof EncoderHeadClassifier) {
-    const timed = new CatalogueModel(model.text.withoutCache(), model.vectorizer, model.fieldModel, model.fusion, model.thresholds);
-    timed.rules = model.rules;
-    return timed;
-  }
-  return model;
 }
 
 interface EnsembleContext {

@@ -11,9 +11,10 @@
  */
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { loadModel, type EncoderLocation } from '../models/storage.js';
+import type { EncoderLocation } from '../models/storage.js';
+import { openModel } from '../models/open-model.js';
 import { readModelId } from '../models/model-id.js';
-import { useBackend, type BackendName } from '../engine/backend.js';
+import type { BackendName } from '../engine/backend.js';
 import { oneLineMessage } from '../util/errors.js';
 import { readyWithin, redisConnection } from './redis-connection.js';
 import { DEFAULT_QUEUE_NAME, SHARD_JOB_NAME, ShardJobSchema, type ShardJob, type ShardResult } from './shard-job.js';
@@ -58,8 +59,7 @@ export async function startShardWorker(options: ShardWorkerOptions): Promise<Run
   const log = options.log ?? (() => {});
   const backend = options.backend ?? 'wasm';
   const modelId = await readModelId(options.model);
-  await useBackend(backend);
-  const { classifier } = await loadModel(options.model, { encoder: { ...options.encoder, backend } });
+  const { classifier } = await openModel(options.model, { backend, encoder: options.encoder });
 
   const processor = async (job: Job): Promise<ShardResult> => {
     const parsed = ShardJobSchema.safeParse(job.data);

@@ -11,7 +11,7 @@
  */
 import { f1FromCounts } from './label-matrix.js';
 import { rowsOf } from '../util/row-matrix.js';
-import { applyThresholds, thresholdVector } from '../models/thresholds.js';
+import { applyThresholds } from '../models/thresholds.js';
 
 /** 0.05, 0.06, ..., 0.95, rounded so the grid values are the decimals they look like. */
 function defaultGrid(): number[] {

@@ -10,13 +10,15 @@
  * exported: `bilstm` (recurrent) and ensembles (export their members), refused with a message. Both files are written to temporary siblings and renamed into place.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { loadModel, type EncoderLocation } from '../models/storage.js';
+import type { EncoderLocation } from '../models/storage.js';
+import { openModel } from '../models/open-model.js';
 import type { Manifest } from '../models/manifest.js';
 import { readModelId } from '../models/model-id.js';
 import { GenreClassifier } from '../models/classifier.js';
-import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
+import type { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
+import { findKind } from '../models/kinds.js';
 import { BagConfig } from '../models/bag/bag.js';
-import { useBackend, type BackendName } from '../engine/backend.js';
+import type { BackendName } from '../engine/backend.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { PLOTLINE_VERSION } from '../version.js';
@@ -77,8 +79,7 @@ export interface ExportResult {
 export async function exportOnnx(options: ExportOptions): Promise<ExportResult> {
   const backend = options.backend ?? 'wasm';
   const modelId = await readModelId(options.model);
-  await useBackend(backend);
-  const { classifier, manifest } = await loadModel(options.model, { encoder: { ...options.encoder, backend } });
+  const { classifier, manifest } = await openModel(options.model, { backend, encoder: options.encoder });
   try {
     if (!(EXPORTABLE_KINDS as readonly string[]).includes(manifest.kind)) {
       throw new PlotlineError(`cannot export a ${manifest.kind} model to ONNX: only ${EXPORTABLE_KINDS.join(', ')} are exported (their forward pass is plain tensor maths)`, { file: options.model });
@@ -104,9 +105,11 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
       probabilities = addCnn(g, text.network);
       inputs.push({ name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s word ids (featurisation: position in tokens + 2; 0 padding, 1 unknown word), padded at the end with 0 to the longest text and at least minLength' });
       featurisation = { ...text.encoder.toJSON(), tokenizer: TOKENIZER_NOTE, truncate: 'keep the first maxLength ids' };
-    } else if (text instanceof EncoderHeadClassifier) {
-      probabilities = addHead(g, text.network);
-      inputs.push({ name: 'embedding', type: 'float32', shape: ['batch', text.encoder.dimension], description: 'each text\'s sentence vector from the pretrained encoder (featurisation)' });
+    } else if (findKind(manifest.kind)?.family === 'encoder-head') {
+      // The registry's encoder + head kinds load as an EncoderHeadClassifier (kinds.ts).
+      const head = text as EncoderHeadClassifier;
+      probabilities = addHead(g, head.network);
+      inputs.push({ name: 'embedding', type: 'float32', shape: ['batch', head.encoder.dimension], description: 'each text\'s sentence vector from the pretrained encoder (featurisation)' });
       featurisation = { ...manifest.encoder };
     } else {
       throw new PlotlineError(`cannot export a ${manifest.kind} model to ONNX`, { file: options.model });

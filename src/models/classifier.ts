@@ -9,6 +9,8 @@ import { padSequences } from '../text/batching.js';
 import { GenreModel, type DecisionThresholds } from './genre-model.js';
 import type { TextEncoder } from './inputs/text-encoder.js';
 import type { EncodedScorer } from './bag/linear-bag-scorer.js';
+import type { Manifest } from './manifest.js';
+import { weightCount } from './network-files.js';
 
 /** Rows per forward pass when scoring; larger batches amortise tfjs's per-op overhead. */
 const SCORING_BATCH = 256;
@@ -61,6 +63,14 @@ export class GenreClassifier extends GenreModel {
 
   async score(texts: readonly string[]): Promise<Float32Array> {
     return this.scoreEncoded(texts.map((t) => this.encoder.encode(t)));
+  }
+
+  override manifestEncoder(): Manifest['encoder'] {
+    return this.encoder.toJSON();
+  }
+
+  override parameterCounts(): { trained: number; frozen: number } {
+    return { trained: weightCount(this.network.trainableWeights), frozen: weightCount(this.network.nonTrainableWeights) };
   }
 
   async dispose(): Promise<void> {

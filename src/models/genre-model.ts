@@ -12,6 +12,7 @@
  */
 import { applyThresholds, type DecisionThresholds } from './thresholds.js';
 import { applyGenreRules, type GenreRules, type RuleOutcome } from './genre-rules.js';
+import type { Manifest } from './manifest.js';
 
 export type { DecisionThresholds } from './thresholds.js';
 
@@ -90,6 +91,29 @@ export abstract class GenreModel {
   }
 
   abstract dispose(): Promise<void>;
+
+  /**
+   * What a saved folder's manifest records as this model's encoder (its `encoder` field): the vectorizer
+   * of a from-scratch kind, the reference to a pretrained encoder, `{ type: 'ensemble' }`.
+   * @throws Error for a model that is not saved as a model folder (a test double).
+   */
+  manifestEncoder(): Manifest['encoder'] {
+    throw new Error(`${this.constructor.name} is not saved as a model folder`);
+  }
+
+  /**
+   * Weights this model learned (`trained`) and weights it holds fixed (`frozen`: a pretrained
+   * encoder's, bag's idf column), as `plotline compare` reports them.
+   * @throws Error for a model that does not count them (a loaded folder, a test double).
+   */
+  parameterCounts(): { trained: number; frozen: number } {
+    throw new Error(`${this.constructor.name} does not count its parameters`);
+  }
+
+  /** The same model scoring without any embedding cache, so timing measures embedding too (`this` when it has none). */
+  withoutCache(): GenreModel {
+    return this;
+  }
 
   /** The thresholds `predict` applies when the caller gives none. */
   activeThresholds(): number | number[] {

@@ -18,6 +18,7 @@ import { GenreRulesSchema } from './genre-rules.js';
 import { LogitFusionSchema } from './fields/logit-fusion.js';
 import type { TrainingSettings } from './training-settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
+import { PlotlineError } from '../util/errors.js';
 
 /** The manifest format this Plotline writes; a newer one is refused on loading. */
 export const FORMAT_VERSION = 1;
@@ -156,4 +157,18 @@ export function trainedManifestFields(
     metrics,
     versions: runtimeVersions(),
   };
+}
+
+/**
+ * Runs the decoder of a manifest field (a config schema, an encoder, the field model); its failure
+ * becomes a PlotlineError naming `file` and `field` (and the path inside the field that is wrong).
+ */
+export function decodeManifestField<T>(decode: () => T, file: string, field: string): T {
+  try {
+    return decode();
+  } catch (error) {
+    const issues = (error as { issues?: { path: (string | number)[]; message: string }[] }).issues;
+    const detail = issues === undefined ? (error as Error).message : issues.map((i) => `${[field, ...i.path].join('.')}: ${i.message}`).join('; ');
+    throw new PlotlineError(`is not a valid model ${field} (${detail})`, { file, field });
+  }
 }

@@ -4,8 +4,9 @@
  *                  (data sha256, split, seed, history) and how it scored, plus library versions;
  *                  for an encoder + head kind, `encoder` references the pretrained encoder (where it
  *                  came from and the sha256 of its files) instead of holding a vocabulary;
- *   model.json     the tfjs network topology and weight manifest;
- *   weights.bin    the weights;
+ *   model.json     the tfjs network topology and weight manifest, and weights.bin, the weights
+ *                  (network-files.ts); a kind may keep other files instead (bag: linear.json +
+ *                  linear.bin, its collapsed form); the kind's entry in kinds.ts saves and loads them;
  *   fields.json    for a model that reads catalogue fields: the field vectorizer and field model
  *                  (the manifest's `catalogue` says how they fuse with the network's scores).
  * model.json, weights.bin and fields.json sit in a version folder (`v-<pid>-<hex>/`) that manifest.json's
@@ -15,40 +16,23 @@
  * checks every file's sha256, refuses non-finite weights and a config that does not fit the weights'
  * shapes, and says what is wrong, naming the file and field.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { GenreClassifier } from './classifier.js';
 import type { GenreModel } from './genre-model.js';
-import { EncoderHeadClassifier } from './encoder-head/encoder-head-classifier.js';
-import { HEAD_KINDS } from './encoder-head/head-kinds.js';
-import { EncoderReferenceSchema, type EncoderReference } from '../encoders/sentence-encoder.js';
-import { FORMAT_VERSION, ManifestSchema, type Manifest, type ManifestFields } from './manifest.js';
-import { reopenEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
-import { ENSEMBLE_KIND, loadEnsemble } from './ensemble/ensemble-storage.js';
-import { encoderFromJSON } from './inputs/encoder-json.js';
-import type { EncoderJSON } from './inputs/text-encoder.js';
+import { EncoderReferenceSchema } from '../encoders/sentence-encoder.js';
+import { FORMAT_VERSION, ManifestSchema, decodeManifestField, type Manifest, type ManifestFields } from './manifest.js';
+import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { PlotlineError } from '../util/errors.js';
 import { writeFileDurably } from '../util/atomic-write.js';
-import { modelDataFolder, verifyModelFiles, writeModelFolder } from './model-folder.js';
-import { checkLinearBag, checkWeightsFinite, checkWeightShapes } from './weight-checks.js';
-import { LinearBagModel } from './bag/linear-bag-model.js';
-import { LINEAR_BIN } from './bag/linear-bag-file.js';
-import { readJsonFile } from '../util/json-file.js';
-import { MODEL_KINDS } from './kinds.js';
-import { resolveModelFolder } from './model-folder.js';
+import { MANIFEST_FILE, modelDataFolder, resolveModelFolder, verifyModelFiles, writeModelFolder } from './model-folder.js';
+import { KIND_NAMES, findKind, type SavableModel } from './kinds.js';
+import { readModelJson } from './network-files.js';
 import { FieldVectorizer, FieldVectorizerSchema } from './fields/field-vectorizer.js';
 import { FieldModel, FieldModelSchema } from './fields/field-model.js';
 import { CatalogueModel } from './fields/catalogue-model.js';
-// Importing the layers registers their classes for deserialisation.
-import './layers/conv-pool.js';
-import './layers/seeded-dropout.js';
-import './layers/weighted-mean.js';
 
-const MANIFEST = 'manifest.json';
-const TOPOLOGY = 'model.json';
-const WEIGHTS = 'weights.bin';
+export type { SavableModel } from './kinds.js';
+
 const FIELDS = 'fields.json';
 
 const FieldsFileSchema = z.object({ vectorizer: FieldVectorizerSchema, model: FieldModelSchema });
@@ -57,11 +41,6 @@ export interface SavedModel {
   classifier: GenreModel;
   manifest: Manifest;
 }
-
-/** A model `saveModel` can write: a from-scratch classifier or an encoder + head. */
-export type SavableModel = GenreClassifier | EncoderHeadClassifier;
-
-const ALL_KINDS = (): string[] => [...Object.keys(MODEL_KINDS), ...Object.keys(HEAD_KINDS), ENSEMBLE_KIND];
 
 /**
  * Saves a classifier and its manifest into `dir`: the weights, topology (and fields.json) go to a new
@@ -78,35 +57,21 @@ export async function saveModel(
   dir: string,
   served: GenreModel = classifier,
 ): Promise<void> {
+  const kind = findKind(manifest.kind);
+  if (kind === undefined || kind.family === 'ensemble') throw new PlotlineError(`cannot save a model of kind "${manifest.kind}" with saveModel (known: ${KIND_NAMES.join(', ')}; an ensemble is saved with saveEnsemble)`);
   const full: Omit<Manifest, 'files'> = {
     format: 'plotline-model',
     formatVersion: FORMAT_VERSION,
     ...manifest,
-    encoder: classifier instanceof EncoderHeadClassifier ? classifier.encoder.reference() : classifier.encoder.toJSON(),
+    encoder: classifier.manifestEncoder(),
     genres: [...classifier.genres] as [string, ...string[]],
     thresholds: served.thresholds,
   };
-  const kind = classifier instanceof GenreClassifier ? MODEL_KINDS[manifest.kind] : undefined;
   await writeModelFolder(
     dir,
     async (dataDir) => {
-      // A kind that saves its own weights (bag: the collapsed linear form) writes them itself; the
-      // version folder is fsynced whole before the manifest names it.
-      if (kind?.saveWeights !== undefined) await kind.saveWeights(kind.config.parse(manifest.config), classifier.network, dataDir);
-      else await classifier.network.save(
-        tf.io.withSaveHandler(async (artifacts) => {
-          const weights = artifacts.weightData === undefined ? new Uint8Array() : new Uint8Array(tf.io.concatenateArrayBuffers([artifacts.weightData].flat()));
-          const topology = {
-            format: 'layers-model',
-            generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
-            modelTopology: artifacts.modelTopology,
-            weightsManifest: [{ paths: [WEIGHTS], weights: artifacts.weightSpecs ?? [] }],
-          };
-          await writeFileDurably(join(dataDir, WEIGHTS), weights);
-          await writeFileDurably(join(dataDir, TOPOLOGY), JSON.stringify(topology));
-          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-        }),
-      );
+      // The kind writes its data files; the version folder is fsynced whole before the manifest names it.
+      await kind.save(classifier, kind.config.parse(manifest.config), dataDir);
       if (served instanceof CatalogueModel) {
         await writeFileDurably(join(dataDir, FIELDS), JSON.stringify({ vectorizer: served.vectorizer.toJSON(), model: served.fieldModel.toJSON() }));
       }
@@ -115,22 +80,14 @@ export async function saveModel(
   );
 }
 
-/** A model folder's JSON file (manifest.json, model.json). */
-function readJson(file: string): Promise<unknown> {
-  return readJsonFile(file, {
-    readError: (code) => (code === 'ENOENT' ? 'missing: is this a Plotline model folder (made by `plotline train --out`)?' : `cannot read (${code})`),
-    invalid: (detail) => `is not valid JSON (${detail}); the model folder is corrupt`,
-  });
-}
-
 /**
  * The validated manifest of the model at `path` (a model folder or its manifest.json). Throws a
  * PlotlineError naming the file (and field) when the folder is missing or the manifest is unreadable,
  * invalid, or of a newer format.
  */
 export async function readManifest(path: string): Promise<Manifest> {
-  const file = join(await resolveModelFolder(path), MANIFEST);
-  const raw = await readJson(file);
+  const file = join(await resolveModelFolder(path), MANIFEST_FILE);
+  const raw = await readModelJson(file);
   const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof version === 'number' && version > FORMAT_VERSION) {
     throw new PlotlineError(`model format version ${version} is newer than this Plotline reads (${FORMAT_VERSION}); upgrade Plotline`, { file });
@@ -141,21 +98,21 @@ export async function readManifest(path: string): Promise<Manifest> {
     throw new PlotlineError(`${issue.message} (expected a Plotline model manifest)`, { file, field: issue.path.join('.') || undefined });
   }
   const manifest = parsed.data;
-  if (!ALL_KINDS().includes(manifest.kind)) {
-    throw new PlotlineError(`unknown model kind "${manifest.kind}" (this Plotline knows ${ALL_KINDS().join(', ')})`, { file, field: 'kind' });
+  const kind = findKind(manifest.kind);
+  if (kind === undefined) {
+    throw new PlotlineError(`unknown model kind "${manifest.kind}" (this Plotline knows ${KIND_NAMES.join(', ')})`, { file, field: 'kind' });
   }
-  if ((manifest.kind === ENSEMBLE_KIND) !== (manifest.encoder.type === ENSEMBLE_KIND)) {
+  if ((kind.family === 'ensemble') !== (manifest.encoder.type === 'ensemble')) {
     throw new PlotlineError(`kind "${manifest.kind}" and encoder type "${manifest.encoder.type}" do not go together (an ensemble, and only one, has encoder type "ensemble")`, { file, field: 'encoder.type' });
   }
-  if (manifest.kind === ENSEMBLE_KIND) return checkThresholdCount(manifest, file);
-  const isHead = HEAD_KINDS[manifest.kind] !== undefined;
+  if (kind.family === 'ensemble') return checkThresholdCount(manifest, file);
+  const isHead = kind.family === 'encoder-head';
   const pretrained = EncoderReferenceSchema.safeParse(manifest.encoder).success;
   if (isHead !== pretrained) {
     throw new PlotlineError(`kind "${manifest.kind}" needs ${isHead ? 'a pretrained encoder reference (type use or onnx)' : 'a words or ngrams encoder'}`, { file, field: 'encoder.type' });
   }
-  const headType = HEAD_KINDS[manifest.kind]?.encoderType;
-  if (headType !== undefined && manifest.encoder.type !== headType) {
-    throw new PlotlineError(`kind "${manifest.kind}" needs a ${headType} encoder, not ${manifest.encoder.type}`, { file, field: 'encoder.type' });
+  if (kind.family === 'encoder-head' && manifest.encoder.type !== kind.encoderType) {
+    throw new PlotlineError(`kind "${manifest.kind}" needs a ${kind.encoderType} encoder, not ${manifest.encoder.type}`, { file, field: 'encoder.type' });
   }
   return checkThresholdCount(manifest, file);
 }
@@ -191,21 +148,28 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   const manifest = await readManifest(dir);
   const dataDir = modelDataFolder(dir, manifest.files);
   await verifyModelFiles(dir, manifest.files);
-  const { classifier: base } = await loadNetwork(dir, dataDir, manifest, options);
+  const base = await findKind(manifest.kind)!.load({
+    dir,
+    dataDir,
+    manifest,
+    manifestFile: join(dir, MANIFEST_FILE),
+    encoder: options.encoder ?? {},
+    loadMember: async (memberDir) => (await loadModel(memberDir, options)).classifier,
+  });
   const catalogue = manifest.catalogue;
   if (catalogue === undefined) return { classifier: base, manifest };
   let model: GenreModel = base;
   try {
     if (catalogue.fusion !== null) {
       const file = join(dataDir, FIELDS);
-      const parsed = FieldsFileSchema.safeParse(await readJson(file));
+      const parsed = FieldsFileSchema.safeParse(await readModelJson(file));
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new PlotlineError(`${issue.message} (expected the field vectorizer and field model)`, { file, field: issue.path.join('.') || undefined });
       }
       const vectorizer = FieldVectorizer.fromJSON(parsed.data.vectorizer);
-      const fieldModel = fieldOrThrow(() => FieldModel.fromJSON(parsed.data.model), file, 'model');
-      model = fieldOrThrow(() => new CatalogueModel(base, vectorizer, fieldModel, catalogue.fusion!, manifest.thresholds), file, 'model');
+      const fieldModel = decodeManifestField(() => FieldModel.fromJSON(parsed.data.model), file, 'model');
+      model = decodeManifestField(() => new CatalogueModel(base, vectorizer, fieldModel, catalogue.fusion!, manifest.thresholds), file, 'model');
     }
   } catch (error) {
     await base.dispose();
@@ -213,88 +177,4 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   }
   model.rules = catalogue.rules;
   return { classifier: model, manifest };
-}
-
-/** The network (or ensemble) of a verified model folder whose data files are in `dataDir`. */
-async function loadNetwork(dir: string, dataDir: string, manifest: Manifest, options: LoadModelOptions): Promise<SavedModel> {
-  if (manifest.kind === ENSEMBLE_KIND) {
-    const classifier = await loadEnsemble(dir, manifest, async (memberDir) => (await loadModel(memberDir, options)).classifier, dataDir);
-    return { classifier, manifest };
-  }
-  const weightsLoader = MODEL_KINDS[manifest.kind];
-  if (weightsLoader?.loadWeights !== undefined) {
-    // A kind that saves its own weights (bag: the collapsed linear form) loads them itself.
-    const manifestFile = join(dir, MANIFEST);
-    const config = fieldOrThrow(() => weightsLoader.config.parse(manifest.config), manifestFile, 'config');
-    const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
-    const classifier = await weightsLoader.loadWeights(config, dataDir, encoder, manifest.genres, manifest.thresholds);
-    if (classifier !== null) {
-      if (classifier instanceof LinearBagModel) checkLinearBag(classifier.linear, encoder, config as { buckets?: number }, join(dataDir, LINEAR_BIN), manifestFile);
-      return { classifier, manifest };
-    }
-  }
-  const topologyFile = join(dataDir, TOPOLOGY);
-  const topology = (await readJson(topologyFile)) as { modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
-  if (topology.modelTopology === undefined || !Array.isArray(topology.weightsManifest)) {
-    throw new PlotlineError('lacks modelTopology or weightsManifest (expected a tfjs layers model)', { file: topologyFile });
-  }
-  const weightsFile = join(dataDir, WEIGHTS);
-  const weightSpecs = topology.weightsManifest.flatMap((group) => group.weights);
-  let weightBytes: Buffer;
-  try {
-    weightBytes = await readFile(weightsFile);
-  } catch {
-    throw new PlotlineError('missing: the model folder is incomplete', { file: weightsFile });
-  }
-  const expectedBytes = weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (weightBytes.byteLength !== expectedBytes) {
-    throw new PlotlineError(`holds ${weightBytes.byteLength} bytes, model.json describes ${expectedBytes}: the model folder is corrupt`, { file: weightsFile });
-  }
-  const weightData = weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength) as ArrayBuffer;
-  checkWeightsFinite(weightSpecs, weightData, weightsFile);
-  let network: tf.LayersModel;
-  try {
-    network = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology.modelTopology, weightSpecs, weightData }));
-  } catch (error) {
-    throw new PlotlineError(`cannot be loaded as a network: ${(error as Error).message}`, { file: topologyFile });
-  }
-  try {
-    const outputs = network.outputs[0].shape[1];
-    if (outputs !== manifest.genres.length) {
-      throw new PlotlineError(`network has ${outputs} outputs but the manifest lists ${manifest.genres.length} genres`, { file: topologyFile });
-    }
-    const manifestFile = join(dir, MANIFEST);
-    const head = HEAD_KINDS[manifest.kind];
-    if (head !== undefined) {
-      fieldOrThrow(() => head.config.parse(manifest.config), manifestFile, 'config');
-      const encoder = await reopenEncoder(manifest.encoder as EncoderReference, manifestFile, options.encoder);
-      const inputs = network.inputs[0].shape[1];
-      if (inputs !== encoder.dimension) {
-        await encoder.dispose();
-        throw new PlotlineError(`head reads ${inputs} values but the encoder gives ${encoder.dimension}`, { file: topologyFile });
-      }
-      return { classifier: new EncoderHeadClassifier(encoder, network, manifest.genres, manifest.thresholds), manifest };
-    }
-    const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
-    const kind = MODEL_KINDS[manifest.kind];
-    const config = fieldOrThrow(() => kind.config.parse(manifest.config), manifestFile, 'config');
-    checkWeightShapes(kind, config, encoder, manifest.genres.length, network, manifestFile);
-    const classifier = new GenreClassifier(network, encoder, manifest.genres, manifest.thresholds);
-    if (kind.fastScorer !== undefined) classifier.useFastScorer(kind.fastScorer(config, network));
-    return { classifier, manifest };
-  } catch (error) {
-    network.dispose();
-    throw error;
-  }
-}
-
-/** Runs a manifest field's decoder; its failure becomes an error naming the manifest and the field. */
-function fieldOrThrow<T>(decode: () => T, file: string, field: string): T {
-  try {
-    return decode();
-  } catch (error) {
-    const issues = (error as { issues?: { path: (string | number)[]; message: string }[] }).issues;
-    const detail = issues === undefined ? (error as Error).message : issues.map((i) => `${[field, ...i.path].join('.')}: ${i.message}`).join('; ');
-    throw new PlotlineError(`is not a valid model ${field} (${detail})`, { file, field });
-  }
 }

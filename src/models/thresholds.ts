@@ -20,11 +20,8 @@ export interface DecisionThresholds {
   mode: 'global' | 'perGenre';
 }
 
-/**
- * One cut-off per genre: `thresholds` repeated k times, or copied (float32).
- * @throws RangeError when an array does not hold k values.
- */
-export function thresholdVector(thresholds: number | readonly number[], k: number): Float32Array {
+/** One cut-off per genre: `thresholds` repeated k times, or copied (float32); RangeError when an array does not hold k. */
+function thresholdVector(thresholds: number | readonly number[], k: number): Float32Array {
   const out = new Float32Array(k);
   if (typeof thresholds === 'number') {
     out.fill(thresholds);

@@ -5,7 +5,6 @@
  * edited `buckets` would otherwise hash words to rows the embedding does not have, or ignore half of it).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelKind } from './kinds.js';
 import type { TextEncoder } from './inputs/text-encoder.js';
 import { PlotlineError } from '../util/errors.js';
 import type { LinearBag } from './bag/linear-bag-scorer.js';
@@ -36,7 +35,9 @@ export function checkWeightsFinite(specs: readonly tf.io.WeightsManifestEntry[],
  * manifest's `config`/`encoder` field at the first difference. Costs one build of the network
  * (allocating its weights once more, freed at once).
  */
-export function checkWeightShapes(kind: ModelKind<any>, config: unknown, encoder: TextEncoder, numLabels: number, network: tf.LayersModel, manifestFile: string): void {
+export function checkWeightShapes(
+  kind: { build(config: any, encoder: TextEncoder, encodedTrain: readonly Int32Array[], numLabels: number, seed: number): tf.LayersModel },
+  config: unknown, encoder: TextEncoder, numLabels: number, network: tf.LayersModel, manifestFile: string): void {
   const saved = network.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }));
   let expected: { name: string; shape: number[] }[];
   let built: tf.LayersModel | undefined;

@@ -15,7 +15,8 @@ import swagger from '@fastify/swagger';
 import helmet from '@fastify/helmet';
 import { modelIdOf } from '../models/model-id.js';
 import { MANIFEST_FILE, resolveModelFolder } from '../models/model-folder.js';
-import { loadModel, readManifest, type EncoderLocation, type LoadModelOptions, type SavedModel } from '../models/storage.js';
+import { readManifest, type EncoderLocation, type LoadModelOptions, type SavedModel } from '../models/storage.js';
+import { openModel } from '../models/open-model.js';
 import type { Manifest } from '../models/manifest.js';
 import type { GenreModel } from '../models/genre-model.js';
 import { useBackend, type BackendName } from '../engine/backend.js';
@@ -66,7 +67,7 @@ export interface AppOptions {
   webRoot?: string;
   /** tfjs backend (default wasm). */
   backend?: BackendName;
-  /** How to load the model (default loadModel); tests use it to hold loading back. */
+  /** How to load the model (default openModel); tests use it to hold loading back. */
   loader?: (dir: string, options?: LoadModelOptions) => Promise<SavedModel>;
   /** For a use/onnx model: where its pretrained encoder is, if not where it was trained from. */
   encoder?: EncoderLocation;
@@ -322,9 +323,11 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
       const threads = await ScoringThreads.start(settings.scoringThreads, settings.maxQueue, { modelDir: options.modelDir, backend, encoder: options.encoder });
       threaded = new ThreadedModel(manifest, threads);
       classifier = threaded;
-    } else {
+    } else if (options.loader !== undefined) {
       await useBackend(backend);
-      ({ classifier, manifest } = await (options.loader ?? loadModel)(options.modelDir, { encoder: { ...options.encoder, backend } }));
+      ({ classifier, manifest } = await options.loader(options.modelDir, { encoder: { ...options.encoder, backend } }));
+    } else {
+      ({ classifier, manifest } = await openModel(options.modelDir, { backend, encoder: options.encoder }));
     }
     if (state.closing) {
       await classifier.dispose(); // closed while loading: nothing will use it

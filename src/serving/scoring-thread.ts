@@ -5,15 +5,13 @@
  * every task with the loader's error (a PlotlineError message naming the file).
  */
 import { workerData } from 'piscina';
-import { useBackend } from '../engine/backend.js';
-import { loadModel } from '../models/storage.js';
+import { openModel } from '../models/open-model.js';
 import { explain } from '../explain/occlusion.js';
 import type { ScoringResult, ScoringTask, ScoringThreadData } from './scoring-protocol.js';
 
 const data = workerData as ScoringThreadData;
 const loading = (async () => {
-  await useBackend(data.backend);
-  return (await loadModel(data.modelDir, { encoder: { ...data.encoder, backend: data.backend } })).classifier;
+  return (await openModel(data.modelDir, { backend: data.backend, encoder: data.encoder })).classifier;
 })();
 loading.catch(() => {}); // reported by the first task that awaits it
 

@@ -2,7 +2,7 @@
  * Trains one model kind end to end on already-split data: fit the encoder on the training texts, build
  * the network, run the training loop, tune thresholds on validation. Used by the CLI and the benchmark.
  */
-import { modelKind } from '../models/kinds.js';
+import { scratchKind } from '../models/kinds.js';
 import { GenreClassifier } from '../models/classifier.js';
 import type { GenreModel } from '../models/genre-model.js';
 import { positiveWeightsFrom } from '../models/losses.js';
@@ -57,7 +57,7 @@ export async function trainClassifier(
   validation: LabelledTexts,
   options: TrainClassifierOptions,
 ): Promise<TrainedClassifier> {
-  const kind = modelKind(options.kind);
+  const kind = scratchKind(options.kind);
   const config = kind.config.parse(options.config ?? {}) as Record<string, unknown>;
   const training = resolveTraining(kind.training, options);
   const k = genres.length;

@@ -3,7 +3,7 @@
  * encoder (reusing cached vectors), then train only the head in the same loop and with the same
  * early stopping and threshold tuning as the from-scratch kinds.
  */
-import { headKind } from '../models/encoder-head/head-kinds.js';
+import { headKind } from '../models/kinds.js';
 import { buildHead } from '../models/encoder-head/head.js';
 import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
 import { positiveWeightsFrom } from '../models/losses.js';
@@ -35,7 +35,6 @@ export async function trainEncoderHead(
   options: TrainEncoderHeadOptions,
 ): Promise<TrainedEncoderHead> {
   const kind = headKind(options.kind);
-  if (kind === undefined) throw new Error(`"${options.kind}" is not an encoder + head model kind`);
   const config = kind.config.parse(options.config ?? {});
   const training = resolveTraining(kind.training, options);
   const { encoder } = options;

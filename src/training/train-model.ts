@@ -1,11 +1,9 @@
 /**
- * Trains any model kind by name: a from-scratch kind (kinds.ts) directly, an encoder + head kind
- * (encoder-head/head-kinds.ts) after opening its pretrained encoder and the embedding cache. The one
+ * Trains any trainable model kind by name (the registry, ../models/kinds.ts): a from-scratch kind
+ * directly, an encoder + head kind after opening its pretrained encoder and the embedding cache. The one
  * entry point `plotline train` and `plotline compare` share.
  */
-import type { z } from 'zod';
-import { MODEL_KINDS } from '../models/kinds.js';
-import { HEAD_KINDS } from '../models/encoder-head/head-kinds.js';
+import { TRAINABLE_KIND_NAMES, findKind } from '../models/kinds.js';
 import type { SavableModel } from '../models/storage.js';
 import { openEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { EmbeddingCache } from '../encoders/embedding-cache.js';
@@ -13,23 +11,6 @@ import { PlotlineError } from '../util/errors.js';
 import { checkFoldSizes } from './fold-sizes.js';
 import { trainClassifier, type LabelledTexts, type TrainClassifierOptions, type TrainedClassifier } from './train-classifier.js';
 import { trainEncoderHead, type TrainedEncoderHead } from './train-encoder-head.js';
-
-export const ALL_MODEL_KIND_NAMES = [...Object.keys(MODEL_KINDS), ...Object.keys(HEAD_KINDS)];
-
-/** One line per kind, for --help. */
-export function describeModelKinds(): string {
-  return [...Object.values(MODEL_KINDS), ...Object.values(HEAD_KINDS)].map((k) => `${k.name} (${k.summary})`).join('; ');
-}
-
-/** The schema of a kind's `config` (network, encoder and head settings). */
-export function kindConfigSchema(kind: string): z.ZodType | undefined {
-  return MODEL_KINDS[kind]?.config ?? HEAD_KINDS[kind]?.config;
-}
-
-/** Whether a kind cannot be trained without an `--encoder` (a BERT-family folder or hub id). */
-export function kindNeedsEncoder(kind: string): boolean {
-  return HEAD_KINDS[kind]?.encoderType === 'onnx';
-}
 
 export interface TrainModelOptions extends TrainClassifierOptions {
   /** Encoder + head kinds: which encoder (`--encoder`) and how to open it. */
@@ -51,9 +32,9 @@ export type TrainedModel = TrainedClassifier<SavableModel> & Partial<Pick<Traine
 export async function trainModel(genres: readonly string[], train: LabelledTexts, validation: LabelledTexts, options: TrainModelOptions): Promise<TrainedModel> {
   const warning = checkFoldSizes({ train: train.texts.length, validation: validation.texts.length });
   if (warning !== null) options.onWarning?.(warning);
-  if (MODEL_KINDS[options.kind] !== undefined) return trainClassifier(genres, train, validation, options);
-  const kind = HEAD_KINDS[options.kind];
-  if (kind === undefined) throw new PlotlineError(`unknown model kind "${options.kind}": expected one of ${ALL_MODEL_KIND_NAMES.join(', ')}`);
+  const kind = findKind(options.kind);
+  if (kind === undefined || kind.family === 'ensemble') throw new PlotlineError(`unknown model kind "${options.kind}": expected one of ${TRAINABLE_KIND_NAMES.join(', ')}`);
+  if (kind.family === 'scratch') return trainClassifier(genres, train, validation, options);
   const encoder = await openEncoder(kind.encoderType, options.encoder?.spec, options.encoder);
   try {
     let cache: EmbeddingCache | null = null;

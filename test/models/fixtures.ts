@@ -1,5 +1,5 @@
 /** Tiny classifiers of every kind for the model tests (untrained: their scores are the initial weights'). */
-import { MODEL_KINDS } from '../../src/models/kinds.js';
+import { KINDS, kindNames, scratchKind } from '../../src/models/kinds.js';
 import { GenreClassifier, type DecisionThresholds } from '../../src/models/classifier.js';
 import { saveModel } from '../../src/models/storage.js';
 import type { Manifest } from '../../src/models/manifest.js';
@@ -22,7 +22,7 @@ export const TEXTS = [
 ];
 
 export function tinyClassifier(kindName: string, seed = 1, thresholds?: DecisionThresholds): GenreClassifier {
-  const kind = MODEL_KINDS[kindName];
+  const kind = scratchKind(kindName);
   const config = kind.config.parse(TINY_CONFIGS[kindName] ?? {});
   const encoder = kind.fitEncoder(TEXTS, config);
   const encoded = TEXTS.map((t) => encoder.encode(t));

@@ -5,7 +5,7 @@ import { useBackend } from '../../src/engine/backend.js';
 import { BilstmConfig, buildBilstm } from '../../src/models/bilstm.js';
 import { CnnConfig, buildCnn } from '../../src/models/cnn.js';
 import { BagConfig, buildBag, IDF_LAYER } from '../../src/models/bag/bag.js';
-import { MODEL_KINDS, MODEL_KIND_NAMES } from '../../src/models/kinds.js';
+import { KINDS, kindNames, scratchKind } from '../../src/models/kinds.js';
 
 before(async () => {
   await useBackend('wasm');
@@ -86,12 +86,12 @@ const TEXTS = [
 ];
 
 test('every model kind is covered here', () => {
-  assert.deepEqual([...MODEL_KIND_NAMES].sort(), Object.keys(TINY_CONFIGS).sort());
+  assert.deepEqual([...kindNames('scratch')].sort(), Object.keys(TINY_CONFIGS).sort());
 });
 
-for (const name of MODEL_KIND_NAMES) {
+for (const name of kindNames('scratch')) {
   test(`${name}: the same seed gives identical initial weights, another seed different ones`, () => {
-    const kind = MODEL_KINDS[name];
+    const kind = scratchKind(name);
     const config = kind.config.parse(TINY_CONFIGS[name] ?? {});
     const encoder = kind.fitEncoder(TEXTS, config);
     const encoded = TEXTS.map((t) => encoder.encode(t));
@@ -117,7 +117,7 @@ for (const name of MODEL_KIND_NAMES) {
 }
 
 test('cnn config rejects duplicate widths and a maxLength shorter than the widest convolution', () => {
-  const schema = MODEL_KINDS.cnn.config;
+  const schema = KINDS.cnn.config;
   const duplicate = schema.safeParse({ widths: [3, 3] });
   assert.equal(duplicate.success, false);
   assert.deepEqual(duplicate.error?.issues[0].path, ['widths']);
@@ -128,11 +128,11 @@ test('cnn config rejects duplicate widths and a maxLength shorter than the wides
 });
 
 test('model configs reject misspelt settings and a char n-gram range whose min exceeds its max', () => {
-  for (const name of MODEL_KIND_NAMES) {
-    const result = MODEL_KINDS[name].config.safeParse({ filtres: 96 });
+  for (const name of kindNames('scratch')) {
+    const result = scratchKind(name).config.safeParse({ filtres: 96 });
     assert.equal(result.success, false, `${name} rejects an unknown key`);
   }
-  const reversed = MODEL_KINDS.bag.config.safeParse({ charNgrams: [5, 2] });
+  const reversed = KINDS.bag.config.safeParse({ charNgrams: [5, 2] });
   assert.equal(reversed.success, false);
   assert.deepEqual(reversed.error?.issues[0].path, ['charNgrams']);
 });

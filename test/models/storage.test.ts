@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { useBackend } from '../../src/engine/backend.js';
-import { MODEL_KIND_NAMES } from '../../src/models/kinds.js';
+import { kindNames } from '../../src/models/kinds.js';
 import { loadModel, readManifest, saveModel } from '../../src/models/storage.js';
 import { FORMAT_VERSION } from '../../src/models/manifest.js';
 import { PlotlineError } from '../../src/util/errors.js';
@@ -79,7 +79,7 @@ async function assertLoadError(dir: string, file: string, pattern: RegExp, field
   });
 }
 
-for (const kind of MODEL_KIND_NAMES) {
+for (const kind of kindNames('scratch')) {
   test(`${kind}: save then load gives identical scores, encoder, genres, thresholds and manifest`, async () => {
     const { dir } = await freshDir();
     const thresholds = { global: 0.35, perGenre: [0.3, 0.45, 0.6], mode: 'perGenre' as const };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyThresholds, thresholdVector } from '../../src/models/thresholds.js';
+import { applyThresholds } from '../../src/models/thresholds.js';
 
 test('applyThresholds: >= is on, and an item with nothing on gets its best genre', () => {
   const scores = new Float32Array([
@@ -18,10 +18,4 @@ test('applyThresholds compares at float32 precision', () => {
   // float32(0.7) < 0.7 as a double, but a score stored as 0.7 must pass threshold 0.7. If it did not,
   // the fallback would pick b (the higher score) instead.
   assert.deepEqual([...applyThresholds(new Float32Array([0.7, 0.8]), 2, [0.7, 0.9])], [1, 0]);
-});
-
-test('thresholdVector repeats one threshold or copies one per genre, and refuses a wrong count', () => {
-  assert.deepEqual([...thresholdVector(0.25, 3)], [0.25, 0.25, 0.25]);
-  assert.deepEqual([...thresholdVector([0.5, 0.25], 2)], [0.5, 0.25]);
-  assert.throws(() => thresholdVector([0.5], 2), /expected 2 thresholds, got 1/);
 });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/engine/backend.js';
 import { trainClassifier, type TrainedClassifier } from '../../src/training/train-classifier.js';
 import { fitClassifier } from '../../src/training/trainer.js';
-import { MODEL_KINDS } from '../../src/models/kinds.js';
+import { KINDS, kindNames, scratchKind } from '../../src/models/kinds.js';
 import { GenreClassifier } from '../../src/models/classifier.js';
 import { tuneGlobalThreshold } from '../../src/evaluation/thresholds.js';
 import { microF1 } from '../../src/evaluation/metrics.js';
@@ -133,7 +133,7 @@ for (const kind of ['bag', 'cnn']) {
 }
 
 test('early stopping restores the best epoch\'s weights after a worse epoch', async () => {
-  const kind = MODEL_KINDS.bag;
+  const kind = KINDS.bag;
   const config = kind.config.parse(SETTINGS.bag.config);
   const encoder = kind.fitEncoder(TRAIN.texts, config);
   const train = TRAIN.texts.map((t) => encoder.encode(t));

@@ -8,7 +8,7 @@ import { useBackend, type BackendName } from '../../engine/backend.js';
 import { runCompare } from '../../compare/run-compare.js';
 import { modelsFromList, parseCompareConfig, readCompareConfig, type CompareConfig } from '../../compare/compare-config.js';
 import { writeReport } from '../../report/write-report.js';
-import { kindNeedsEncoder } from '../../training/train-model.js';
+import { kindNeedsEncoder } from '../../models/kinds.js';
 import { compareProgress } from '../progress.js';
 import { checkOutputFolder } from '../../util/output-folder.js';
 import type { ComparedModel } from '../../report/report-data.js';

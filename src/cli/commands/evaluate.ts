@@ -4,14 +4,14 @@
  * the model does not know are reported; the metrics cover the model's genres only.
  */
 import { readTitles } from '../../data/titles.js';
-import { readSplitFile } from '../../data/split.js';
+import { selectSplit } from '../../data/select-split.js';
 import { GenreVocabulary } from '../../data/genres.js';
-import { loadModel, readManifest } from '../../models/storage.js';
+import { readManifest } from '../../models/storage.js';
+import { openModel } from '../../models/open-model.js';
 import { evaluateScores, summarise } from '../../evaluation/evaluate-scores.js';
 import { formatMetricsTable } from '../../evaluation/format.js';
 import type { EncoderLocationOptions } from '../options.js';
-import { useBackend, type BackendName } from '../../engine/backend.js';
-import { PlotlineError } from '../../util/errors.js';
+import type { BackendName } from '../../engine/backend.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import { trainingOverlap } from '../training-overlap.js';
 import { resolveDataOption } from '../data-option.js';
@@ -31,30 +31,17 @@ export interface EvaluateCommandOptions extends EncoderLocationOptions, Catalogu
 }
 
 export async function evaluateCommand(options: EvaluateCommandOptions): Promise<void> {
-  await useBackend(options.backend);
   // Read first: the manifest (a bad model fails before the data is read) ...
   const saved = await readManifest(options.model);
   options = { ...options, ...(await resolveDataOption(options.data, options.split, options)) };
   // ... read as the model's training file was (its columns), unless flags say otherwise ...
   const { titles } = await readTitles(options.data, { requireGenres: true, columns: columnOptions(options), saved: saved.catalogue?.columns, format: options.format });
-  let selected = titles;
-  if (options.split !== undefined && options.fold !== 'all') {
-    const assignment = await readSplitFile(options.split);
-    const missing = titles.filter((t) => !assignment.has(t.id));
-    if (missing.length > 0) {
-      throw new PlotlineError(
-        `${missing.length} title(s) of ${options.data} have no fold here (first: show_id ${missing[0].id}, line ${missing[0].line}); the split must cover the data`,
-        { file: options.split },
-      );
-    }
-    selected = titles.filter((t) => assignment.get(t.id) === options.fold);
-    if (selected.length === 0) throw new PlotlineError(`no title of ${options.data} is in the "${options.fold}" fold`, { file: options.split });
-  }
+  const selected = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data) : titles;
   // Scoring the model's own training rows looks like a test score and is not: say so.
   const overlap = await trainingOverlap(saved, options.data, selected);
   if (overlap !== null) process.stderr.write(`warning: ${overlap.message}\n`);
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
-  const { classifier, manifest } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
+  const { classifier, manifest } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
   const scores = await classifier

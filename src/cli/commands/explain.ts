@@ -3,10 +3,10 @@
  * --genre) prints the genre's probability and every word's occlusion weight (the probability lost when
  * the word is left out), strongest first, plus the text with each word's weight inline.
  */
-import { loadModel } from '../../models/storage.js';
+import { openModel } from '../../models/open-model.js';
 import { explain, type Explanation } from '../../explain/occlusion.js';
 import type { EncoderLocationOptions } from '../options.js';
-import { useBackend, type BackendName } from '../../engine/backend.js';
+import type { BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
 
@@ -25,8 +25,7 @@ const NEGLIGIBLE = 0.0005;
 export async function explainCommand(options: ExplainCommandOptions): Promise<void> {
   const text = options.text.trim();
   if (!hasWords(text)) throw new PlotlineError(noWordsMessage('the description to explain', text));
-  await useBackend(options.backend);
-  const { classifier } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
+  const { classifier } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
   let explanations: Explanation[];
   try {
     const genres = options.genre.length === 0 ? undefined : unique(options.genre.map((g) => resolveGenre(g, classifier.genres)));

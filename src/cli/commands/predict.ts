@@ -5,10 +5,10 @@
  *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}}
  * The output is written to a temporary file and renamed when complete (see src/batch/score-file.ts).
  */
-import { loadModel } from '../../models/storage.js';
+import { openModel } from '../../models/open-model.js';
 import type { GenrePrediction } from '../../models/classifier.js';
 import type { EncoderLocationOptions } from '../options.js';
-import { useBackend, type BackendName } from '../../engine/backend.js';
+import type { BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
 import { UsageError } from '../usage.js';
@@ -79,8 +79,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     options.texts.forEach((text, i) => {
       if (!hasWords(text)) throw new PlotlineError(noWordsMessage(options.texts.length === 1 ? 'the description' : `description ${i + 1} (of ${options.texts.length})`, text));
     });
-    await useBackend(options.backend);
-    const { classifier } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
+    const { classifier } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
     // Disposed before printing: an encoder + head model's worker threads would keep the process alive.
     let fields: FieldValues | undefined;
     try {

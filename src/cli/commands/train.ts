@@ -1,18 +1,17 @@
 /** `plotline train`: data -> split -> train one model kind (from scratch, or a head over a pretrained encoder) -> evaluate -> save the model folder. */
 import { join, resolve } from 'node:path';
 import { loadDataset, foldData, type Dataset } from '../../data/dataset.js';
-
-type FoldTexts = ReturnType<typeof foldData>;
 import { trainModel, type TrainedModel } from '../../training/train-model.js';
+import { evaluateAndSave } from '../../training/evaluate-and-save.js';
+
+type SplitTexts = ReturnType<typeof foldData>;
 import { checkOutputFolder } from '../../util/output-folder.js';
-import { trainedManifestFields } from '../../models/manifest.js';
-import { evaluateScores, summarise } from '../../evaluation/evaluate-scores.js';
+import { summarise } from '../../evaluation/evaluate-scores.js';
 import { formatMetricsTable } from '../../evaluation/format.js';
-import { saveModel } from '../../models/storage.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { embeddingProgress, trainingProgress } from '../progress.js';
 import type { TrainingSettings } from '../../models/training-settings.js';
-import { addCatalogue, catalogueOptions, catalogueSection, catalogueSplit, type CatalogueOptions, type CatalogueResult } from '../../training/train-catalogue.js';
+import { addCatalogue, catalogueOptions, catalogueSplit, type CatalogueOptions, type CatalogueResult } from '../../training/train-catalogue.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 import { resolveDataOption } from '../data-option.js';
 
@@ -95,7 +94,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   try {
     const result = addCatalogue(classifier, trained.validation.scores, catalogueSplit(dataset, dataset.folds.train), validation, catalogue);
     if (result.rules !== null) log(describeRules(result));
-    await evaluateAndSave(trained, result, catalogue, { dataset, validation, test }, options, log);
+    await evaluateSaveAndReport(trained, result, catalogue, { dataset, validation, test }, options, log);
   } finally {
     // Always: an encoder + head model's worker threads would otherwise keep the process alive after an error.
     await classifier.dispose();
@@ -109,31 +108,25 @@ export function describeRules(result: CatalogueResult): string {
   return `genre rules: ${families}; at most ${rules.maxGenres ?? 'any number of'} genre(s) per title`;
 }
 
-async function evaluateAndSave(
+/** Evaluates the trained model with its catalogue step done, saves it to --out, and reports both. */
+async function evaluateSaveAndReport(
   trained: TrainedModel,
   result: CatalogueResult,
   catalogue: CatalogueOptions,
-  folds: { dataset: Dataset; validation: FoldTexts; test: FoldTexts },
+  splits: { dataset: Dataset; validation: SplitTexts; test: SplitTexts },
   options: TrainCommandOptions,
   log: (line: string) => void,
 ): Promise<void> {
-  const { dataset, validation, test } = folds;
-  const model = result.model;
-  const thresholds = model.activeThresholds();
-  const validationEvaluation = evaluateScores(validation.targets, result.validation.scores, model.genres, thresholds, options.seed);
-  const testEvaluation =
-    test.texts.length > 0 ? evaluateScores(test.targets, await model.scoreTitles(test.texts, test.fields), model.genres, thresholds, options.seed) : null;
-  log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${model.thresholds.mode}`);
-  if (testEvaluation !== null) log(`test fold (${test.texts.length} titles), tuned thresholds:\n${formatMetricsTable(testEvaluation.tuned)}`);
-
+  const { dataset, validation, test } = splits;
   const run = {
     dataFile: options.data,
     dataSha256: dataset.sha256,
     splitFile: options.split ?? null,
     sizes: { train: dataset.folds.train.length, validation: validation.texts.length, test: test.texts.length },
   };
-  const manifest = { ...trainedManifestFields(trained, run, { validation: summarise(validationEvaluation), test: testEvaluation === null ? null : summarise(testEvaluation) }), catalogue: catalogueSection(dataset, catalogue, result) };
-  await saveModel(trained.classifier, manifest, options.out, model);
+  const evaluated = await evaluateAndSave(trained, result, catalogue, { dataset, validation, test, run, seed: options.seed, out: options.out });
+  log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${result.model.thresholds.mode}`);
+  if (evaluated.test !== null) log(`test fold (${test.texts.length} titles), tuned thresholds:\n${formatMetricsTable(evaluated.test.tuned)}`);
   log(`saved ${resolve(options.out)}`);
   if (options.json) {
     process.stdout.write(
@@ -142,8 +135,8 @@ async function evaluateAndSave(
         kind: trained.kind,
         bestEpoch: trained.bestEpoch,
         trainSeconds: trained.trainSeconds,
-        validation: summarise(validationEvaluation),
-        test: testEvaluation === null ? null : summarise(testEvaluation),
+        validation: summarise(evaluated.validation),
+        test: evaluated.test === null ? null : summarise(evaluated.test),
       }) + '\n',
     );
   }

@@ -6,6 +6,7 @@
 import { GenreModel, type DecisionThresholds } from '../genre-model.js';
 import type { TextEncoder } from '../inputs/text-encoder.js';
 import { linearScorer, type EncodedScorer, type LinearBag } from './linear-bag-scorer.js';
+import type { Manifest } from '../manifest.js';
 
 export class LinearBagModel extends GenreModel {
   private readonly scorer: EncodedScorer;
@@ -24,6 +25,10 @@ export class LinearBagModel extends GenreModel {
   /** Probabilities for already-encoded texts, n x genres row-major, in input order. */
   scoreEncoded(encoded: readonly Int32Array[]): Float32Array {
     return this.scorer(encoded);
+  }
+
+  override manifestEncoder(): Manifest['encoder'] {
+    return this.encoder.toJSON();
   }
 
   async score(texts: readonly string[]): Promise<Float32Array> {

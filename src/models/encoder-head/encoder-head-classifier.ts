@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { GenreModel, type DecisionThresholds } from '../genre-model.js';
 import type { SentenceEncoder } from '../../encoders/sentence-encoder.js';
 import { embedWithCache, type EmbeddingCache } from '../../encoders/embedding-cache.js';
+import type { Manifest } from '../manifest.js';
+import { weightCount } from '../network-files.js';
 
 /** Vectors per head forward pass; the head is small, so big batches cost little memory. */
 const HEAD_BATCH = 1024;
@@ -46,8 +48,18 @@ export class EncoderHeadClassifier extends GenreModel {
   }
 
   /** The same model without the embedding cache (shares encoder and head: dispose only this one's owner). */
-  withoutCache(): EncoderHeadClassifier {
+  override withoutCache(): EncoderHeadClassifier {
     return new EncoderHeadClassifier(this.encoder, this.network, this.genres, this.thresholds, null);
+  }
+
+  /** The reference to the pretrained encoder (type, id, source, sha256 of its files), not its weights. */
+  override manifestEncoder(): Manifest['encoder'] {
+    return this.encoder.reference();
+  }
+
+  /** The head's weights are trained; the encoder's, frozen. */
+  override parameterCounts(): { trained: number; frozen: number } {
+    return { trained: weightCount(this.network.trainableWeights), frozen: weightCount(this.network.nonTrainableWeights) + (this.encoder.parameters ?? 0) };
   }
 
   async dispose(): Promise<void> {

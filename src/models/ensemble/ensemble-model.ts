@@ -36,6 +36,11 @@ export class EnsembleModel extends GenreModel {
     return averageScores(scores, this.members.map((m) => m.weight));
   }
 
+  /** An ensemble has no encoder of its own (its members, saved under members/, have theirs). */
+  override manifestEncoder(): { type: 'ensemble' } {
+    return { type: 'ensemble' };
+  }
+
   async dispose(): Promise<void> {
     await Promise.all(this.members.map((m) => m.model.dispose()));
   }

@@ -8,6 +8,7 @@ import { GenreModel, type DecisionThresholds, type FieldValues } from '../genre-
 import type { FieldVectorizer } from './field-vectorizer.js';
 import type { FieldModel } from './field-model.js';
 import { fuse, type LogitFusion } from './logit-fusion.js';
+import type { Manifest } from '../manifest.js';
 
 export class CatalogueModel extends GenreModel {
   constructor(
@@ -37,6 +38,26 @@ export class CatalogueModel extends GenreModel {
   async score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
     const text = await this.text.score(texts);
     return fuse(text, this.fieldLogits(fields, texts.length), this.fusion);
+  }
+
+  /** The text model's: the field part is saved beside it (fields.json). */
+  override manifestEncoder(): Manifest['encoder'] {
+    return this.text.manifestEncoder();
+  }
+
+  /** The text model's, plus the field model's weights and the three fusion weights (trained). */
+  override parameterCounts(): { trained: number; frozen: number } {
+    const text = this.text.parameterCounts();
+    return { trained: text.trained + this.fieldModel.weights.length + this.fieldModel.bias.length + 3, frozen: text.frozen };
+  }
+
+  /** The same model over its text model without an embedding cache (same field part and rules). */
+  override withoutCache(): GenreModel {
+    const text = this.text.withoutCache();
+    if (text === this.text) return this;
+    const model = new CatalogueModel(text, this.vectorizer, this.fieldModel, this.fusion, this.thresholds);
+    model.rules = this.rules;
+    return model;
   }
 
   async dispose(): Promise<void> {

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../../src/engine/backend.js';
-import { MODEL_KINDS } from '../../../src/models/kinds.js';
+import { KINDS, kindNames, scratchKind } from '../../../src/models/kinds.js';
 import { GenreClassifier } from '../../../src/models/classifier.js';
 import { linearBagScorer } from '../../../src/models/bag/linear-bag-scorer.js';
 import { TEXTS, GENRES } from '../fixtures.js';
@@ -13,7 +13,7 @@ before(async () => {
 
 for (const normalisation of ['l2', 'sum'] as const) {
   test(`the collapsed bag scorer equals the network's forward pass (${normalisation})`, () => {
-    const kind = MODEL_KINDS.bag;
+    const kind = KINDS.bag;
     const config = kind.config.parse({ buckets: 512, embeddingDim: 8, maxLength: 64, normalisation });
     const encoder = kind.fitEncoder(TEXTS, config);
     const network = kind.build(config, encoder, TEXTS.map((t) => encoder.encode(t)), GENRES.length, 9);

@@ -8,7 +8,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../../src/engine/backend.js';
-import { MODEL_KINDS } from '../../../src/models/kinds.js';
+import { KINDS, kindNames, scratchKind } from '../../../src/models/kinds.js';
 import { lossFunction } from '../../../src/models/losses.js';
 import { kerasStep } from '../../../src/models/steps/keras-step.js';
 import { sparseBagStep } from '../../../src/models/bag/sparse-bag-step.js';
@@ -19,7 +19,7 @@ before(async () => {
   await useBackend('wasm');
 });
 
-const kind = MODEL_KINDS.bag;
+const kind = KINDS.bag;
 // Dropout off: the two paths call the dropout layer differently, and masks are not what is compared.
 const config = kind.config.parse({ buckets: 256, embeddingDim: 6, dropout: 0, maxLength: 64 });
 const encoder = kind.fitEncoder(TEXTS, config);

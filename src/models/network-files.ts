@@ -1,0 +1,90 @@
+/**
+ * A tfjs network as a model folder's data files: `model.json` (the tfjs layers topology and weight
+ * manifest, tfjs's own format) and `weights.bin` (the float32 weights). Every network a kind keeps this
+ * way (cnn, bilstm, the heads of use and onnx, bag folders saved before its collapsed form) is written
+ * and read here; reading checks the files before a weight is used.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { PlotlineError } from '../util/errors.js';
+import { writeFileDurably } from '../util/atomic-write.js';
+import { readJsonFile } from '../util/json-file.js';
+import { checkWeightsFinite } from './weight-checks.js';
+// Importing the layers registers their classes for deserialisation.
+import './layers/conv-pool.js';
+import './layers/seeded-dropout.js';
+import './layers/weighted-mean.js';
+
+export const TOPOLOGY_FILE = 'model.json';
+export const WEIGHTS_FILE = 'weights.bin';
+
+/** Writes `network` into `dataDir` (a fresh version folder) as model.json + weights.bin, each fsynced. */
+export async function writeNetwork(network: tf.LayersModel, dataDir: string): Promise<void> {
+  await network.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = artifacts.weightData === undefined ? new Uint8Array() : new Uint8Array(tf.io.concatenateArrayBuffers([artifacts.weightData].flat()));
+      const topology = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+      };
+      await writeFileDurably(join(dataDir, WEIGHTS_FILE), weights);
+      await writeFileDurably(join(dataDir, TOPOLOGY_FILE), JSON.stringify(topology));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+}
+
+/** A model folder's JSON file (manifest.json, model.json, fields.json), with errors naming it. */
+export function readModelJson(file: string): Promise<unknown> {
+  return readJsonFile(file, {
+    readError: (code) => (code === 'ENOENT' ? 'missing: is this a Plotline model folder (made by `plotline train --out`)?' : `cannot read (${code})`),
+    invalid: (detail) => `is not valid JSON (${detail}); the model folder is corrupt`,
+  });
+}
+
+/**
+ * Reads the network in `dataDir` and checks it: the topology has a weight manifest, weights.bin holds
+ * exactly the bytes it describes, every weight is finite, tfjs can build it, and it has `genres`
+ * outputs. Throws a PlotlineError naming the file at fault.
+ */
+export async function readNetwork(dataDir: string, genres: number): Promise<tf.LayersModel> {
+  const topologyFile = join(dataDir, TOPOLOGY_FILE);
+  const topology = (await readModelJson(topologyFile)) as { modelTopology?: object; weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] };
+  if (topology.modelTopology === undefined || !Array.isArray(topology.weightsManifest)) {
+    throw new PlotlineError('lacks modelTopology or weightsManifest (expected a tfjs layers model)', { file: topologyFile });
+  }
+  const weightsFile = join(dataDir, WEIGHTS_FILE);
+  const weightSpecs = topology.weightsManifest.flatMap((group) => group.weights);
+  let weightBytes: Buffer;
+  try {
+    weightBytes = await readFile(weightsFile);
+  } catch {
+    throw new PlotlineError('missing: the model folder is incomplete', { file: weightsFile });
+  }
+  const expectedBytes = weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  if (weightBytes.byteLength !== expectedBytes) {
+    throw new PlotlineError(`holds ${weightBytes.byteLength} bytes, model.json describes ${expectedBytes}: the model folder is corrupt`, { file: weightsFile });
+  }
+  const weightData = weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength) as ArrayBuffer;
+  checkWeightsFinite(weightSpecs, weightData, weightsFile);
+  let network: tf.LayersModel;
+  try {
+    network = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology.modelTopology, weightSpecs, weightData }));
+  } catch (error) {
+    throw new PlotlineError(`cannot be loaded as a network: ${(error as Error).message}`, { file: topologyFile });
+  }
+  const outputs = network.outputs[0].shape[1];
+  if (outputs !== genres) {
+    network.dispose();
+    throw new PlotlineError(`network has ${outputs} outputs but the manifest lists ${genres} genres`, { file: topologyFile });
+  }
+  return network;
+}
+
+/** Weights of a network's trainable or frozen variables, counted. */
+export function weightCount(weights: readonly { shape: readonly (number | null)[] }[]): number {
+  return weights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+}

@@ -1,0 +1,26 @@
+/**
+ * Opening a saved model to score with, the one way the commands (evaluate, predict, explain, export),
+ * the server and every scoring thread or queue worker do it: start the tfjs backend, then load the
+ * folder (storage.ts's `loadModel`) with the encoder on that backend.
+ */
+import { useBackend, type BackendName } from '../engine/backend.js';
+import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
+import { loadModel, type EncoderLocation, type SavedModel } from './storage.js';
+
+export interface OpenModelOptions {
+  /** The tfjs backend to score on (default wasm); a use/onnx model's encoder runs there too. */
+  backend?: BackendName;
+  /** Where a use/onnx model's encoder is when not where it was trained from (`--encoder`, `--allow-download`). */
+  encoder?: EncoderLocation & Omit<OpenEncoderOptions, 'backend'>;
+}
+
+/**
+ * Starts `options.backend` and loads the model at `path` (a model folder or its manifest.json).
+ * @throws PlotlineError naming the file and field of whatever is missing, corrupt or inconsistent
+ *   (see `loadModel`), or when the backend cannot start.
+ */
+export async function openModel(path: string, options: OpenModelOptions = {}): Promise<SavedModel> {
+  const backend = options.backend ?? 'wasm';
+  await useBackend(backend);
+  return loadModel(path, { encoder: { ...options.encoder, backend } });
+}
