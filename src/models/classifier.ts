@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 export type { DecisionThresholds, GenrePrediction, PredictOptions } from './genre-model.js';
 import { padSequences } from '../text/batching.js';
 import { GenreModel, type DecisionThresholds } from './genre-model.js';
-import type { TextEncoder } from './inputs/text-encoder.js';
+import type { TextEncoder } from './vectorizers/vectorizer.js';
 import type { EncodedScorer } from './bag/linear-bag-scorer.js';
 import type { Manifest } from './manifest.js';
 import { weightCount } from './network-files.js';

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { EncoderReferenceSchema } from '../encoders/sentence-encoder.js';
 import { ColumnMappingSchema } from '../data/columns.js';
-import { NgramsEncoderSchema, WordsEncoderSchema } from './inputs/encoder-json.js';
+import { NgramsEncoderSchema, WordsEncoderSchema } from './vectorizers/vectorizer-json.js';
 import { ModelFilesSchema } from './model-folder.js';
 import { GenreRulesSchema } from './genre-rules.js';
 import { LogitFusionSchema } from './fields/logit-fusion.js';

@@ -5,7 +5,7 @@
  * edited `buckets` would otherwise hash words to rows the embedding does not have, or ignore half of it).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TextEncoder } from './inputs/text-encoder.js';
+import type { TextEncoder } from './vectorizers/vectorizer.js';
 import { PlotlineError } from '../util/errors.js';
 import type { LinearBag } from './bag/linear-bag-scorer.js';
 

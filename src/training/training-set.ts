@@ -7,7 +7,7 @@
 import type { Rng } from '../util/random.js';
 import { selectRows } from '../util/row-matrix.js';
 import { bucketedBatches, padSequences } from '../text/batching.js';
-import type { TextEncoder } from '../models/inputs/text-encoder.js';
+import type { TextEncoder } from '../models/vectorizers/vectorizer.js';
 
 export interface TrainingSet {
   /** Multi-hot targets, n x genres row-major. */

@@ -4,7 +4,7 @@
  * with its int8 weights (quantised folder).
  */
 import { GenreModel, type DecisionThresholds } from '../genre-model.js';
-import type { TextEncoder } from '../inputs/text-encoder.js';
+import type { TextEncoder } from '../vectorizers/vectorizer.js';
 import { linearScorer, type EncodedScorer, type LinearBag } from './linear-bag-scorer.js';
 import type { Manifest } from '../manifest.js';
 

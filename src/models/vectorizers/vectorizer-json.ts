@@ -1,9 +1,9 @@
 /** Rebuilds a saved encoder from its manifest entry. */
 import { z } from 'zod';
 import { Vocabulary } from '../../text/vocabulary.js';
-import { WordEncoder } from './word-encoder.js';
-import { NgramEncoder } from './ngram-encoder.js';
-import type { EncoderJSON, TextEncoder } from './text-encoder.js';
+import { WordEncoder } from './word-vectorizer.js';
+import { NgramEncoder } from './ngram-vectorizer.js';
+import type { EncoderJSON, TextEncoder } from './vectorizer.js';
 
 export const WordsEncoderSchema = z.object({ type: z.literal('words'), tokens: z.array(z.string()), maxLength: z.number().int().positive(), minLength: z.number().int().positive() });
 export const NgramsEncoderSchema = z.object({

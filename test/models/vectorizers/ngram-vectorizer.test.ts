@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NgramEncoder } from '../../../src/models/inputs/ngram-encoder.js';
+import { NgramEncoder } from '../../../src/models/vectorizers/ngram-vectorizer.js';
 import { ngramFeatures } from '../../../src/text/hashed-ngrams.js';
 import { tokenize } from '../../../src/text/tokenizer.js';
 

@@ -1,7 +1,7 @@
 /** Word ids from a vocabulary built on the training texts: the input of `cnn` and `bilstm`. */
 import { tokenize } from '../../text/tokenizer.js';
 import { Vocabulary } from '../../text/vocabulary.js';
-import type { EncoderJSON, TextEncoder } from './text-encoder.js';
+import type { EncoderJSON, TextEncoder } from './vectorizer.js';
 
 export class WordEncoder implements TextEncoder {
   constructor(

@@ -1,7 +1,7 @@
 /** Hashed word, word-bigram and character n-gram ids: the input of `bag`. No vocabulary to fit. */
 import { tokenize } from '../../text/tokenizer.js';
 import { ngramFeatures, tokensWithinFeatures, type NgramOptions } from '../../text/hashed-ngrams.js';
-import type { EncoderJSON, TextEncoder } from './text-encoder.js';
+import type { EncoderJSON, TextEncoder } from './vectorizer.js';
 
 export class NgramEncoder implements TextEncoder {
   readonly minLength = 1;
