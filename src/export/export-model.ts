@@ -96,7 +96,7 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
       probabilities = addBag(g, linear);
       inputs.push({ name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s hashed n-gram ids (featurisation), one row per text, padded at the end with 0' });
       featurisation = {
-        ...text.encoder.toJSON(),
+        ...text.vectorizer.toJSON(),
         tokenizer: TOKENIZER_NOTE,
         hashing: 'src/text/hashed-ngrams.ts: FNV-1a 32-bit (offset 0x811c9dc5, prime 0x01000193) over UTF-16LE bytes, started from the offset hashed with one kind byte (1 word, 2 word n-gram, 3 char n-gram); every word; every word n-gram of 2..wordNgrams words joined by code unit 0; every char n-gram of charNgrams lengths over "<" + word + ">" by code point, except a lone "<" or ">"; id = (hash mod buckets) + 1; repeats kept, order irrelevant (the graph sums)',
         truncate: 'keep the first maxLength ids',
@@ -104,7 +104,7 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
     } else if (text instanceof GenreClassifier && manifest.kind === 'cnn') {
       probabilities = addCnn(g, text.network);
       inputs.push({ name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s word ids (featurisation: position in tokens + 2; 0 padding, 1 unknown word), padded at the end with 0 to the longest text and at least minLength' });
-      featurisation = { ...text.encoder.toJSON(), tokenizer: TOKENIZER_NOTE, truncate: 'keep the first maxLength ids' };
+      featurisation = { ...text.vectorizer.toJSON(), tokenizer: TOKENIZER_NOTE, truncate: 'keep the first maxLength ids' };
     } else if (findKind(manifest.kind)?.family === 'encoder-head') {
       // The registry's encoder + head kinds load as an EncoderHeadClassifier (kinds.ts).
       const head = text as EncoderHeadClassifier;

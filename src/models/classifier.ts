@@ -1,5 +1,5 @@
 /**
- * A genre classifier trained from scratch: text encoder + network + genre list + decision thresholds.
+ * A genre classifier trained from scratch: text vectorizer + network + genre list + decision thresholds.
  * It knows nothing about training. Scoring already-encoded texts is synchronous (the training loop
  * and the fast scorers use that); `score` from text is the GenreModel face everyone else uses.
  */
@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 export type { DecisionThresholds, GenrePrediction, PredictOptions } from './genre-model.js';
 import { padSequences } from '../text/batching.js';
 import { GenreModel, type DecisionThresholds } from './genre-model.js';
-import type { TextEncoder } from './vectorizers/vectorizer.js';
+import type { Vectorizer } from './vectorizers/vectorizer.js';
 import type { EncodedScorer } from './bag/linear-bag-scorer.js';
 import type { Manifest } from './manifest.js';
 import { weightCount } from './network-files.js';
@@ -21,7 +21,7 @@ export class GenreClassifier extends GenreModel {
 
   constructor(
     readonly network: tf.LayersModel,
-    readonly encoder: TextEncoder,
+    readonly vectorizer: Vectorizer,
     genres: readonly string[],
     thresholds: DecisionThresholds,
   ) {
@@ -51,7 +51,7 @@ export class GenreClassifier extends GenreModel {
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a].length - encoded[b].length || a - b);
     for (let start = 0; start < order.length; start += SCORING_BATCH) {
       const indices = order.slice(start, start + SCORING_BATCH);
-      const batch = padSequences(encoded, indices, { minLength: this.encoder.minLength, maxLength: this.encoder.maxLength });
+      const batch = padSequences(encoded, indices, { minLength: this.vectorizer.minLength, maxLength: this.vectorizer.maxLength });
       const scores = tf.tidy(() => {
         const ids = tf.tensor2d(batch.ids, [batch.rows, batch.cols], 'int32');
         return (this.network.predict(ids) as tf.Tensor).dataSync() as Float32Array;
@@ -62,11 +62,11 @@ export class GenreClassifier extends GenreModel {
   }
 
   async score(texts: readonly string[]): Promise<Float32Array> {
-    return this.scoreEncoded(texts.map((t) => this.encoder.encode(t)));
+    return this.scoreEncoded(texts.map((t) => this.vectorizer.encode(t)));
   }
 
   override manifestEncoder(): Manifest['encoder'] {
-    return this.encoder.toJSON();
+    return this.vectorizer.toJSON();
   }
 
   override parameterCounts(): { trained: number; frozen: number } {

@@ -16,10 +16,10 @@ import { CnnConfig, buildCnn } from './cnn.js';
 import { BilstmConfig, buildBilstm } from './bilstm.js';
 import { BagConfig, buildBag } from './bag/bag.js';
 import { KIND_SUMMARIES } from './kind-summaries.js';
-import { WordEncoder } from './vectorizers/word-vectorizer.js';
-import { NgramEncoder } from './vectorizers/ngram-vectorizer.js';
-import type { EncoderJSON, TextEncoder } from './vectorizers/vectorizer.js';
-import { encoderFromJSON } from './vectorizers/vectorizer-json.js';
+import { WordVectorizer } from './vectorizers/word-vectorizer.js';
+import { NgramVectorizer } from './vectorizers/ngram-vectorizer.js';
+import type { VectorizerJSON, Vectorizer } from './vectorizers/vectorizer.js';
+import { vectorizerFromJSON } from './vectorizers/vectorizer-json.js';
 import { documentFrequencies, idfWeights } from '../text/hashed-ngrams.js';
 import type { TrainingSettings } from './training-settings.js';
 import type { StepOptions, TrainingStep } from './steps/training-step.js';
@@ -46,10 +46,10 @@ export interface ModelKind<Config> {
   summary: string;
   config: z.ZodType<Config>;
   training: TrainingSettings;
-  /** Fits the encoder on the training texts (vocabulary, nothing for hashing). */
-  fitEncoder(trainTexts: readonly string[], config: Config): TextEncoder;
+  /** Fits the text vectorizer on the training texts (a vocabulary; nothing for hashing). */
+  fitVectorizer(trainTexts: readonly string[], config: Config): Vectorizer;
   /** Builds a fresh network; `encodedTrain` lets a kind derive statistics such as idf. */
-  build(config: Config, encoder: TextEncoder, encodedTrain: readonly Int32Array[], numLabels: number, seed: number): tf.LayersModel;
+  build(config: Config, vectorizer: Vectorizer, encodedTrain: readonly Int32Array[], numLabels: number, seed: number): tf.LayersModel;
   /** An exact, faster equivalent of the trained network's forward pass for prediction, if the kind has one. */
   fastScorer?(config: Config, network: tf.LayersModel): EncodedScorer;
   /** A faster parameter update than Keras's for this kind, if it has one. */
@@ -63,7 +63,7 @@ export interface ModelKind<Config> {
    * Reads what `saveWeights` wrote back as a ready model, or null when `dir` holds the network instead
    * (a folder saved before the kind had `saveWeights`). Throws a PlotlineError naming a corrupt file.
    */
-  loadWeights?(config: Config, dir: string, encoder: TextEncoder, genres: readonly string[], thresholds: DecisionThresholds, manifestFile: string): Promise<GenreModel | null>;
+  loadWeights?(config: Config, dir: string, vectorizer: Vectorizer, genres: readonly string[], thresholds: DecisionThresholds, manifestFile: string): Promise<GenreModel | null>;
 }
 
 const WordsConfig = z.object({
@@ -92,8 +92,8 @@ const cnn: ModelKind<z.infer<typeof cnnConfig>> = {
   summary: KIND_SUMMARIES.cnn,
   config: cnnConfig,
   training: { epochs: 20, batchSize: 64, learningRate: 2e-3, patience: 3, monitor: 'micro', loss: 'bce', positiveWeights: true },
-  fitEncoder: (texts, c) =>
-    WordEncoder.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: Math.max(...c.widths) }),
+  fitVectorizer: (texts, c) =>
+    WordVectorizer.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: Math.max(...c.widths) }),
   build: (c, encoder, _encoded, numLabels, seed) => buildCnn(c, encoder.inputSize, numLabels, seed),
 };
 
@@ -103,7 +103,7 @@ const bilstm: ModelKind<z.infer<typeof bilstmConfig>> = {
   // The write-up kept the ~850 words seen most; min count 5 on our train slice gives about that.
   config: bilstmConfig.extend({ minCount: z.number().int().positive().default(5), maxVocabulary: z.number().int().positive().default(853) }).strict(),
   training: { epochs: 30, batchSize: 64, learningRate: 1e-2, patience: 8, monitor: 'macro', loss: 'softf1', positiveWeights: false },
-  fitEncoder: (texts, c) => WordEncoder.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: 1 }),
+  fitVectorizer: (texts, c) => WordVectorizer.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: 1 }),
   build: (c, encoder, _encoded, numLabels, seed) => buildBilstm(c, encoder.inputSize, numLabels, seed),
 };
 
@@ -118,7 +118,7 @@ const bag: ModelKind<z.infer<typeof bagConfig>> = {
   // cap: the same model as running on and restoring epoch 3, one epoch sooner. Patience 1 applies when
   // --epochs raises the cap.
   training: { epochs: 3, batchSize: 128, learningRate: 4e-3, patience: 1, monitor: 'micro', loss: 'bce', positiveWeights: true },
-  fitEncoder: (_texts, c) => new NgramEncoder({ buckets: c.buckets, wordNgrams: c.wordNgrams, charNgrams: c.charNgrams }, c.maxLength),
+  fitVectorizer: (_texts, c) => new NgramVectorizer({ buckets: c.buckets, wordNgrams: c.wordNgrams, charNgrams: c.charNgrams }, c.maxLength),
   build: (c, _encoder, encoded, numLabels, seed) => {
     const idf = c.idf ? idfWeights(documentFrequencies(encoded, c.buckets), encoded.length) : null;
     return buildBag(c, numLabels, seed, idf);
@@ -129,11 +129,11 @@ const bag: ModelKind<z.infer<typeof bagConfig>> = {
     c.sparseUpdates && options.lossName === 'bce' ? sparseBagStep(network, { ...options, normalisation: c.normalisation }) : kerasStepFor(network, options),
   // The folder keeps the collapsed form only (the embedding table is for training, ~9x the size).
   saveWeights: (c, network, dir) => writeLinearBag(dir, collapseBag(network, c.normalisation), c.storage),
-  loadWeights: async (c, dir, encoder, genres, thresholds, manifestFile) => {
+  loadWeights: async (c, dir, vectorizer, genres, thresholds, manifestFile) => {
     const hasLinear = await access(join(dir, LINEAR_JSON)).then(() => true, () => false);
     if (!hasLinear) return null;
-    const model = new LinearBagModel(encoder, await readLinearBag(dir, genres.length), genres, thresholds);
-    checkLinearBag(model.linear, encoder, c, join(dir, LINEAR_BIN), manifestFile);
+    const model = new LinearBagModel(vectorizer, await readLinearBag(dir, genres.length), genres, thresholds);
+    checkLinearBag(model.linear, vectorizer, c, join(dir, LINEAR_BIN), manifestFile);
     return model;
   },
 };
@@ -204,16 +204,16 @@ function scratch(kind: ModelKind<any>): ScratchKind {
       if (kind.loadWeights !== undefined) {
         // A kind that saves its own weights loads them itself (null: a folder saved before it did).
         const config = decodeManifestField(() => kind.config.parse(manifest.config), manifestFile, 'config');
-        const encoder = decodeManifestField(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
-        const loaded = await kind.loadWeights(config, dataDir, encoder, manifest.genres, manifest.thresholds, manifestFile);
+        const vectorizer = decodeManifestField(() => vectorizerFromJSON(manifest.encoder as VectorizerJSON), manifestFile, 'encoder');
+        const loaded = await kind.loadWeights(config, dataDir, vectorizer, manifest.genres, manifest.thresholds, manifestFile);
         if (loaded !== null) return loaded;
       }
       const network = await readNetwork(dataDir, manifest.genres.length);
       try {
-        const encoder = decodeManifestField(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
+        const vectorizer = decodeManifestField(() => vectorizerFromJSON(manifest.encoder as VectorizerJSON), manifestFile, 'encoder');
         const config = decodeManifestField(() => kind.config.parse(manifest.config), manifestFile, 'config');
-        checkWeightShapes(kind, config, encoder, manifest.genres.length, network, manifestFile);
-        const classifier = new GenreClassifier(network, encoder, manifest.genres, manifest.thresholds);
+        checkWeightShapes(kind, config, vectorizer, manifest.genres.length, network, manifestFile);
+        const classifier = new GenreClassifier(network, vectorizer, manifest.genres, manifest.thresholds);
         if (kind.fastScorer !== undefined) classifier.useFastScorer(kind.fastScorer(config, network));
         return classifier;
       } catch (error) {

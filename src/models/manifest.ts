@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { EncoderReferenceSchema } from '../encoders/sentence-encoder.js';
 import { ColumnMappingSchema } from '../data/columns.js';
-import { NgramsEncoderSchema, WordsEncoderSchema } from './vectorizers/vectorizer-json.js';
+import { NgramsVectorizerSchema, WordsVectorizerSchema } from './vectorizers/vectorizer-json.js';
 import { ModelFilesSchema } from './model-folder.js';
 import { GenreRulesSchema } from './genre-rules.js';
 import { LogitFusionSchema } from './fields/logit-fusion.js';
@@ -47,7 +47,7 @@ export const ManifestSchema = z.object({
   config: z.record(z.string(), z.unknown()),
   // A from-scratch kind's text encoder, or an encoder + head kind's reference to its pretrained encoder.
   // An ensemble has none of its own: { type: 'ensemble' } (its members have theirs).
-  encoder: z.discriminatedUnion('type', [WordsEncoderSchema, NgramsEncoderSchema, EncoderReferenceSchema, z.object({ type: z.literal('ensemble') })]),
+  encoder: z.discriminatedUnion('type', [WordsVectorizerSchema, NgramsVectorizerSchema, EncoderReferenceSchema, z.object({ type: z.literal('ensemble') })]),
   genres: z
     .array(z.string().min(1))
     .nonempty()

@@ -5,7 +5,7 @@
  * edited `buckets` would otherwise hash words to rows the embedding does not have, or ignore half of it).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TextEncoder } from './vectorizers/vectorizer.js';
+import type { Vectorizer } from './vectorizers/vectorizer.js';
 import { PlotlineError } from '../util/errors.js';
 import type { LinearBag } from './bag/linear-bag-scorer.js';
 
@@ -36,8 +36,8 @@ export function checkWeightsFinite(specs: readonly tf.io.WeightsManifestEntry[],
  * (allocating its weights once more, freed at once).
  */
 export function checkWeightShapes(
-  kind: { build(config: any, encoder: TextEncoder, encodedTrain: readonly Int32Array[], numLabels: number, seed: number): tf.LayersModel },
-  config: unknown, encoder: TextEncoder, numLabels: number, network: tf.LayersModel, manifestFile: string): void {
+  kind: { build(config: any, encoder: Vectorizer, encodedTrain: readonly Int32Array[], numLabels: number, seed: number): tf.LayersModel },
+  config: unknown, encoder: Vectorizer, numLabels: number, network: tf.LayersModel, manifestFile: string): void {
   const saved = network.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }));
   let expected: { name: string; shape: number[] }[];
   let built: tf.LayersModel | undefined;
@@ -80,7 +80,7 @@ export function checkWeightShapes(
  * (naming `binFile`), and one row per encoder id, as many as the config's `buckets` + 1 (naming the
  * manifest's `encoder` or `config` field).
  */
-export function checkLinearBag(linear: Pick<LinearBag, 'collapsed' | 'idf' | 'bias'>, encoder: TextEncoder, config: { buckets?: number }, binFile: string, manifestFile: string): void {
+export function checkLinearBag(linear: Pick<LinearBag, 'collapsed' | 'idf' | 'bias'>, encoder: Vectorizer, config: { buckets?: number }, binFile: string, manifestFile: string): void {
   for (const [name, values] of [['collapsed', linear.collapsed], ['idf', linear.idf], ['bias', linear.bias]] as const) {
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i])) throw new PlotlineError(`the ${name} values hold ${values[i]} at index ${i}; weights must be finite numbers: the model is corrupt`, { file: binFile });

@@ -62,7 +62,7 @@ export async function trainClassifier(
   const training = resolveTraining(kind.training, options);
   const k = genres.length;
   const started = performance.now();
-  const encoder = kind.fitEncoder(train.texts, config);
+  const encoder = kind.fitVectorizer(train.texts, config);
   const encodedTrain = train.texts.map((t) => encoder.encode(t));
   const encodedValidation = validation.texts.map((t) => encoder.encode(t));
   const network = kind.build(config, encoder, encodedTrain, k, options.seed);

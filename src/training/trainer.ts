@@ -136,11 +136,11 @@ export async function fitClassifier(
   validation: EncodedSet,
   options: FitOptions & { fastScorer?: (network: tf.LayersModel) => EncodedScorer },
 ): Promise<FitResult> {
-  const { network, encoder } = classifier;
+  const { network, vectorizer } = classifier;
   const installFastScorer = (): void => {
     if (options.fastScorer !== undefined) classifier.useFastScorer(options.fastScorer(network));
   };
-  const result = await fitNetwork(network, sequenceTrainingSet(train.encoded, train.targets, encoder), {
+  const result = await fitNetwork(network, sequenceTrainingSet(train.encoded, train.targets, vectorizer), {
     targets: validation.targets,
     score: (step) => {
       if (step.scorer !== undefined) return step.scorer()(validation.encoded);

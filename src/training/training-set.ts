@@ -7,7 +7,7 @@
 import type { Rng } from '../util/random.js';
 import { selectRows } from '../util/row-matrix.js';
 import { bucketedBatches, padSequences } from '../text/batching.js';
-import type { TextEncoder } from '../models/vectorizers/vectorizer.js';
+import type { Vectorizer } from '../models/vectorizers/vectorizer.js';
 
 export interface TrainingSet {
   /** Multi-hot targets, n x genres row-major. */
@@ -18,7 +18,7 @@ export interface TrainingSet {
   batchInput(rows: readonly number[]): { values: Int32Array | Float32Array; rows: number; cols: number };
 }
 
-export function sequenceTrainingSet(encoded: readonly Int32Array[], targets: Float32Array, encoder: Pick<TextEncoder, 'minLength' | 'maxLength'>): TrainingSet {
+export function sequenceTrainingSet(encoded: readonly Int32Array[], targets: Float32Array, encoder: Pick<Vectorizer, 'minLength' | 'maxLength'>): TrainingSet {
   const lengths = encoded.map((e) => e.length);
   return {
     targets,

@@ -13,8 +13,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { encoderFromJSON } from '../../src/models/vectorizers/vectorizer-json.js';
-import type { EncoderJSON } from '../../src/models/vectorizers/vectorizer.js';
+import { vectorizerFromJSON } from '../../src/models/vectorizers/vectorizer-json.js';
+import type { VectorizerJSON } from '../../src/models/vectorizers/vectorizer.js';
 import { FieldVectorizer } from '../../src/models/fields/field-vectorizer.js';
 import { parse } from 'csv-parse/sync';
 import { BUILT_CLI, realSubsetSuite, skipWithoutSharedData } from './real-subset.js';
@@ -40,7 +40,7 @@ test('plotline export: ONNX Runtime on the exported files gives predict --input\
   // The first 40 titles with their fields, scored by predict --input as the reference.
   const titles = (parse(readFileSync(data), { columns: true, bom: true }) as Record<string, string>[]).slice(0, 40);
   const predicted = (await plotline('predict', '--model', model, '--input', data)).trim().split('\n').slice(0, 40).map((l) => JSON.parse(l).scores as Record<string, number>);
-  const encoder = encoderFromJSON(side.featurisation as EncoderJSON);
+  const encoder = vectorizerFromJSON(side.featurisation as VectorizerJSON);
   const vectorizer = FieldVectorizer.fromJSON(side.fields.vectorizer);
   const fieldsOf = (t: Record<string, string>) => Object.fromEntries(side.fields.names.filter((n: string) => (t[n] ?? '').trim() !== '').map((n: string) => [n, t[n]]));
   const ids = padded(titles.map((t) => Array.from(encoder.encode(t.description))));

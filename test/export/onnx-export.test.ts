@@ -50,8 +50,8 @@ function randomise(network: tf.LayersModel, seed: number, scale: number): void {
 /** Runs an exported id-input graph (bag, cnn) on texts encoded and padded as its side file says. */
 async function runIds(file: string, classifier: GenreClassifier, batch: readonly string[]): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(file);
-  const encoded = batch.map((t) => classifier.encoder.encode(t));
-  const length = Math.max(1, classifier.encoder.minLength, ...encoded.map((e) => e.length));
+  const encoded = batch.map((t) => classifier.vectorizer.encode(t));
+  const length = Math.max(1, classifier.vectorizer.minLength, ...encoded.map((e) => e.length));
   const ids = new BigInt64Array(batch.length * length); // padded with 0
   encoded.forEach((e, r) => e.forEach((id, c) => (ids[r * length + c] = BigInt(id))));
   const result = await session.run({ ids: new ort.Tensor('int64', ids, [batch.length, length]) });
@@ -71,7 +71,7 @@ for (const normalisation of ['l2', 'sum'] as const) {
     const dir = join(files.dir, `bag-${normalisation}`);
     const source = tinyClassifier('bag', 5);
     const config = { ...TINY_CONFIGS.bag, normalisation };
-    const classifier = new GenreClassifier(source.network, source.encoder, source.genres, source.thresholds);
+    const classifier = new GenreClassifier(source.network, source.vectorizer, source.genres, source.thresholds);
     randomise(classifier.network, 11, normalisation === 'sum' ? 3 : 1.5);
     await saveModel(classifier, { ...tinyManifestFields('bag', 5), config }, dir);
     const { classifier: loaded } = await loadModel(dir);

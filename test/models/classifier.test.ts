@@ -17,7 +17,7 @@ for (const kind of kindNames('scratch')) {
     const classifier = tinyClassifier(kind, 3);
     // Lengths deliberately out of order, so scoring (which sorts by length) must put rows back.
     const texts = [TEXTS[0], TEXTS[4], TEXTS[3], TEXTS[2], TEXTS[1], TEXTS[4]];
-    const encoded = texts.map((t) => classifier.encoder.encode(t));
+    const encoded = texts.map((t) => classifier.vectorizer.encode(t));
     assert.ok(encoded[0].length > encoded[1].length && encoded[1].length < encoded[2].length, 'fixture lengths vary');
     const scores = classifier.scoreEncoded(encoded);
     assert.equal(scores.length, texts.length * GENRES.length);
@@ -38,7 +38,7 @@ for (const kind of kindNames('scratch')) {
     const classifier = tinyClassifier(kind, 4);
     // The shortest encoding and the two longest (a long text may be cut to fewer ids than maxLength,
     // at a token boundary, so which texts encode longest depends on the kind).
-    const encoded = TEXTS.map((t) => classifier.encoder.encode(t)).sort((a, b) => a.length - b.length);
+    const encoded = TEXTS.map((t) => classifier.vectorizer.encode(t)).sort((a, b) => a.length - b.length);
     const short = encoded[0];
     const alone = rowOf(classifier.scoreEncoded([short]), 0);
     const longer = encoded.slice(-2);
@@ -50,7 +50,7 @@ for (const kind of kindNames('scratch')) {
 
   test(`${kind}: more texts than one scoring batch (256) still come back in input order`, () => {
     const classifier = tinyClassifier(kind, 5);
-    const base = TEXTS.map((t) => classifier.encoder.encode(t));
+    const base = TEXTS.map((t) => classifier.vectorizer.encode(t));
     const encoded = Array.from({ length: 300 }, (_, i) => base[(i * 7) % base.length]);
     const scores = classifier.scoreEncoded(encoded);
     const reference = classifier.scoreEncoded(base);

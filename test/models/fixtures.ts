@@ -24,7 +24,7 @@ export const TEXTS = [
 export function tinyClassifier(kindName: string, seed = 1, thresholds?: DecisionThresholds): GenreClassifier {
   const kind = scratchKind(kindName);
   const config = kind.config.parse(TINY_CONFIGS[kindName] ?? {});
-  const encoder = kind.fitEncoder(TEXTS, config);
+  const encoder = kind.fitVectorizer(TEXTS, config);
   const encoded = TEXTS.map((t) => encoder.encode(t));
   const network = kind.build(config, encoder, encoded, GENRES.length, seed);
   const classifier = new GenreClassifier(network, encoder, GENRES, thresholds ?? { global: 0.5, perGenre: null, mode: 'global' });

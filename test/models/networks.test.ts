@@ -93,7 +93,7 @@ for (const name of kindNames('scratch')) {
   test(`${name}: the same seed gives identical initial weights, another seed different ones`, () => {
     const kind = scratchKind(name);
     const config = kind.config.parse(TINY_CONFIGS[name] ?? {});
-    const encoder = kind.fitEncoder(TEXTS, config);
+    const encoder = kind.fitVectorizer(TEXTS, config);
     const encoded = TEXTS.map((t) => encoder.encode(t));
     const weightsOf = (seed: number) => {
       const model = kind.build(config, encoder, encoded, 3, seed);

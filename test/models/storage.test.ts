@@ -98,8 +98,8 @@ for (const kind of kindNames('scratch')) {
     const loaded = loadedModel;
     const texts = [...TEXTS, 'an unseen zebra word', ''];
     assert.deepEqual(Array.from(await loaded.score(texts)), Array.from(await classifier.score(texts)));
-    for (const t of texts) assert.deepEqual(Array.from(loaded.encoder.encode(t)), Array.from(classifier.encoder.encode(t)));
-    assert.deepEqual(loaded.encoder.toJSON(), classifier.encoder.toJSON());
+    for (const t of texts) assert.deepEqual(Array.from(loaded.vectorizer.encode(t)), Array.from(classifier.vectorizer.encode(t)));
+    assert.deepEqual(loaded.vectorizer.toJSON(), classifier.vectorizer.toJSON());
     assert.deepEqual([...loaded.genres], [...GENRES]);
     assert.deepEqual(loaded.thresholds, thresholds);
     assert.deepEqual(await loaded.predict(texts), await classifier.predict(texts));
@@ -113,7 +113,7 @@ for (const kind of kindNames('scratch')) {
       format: 'plotline-model',
       formatVersion: FORMAT_VERSION,
       ...fields,
-      encoder: classifier.encoder.toJSON(),
+      encoder: classifier.vectorizer.toJSON(),
       genres: [...GENRES],
       thresholds,
     });

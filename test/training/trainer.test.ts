@@ -79,7 +79,7 @@ for (const kind of ['bag', 'cnn']) {
     // place); the network's own forward pass agrees up to float rounding where a kind predicts through a
     // faster exact equivalent (bag).
     assert.deepEqual(Array.from(await result.classifier.score(VALIDATION.texts)), Array.from(result.validation.scores));
-    const encoded = VALIDATION.texts.map((t) => result.classifier.encoder.encode(t));
+    const encoded = VALIDATION.texts.map((t) => result.classifier.vectorizer.encode(t));
     const viaNetwork = result.classifier.scoreWithNetwork(encoded);
     viaNetwork.forEach((v, i) => assert.ok(Math.abs(v - result.validation.scores[i]) < 1e-5, `score ${i}: ${v} vs ${result.validation.scores[i]}`));
     // Loss went down.
@@ -135,7 +135,7 @@ for (const kind of ['bag', 'cnn']) {
 test('early stopping restores the best epoch\'s weights after a worse epoch', async () => {
   const kind = KINDS.bag;
   const config = kind.config.parse(SETTINGS.bag.config);
-  const encoder = kind.fitEncoder(TRAIN.texts, config);
+  const encoder = kind.fitVectorizer(TRAIN.texts, config);
   const train = TRAIN.texts.map((t) => encoder.encode(t));
   const validation = VALIDATION.texts.map((t) => encoder.encode(t));
   const network = kind.build(config, encoder, train, GENRES.length, 5);

@@ -1,10 +1,10 @@
 /**
- * A `bag` model loaded from its folder: the text encoder plus the collapsed linear form, no network
+ * A `bag` model loaded from its folder: the text vectorizer plus the collapsed linear form, no network
  * and no tensors. It scores exactly as the trained classifier's fast scorer did (float32 folder) or
  * with its int8 weights (quantised folder).
  */
 import { GenreModel, type DecisionThresholds } from '../genre-model.js';
-import type { TextEncoder } from '../vectorizers/vectorizer.js';
+import type { Vectorizer } from '../vectorizers/vectorizer.js';
 import { linearScorer, type EncodedScorer, type LinearBag } from './linear-bag-scorer.js';
 import type { Manifest } from '../manifest.js';
 
@@ -12,7 +12,7 @@ export class LinearBagModel extends GenreModel {
   private readonly scorer: EncodedScorer;
 
   constructor(
-    readonly encoder: TextEncoder,
+    readonly vectorizer: Vectorizer,
     readonly linear: LinearBag,
     genres: readonly string[],
     thresholds: DecisionThresholds,
@@ -28,11 +28,11 @@ export class LinearBagModel extends GenreModel {
   }
 
   override manifestEncoder(): Manifest['encoder'] {
-    return this.encoder.toJSON();
+    return this.vectorizer.toJSON();
   }
 
   async score(texts: readonly string[]): Promise<Float32Array> {
-    return this.scorer(texts.map((t) => this.encoder.encode(t)));
+    return this.scorer(texts.map((t) => this.vectorizer.encode(t)));
   }
 
   async dispose(): Promise<void> {}

@@ -1,9 +1,9 @@
 /** Hashed word, word-bigram and character n-gram ids: the input of `bag`. No vocabulary to fit. */
 import { tokenize } from '../../text/tokenizer.js';
 import { ngramFeatures, tokensWithinFeatures, type NgramOptions } from '../../text/hashed-ngrams.js';
-import type { EncoderJSON, TextEncoder } from './vectorizer.js';
+import type { VectorizerJSON, Vectorizer } from './vectorizer.js';
 
-export class NgramEncoder implements TextEncoder {
+export class NgramVectorizer implements Vectorizer {
   readonly minLength = 1;
 
   constructor(
@@ -27,7 +27,7 @@ export class NgramEncoder implements TextEncoder {
     return this.options.buckets + 1;
   }
 
-  toJSON(): EncoderJSON {
+  toJSON(): VectorizerJSON {
     const { buckets, wordNgrams, charNgrams } = this.options;
     return { type: 'ngrams', buckets, wordNgrams, charNgrams: charNgrams === null ? null : [charNgrams[0], charNgrams[1]], maxLength: this.maxLength };
   }

@@ -1,19 +1,19 @@
 /** Word ids from a vocabulary built on the training texts: the input of `cnn` and `bilstm`. */
 import { tokenize } from '../../text/tokenizer.js';
 import { Vocabulary } from '../../text/vocabulary.js';
-import type { EncoderJSON, TextEncoder } from './vectorizer.js';
+import type { VectorizerJSON, Vectorizer } from './vectorizer.js';
 
-export class WordEncoder implements TextEncoder {
+export class WordVectorizer implements Vectorizer {
   constructor(
     readonly vocabulary: Vocabulary,
     readonly maxLength: number,
     readonly minLength: number,
   ) {}
 
-  static fit(texts: Iterable<string>, options: { minCount: number; maxSize: number; maxLength: number; minLength: number }): WordEncoder {
+  static fit(texts: Iterable<string>, options: { minCount: number; maxSize: number; maxLength: number; minLength: number }): WordVectorizer {
     const tokenLists = Array.from(texts, tokenize);
     const vocabulary = Vocabulary.build(tokenLists, { minCount: options.minCount, maxSize: options.maxSize });
-    return new WordEncoder(vocabulary, options.maxLength, options.minLength);
+    return new WordVectorizer(vocabulary, options.maxLength, options.minLength);
   }
 
   encode(text: string): Int32Array {
@@ -25,7 +25,7 @@ export class WordEncoder implements TextEncoder {
     return this.vocabulary.size;
   }
 
-  toJSON(): EncoderJSON {
+  toJSON(): VectorizerJSON {
     return { type: 'words', tokens: this.vocabulary.toJSON().tokens, maxLength: this.maxLength, minLength: this.minLength };
   }
 }

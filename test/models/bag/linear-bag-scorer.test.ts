@@ -15,7 +15,7 @@ for (const normalisation of ['l2', 'sum'] as const) {
   test(`the collapsed bag scorer equals the network's forward pass (${normalisation})`, () => {
     const kind = KINDS.bag;
     const config = kind.config.parse({ buckets: 512, embeddingDim: 8, maxLength: 64, normalisation });
-    const encoder = kind.fitEncoder(TEXTS, config);
+    const encoder = kind.fitVectorizer(TEXTS, config);
     const network = kind.build(config, encoder, TEXTS.map((t) => encoder.encode(t)), GENRES.length, 9);
     // Larger output weights than the initialiser's, so scores spread away from 0.5 and a wrong sum shows.
     const genres = network.getLayer('genres');

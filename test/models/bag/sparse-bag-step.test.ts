@@ -22,7 +22,7 @@ before(async () => {
 const kind = KINDS.bag;
 // Dropout off: the two paths call the dropout layer differently, and masks are not what is compared.
 const config = kind.config.parse({ buckets: 256, embeddingDim: 6, dropout: 0, maxLength: 64 });
-const encoder = kind.fitEncoder(TEXTS, config);
+const encoder = kind.fitVectorizer(TEXTS, config);
 const encoded = TEXTS.map((t) => encoder.encode(t));
 const targets = tf.tensor2d([1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 1, 1], [6, 3]);
 const positiveWeights = Float32Array.from([2, 1, 3]);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NgramEncoder } from '../../../src/models/vectorizers/ngram-vectorizer.js';
+import { NgramVectorizer } from '../../../src/models/vectorizers/ngram-vectorizer.js';
 import { ngramFeatures } from '../../../src/text/hashed-ngrams.js';
 import { tokenize } from '../../../src/text/tokenizer.js';
 
@@ -9,7 +9,7 @@ const options = { buckets: 65_536, wordNgrams: 2, charNgrams: [2, 5] as const };
 test('a long text is cut by tokens first: its opening keeps its char n-grams', () => {
   const premise = 'A retired detective returns to Seoul to hunt the killer who escaped him thirty years ago.';
   const long = `${premise} ${Array.from({ length: 600 }, (_, i) => `filler${i % 37}`).join(' ')}`;
-  const encoder = new NgramEncoder(options, 1024);
+  const encoder = new NgramVectorizer(options, 1024);
   const ids = encoder.encode(long);
   assert.ok(ids.length <= 1024 && ids.length > 900, `${ids.length} features`);
   // Every feature of the premise alone (its words, bigrams and char n-grams) is among the kept ones.
@@ -24,11 +24,11 @@ test('a long text is cut by tokens first: its opening keeps its char n-grams', (
 });
 
 test('a short text is untouched, and a single word too long to fit is cut inside its features', () => {
-  const encoder = new NgramEncoder(options, 1024);
+  const encoder = new NgramVectorizer(options, 1024);
   const text = 'A detective hunts a killer in 1970s Seoul.';
   assert.deepEqual(encoder.encode(text), ngramFeatures(tokenize(text), options));
   const giant = 'x'.repeat(400);
-  const ids = new NgramEncoder(options, 100).encode(giant);
+  const ids = new NgramVectorizer(options, 100).encode(giant);
   assert.equal(ids.length, 100);
   assert.deepEqual(ids, ngramFeatures([giant], options).slice(0, 100));
 });
