@@ -8,7 +8,7 @@ import type { SavableModel } from '../models/storage.js';
 import { openEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { EmbeddingCache } from '../encoders/embedding-cache.js';
 import { PlotlineError } from '../util/errors.js';
-import { checkFoldSizes } from './fold-sizes.js';
+import { checkFoldSizes } from './split-sizes.js';
 import { trainClassifier, type LabelledTexts, type TrainClassifierOptions, type TrainedClassifier } from './train-classifier.js';
 import { trainEncoderHead, type TrainedEncoderHead } from './train-encoder-head.js';
 

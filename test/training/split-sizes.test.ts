@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FEW_VALIDATION_TITLES, checkFoldSizes } from '../../src/training/fold-sizes.js';
+import { FEW_VALIDATION_TITLES, checkFoldSizes } from '../../src/training/split-sizes.js';
 import { trainModel } from '../../src/training/train-model.js';
 import { PlotlineError } from '../../src/util/errors.js';
 
