@@ -27,7 +27,7 @@ import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../src/engine/backend.js';
-import { loadDataset, foldData } from '../src/data/dataset.js';
+import { loadDataset, splitData } from '../src/data/dataset.js';
 import { trainClassifier } from '../src/training/train-classifier.js';
 import { evaluateScores } from '../src/evaluation/evaluate-scores.js';
 import { macroF1 } from '../src/evaluation/metrics.js';
@@ -79,9 +79,9 @@ const seed = Number(values.seed);
 
 await useBackend('wasm');
 const dataset = await loadDataset(csv, { splitFile, seed });
-const train = foldData(dataset, dataset.folds.train);
-const validation = foldData(dataset, dataset.folds.validation);
-const test = foldData(dataset, dataset.folds.test);
+const train = splitData(dataset, dataset.splits.train);
+const validation = splitData(dataset, dataset.splits.validation);
+const test = splitData(dataset, dataset.splits.test);
 const allTexts = dataset.titles.map((t) => t.description);
 console.log(`standard split: train ${train.texts.length}, validation ${validation.texts.length}, test ${test.texts.length}; seed ${seed}; tfjs ${tf.version.tfjs} on ${tf.getBackend()}`);
 
@@ -154,7 +154,7 @@ for (const { label, kind, loss } of runs) {
   const plainThresholds = classifier.thresholds;
   for (const track of trackNames) {
     const options = catalogueOptions(dataset, track === 'description' ? { fields: ['description'] } : {}, seed);
-    const result = addCatalogue(classifier, trained.validation.scores, catalogueSplit(dataset, dataset.folds.train), validation, options);
+    const result = addCatalogue(classifier, trained.validation.scores, catalogueSplit(dataset, dataset.splits.train), validation, options);
     const trackScores = await result.model.scoreTitles(test.texts, test.fields);
     const trackEvaluation = evaluateScores(test.targets, trackScores, classifier.genres, result.model.activeThresholds(), seed);
     const k = classifier.genres.length;

@@ -20,7 +20,7 @@ export { openEncoder, reopenEncoder, type OpenEncoderOptions } from './encoders/
 export type { SentenceEncoder, EncoderReference } from './encoders/sentence-encoder.js';
 export { EmbeddingCache, embedWithCache, defaultCacheDir } from './encoders/embedding-cache.js';
 export { KINDS, KIND_NAMES, TRAINABLE_KIND_NAMES, findKind, type KindEntry } from './models/kinds.js';
-export { loadDataset, foldData, type Dataset } from './data/dataset.js';
+export { loadDataset, splitData, type Dataset } from './data/dataset.js';
 export { readTitles, type Title } from './data/titles.js';
 export { resolveDataset, DATASETS, NETFLIX, datasetCachePath, type NamedDataset, type ResolvedData, type ResolveDatasetOptions } from './data/datasets.js';
 export { readPredictionInput } from './data/prediction-input.js';

@@ -63,6 +63,6 @@ async function modelTrainingIds(manifest: Pick<Manifest, 'training' | 'catalogue
   // A check that only warns never fails the run: if the split cannot be remade, nothing is said.
   const dataset = await loadDataset(dataFile, { seed: training.seed, columns, mergeLabels: true }).catch(() => null);
   if (dataset === null) return null;
-  const test = new Set(dataset.folds.test);
+  const test = new Set(dataset.splits.test);
   return new Set(dataset.titles.filter((_, i) => !test.has(i)).map((t) => t.id));
 }

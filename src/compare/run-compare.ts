@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset, foldData } from '../data/dataset.js';
+import { loadDataset, splitData } from '../data/dataset.js';
 import { trainModel, type TrainedModel } from '../training/train-model.js';
 import type { LabelledTexts } from '../training/train-classifier.js';
 import { FORMAT_VERSION, dataFields, runtimeVersions, type RunContext } from '../models/manifest.js';
@@ -93,9 +93,9 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareRep
   if (tracks.some((t) => t.name === 'fields') && fieldsTrack.fields.length === 0) {
     throw new Error(`the "fields" track needs catalogue fields, and ${config.data} has none of ${['type', 'country', 'rating', 'duration', 'release_year', 'cast', 'director', 'title'].join(', ')} (name others with --fields)`);
   }
-  const train = foldData(dataset, dataset.folds.train);
-  const validation = foldData(dataset, dataset.folds.validation);
-  const test = foldData(dataset, dataset.folds.test);
+  const train = splitData(dataset, dataset.splits.train);
+  const validation = splitData(dataset, dataset.splits.validation);
+  const test = splitData(dataset, dataset.splits.test);
   const genres = dataset.genres.genres;
   const run: RunContext = {
     dataFile: config.data,
@@ -155,7 +155,7 @@ export async function runCompare(options: RunCompareOptions): Promise<CompareRep
 
 type FieldedTexts = LabelledTexts & { fields: FieldValues[] };
 
-interface Folds {
+interface Splits {
   genres: readonly string[];
   train: LabelledTexts;
   validation: FieldedTexts;
@@ -166,7 +166,7 @@ interface Folds {
 }
 
 /** Trains the text model once, then adds each track's fields and rules and evaluates it. */
-async function trainAndEvaluate(spec: TrainedModelSpec, tracks: readonly Track[], folds: Folds): Promise<Finished[]> {
+async function trainAndEvaluate(spec: TrainedModelSpec, tracks: readonly Track[], folds: Splits): Promise<Finished[]> {
   const { genres, train, validation, test, options } = folds;
   const hooks = options.hooks ?? {};
   const seed = options.config.seed;
@@ -199,12 +199,12 @@ async function trainAndEvaluate(spec: TrainedModelSpec, tracks: readonly Track[]
 }
 
 /** One track of a trained text model: fields and rules added, test scored once, saved (and measured) once. */
-async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: TrainedModel, textTest: Float32Array, folds: Folds): Promise<Finished> {
+async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: TrainedModel, textTest: Float32Array, folds: Splits): Promise<Finished> {
   const { genres, validation, test, run, options, dataset } = folds;
   const seed = options.config.seed;
   const network = trained.classifier;
   const name = trackedName(spec.name, track.name);
-  const catalogue = addCatalogue(network, trained.validation.scores, catalogueSplit(dataset, dataset.folds.train), validation, track.catalogue);
+  const catalogue = addCatalogue(network, trained.validation.scores, catalogueSplit(dataset, dataset.splits.train), validation, track.catalogue);
   const model = catalogue.model;
   {
     const { dir, keep } = options.modelsDir === null ? { dir: await mkdtemp(join(tmpdir(), 'plotline-compare-')), keep: false } : { dir: options.modelsDir, keep: true };
@@ -279,7 +279,7 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
   // its averaged validation scores, thresholds tuned for them, as for a trained model.
   const readsFamily = members.some((m) => m.readsFamily);
   const hiddenFamily = averageScores(members.map((m) => m.hiddenFamily), weights);
-  const decided = decideRules(genres, catalogueSplit(context.dataset, context.dataset.folds.train), context.validation, track.catalogue, {
+  const decided = decideRules(genres, catalogueSplit(context.dataset, context.dataset.splits.train), context.validation, track.catalogue, {
     raw: rawValidation,
     hiddenFamily,
     readsFamily,

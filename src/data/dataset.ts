@@ -7,7 +7,7 @@ import { selectRows } from '../util/row-matrix.js';
 import { readTitles, type FieldValues, type ReadTitlesOptions, type Title } from './titles.js';
 import type { ColumnMapping } from './columns.js';
 import { GenreVocabulary } from './genres.js';
-import { makeFoldIndices, readSplitFile, type Folds } from './split.js';
+import { makeSplitIndices, readSplitFile, type Splits } from './split.js';
 
 export interface Dataset {
   file: string;
@@ -16,7 +16,8 @@ export interface Dataset {
   genres: GenreVocabulary;
   /** Multi-hot over `genres`, titles x genres row-major. */
   targets: Float32Array;
-  folds: Folds<number>;
+  /** Indices into `titles` of the train, validation and test splits (validation is carved out of train). */
+  splits: Splits<number>;
   /** The split file used, or null when a seeded split was made. */
   splitFile: string | null;
   /** Test-fold genres the training fold never saw, with their counts. */
@@ -46,17 +47,17 @@ export async function loadDataset(file: string, options: LoadDatasetOptions): Pr
     mergeLabels: options.mergeLabels,
   });
   const assignment = options.splitFile === undefined ? undefined : await readSplitFile(options.splitFile);
-  // Folds are made over all genres first (stratification needs every title's labels), then the genre
+  // Splits are made over all genres first (stratification needs every title's labels), then the genre
   // list is narrowed to what the training fold holds.
   const allGenres = GenreVocabulary.fromTitles(titles);
   const allTargets = allGenres.encodeAll(titles).targets;
-  const folds = makeFoldIndices(titles, allTargets, allGenres.size, {
+  const splits = makeSplitIndices(titles, allTargets, allGenres.size, {
     assignment,
     splitFile: options.splitFile,
     seed: options.seed,
     validationFraction: options.validationFraction,
   });
-  const trainingTitles = [...folds.train, ...folds.validation].map((i) => titles[i]);
+  const trainingTitles = [...splits.train, ...splits.validation].map((i) => titles[i]);
   const genres = GenreVocabulary.fromTitles(trainingTitles);
   const { targets, unknown } = genres.encodeAll(titles);
   return {
@@ -65,7 +66,7 @@ export async function loadDataset(file: string, options: LoadDatasetOptions): Pr
     titles,
     genres,
     targets,
-    folds,
+    splits,
     splitFile: options.splitFile ?? null,
     unknownGenres: unknown,
     mapping,
@@ -76,7 +77,7 @@ export async function loadDataset(file: string, options: LoadDatasetOptions): Pr
 }
 
 /** Texts, catalogue fields and target rows of one split (train, validation or test). */
-export function foldData(dataset: Dataset, indices: readonly number[]): { texts: string[]; fields: FieldValues[]; targets: Float32Array; ids: string[] } {
+export function splitData(dataset: Dataset, indices: readonly number[]): { texts: string[]; fields: FieldValues[]; targets: Float32Array; ids: string[] } {
   const targets = selectRows(dataset.targets, indices, dataset.genres.size);
   return {
     texts: indices.map((i) => dataset.titles[i].description),

@@ -2,7 +2,7 @@
  * The titles of one part of a split file: what `plotline evaluate --split FILE --fold test` scores (the
  * honest number), or `--fold train` (the training rows, to see how much the model overfits).
  */
-import { readSplitFile, type Fold } from './split.js';
+import { readSplitFile, type SplitPart } from './split.js';
 import type { Title } from './titles.js';
 import { PlotlineError } from '../util/errors.js';
 
@@ -11,7 +11,7 @@ import { PlotlineError } from '../util/errors.js';
  * @throws PlotlineError naming the split file when a title has no part there (the split must cover
  *   the data: otherwise it belongs to another file), or when `part` holds none of the titles.
  */
-export async function selectSplit(titles: readonly Title[], splitFile: string, part: Fold, dataFile: string): Promise<Title[]> {
+export async function selectSplit(titles: readonly Title[], splitFile: string, part: SplitPart, dataFile: string): Promise<Title[]> {
   const assignment = await readSplitFile(splitFile);
   const missing = titles.filter((t) => !assignment.has(t.id));
   if (missing.length > 0) {

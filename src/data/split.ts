@@ -7,17 +7,19 @@ import { createRng } from '../util/random.js';
 import { PlotlineError } from '../util/errors.js';
 import { duplicateIdError, fieldCountMessage, openCsv } from './csv.js';
 
-export type Fold = 'train' | 'test';
+/** A split file's parts (its `fold` column): validation is carved out of train by Plotline. */
+export type SplitPart = 'train' | 'test';
 
-export interface Folds<T> {
+/** The three splits of a catalogue: train, validation (early stopping, thresholds) and test. */
+export interface Splits<T> {
   train: T[];
   validation: T[];
   test: T[];
 }
 
-export interface MakeFoldsOptions {
+export interface MakeSplitsOptions {
   /** A fixed train/test assignment by id (e.g. from readSplitFile); when absent, a fresh split is made. */
-  assignment?: Map<string, Fold>;
+  assignment?: Map<string, SplitPart>;
   /** Where `assignment` came from, for error messages. */
   splitFile?: string;
   seed: number;
@@ -42,7 +44,7 @@ export function normaliseDescription(text: string): string {
     .trim();
 }
 
-export async function readSplitFile(path: string): Promise<Map<string, Fold>> {
+export async function readSplitFile(path: string): Promise<Map<string, SplitPart>> {
   const table = await openCsv(path);
   try {
     const idCol = table.column('show_id');
@@ -50,7 +52,7 @@ export async function readSplitFile(path: string): Promise<Map<string, Fold>> {
     const missing = [...(idCol < 0 ? ['show_id'] : []), ...(foldCol < 0 ? ['fold'] : [])];
     if (missing.length > 0) throw table.missingColumns(missing);
 
-    const folds = new Map<string, Fold>();
+    const folds = new Map<string, SplitPart>();
     const lineOf = new Map<string, number>();
     for await (const row of table.rows()) {
       // A split file is small and machine-written, so any bad row means the file is not the one
@@ -194,16 +196,16 @@ export function iterativeStratifiedSplit(
 }
 
 /**
- * Index form of makeFolds. Test comes from the assignment or a fresh split; validation is always
+ * Index form of makeSplits. Test comes from the assignment or a fresh split; validation is always
  * carved out of train by the same grouped stratification, with a seed derived from `seed`, so
  * choices tuned on validation never see a test item or a near-duplicate of one in train.
  */
-export function makeFoldIndices(
+export function makeSplitIndices(
   items: readonly { id: string; description: string }[],
   targets: Float32Array,
   numLabels: number,
-  options: MakeFoldsOptions,
-): Folds<number> {
+  options: MakeSplitsOptions,
+): Splits<number> {
   const testFraction = options.testFraction ?? 0.2;
   const validationFraction = options.validationFraction ?? 0.15;
   if (targets.length !== items.length * numLabels) {
@@ -252,13 +254,13 @@ export function makeFoldIndices(
   return { train, validation, test };
 }
 
-export function makeFolds<T extends { id: string; description: string }>(
+export function makeSplits<T extends { id: string; description: string }>(
   items: T[],
   targets: Float32Array,
   numLabels: number,
-  options: MakeFoldsOptions,
-): Folds<T> {
-  const indices = makeFoldIndices(items, targets, numLabels, options);
+  options: MakeSplitsOptions,
+): Splits<T> {
+  const indices = makeSplitIndices(items, targets, numLabels, options);
   return {
     train: indices.train.map((i) => items[i]),
     validation: indices.validation.map((i) => items[i]),

@@ -15,7 +15,7 @@ import { catalogueSection, type CatalogueOptions, type CatalogueResult } from '.
 import type { LabelledTexts } from './train-classifier.js';
 import type { TrainedModel } from './train-model.js';
 
-/** A split's texts with their catalogue fields and targets (data/dataset.ts's `foldData`). */
+/** A split's texts with their catalogue fields and targets (data/dataset.ts's `splitData`). */
 export type TitlesSplit = LabelledTexts & { fields: readonly FieldValues[] };
 
 export interface EvaluateAndSaveOptions {

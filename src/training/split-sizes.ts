@@ -15,7 +15,7 @@ export const FEW_VALIDATION_TITLES = 20;
  * validation slice is empty; returns a warning (or null) when validation has fewer than
  * FEW_VALIDATION_TITLES titles.
  */
-export function checkFoldSizes(sizes: { train: number; validation: number }): string | null {
+export function checkSplitSizes(sizes: { train: number; validation: number }): string | null {
   const { train, validation } = sizes;
   if (train === 0) {
     throw new PlotlineError('the training fold is empty: training needs at least 1 training title (and at least 1 validation title); check --split and the data');

@@ -22,7 +22,7 @@ import { applyGenreRules, learnGenreRules, type GenreRules, type UnknownFamilyRu
 /** The unknown-family rules validation chooses between: each holds a title to one family. */
 const CHOSEN_FAMILY_RULES: readonly UnknownFamilyRule[] = ['total', 'max'];
 import { tuneDecisionThresholds, type TunedThresholds } from '../evaluation/decision-thresholds.js';
-import { foldData, type Dataset } from '../data/dataset.js';
+import { splitData, type Dataset } from '../data/dataset.js';
 import { resolveFieldList } from '../data/columns.js';
 import type { CatalogueSection } from '../models/manifest.js';
 import { PlotlineError } from '../util/errors.js';
@@ -192,7 +192,7 @@ export function catalogueOptions(dataset: Dataset, request: CatalogueRequest, se
 
 /** A split's fields, targets and genre lists, as `addCatalogue` takes them. */
 export function catalogueSplit(dataset: Dataset, indices: readonly number[]): CatalogueSplit & { genres: string[][] } {
-  const data = foldData(dataset, indices);
+  const data = splitData(dataset, indices);
   return { fields: data.fields, targets: data.targets, genres: indices.map((i) => dataset.titles[i].genres) };
 }
 

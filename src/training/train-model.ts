@@ -8,7 +8,7 @@ import type { SavableModel } from '../models/storage.js';
 import { openEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { EmbeddingCache } from '../encoders/embedding-cache.js';
 import { PlotlineError } from '../util/errors.js';
-import { checkFoldSizes } from './split-sizes.js';
+import { checkSplitSizes } from './split-sizes.js';
 import { trainClassifier, type LabelledTexts, type TrainClassifierOptions, type TrainedClassifier } from './train-classifier.js';
 import { trainEncoderHead, type TrainedEncoderHead } from './train-encoder-head.js';
 
@@ -30,7 +30,7 @@ export type TrainedModel = TrainedClassifier<SavableModel> & Partial<Pick<Traine
  * a validation slice of only a few titles is trained on with a warning through `onWarning`.
  */
 export async function trainModel(genres: readonly string[], train: LabelledTexts, validation: LabelledTexts, options: TrainModelOptions): Promise<TrainedModel> {
-  const warning = checkFoldSizes({ train: train.texts.length, validation: validation.texts.length });
+  const warning = checkSplitSizes({ train: train.texts.length, validation: validation.texts.length });
   if (warning !== null) options.onWarning?.(warning);
   const kind = findKind(options.kind);
   if (kind === undefined || kind.family === 'ensemble') throw new PlotlineError(`unknown model kind "${options.kind}": expected one of ${TRAINABLE_KIND_NAMES.join(', ')}`);

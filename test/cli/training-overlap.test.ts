@@ -34,9 +34,9 @@ test('a seeded split is made again from the manifest seed; an unreadable split f
   const { titles } = await readTitles(data);
   const seeded = await loadDataset(data, { seed: 5 });
   const overlap = await trainingOverlap(await training(null, 5), data, titles);
-  assert.equal(overlap?.rows, seeded.folds.train.length + seeded.folds.validation.length);
+  assert.equal(overlap?.rows, seeded.splits.train.length + seeded.splits.validation.length);
   assert.match(overlap!.message, /seeded split \(seed 5\)/);
-  assert.equal(await trainingOverlap(await training(null, 5), data, seeded.folds.test.map((i) => seeded.titles[i])), null);
+  assert.equal(await trainingOverlap(await training(null, 5), data, seeded.splits.test.map((i) => seeded.titles[i])), null);
 
   const lost = await trainingOverlap(await training(fixture.dir + '/moved-split.csv'), data, titles);
   assert.equal(lost?.rows, null);

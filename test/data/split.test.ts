@@ -5,8 +5,8 @@ import path from 'node:path';
 import { GenreVocabulary } from '../../src/data/genres.js';
 import {
   iterativeStratifiedSplit,
-  makeFoldIndices,
-  makeFolds,
+  makeSplitIndices,
+  makeSplits,
   normaliseDescription,
   readSplitFile,
 } from '../../src/data/split.js';
@@ -96,9 +96,9 @@ test('iterative stratification handles unlabelled rows, 0 and 1 fractions, and r
   assert.throws(() => iterativeStratifiedSplit(targets, 2, groups, 1.5, 1), RangeError);
 });
 
-test('makeFolds without an assignment: disjoint, complete, groups together, validation out of train', () => {
+test('makeSplits without an assignment: disjoint, complete, groups together, validation out of train', () => {
   const { n, targets, numLabels, items } = synthetic();
-  const folds = makeFoldIndices(items, targets, numLabels, { seed: 11 });
+  const folds = makeSplitIndices(items, targets, numLabels, { seed: 11 });
   const all = [...folds.train, ...folds.validation, ...folds.test].sort((x, y) => x - y);
   assert.deepEqual(all, Array.from({ length: n }, (_, i) => i));
   assert.ok(Math.abs(folds.test.length / n - 0.2) <= 0.01, `test ${folds.test.length}`);
@@ -120,16 +120,16 @@ test('makeFolds without an assignment: disjoint, complete, groups together, vali
     assert.ok(share > 0.05 && share < 0.2, `validation share ${share}`);
   }
 
-  assert.deepEqual(makeFoldIndices(items, targets, numLabels, { seed: 11 }), folds);
-  const objects = makeFolds(items, targets, numLabels, { seed: 11 });
+  assert.deepEqual(makeSplitIndices(items, targets, numLabels, { seed: 11 }), folds);
+  const objects = makeSplits(items, targets, numLabels, { seed: 11 });
   assert.deepEqual(objects.test, folds.test.map((i) => items[i]));
   assert.deepEqual(objects.validation, folds.validation.map((i) => items[i]));
 });
 
-test('makeFolds with an assignment: test is as assigned, validation comes from train only', () => {
+test('makeSplits with an assignment: test is as assigned, validation comes from train only', () => {
   const { targets, numLabels, items } = synthetic();
   const assignment = new Map(items.map((item, i) => [item.id, i % 5 === 0 ? 'test' : 'train'] as const));
-  const folds = makeFolds(items, targets, numLabels, { assignment, seed: 3 });
+  const folds = makeSplits(items, targets, numLabels, { assignment, seed: 3 });
   assert.deepEqual(
     folds.test.map((t) => t.id),
     items.filter((_, i) => i % 5 === 0).map((t) => t.id),
@@ -141,7 +141,7 @@ test('makeFolds with an assignment: test is as assigned, validation comes from t
 
   const partial = new Map([...assignment].slice(0, 390));
   assert.throws(
-    () => makeFolds(items, targets, numLabels, { assignment: partial, splitFile: 'my-split.csv', seed: 3 }),
+    () => makeSplits(items, targets, numLabels, { assignment: partial, splitFile: 'my-split.csv', seed: 3 }),
     (err: unknown) =>
       err instanceof PlotlineError &&
       err.message.includes('my-split.csv') &&
@@ -201,7 +201,7 @@ test('the real netflix_titles.csv and split.csv: 6,234 rows, 42 genres, 4,974 / 
   assert.equal(unknown.size, 0);
 
   const assignment = await readSplitFile(splitCsv);
-  const folds = makeFoldIndices(titles, targets, vocab.size, { assignment, splitFile: splitCsv, seed: 20200325 });
+  const folds = makeSplitIndices(titles, targets, vocab.size, { assignment, splitFile: splitCsv, seed: 20200325 });
   assert.equal(folds.train.length + folds.validation.length, 4974);
   assert.equal(folds.test.length, 1260);
 

@@ -1,18 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FEW_VALIDATION_TITLES, checkFoldSizes } from '../../src/training/split-sizes.js';
+import { FEW_VALIDATION_TITLES, checkSplitSizes } from '../../src/training/split-sizes.js';
 import { trainModel } from '../../src/training/train-model.js';
 import { PlotlineError } from '../../src/util/errors.js';
 
 test('an empty validation slice or training fold is refused, saying how many titles are needed', () => {
-  assert.throws(() => checkFoldSizes({ train: 9, validation: 0 }), (error: Error) => {
+  assert.throws(() => checkSplitSizes({ train: 9, validation: 0 }), (error: Error) => {
     assert.ok(error instanceof PlotlineError);
     assert.match(error.message, /validation slice is empty \(9 training title\(s\)\).*at least 1 validation title.*--validation-fraction/);
     return true;
   });
-  assert.throws(() => checkFoldSizes({ train: 0, validation: 3 }), /training fold is empty: training needs at least 1 training title/);
-  assert.match(checkFoldSizes({ train: 40, validation: 3 })!, /only 3 validation title\(s\)/);
-  assert.equal(checkFoldSizes({ train: 400, validation: FEW_VALIDATION_TITLES }), null);
+  assert.throws(() => checkSplitSizes({ train: 0, validation: 3 }), /training fold is empty: training needs at least 1 training title/);
+  assert.match(checkSplitSizes({ train: 40, validation: 3 })!, /only 3 validation title\(s\)/);
+  assert.equal(checkSplitSizes({ train: 400, validation: FEW_VALIDATION_TITLES }), null);
 });
 
 test('trainModel refuses before training when validation is empty', async () => {

@@ -1,10 +1,10 @@
 /** `plotline train`: data -> split -> train one model kind (from scratch, or a head over a pretrained encoder) -> evaluate -> save the model folder. */
 import { join, resolve } from 'node:path';
-import { loadDataset, foldData, type Dataset } from '../../data/dataset.js';
+import { loadDataset, splitData, type Dataset } from '../../data/dataset.js';
 import { trainModel, type TrainedModel } from '../../training/train-model.js';
 import { evaluateAndSave } from '../../training/evaluate-and-save.js';
 
-type SplitTexts = ReturnType<typeof foldData>;
+type SplitTexts = ReturnType<typeof splitData>;
 import { checkOutputFolder } from '../../util/output-folder.js';
 import { summarise } from '../../evaluation/evaluate-scores.js';
 import { formatMetricsTable } from '../../evaluation/format.js';
@@ -54,9 +54,9 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   for (const warning of dataset.warnings) log(`warning: ${warning}`);
   const catalogue = catalogueOptions(dataset, catalogueRequest(options), options.seed);
   log(`fields: ${catalogue.fields.length === 0 ? 'none (description only)' : catalogue.fields.join(', ')}`);
-  const train = foldData(dataset, dataset.folds.train);
-  const validation = foldData(dataset, dataset.folds.validation);
-  const test = foldData(dataset, dataset.folds.test);
+  const train = splitData(dataset, dataset.splits.train);
+  const validation = splitData(dataset, dataset.splits.validation);
+  const test = splitData(dataset, dataset.splits.test);
   log(
     `${dataset.titles.length} titles, ${dataset.genres.size} genres; train ${train.texts.length}, validation ${validation.texts.length}, ` +
       `test ${test.texts.length} (${options.split === undefined ? `seeded split, seed ${options.seed}` : options.split})`,
@@ -92,7 +92,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   }
   const { classifier } = trained;
   try {
-    const result = addCatalogue(classifier, trained.validation.scores, catalogueSplit(dataset, dataset.folds.train), validation, catalogue);
+    const result = addCatalogue(classifier, trained.validation.scores, catalogueSplit(dataset, dataset.splits.train), validation, catalogue);
     if (result.rules !== null) log(describeRules(result));
     await evaluateSaveAndReport(trained, result, catalogue, { dataset, validation, test }, options, log);
   } finally {
@@ -122,7 +122,7 @@ async function evaluateSaveAndReport(
     dataFile: options.data,
     dataSha256: dataset.sha256,
     splitFile: options.split ?? null,
-    sizes: { train: dataset.folds.train.length, validation: validation.texts.length, test: test.texts.length },
+    sizes: { train: dataset.splits.train.length, validation: validation.texts.length, test: test.texts.length },
   };
   const evaluated = await evaluateAndSave(trained, result, catalogue, { dataset, validation, test, run, seed: options.seed, out: options.out });
   log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${result.model.thresholds.mode}`);
