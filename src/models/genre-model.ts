@@ -110,6 +110,14 @@ export abstract class GenreModel {
     throw new Error(`${this.constructor.name} does not count its parameters`);
   }
 
+  /**
+   * The catalogue-field part a saved folder keeps beside the text model (fields.json: the field
+   * vectorizer and field model, as JSON), or null for a model that reads no fields.
+   */
+  fieldPart(): { vectorizer: unknown; model: unknown } | null {
+    return null;
+  }
+
   /** The same model scoring without any embedding cache, so timing measures embedding too (`this` when it has none). */
   withoutCache(): GenreModel {
     return this;

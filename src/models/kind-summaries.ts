@@ -1,8 +1,8 @@
 /**
  * Every model kind's name and one-line summary, in the order the CLI lists them, without loading any
- * kind (no tfjs, no encoders): `plotline --help` reads this, and the kind registries (kinds.ts,
- * encoder-head/head-kinds.ts) take their summaries from here. test/models/kind-summaries.test.ts checks
- * that the names are exactly the registries' kinds.
+ * kind (no tfjs, no encoders): `plotline --help` reads this, and the kind registry (kinds.ts) takes
+ * its summaries from here. test/models/kind-summaries.test.ts checks that the names are exactly the
+ * registry's trainable kinds.
  */
 export const KIND_SUMMARIES = {
   cnn: 'word CNN (widths 2-5, max-pool over time): the quickest to train',

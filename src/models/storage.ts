@@ -72,9 +72,8 @@ export async function saveModel(
     async (dataDir) => {
       // The kind writes its data files; the version folder is fsynced whole before the manifest names it.
       await kind.save(classifier, kind.config.parse(manifest.config), dataDir);
-      if (served instanceof CatalogueModel) {
-        await writeFileDurably(join(dataDir, FIELDS), JSON.stringify({ vectorizer: served.vectorizer.toJSON(), model: served.fieldModel.toJSON() }));
-      }
+      const fields = served.fieldPart();
+      if (fields !== null) await writeFileDurably(join(dataDir, FIELDS), JSON.stringify(fields));
     },
     (files) => ({ ...full, files }),
   );

@@ -51,6 +51,10 @@ export class CatalogueModel extends GenreModel {
     return { trained: text.trained + this.fieldModel.weights.length + this.fieldModel.bias.length + 3, frozen: text.frozen };
   }
 
+  override fieldPart(): { vectorizer: unknown; model: unknown } {
+    return { vectorizer: this.vectorizer.toJSON(), model: this.fieldModel.toJSON() };
+  }
+
   /** The same model over its text model without an embedding cache (same field part and rules). */
   override withoutCache(): GenreModel {
     const text = this.text.withoutCache();
