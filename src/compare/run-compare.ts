@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadDataset, splitData } from '../data/dataset.js';
 import { trainModel, type TrainedModel } from '../training/train-model.js';
 import type { LabelledTexts } from '../training/train-classifier.js';
-import { FORMAT_VERSION, dataFields, runtimeVersions, type RunContext } from '../models/manifest.js';
+import { ensembleManifestFields, runtimeVersions, type RunContext } from '../models/manifest.js';
 import type { EpochLog } from '../training/trainer.js';
 import { evaluateScores, summarise, type Evaluation } from '../evaluation/evaluate-scores.js';
 import { precisionRecallCurve } from '../evaluation/thresholds.js';
@@ -313,16 +313,14 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
     const validationEvaluation = evaluateScores(validationTargets, validation, genres, thresholds, seed);
     await saveEnsemble(
       spec.ensemble.map((member, i) => ({ name: safeFolderName(member), dir: rows[i].modelDir!, weight: weights[i] })),
-      {
-        format: 'plotline-model',
-        formatVersion: FORMAT_VERSION,
-        genres: [...genres],
+      ensembleManifestFields(context.run, {
+        genres,
         thresholds: tuned.thresholds,
-        training: { createdAt: new Date().toISOString(), ...dataFields(context.run), seed, seconds: row.trainSeconds ?? 0 },
+        seed,
+        seconds: row.trainSeconds ?? 0,
         metrics: { validation: summarise(validationEvaluation), test: summarise(evaluation) },
-        versions: runtimeVersions(),
         catalogue: { columns: context.dataset.mapping, fields: [...track.catalogue.fields], rules, fusion: null },
-      },
+      }),
       modelDir,
     );
     row.sizeBytes = await folderBytes(modelDir);

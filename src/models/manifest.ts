@@ -160,6 +160,35 @@ export function trainedManifestFields(
 }
 
 /**
+ * The manifest of an ensemble of saved models (`plotline compare --save-models`), minus what
+ * saveEnsemble adds (kind, config with the members and weights, encoder, files): the genres, the
+ * thresholds tuned for the mean, the run it was chosen on (`seconds`: its members' training time),
+ * its metric summaries and how it reads catalogues.
+ */
+export function ensembleManifestFields(
+  run: RunContext,
+  ensemble: {
+    genres: readonly string[];
+    thresholds: Manifest['thresholds'];
+    seed: number;
+    seconds: number;
+    metrics: { validation: Record<string, unknown> | null; test: Record<string, unknown> | null };
+    catalogue: CatalogueSection;
+  },
+): Omit<Manifest, 'kind' | 'config' | 'encoder' | 'files'> {
+  return {
+    format: 'plotline-model',
+    formatVersion: FORMAT_VERSION,
+    genres: [...ensemble.genres] as [string, ...string[]],
+    thresholds: ensemble.thresholds,
+    training: { createdAt: new Date().toISOString(), ...dataFields(run), seed: ensemble.seed, seconds: ensemble.seconds },
+    metrics: ensemble.metrics,
+    versions: runtimeVersions(),
+    catalogue: ensemble.catalogue,
+  };
+}
+
+/**
  * Runs the decoder of a manifest field (a config schema, an encoder, the field model); its failure
  * becomes a PlotlineError naming `file` and `field` (and the path inside the field that is wrong).
  */
