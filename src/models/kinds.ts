@@ -41,6 +41,7 @@ import type { EncoderReference } from '../encoders/sentence-encoder.js';
 import { PlotlineError } from '../util/errors.js';
 import { access } from 'node:fs/promises';
 
+/** How a from-scratch kind fits its vectorizer, builds its network and trains it (a `scratch` entry's own part). */
 export interface ModelKind<Config> {
   name: string;
   summary: string;
@@ -56,7 +57,7 @@ export interface ModelKind<Config> {
   trainingStep?(config: Config, network: tf.LayersModel, options: StepOptions): TrainingStep;
   /**
    * Writes what a trained model of this kind predicts with into `dir`, a fresh folder, if not the tfjs
-   * network (model.json + weights.bin, storage.ts's default).
+   * network (model.json + weights.bin, network-files.ts: the default).
    */
   saveWeights?(config: Config, network: tf.LayersModel, dir: string): Promise<void>;
   /**
