@@ -16,8 +16,8 @@ import './layers/conv-pool.js';
 import './layers/seeded-dropout.js';
 import './layers/weighted-mean.js';
 
-export const TOPOLOGY_FILE = 'model.json';
-export const WEIGHTS_FILE = 'weights.bin';
+const TOPOLOGY_FILE = 'model.json';
+const WEIGHTS_FILE = 'weights.bin';
 
 /** Writes `network` into `dataDir` (a fresh version folder) as model.json + weights.bin, each fsynced. */
 export async function writeNetwork(network: tf.LayersModel, dataDir: string): Promise<void> {
