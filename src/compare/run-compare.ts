@@ -289,7 +289,7 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
   const test = rules === null ? rawTest : applyGenreRules(rawTest, genres, rules, readsFamily ? context.test.fields : undefined).scores;
   const tuned = decided.tuned;
   const thresholds = tuned.thresholds.mode === 'perGenre' && tuned.thresholds.perGenre !== null ? tuned.thresholds.perGenre : tuned.thresholds.global;
-  const evaluation = evaluateScores(testTargets, test, genres, thresholds, seed);
+  const evaluation = evaluateScores(testTargets, test, genres, thresholds, seed, rawTest);
   const rows = members.map((m) => m.row);
   const sum = (pick: (row: ComparedModel) => number | undefined): number => rows.reduce((total, row) => total + (pick(row) ?? 0), 0);
   const row: ComparedModel = {
@@ -310,7 +310,7 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
   // Saved like the trained models when they are kept: the members' folders are copied in, so it serves alone.
   if (context.modelsDir !== null && rows.every((r) => r.modelDir !== undefined)) {
     const modelDir = join(context.modelsDir, safeFolderName(name));
-    const validationEvaluation = evaluateScores(validationTargets, validation, genres, thresholds, seed);
+    const validationEvaluation = evaluateScores(validationTargets, validation, genres, thresholds, seed, rawValidation);
     await saveEnsemble(
       spec.ensemble.map((member, i) => ({ name: safeFolderName(member), dir: rows[i].modelDir!, weight: weights[i] })),
       ensembleManifestFields(context.run, {

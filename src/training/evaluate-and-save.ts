@@ -58,8 +58,9 @@ export async function evaluateAndSave(trained: TrainedModel, catalogue: Catalogu
     const raw = model === trained.classifier && options.textTestScores !== undefined ? options.textTestScores : await model.score(test.texts, test.fields);
     testScores = { scores: model.constrain(raw, test.fields).scores, raw };
   }
-  const testEvaluation = testScores === null ? null : evaluateScores(test.targets, testScores.scores, genres, thresholds, seed);
-  const validationEvaluation = evaluateScores(validation.targets, catalogue.validation.scores, genres, thresholds, seed);
+  // Ranking metrics read the scores before the genre rules (raw), decisions the scores after them.
+  const testEvaluation = testScores === null ? null : evaluateScores(test.targets, testScores.scores, genres, thresholds, seed, testScores.raw);
+  const validationEvaluation = evaluateScores(validation.targets, catalogue.validation.scores, genres, thresholds, seed, catalogue.validation.raw);
   const manifest = {
     ...trainedManifestFields(trained, options.run, { validation: summarise(validationEvaluation), test: testEvaluation === null ? null : summarise(testEvaluation) }),
     catalogue: catalogueSection(dataset, catalogueOptions, catalogue),
