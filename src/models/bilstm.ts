@@ -16,6 +16,18 @@ export const BilstmConfig = z.object({
   units: z.number().int().positive().default(32),
   denseUnits: z.number().int().positive().default(32),
   dropout: z.number().min(0).max(0.95).default(0.5),
+  /**
+   * Start each LSTM's forget-gate bias at 1 (Keras's `unit_forget_bias`, on by default there and so in the
+   * write-up; tfjs defaults to off, which starts every cell forgetting half its state per word).
+   */
+  unitForgetBias: z.boolean().default(true),
+  /**
+   * The LSTM gates' activation. `sigmoid` is TensorFlow 2 Keras's default (the write-up's); tfjs defaults to
+   * `hardSigmoid`, whose gradient is exactly 0 once a gate's input leaves [-2.5, 2.5].
+   */
+  gateActivation: z.enum(['sigmoid', 'hardSigmoid']).default('sigmoid'),
+  /** Mask padding (Keras `mask_zero`), so the LSTMs skip it and a text scores the same in any batch. */
+  maskPadding: z.boolean().default(true),
 });
 export type BilstmConfig = z.infer<typeof BilstmConfig>;
 
@@ -28,6 +40,8 @@ export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: 
         returnSequences,
         kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }),
         recurrentInitializer: tf.initializers.orthogonal({ seed: rng.seed() }),
+        unitForgetBias: config.unitForgetBias,
+        recurrentActivation: config.gateActivation,
       }) as tf.RNN,
       name,
     });
@@ -36,7 +50,7 @@ export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: 
     .embedding({
       inputDim: vocabSize,
       outputDim: config.embeddingDim,
-      maskZero: true,
+      maskZero: config.maskPadding,
       embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: rng.seed() }),
       name: 'embedding',
     })
