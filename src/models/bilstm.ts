@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { SeededDropout } from './layers/seeded-dropout.js';
 import { createRng } from '../util/random.js';
+import type { PretrainedEmbedding } from './inputs/word-vector-table.js';
 
 export const BilstmConfig = z.object({
   embeddingDim: z.number().int().positive().default(8),
@@ -31,7 +32,15 @@ export const BilstmConfig = z.object({
 });
 export type BilstmConfig = z.infer<typeof BilstmConfig>;
 
-export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: number, seed: number): tf.LayersModel {
+/**
+ * A fresh network for `vocabSize` word ids (0 = padding) and `numLabels` sigmoid outputs, its weights drawn
+ * from `seed`. With `pretrained` (see word-vector-table.ts) the embedding starts from those rows (its
+ * dimension must be `config.embeddingDim`) and is frozen unless `pretrained.trainable`.
+ */
+export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: number, seed: number, pretrained: PretrainedEmbedding | null = null): tf.LayersModel {
+  if (pretrained !== null && (pretrained.rows !== vocabSize || pretrained.dimension !== config.embeddingDim)) {
+    throw new Error(`pretrained embedding is ${pretrained.rows} x ${pretrained.dimension}, the network's ${vocabSize} x ${config.embeddingDim}`);
+  }
   const rng = createRng(seed);
   const lstm = (returnSequences: boolean, name: string) =>
     tf.layers.bidirectional({
@@ -52,6 +61,8 @@ export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: 
       outputDim: config.embeddingDim,
       maskZero: config.maskPadding,
       embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: rng.seed() }),
+      trainable: pretrained === null || pretrained.trainable,
+      weights: pretrained === null ? undefined : [tf.tensor2d(pretrained.table, [pretrained.rows, pretrained.dimension])],
       name: 'embedding',
     })
     .apply(ids) as tf.SymbolicTensor;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConvPool } from './layers/conv-pool.js';
 import { SeededDropout } from './layers/seeded-dropout.js';
 import { createRng } from '../util/random.js';
+import type { PretrainedEmbedding } from './inputs/word-vector-table.js';
 
 export const CnnConfig = z.object({
   embeddingDim: z.number().int().positive().default(64),
@@ -16,7 +17,15 @@ export const CnnConfig = z.object({
 });
 export type CnnConfig = z.infer<typeof CnnConfig>;
 
-export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number, seed: number): tf.LayersModel {
+/**
+ * A fresh network for `vocabSize` word ids (0 = padding) and `numLabels` sigmoid outputs, its weights drawn
+ * from `seed`. With `pretrained` (see word-vector-table.ts) the embedding starts from those rows (its
+ * dimension must be `config.embeddingDim`) and is frozen unless `pretrained.trainable`.
+ */
+export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number, seed: number, pretrained: PretrainedEmbedding | null = null): tf.LayersModel {
+  if (pretrained !== null && (pretrained.rows !== vocabSize || pretrained.dimension !== config.embeddingDim)) {
+    throw new Error(`pretrained embedding is ${pretrained.rows} x ${pretrained.dimension}, the network's ${vocabSize} x ${config.embeddingDim}`);
+  }
   const rng = createRng(seed);
   const ids = tf.input({ shape: [null], dtype: 'int32', name: 'ids' });
   const embedded = tf.layers
@@ -24,6 +33,8 @@ export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number
       inputDim: vocabSize,
       outputDim: config.embeddingDim,
       embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: rng.seed() }),
+      trainable: pretrained === null || pretrained.trainable,
+      weights: pretrained === null ? undefined : [tf.tensor2d(pretrained.table, [pretrained.rows, pretrained.dimension])],
       name: 'embedding',
     })
     .apply(ids) as tf.SymbolicTensor;

@@ -72,6 +72,11 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       cacheDir: options.cache === false ? null : options.cacheDir,
       onEmbed: embedding.update,
       onWarning: (message) => log(`warning: ${message}`),
+      onWordVectors: (c) =>
+        log(
+          `word vectors: ${c.dimension} dimensions; ${c.found} of ${c.words} vocabulary words found, ${c.missing} missing` +
+            (c.missing > 0 ? ` (most frequent: ${c.missingExamples.join(', ')})` : ''),
+        ),
       config: options.config,
       seed: options.seed,
       epochs: options.epochs,
@@ -142,6 +147,7 @@ async function evaluateAndSave(
         kind: trained.kind,
         bestEpoch: trained.bestEpoch,
         trainSeconds: trained.trainSeconds,
+        wordVectors: trained.config.wordVectorCoverage ?? null,
         validation: summarise(validationEvaluation),
         test: testEvaluation === null ? null : summarise(testEvaluation),
       }) + '\n',
