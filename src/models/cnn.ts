@@ -27,6 +27,8 @@ export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number
     throw new Error(`pretrained embedding is ${pretrained.rows} x ${pretrained.dimension}, the network's ${vocabSize} x ${config.embeddingDim}`);
   }
   const rng = createRng(seed);
+  // The layer's variable takes these values when the layer is built (by apply below).
+  const initial = pretrained === null ? null : tf.tensor2d(pretrained.table, [pretrained.rows, pretrained.dimension]);
   const ids = tf.input({ shape: [null], dtype: 'int32', name: 'ids' });
   const embedded = tf.layers
     .embedding({
@@ -34,7 +36,7 @@ export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number
       outputDim: config.embeddingDim,
       embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: rng.seed() }),
       trainable: pretrained === null || pretrained.trainable,
-      weights: pretrained === null ? undefined : [tf.tensor2d(pretrained.table, [pretrained.rows, pretrained.dimension])],
+      weights: initial === null ? undefined : [initial],
       name: 'embedding',
     })
     .apply(ids) as tf.SymbolicTensor;
@@ -51,5 +53,7 @@ export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number
       name: 'genres',
     })
     .apply(dropped) as tf.SymbolicTensor;
-  return tf.model({ inputs: ids, outputs: output, name: 'cnn' });
+  const model = tf.model({ inputs: ids, outputs: output, name: 'cnn' });
+  initial?.dispose();
+  return model;
 }
