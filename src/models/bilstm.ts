@@ -42,9 +42,10 @@ export type BilstmConfig = z.infer<typeof BilstmConfig>;
 /**
  * A fresh network for `vocabSize` word ids (0 = padding) and `numLabels` sigmoid outputs, its weights drawn
  * from `seed`. With `pretrained` (see word-vector-table.ts) the embedding starts from those rows (its
- * dimension must be `config.embeddingDim`) and is frozen unless `pretrained.trainable`.
+ * dimension must be `config.embeddingDim`). `freezeEmbedding` makes the embedding non-trainable (also when
+ * rebuilding a saved model's network, whose weights are then listed in the same order).
  */
-export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: number, seed: number, pretrained: PretrainedEmbedding | null = null): tf.LayersModel {
+export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: number, seed: number, pretrained: PretrainedEmbedding | null = null, freezeEmbedding = false): tf.LayersModel {
   if (pretrained !== null && (pretrained.rows !== vocabSize || pretrained.dimension !== config.embeddingDim)) {
     throw new Error(`pretrained embedding is ${pretrained.rows} x ${pretrained.dimension}, the network's ${vocabSize} x ${config.embeddingDim}`);
   }
@@ -70,7 +71,7 @@ export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: 
       outputDim: config.embeddingDim,
       maskZero: config.maskPadding,
       embeddingsInitializer: tf.initializers.randomUniform({ minval: -config.embeddingInit, maxval: config.embeddingInit, seed: rng.seed() }),
-      trainable: pretrained === null || pretrained.trainable,
+      trainable: !freezeEmbedding,
       weights: initial === null ? undefined : [initial],
       name: 'embedding',
     })

@@ -20,9 +20,10 @@ export type CnnConfig = z.infer<typeof CnnConfig>;
 /**
  * A fresh network for `vocabSize` word ids (0 = padding) and `numLabels` sigmoid outputs, its weights drawn
  * from `seed`. With `pretrained` (see word-vector-table.ts) the embedding starts from those rows (its
- * dimension must be `config.embeddingDim`) and is frozen unless `pretrained.trainable`.
+ * dimension must be `config.embeddingDim`). `freezeEmbedding` makes the embedding non-trainable (also when
+ * rebuilding a saved model's network, whose weights are then listed in the same order).
  */
-export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number, seed: number, pretrained: PretrainedEmbedding | null = null): tf.LayersModel {
+export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number, seed: number, pretrained: PretrainedEmbedding | null = null, freezeEmbedding = false): tf.LayersModel {
   if (pretrained !== null && (pretrained.rows !== vocabSize || pretrained.dimension !== config.embeddingDim)) {
     throw new Error(`pretrained embedding is ${pretrained.rows} x ${pretrained.dimension}, the network's ${vocabSize} x ${config.embeddingDim}`);
   }
@@ -35,7 +36,7 @@ export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number
       inputDim: vocabSize,
       outputDim: config.embeddingDim,
       embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: rng.seed() }),
-      trainable: pretrained === null || pretrained.trainable,
+      trainable: !freezeEmbedding,
       weights: initial === null ? undefined : [initial],
       name: 'embedding',
     })

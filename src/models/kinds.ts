@@ -89,7 +89,7 @@ const cnn: ModelKind<z.infer<typeof cnnConfig>> = {
   training: { epochs: 20, batchSize: 64, learningRate: 2e-3, patience: 3, monitor: 'micro', loss: 'bce', positiveWeights: true },
   fitEncoder: (texts, c) =>
     WordEncoder.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: Math.max(...c.widths) }),
-  build: (c, encoder, _encoded, numLabels, seed, pretrained) => buildCnn(c, encoder.inputSize, numLabels, seed, pretrained ?? null),
+  build: (c, encoder, _encoded, numLabels, seed, pretrained) => buildCnn(c, encoder.inputSize, numLabels, seed, pretrained ?? null, c.freezeEmbeddings),
 };
 
 const bilstm: ModelKind<z.infer<typeof bilstmConfig>> = {
@@ -99,7 +99,7 @@ const bilstm: ModelKind<z.infer<typeof bilstmConfig>> = {
   config: bilstmConfig.extend({ minCount: z.number().int().positive().default(5), maxVocabulary: z.number().int().positive().default(853) }).strict(),
   training: { epochs: 30, batchSize: 64, learningRate: 1e-2, patience: 8, monitor: 'macro', loss: 'softf1', positiveWeights: false },
   fitEncoder: (texts, c) => WordEncoder.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: 1 }),
-  build: (c, encoder, _encoded, numLabels, seed, pretrained) => buildBilstm(c, encoder.inputSize, numLabels, seed, pretrained ?? null),
+  build: (c, encoder, _encoded, numLabels, seed, pretrained) => buildBilstm(c, encoder.inputSize, numLabels, seed, pretrained ?? null, c.freezeEmbeddings),
 };
 
 const bag: ModelKind<z.infer<typeof bagConfig>> = {

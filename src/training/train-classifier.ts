@@ -107,7 +107,7 @@ async function pretrainedFor(config: Record<string, unknown>, encoder: TextEncod
   config.embeddingDim = vectors.dimension;
   config.wordVectorCoverage = coverageOf(tokens, vectors);
   // A seed of its own for the rows the vectors lack, apart from the network's initialisers.
-  return pretrainedEmbedding(tokens, vectors, (seed ^ 0x5bd1e995) >>> 0, config.freezeEmbeddings !== true);
+  return pretrainedEmbedding(tokens, vectors, (seed ^ 0x5bd1e995) >>> 0);
 }
 
 /** Tunes a trained model's thresholds on validation and packages the run (both training pipelines end here). */

@@ -6,6 +6,9 @@ import { WordEncoder } from '../../src/models/inputs/word-encoder.js';
 import type { WordVectorCoverage } from '../../src/text/word-vectors.js';
 import { KEYWORD_GENRES, KEYWORDS, keywordDataset } from '../helpers/keyword-dataset.js';
 import { fixtureFolder, rejectsWith } from '../helpers/files.js';
+import { loadModel, saveModel } from '../../src/models/storage.js';
+import { tinyManifestFields } from '../models/fixtures.js';
+import { join } from 'node:path';
 
 const write = fixtureFolder('train-vectors');
 
@@ -48,6 +51,14 @@ for (const kind of ['cnn', 'bilstm']) {
       assert.deepEqual(rows[tokens.indexOf(word) + 2].map((x) => +x.toFixed(5)), [i + 1, -(i + 1), 0.5], `${word}'s row is its vector after training`);
     });
     assert.deepEqual(rows[0], [0, 0, 0], 'padding row');
+    // Saved and loaded back (the weight check rebuilds the network from the config: frozen, same order).
+    const dir = join(write.dir, `${kind}-model`);
+    const fields = tinyManifestFields(kind);
+    await saveModel(trained.classifier, { ...fields, config: trained.config }, dir);
+    const loaded = await loadModel(dir);
+    const texts = ['a hilarious murder', 'the city at night'];
+    assert.deepEqual(await loaded.classifier.score(texts), await trained.classifier.score(texts));
+    await loaded.classifier.dispose();
     await trained.classifier.dispose();
   });
 }

@@ -5,12 +5,11 @@
 import { createRng } from '../../util/random.js';
 import type { WordVectors } from '../../text/word-vectors.js';
 
-/** An embedding layer's starting weights, rows x dimension row-major, and whether training may change them. */
+/** An embedding layer's starting weights, rows x dimension row-major. */
 export interface PretrainedEmbedding {
   table: Float32Array;
   rows: number;
   dimension: number;
-  trainable: boolean;
 }
 
 /**
@@ -18,7 +17,7 @@ export interface PretrainedEmbedding {
  * the vectors lack get uniform values in +-0.05 (Keras's Embedding default), drawn from `seed`.
  * `tokens` are the vocabulary's words in id order from id 2 (Vocabulary's layout).
  */
-export function pretrainedEmbedding(tokens: readonly string[], vectors: WordVectors, seed: number, trainable: boolean): PretrainedEmbedding {
+export function pretrainedEmbedding(tokens: readonly string[], vectors: WordVectors, seed: number): PretrainedEmbedding {
   const dimension = vectors.dimension;
   const rows = tokens.length + 2;
   const table = new Float32Array(rows * dimension);
@@ -28,5 +27,5 @@ export function pretrainedEmbedding(tokens: readonly string[], vectors: WordVect
     if (vector !== undefined) table.set(vector, row * dimension);
     else for (let j = 0; j < dimension; j++) table[row * dimension + j] = (rng.next() * 2 - 1) * 0.05;
   }
-  return { table, rows, dimension, trainable };
+  return { table, rows, dimension };
 }
