@@ -132,6 +132,7 @@ encoderOptions(program
       .argParser((value: string, previous: string[]) => [...previous, value])
       .default([] as string[], 'the most likely one'),
   )
+  .option('--field <name=value>', 'a catalogue field of the text, e.g. --field type="TV Show" (repeatable), as for predict', (value: string, previous: string[]) => [...previous, value], [] as string[])
   .option('--threshold <x>', 'one threshold for every genre when saying whether a genre is predicted', probability)
   .option('--json', 'print JSON: the genre\'s score and every word with its offsets and weight', false)
   .addOption(backendOption())
