@@ -15,6 +15,8 @@ import type { EpochLog } from '../training/trainer.js';
 import { evaluateScores, summarise, type Evaluation } from '../evaluation/evaluate-scores.js';
 import { precisionRecallCurve } from '../evaluation/thresholds.js';
 import { evaluateAndSave, type EvaluatedModel } from '../training/evaluate-and-save.js';
+import { applyThresholds } from '../models/thresholds.js';
+import { macroF1 } from '../evaluation/metrics.js';
 import { saveEnsemble } from '../models/ensemble/ensemble-storage.js';
 import type { FieldValues, GenreModel } from '../models/genre-model.js';
 import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
@@ -229,6 +231,8 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
       ...(track.catalogue.fields.length > 0 ? { fields: [...track.catalogue.fields] } : {}),
       status: 'ok',
       test: testSection(evaluated.test, testScores, test.targets, genres.length),
+      validationMacroF1AtHalf: macroF1(validation.targets, applyThresholds(trained.validation.scores, genres.length, 0.5), genres.length),
+      ...wordVectorsOf(trained.config),
       history: trained.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valMicroF1: h.valMicroF1, valMacroF1: h.valMacroF1 })),
       bestEpoch: trained.bestEpoch,
       trainSeconds: trained.trainSeconds,
@@ -240,6 +244,12 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
     };
     return { validation: catalogue.validation.raw, hiddenFamily: catalogue.validation.hiddenFamily, test: rawTest, rules: catalogue.rules, readsFamily, row };
   }
+}
+
+/** A word model's pretrained-vector coverage (config.wordVectorCoverage, written by training), for its row. */
+function wordVectorsOf(config: Record<string, unknown>): Pick<ComparedModel, 'wordVectors'> {
+  const coverage = config.wordVectorCoverage as { found: number; words: number } | undefined;
+  return coverage === undefined ? {} : { wordVectors: { found: coverage.found, words: coverage.words, frozen: config.freezeEmbeddings === true } };
 }
 
 /** End-to-end texts per second on `texts`, after a warm-up call; encoder + head models bypass the embedding cache. */

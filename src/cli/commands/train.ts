@@ -79,6 +79,11 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       cacheDir: options.cache === false ? null : options.cacheDir,
       onEmbed: embedding.update,
       onWarning: warn,
+      onWordVectors: (c) =>
+        log(
+          `word vectors: ${c.dimension} dimensions; ${c.found} of ${c.words} vocabulary words found, ${c.missing} missing` +
+            (c.missing > 0 ? ` (most frequent: ${c.missingExamples.join(', ')})` : ''),
+        ),
       config: options.config,
       seed: options.seed,
       epochs: options.epochs,
@@ -143,6 +148,7 @@ async function evaluateSaveAndReport(
         kind: trained.kind,
         bestEpoch: trained.bestEpoch,
         trainSeconds: trained.trainSeconds,
+        wordVectors: trained.config.wordVectorCoverage ?? null,
         validation: summarise(evaluated.validation),
         test: evaluated.test === null ? null : summarise(evaluated.test),
       }) + '\n',
