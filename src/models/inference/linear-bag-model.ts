@@ -1,14 +1,18 @@
 /**
  * A `bag` model loaded from its folder: the text encoder plus the collapsed linear form, no network
  * and no tensors. It scores exactly as the trained classifier's fast scorer did (float32 folder) or
- * with its int8 weights (quantised folder).
+ * with its int8 weights (quantised folder). Texts are scored through a per-word cache
+ * (word-cache-scorer.ts): the same scores up to float rounding, several times faster.
  */
 import { GenreModel, type DecisionThresholds } from '../genre-model.js';
 import type { TextEncoder } from '../inputs/text-encoder.js';
+import { NgramEncoder } from '../inputs/ngram-encoder.js';
 import { linearScorer, type EncodedScorer, type LinearBag } from './linear-bag-scorer.js';
+import { wordCacheScorer, type TextScorer } from './word-cache-scorer.js';
 
 export class LinearBagModel extends GenreModel {
   private readonly scorer: EncodedScorer;
+  private readonly textScorer: TextScorer;
 
   constructor(
     readonly encoder: TextEncoder,
@@ -19,6 +23,7 @@ export class LinearBagModel extends GenreModel {
     super(genres, thresholds);
     if (linear.bias.length !== genres.length) throw new RangeError(`the linear bag scores ${linear.bias.length} genres, not ${genres.length}`);
     this.scorer = linearScorer(linear);
+    this.textScorer = encoder instanceof NgramEncoder ? wordCacheScorer(linear, encoder) : (texts) => this.scorer(texts.map((t) => encoder.encode(t)));
   }
 
   /** Probabilities for already-encoded texts, n x genres row-major, in input order. */
@@ -27,7 +32,7 @@ export class LinearBagModel extends GenreModel {
   }
 
   async score(texts: readonly string[]): Promise<Float32Array> {
-    return this.scorer(texts.map((t) => this.encoder.encode(t)));
+    return this.textScorer(texts);
   }
 
   async dispose(): Promise<void> {}
