@@ -28,6 +28,8 @@ export interface ScoringWorkerData {
   topK?: number;
   /** For a use/onnx model: where its encoder is, if not where it was trained from. */
   encoder?: EncoderLocation;
+  /** For a use/onnx model: the embedding cache folder, or null for none (see LoadModelOptions). */
+  embeddingCache?: string | null;
   /** Set for a `bag` without catalogue fields: the model itself, instead of loading `model`. */
   linearBag?: SharedLinearBag;
 }

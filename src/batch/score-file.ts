@@ -53,6 +53,10 @@ export interface ScoreFileOptions {
   backend?: BackendName;
   /** For a use/onnx model: where its encoder is, if not where it was trained from. */
   encoder?: EncoderLocation;
+  /** For a use/onnx model: the embedding cache folder (texts embedded before are not embedded again); null or absent: none. */
+  embeddingCache?: string | null;
+  /** A cache that cannot be used: scoring goes on without it. */
+  onWarning?: (message: string) => void;
   progress?: BatchProgress;
   /** Rows per chunk (tests use small chunks). */
   chunkRows?: number;
@@ -110,7 +114,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       let classifier = options.classifier;
       if (classifier === undefined) {
         if (!linearBag) await useBackend(backend);
-        classifier = (await loadModel(options.model, { encoder: { ...options.encoder, backend } })).classifier;
+        classifier = (await loadModel(options.model, { encoder: { ...options.encoder, backend }, embeddingCache: options.embeddingCache, onWarning: options.onWarning })).classifier;
         loaded = classifier;
       }
       const c = classifier;
@@ -123,7 +127,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         loaded = (await loadModel(options.model)).classifier;
         shared = shareLinearBag(loaded);
       }
-      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, encoder: options.encoder, linearBag: shared });
+      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
     }

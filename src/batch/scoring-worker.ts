@@ -21,7 +21,7 @@ await serveWorkerTasks<ScoringWorkerData, ScoreRequest, Uint8Array>(async (data)
     const { useBackend } = await import('../engine/backend.js');
     const { loadModel } = await import('../models/storage.js');
     await useBackend(data.backend);
-    classifier = (await loadModel(data.model, { encoder: { ...data.encoder, backend: data.backend } })).classifier;
+    classifier = (await loadModel(data.model, { encoder: { ...data.encoder, backend: data.backend }, embeddingCache: data.embeddingCache })).classifier;
   }
   const decide = { thresholds: data.thresholds, topK: data.topK };
   const utf8 = new TextEncoder();

@@ -25,6 +25,7 @@ import { EncoderHeadClassifier } from './encoder-head/encoder-head-classifier.js
 import { HEAD_KINDS } from './encoder-head/head-kinds.js';
 import { EncoderReferenceSchema, type EncoderReference } from '../encoders/sentence-encoder.js';
 import { reopenEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.js';
+import { EmbeddingCache } from '../encoders/embedding-cache.js';
 import { ENSEMBLE_KIND, loadEnsemble } from './ensemble/ensemble-storage.js';
 import { NgramsEncoderSchema, WordsEncoderSchema, encoderFromJSON } from './inputs/encoder-json.js';
 import type { EncoderJSON } from './inputs/text-encoder.js';
@@ -243,6 +244,14 @@ export interface EncoderLocation {
 export interface LoadModelOptions {
   /** How to open an encoder + head model's pretrained encoder; `override` loads it from another folder. */
   encoder?: OpenEncoderOptions & EncoderLocation;
+  /**
+   * For an encoder + head model: the embedding cache folder (as `train --cache-dir`), so texts embedded
+   * before, by training or an earlier prediction, are read instead of embedded again, and new ones are
+   * added; null or absent: no cache. Other kinds ignore it.
+   */
+  embeddingCache?: string | null;
+  /** A cache that cannot be used (unreadable, corrupt, another encoder): the model loads without it. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -340,7 +349,17 @@ async function loadNetwork(dir: string, dataDir: string, manifest: Manifest, opt
         await encoder.dispose();
         throw new PlotlineError(`head reads ${inputs} values but the encoder gives ${encoder.dimension}`, { file: topologyFile });
       }
-      return { classifier: new EncoderHeadClassifier(encoder, network, manifest.genres, manifest.thresholds), manifest };
+      let cache: EmbeddingCache | null = null;
+      if (options.embeddingCache !== null && options.embeddingCache !== undefined) {
+        try {
+          cache = await EmbeddingCache.open(options.embeddingCache, encoder.id, encoder.dimension);
+        } catch (error) {
+          await encoder.dispose();
+          throw error;
+        }
+        if (cache.warning !== null) options.onWarning?.(cache.warning);
+      }
+      return { classifier: new EncoderHeadClassifier(encoder, network, manifest.genres, manifest.thresholds, cache), manifest };
     }
     const encoder = fieldOrThrow(() => encoderFromJSON(manifest.encoder as EncoderJSON), manifestFile, 'encoder');
     const kind = MODEL_KINDS[manifest.kind];
