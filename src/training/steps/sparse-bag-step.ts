@@ -119,16 +119,20 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
 
   /**
    * out[at, at + dim) = sum of weight x table row over uniqueIds[from, from + n) (ids stored as row
-   * offsets). Four dimensions at a time in locals: the sums stay in registers instead of being loaded
-   * and stored once per id.
+   * offsets). Eight dimensions at a time in locals: the sums stay in registers instead of being loaded
+   * and stored once per id, and each visit of a row reads half a cache line.
    */
   const poolDistinct = (from: number, n: number, out: Float32Array, at: number): void => {
     let d = 0;
-    for (; d + 3 < dim; d += 4) {
+    for (; d + 7 < dim; d += 8) {
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
+      let s4 = 0;
+      let s5 = 0;
+      let s6 = 0;
+      let s7 = 0;
       for (let i = from; i < from + n; i++) {
         const w = uniqueWeights[i];
         const src = uniqueIds[i] + d;
@@ -136,11 +140,19 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         s1 += w * table[src + 1];
         s2 += w * table[src + 2];
         s3 += w * table[src + 3];
+        s4 += w * table[src + 4];
+        s5 += w * table[src + 5];
+        s6 += w * table[src + 6];
+        s7 += w * table[src + 7];
       }
       out[at + d] = s0;
       out[at + d + 1] = s1;
       out[at + d + 2] = s2;
       out[at + d + 3] = s3;
+      out[at + d + 4] = s4;
+      out[at + d + 5] = s5;
+      out[at + d + 6] = s6;
+      out[at + d + 7] = s7;
     }
     for (; d < dim; d++) {
       let sum = 0;
