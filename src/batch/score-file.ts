@@ -26,7 +26,7 @@ import { temporarySibling } from '../util/temporary-path.js';
 import { renameDurably } from '../util/atomic-write.js';
 import { faultPoint } from '../util/fault-injection.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
-import { formatPredictionLines } from './format.js';
+import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
 import { ScoringPool } from './scoring-pool.js';
@@ -118,7 +118,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         loaded = classifier;
       }
       const c = classifier;
-      job = (chunk) => formatPredictionLines(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
+      job = (chunk) => formatPredictionBytes(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
     } else {
       // A bag is loaded and verified once, here, and shared with the workers, which then need neither
       // the folder nor tfjs; other models are loaded by each worker.

@@ -4,7 +4,7 @@
  * SharedLinearBag) is scored as is; any other model is loaded here, on the worker's own tfjs backend.
  * Modules that pull in tfjs are imported only on that second path.
  */
-import { formatPredictionLines } from './format.js';
+import { formatPredictionBytes } from './format.js';
 import { serveWorkerTasks } from '../util/worker-tasks.js';
 import { LinearBagModel } from '../models/inference/linear-bag-model.js';
 import { NgramEncoder } from '../models/inputs/ngram-encoder.js';
@@ -24,9 +24,8 @@ await serveWorkerTasks<ScoringWorkerData, ScoreRequest, Uint8Array>(async (data)
     classifier = (await loadModel(data.model, { encoder: { ...data.encoder, backend: data.backend }, embeddingCache: data.embeddingCache })).classifier;
   }
   const decide = { thresholds: data.thresholds, topK: data.topK };
-  const utf8 = new TextEncoder();
   return async (request) => {
-    const lines = utf8.encode(await formatPredictionLines(classifier, request.ids, request.texts, { ...decide, fields: request.fields }));
+    const lines = await formatPredictionBytes(classifier, request.ids, request.texts, { ...decide, fields: request.fields });
     return { result: lines, transfer: [lines.buffer as ArrayBuffer] };
   };
 });
