@@ -74,8 +74,14 @@ function eachScoreLine(genres: readonly string[], ids: readonly string[], scores
   const names = genres.map((g) => JSON.stringify(g));
   const keys = names.map((n) => `${n}:`);
   const order = new Int32Array(k);
+  const row: number[] = new Array<number>(k).fill(0.5);
   for (let i = 0; i < ids.length; i++) {
     const base = i * k;
+    // The row's numbers as text in one JSON.stringify call: the same digits as String() of each (both
+    // are Number::toString; JSON.stringify of predict()'s objects writes them so too), ~2x faster than
+    // one String() per number, which was most of the time spent writing.
+    for (let j = 0; j < k; j++) row[j] = scores[base + j];
+    const numbers = JSON.stringify(row).slice(1, -1).split(',');
     for (let j = 0; j < k; j++) order[j] = j;
     // Insertion sort of 42 indices by descending score, stable: cheaper than Array.sort here.
     for (let a = 1; a < k; a++) {
@@ -97,13 +103,13 @@ function eachScoreLine(genres: readonly string[], ids: readonly string[], scores
       first = false;
     }
     line += '],"scores":{';
-    for (let j = 0; j < k; j++) line += (j === 0 ? '' : ',') + keys[j] + String(scores[base + j]);
+    for (let j = 0; j < k; j++) line += (j === 0 ? '' : ',') + keys[j] + numbers[j];
     line += '}';
     if (topK !== undefined) {
       line += ',"top":[';
       for (let a = 0; a < Math.min(topK, k); a++) {
         const j = order[a];
-        line += `${a === 0 ? '' : ','}{"genre":${names[j]},"score":${String(scores[base + j])}}`;
+        line += `${a === 0 ? '' : ','}{"genre":${names[j]},"score":${numbers[j]}}`;
       }
       line += ']';
     }
