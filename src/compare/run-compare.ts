@@ -215,9 +215,9 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
     const readsFamily = catalogue.rules?.familyField != null && model.inputFields.includes(catalogue.rules.familyField);
     const testScores = catalogue.rules === null ? rawTest : applyGenreRules(rawTest, genres, catalogue.rules, readsFamily ? test.fields : undefined).scores;
     const thresholds = model.activeThresholds();
-    const evaluation = evaluateScores(test.targets, testScores, genres, thresholds, seed);
+    const evaluation = evaluateScores(test.targets, testScores, genres, thresholds, seed, rawTest);
     const predictionsPerSecond = await timePredictions(model, test.texts.slice(0, options.timingSample ?? 512), test.fields);
-    const validationEvaluation = evaluateScores(validation.targets, catalogue.validation.scores, genres, thresholds, seed);
+    const validationEvaluation = evaluateScores(validation.targets, catalogue.validation.scores, genres, thresholds, seed, catalogue.validation.raw);
     const fields = { ...manifestFields(trained, run, { validation: validationEvaluation, test: evaluation }), catalogue: catalogueSection(dataset, track.catalogue, catalogue) };
     const { dir, keep } = options.modelsDir === null ? { dir: await mkdtemp(join(tmpdir(), 'plotline-compare-')), keep: false } : { dir: options.modelsDir, keep: true };
     const modelDir = join(dir, safeFolderName(name));
@@ -324,7 +324,7 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
   const test = rules === null ? rawTest : applyGenreRules(rawTest, genres, rules, readsFamily ? context.test.fields : undefined).scores;
   const tuned = decided.tuned;
   const thresholds = tuned.thresholds.mode === 'perGenre' && tuned.thresholds.perGenre !== null ? tuned.thresholds.perGenre : tuned.thresholds.global;
-  const evaluation = evaluateScores(testTargets, test, genres, thresholds, seed);
+  const evaluation = evaluateScores(testTargets, test, genres, thresholds, seed, rawTest);
   const rows = members.map((m) => m.row);
   const sum = (pick: (row: ComparedModel) => number | undefined): number => rows.reduce((total, row) => total + (pick(row) ?? 0), 0);
   const row: ComparedModel = {
@@ -345,7 +345,7 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
   // Saved like the trained models when they are kept: the members' folders are copied in, so it serves alone.
   if (context.modelsDir !== null && rows.every((r) => r.modelDir !== undefined)) {
     const modelDir = join(context.modelsDir, safeFolderName(name));
-    const validationEvaluation = evaluateScores(validationTargets, validation, genres, thresholds, seed);
+    const validationEvaluation = evaluateScores(validationTargets, validation, genres, thresholds, seed, rawValidation);
     await saveEnsemble(
       spec.ensemble.map((member, i) => ({ name: safeFolderName(member), dir: rows[i].modelDir!, weight: weights[i] })),
       {

@@ -138,6 +138,8 @@ async function openJsonLines(path: string): Promise<RecordTable> {
   const lines = splitLines(path);
   let lineNumber = 0;
   let row = 0;
+  // The first non-blank line, for the message when no line is a JSON object.
+  let firstContent = '';
   // Records parsed ahead of the consumer: only the first, read to learn the column names.
   const ahead: RecordRow[] = [];
   const next = async (): Promise<RecordRow | undefined> => {
@@ -148,6 +150,7 @@ async function openJsonLines(path: string): Promise<RecordTable> {
       let content = result.value;
       if (lineNumber === 1 && content.charCodeAt(0) === 0xfeff) content = content.slice(1);
       if (content.trim() === '') continue;
+      if (row === 0) firstContent = content;
       row += 1;
       let value: unknown;
       try {
@@ -175,8 +178,18 @@ async function openJsonLines(path: string): Promise<RecordTable> {
     await lines.return(undefined);
     throw new PlotlineError('the file is empty; expected one JSON object per line', { file: path });
   }
-  if (first !== undefined) ahead.push(first);
-  const columns = first?.values === undefined ? [] : [...first.values.keys()];
+  if (first === undefined) {
+    await lines.return(undefined);
+    // Not one line is a JSON object: the file is in another layout (a CSV or TSV read as JSON Lines).
+    const layout = firstContent.includes('\t') ? 'tab-separated (--format tsv)' : firstContent.includes(',') ? 'comma-separated (--format csv)' : null;
+    throw new PlotlineError(
+      `no line is a JSON object, so this is not JSON Lines (line ${ahead[0].line}: ${ahead[0].problem?.message ?? 'not a JSON object'})` +
+        (layout === null ? '' : `; its first line "${printable(firstContent.slice(0, 80))}" looks ${layout}`),
+      { file: path, line: ahead[0].line },
+    );
+  }
+  ahead.push(first);
+  const columns = [...first.values!.keys()];
   const firstLine = first?.line ?? ahead[0].line;
   return {
     file: path,

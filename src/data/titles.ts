@@ -131,6 +131,8 @@ export async function readTitles(path: string, options: ReadTitlesOptions = {}):
     const resolved: ColumnMapping = { ...mapping, labelSeparator: separator };
     if (separator !== ',' && mapping.labelSeparator === null && labelKey !== null) picked.push(`label separator: ${separator}`);
 
+    const pinned = pinnedSeparatorWarning(mapping.labelSeparator, rows.map((r) => r.labels), mapping.labels ?? 'labels');
+
     const split = rows.map((r) => splitLabels(r.labels, separator));
     const counts = new Map<string, number>();
     for (const labels of split) for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
@@ -150,10 +152,31 @@ export async function readTitles(path: string, options: ReadTitlesOptions = {}):
     if (titles.length === 0 && problems.length === 0) {
       throw new PlotlineError('the file has a header but no rows; expected one row per title', { file: path, line: table.headerLine });
     }
-    return { titles, problems, mapping: resolved, picked, fieldNames, warnings };
+    return { titles, problems, mapping: resolved, picked, fieldNames, warnings: pinned === null ? warnings : [pinned, ...warnings] };
   } finally {
     table.close();
   }
+}
+
+/**
+ * A warning when `--label-separator` pins a separator that no label cell contains while another
+ * separator occurs in many cells: every cell would then read as one label ("Dramas, Comedies").
+ * Exported for tests.
+ */
+export function pinnedSeparatorWarning(pinned: LabelSeparator | null, cells: readonly (string | readonly string[])[], column: string): string | null {
+  if (pinned === null || pinned === 'json') return null;
+  const strings = cells.filter((c): c is string => typeof c === 'string');
+  if (strings.length === 0 || strings.some((c) => c.includes(pinned))) return null;
+  let best: { separator: string; cells: number } | null = null;
+  for (const other of [',', '|', ';'].filter((o) => o !== pinned)) {
+    const count = strings.filter((c) => c.includes(other)).length;
+    if (count > 0 && (best === null || count > best.cells)) best = { separator: other, cells: count };
+  }
+  if (best === null) return null;
+  return (
+    `--label-separator "${pinned}" occurs in no ${column} cell, while ${best.cells} of ${strings.length} cells contain "${best.separator}": ` +
+    `each such cell is read as one label (e.g. "${strings.find((c) => c.includes(best!.separator))}"); did you mean --label-separator "${best.separator}"?`
+  );
 }
 
 function describeSeparator(separator: LabelSeparator): string {

@@ -12,19 +12,29 @@ export interface Evaluation {
   microF1Interval: { low: number; high: number };
 }
 
+/**
+ * Evaluates n x k scores against n x k 0/1 truth.
+ *
+ * @param scores what the decisions are taken from: for a model with genre-set rules, its scores with the rules applied.
+ * @param rankingScores what precision@k, LRAP and ROC-AUC rank (default `scores`): give the scores
+ *   before the rules, which set the genres they rule out (other family, past the cap) to an equal 0
+ *   and so would turn the ranking below the top few into ties.
+ * @throws RangeError when the shapes differ.
+ */
 export function evaluateScores(
   truth: Float32Array,
   scores: Float32Array,
   genres: readonly string[],
   thresholds: number | number[],
   seed: number,
+  rankingScores: Float32Array = scores,
 ): Evaluation {
   const k = genres.length;
   const tunedDecisions = applyThresholds(scores, k, thresholds);
   const interval = bootstrapMicroF1(truth, tunedDecisions, k, { seed, samples: 1000 });
   return {
-    atHalf: computeMetrics(truth, scores, applyThresholds(scores, k, 0.5), genres),
-    tuned: computeMetrics(truth, scores, tunedDecisions, genres),
+    atHalf: computeMetrics(truth, rankingScores, applyThresholds(scores, k, 0.5), genres),
+    tuned: computeMetrics(truth, rankingScores, tunedDecisions, genres),
     microF1Interval: { low: interval.low, high: interval.high },
   };
 }

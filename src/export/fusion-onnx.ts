@@ -2,13 +2,14 @@
  * A model that reads catalogue fields (src/models/fields/catalogue-model.ts) adds to its text model's
  * graph the field model and the logit fusion:
  *   z_fields = bias + sum of the weight rows of the title's field features,
- *   scores = sigmoid(a * logit(clip(p_text, 1e-6, 1 - 1e-6)) + c * z_fields + d).
+ *   scores = sigmoid(a * logit(clip(p_text, 1e-6, 1 - 1e-6)) + c * z_fields + d),
+ * with a, c, d vectors of one weight per genre (logit-fusion.ts), broadcast over the batch.
  * Input `field_ids` int64 [batch, count]: each title's field feature indices (the field vectorizer's
  * output, src/models/fields/field-vectorizer.ts) plus 1, padded with 0 (a zero row); a title without
  * fields is all padding and gets the field model's bias, as in Plotline.
  */
 import type { FieldModel } from '../models/fields/field-model.js';
-import type { LogitFusion } from '../models/fields/logit-fusion.js';
+import { genreWeights, type LogitFusion } from '../models/fields/logit-fusion.js';
 import { INT64, type OnnxGraph } from './onnx-graph.js';
 
 /** Adds the field model and the fusion on top of `textProbabilities`; returns the fused probabilities' name. */
@@ -21,9 +22,10 @@ export function addFieldFusion(g: OnnxGraph, textProbabilities: string, fieldMod
   const fieldLogits = g.op('Add', [g.op('ReduceSum', [rows, g.int64('field_axis_1', [1], [1])], { keepdims: 0 }), g.float('field_bias', [k], fieldModel.bias)]);
   const clipped = g.op('Clip', [textProbabilities, g.float('clip_min', [], [1e-6]), g.float('clip_max', [], [1 - 1e-6])]);
   const textLogits = g.op('Log', [g.op('Div', [clipped, g.op('Sub', [g.float('one', [], [1]), clipped])])]);
+  const w = genreWeights(fusion, k);
   const fused = g.op('Add', [
-    g.op('Add', [g.op('Mul', [textLogits, g.float('fusion_text', [], [fusion.text])]), g.op('Mul', [fieldLogits, g.float('fusion_fields', [], [fusion.fields])])]),
-    g.float('fusion_bias', [], [fusion.bias]),
+    g.op('Add', [g.op('Mul', [textLogits, g.float('fusion_text', [k], w.text)]), g.op('Mul', [fieldLogits, g.float('fusion_fields', [k], w.fields)])]),
+    g.float('fusion_bias', [k], w.bias),
   ]);
   return g.op('Sigmoid', [fused]);
 }

@@ -93,12 +93,12 @@ export function addCatalogue(
     );
     fieldTraining = { bestEpoch: trained.bestEpoch, history: trained.history };
     const fieldLogits = trained.model.logits(validationRows);
-    fusion = fitLogitFusion(textValidationScores, fieldLogits, validation.targets);
+    fusion = fitLogitFusion(textValidationScores, fieldLogits, validation.targets, k);
     model = new CatalogueModel(text, vectorizer, trained.model, fusion, text.thresholds);
-    raw = fuse(textValidationScores, fieldLogits, fusion);
+    raw = fuse(textValidationScores, fieldLogits, fusion, k);
     if (options.familyField !== null) {
       const hide = new Set([options.familyField]);
-      hiddenFamily = fuse(textValidationScores, trained.model.logits(validation.fields.map((f) => vectorizer.transform(f, hide))), fusion);
+      hiddenFamily = fuse(textValidationScores, trained.model.logits(validation.fields.map((f) => vectorizer.transform(f, hide))), fusion, k);
     } else hiddenFamily = raw;
   }
 

@@ -47,6 +47,15 @@ test('TSV by extension, and by --format', async () => {
   assert.deepEqual(flagged.titles, tsv.titles);
 });
 
+test('a TSV or CSV read as JSON Lines (--format jsonl) says so, naming the layout it looks like', async () => {
+  const tsv = fixture('pinned.tsv', 'show_id\tdescription\tlisted_in\n1\tA man goes home.\tDramas\n');
+  const err = await rejectsWith(readTitles(tsv, { format: 'jsonl' }));
+  assert.equal(err.line, 1);
+  assert.match(err.message, /no line is a JSON object, so this is not JSON Lines .* looks tab-separated \(--format tsv\)/);
+  const csv = fixture('pinned.csv', 'show_id,description,listed_in\n1,A man goes home.,Dramas\n');
+  assert.match((await rejectsWith(readPredictionInput(csv, { format: 'jsonl' }).next())).message, /looks comma-separated \(--format csv\)/);
+});
+
 test('JSON Lines with label arrays and list fields', async () => {
   const file = fixture(
     'movies.jsonl',
@@ -85,6 +94,9 @@ test('MovieLens-style `|` labels are detected; --label-separator pins it', async
   const pinned = await readTitles(file, { columns: { labelSeparator: ',', idColumn: 'movieId' } });
   assert.deepEqual(pinned.titles[0].genres, ['Adventure|Animation|Children']);
   assert.equal(pinned.titles[1].id, '2');
+  // A pinned separator no cell holds, while another is in the cells, is kept but warned about.
+  assert.match(pinned.warnings[0], /--label-separator "," occurs in no genres cell, while 1 of 2 cells contain "\|".*did you mean --label-separator "\|"/);
+  assert.deepEqual(read.warnings, []);
 });
 
 test('flags name columns the detection would not find, and a wrong flag names the columns there are', async () => {

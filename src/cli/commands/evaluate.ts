@@ -57,14 +57,14 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   const { classifier, manifest } = await loadModel(options.model, { encoder: { override: options.encoder, allowDownload: options.allowDownload, backend: options.backend } });
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
-  const scores = await classifier
-    .scoreTitles(
+  const scored = await classifier
+    .scoreWithRules(
       selected.map((t) => t.description),
       selected.map((t) => t.fields),
     )
     .finally(() => classifier.dispose());
   const thresholds = options.threshold ?? classifier.activeThresholds();
-  const evaluation = evaluateScores(targets, scores, classifier.genres, thresholds, options.seed);
+  const evaluation = evaluateScores(targets, scored.scores, classifier.genres, thresholds, options.seed, scored.raw);
   // Rows with no label the model knows score as misses: say so loudly when many do (another label
   // column, separator or catalogue), rather than print a low score as if it were the model's.
   const k = genres.size;

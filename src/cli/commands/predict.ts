@@ -21,6 +21,7 @@ import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues } from '../../models/genre-model.js';
+import type { GenreRules } from '../../models/genre-rules.js';
 
 export interface PredictCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
   model: string;
@@ -59,7 +60,8 @@ const warn = (message: string): void => {
 /**
  * Parses `--field name=value` options into one field set for every text given as an argument.
  *
- * @throws PlotlineError for an entry without "=", or a field the model does not read (listing those it does).
+ * @throws UsageError for an entry without "=", or a field given twice.
+ * @throws PlotlineError for a field the model does not read (listing those it does).
  */
 export function parseFieldOptions(entries: readonly string[], known: readonly string[]): FieldValues | undefined {
   if (entries.length === 0) return undefined;
@@ -71,9 +73,25 @@ export function parseFieldOptions(entries: readonly string[], known: readonly st
     if (!known.includes(name)) {
       throw new PlotlineError(`--field ${name}: this model reads ${known.length === 0 ? 'no catalogue fields (it was trained on the description only)' : `only ${known.join(', ')}`}`);
     }
+    if (name in fields) throw new UsageError(`--field ${name} is given twice ("${fields[name]}" and "${entry.slice(at + 1).trim()}"); give each field once`);
     fields[name] = entry.slice(at + 1).trim();
   }
   return fields;
+}
+
+/**
+ * A warning when `--field` gives the family field a value the model's rules do not know (e.g.
+ * type="Cartoon" for a model whose families are Movie and TV Show), or null. Such a title is scored
+ * as if the field were missing: its family is chosen by the rules' unknown-family rule.
+ */
+export function unknownFamilyWarning(fields: FieldValues | undefined, rules: GenreRules | null): string | null {
+  if (fields === undefined || rules === null || rules.familyField === null) return null;
+  const value = fields[rules.familyField];
+  if (value === undefined) return null;
+  const known = rules.families.map((f) => f.value);
+  if (known.some((k) => k.toLowerCase() === value.trim().toLowerCase())) return null;
+  const how = rules.unknownFamily === 'none' ? 'no family is chosen' : `the family is chosen by the rule "${rules.unknownFamily}"`;
+  return `--field ${rules.familyField}="${value}" is not a ${rules.familyField} the model knows (${known.join(', ')}); scored as if ${rules.familyField} were missing: ${how}`;
 }
 
 export async function predictCommand(options: PredictCommandOptions): Promise<void> {
@@ -101,6 +119,8 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     let fields: FieldValues | undefined;
     try {
       fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
+      const unknown = unknownFamilyWarning(fields, classifier.rules);
+      if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
     } catch (error) {
       await classifier.dispose();
       throw error;

@@ -120,9 +120,9 @@ async function evaluateAndSave(
   const { dataset, validation, test } = folds;
   const model = result.model;
   const thresholds = model.activeThresholds();
-  const validationEvaluation = evaluateScores(validation.targets, result.validation.scores, model.genres, thresholds, options.seed);
-  const testEvaluation =
-    test.texts.length > 0 ? evaluateScores(test.targets, await model.scoreTitles(test.texts, test.fields), model.genres, thresholds, options.seed) : null;
+  const validationEvaluation = evaluateScores(validation.targets, result.validation.scores, model.genres, thresholds, options.seed, result.validation.raw);
+  const scoredTest = test.texts.length > 0 ? await model.scoreWithRules(test.texts, test.fields) : null;
+  const testEvaluation = scoredTest === null ? null : evaluateScores(test.targets, scoredTest.scores, model.genres, thresholds, options.seed, scoredTest.raw);
   log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${model.thresholds.mode}`);
   if (testEvaluation !== null) log(`test fold (${test.texts.length} titles), tuned thresholds:\n${formatMetricsTable(testEvaluation.tuned)}`);
 

@@ -36,7 +36,7 @@ export class CatalogueModel extends GenreModel {
 
   async score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
     const text = await this.text.score(texts);
-    return fuse(text, this.fieldLogits(fields, texts.length), this.fusion);
+    return fuse(text, this.fieldLogits(fields, texts.length), this.fusion, this.genres.length);
   }
 
   async dispose(): Promise<void> {

@@ -66,10 +66,48 @@ test('the logit fusion recovers the weights that made the labels', () => {
     text[i] = 1 / (1 + Math.exp(-a));
     targets[i] = random() < 1 / (1 + Math.exp(-(0.5 * a + 1.5 * field[i] - 1))) ? 1 : 0;
   }
-  const fusion = fitLogitFusion(text, field, targets);
+  const fusion = fitLogitFusion(text, field, targets, 1, { perGenreRidge: null });
   assert.ok(Math.abs(fusion.text - 0.5) < 0.1, JSON.stringify(fusion));
   assert.ok(Math.abs(fusion.fields - 1.5) < 0.1, JSON.stringify(fusion));
   assert.ok(Math.abs(fusion.bias + 1) < 0.1, JSON.stringify(fusion));
-  const p = fuse(Float32Array.of(0.5), Float32Array.of(0), fusion)[0];
+  assert.equal(fusion.genres, undefined);
+  const p = fuse(Float32Array.of(0.5), Float32Array.of(0), fusion, 1)[0];
   assert.ok(Math.abs(p - 1 / (1 + Math.exp(-fusion.bias))) < 1e-6);
+});
+
+test('per-genre fusion weights follow each genre, and a genre with little data stays near the shared ones', () => {
+  let s = 5;
+  const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  // Genre 0 is told by the text, genre 1 by the fields; 10,000 titles each. Genre 2 has 6 titles.
+  const k = 3;
+  const n = 10000;
+  const text = new Float32Array(n * k).fill(0.5);
+  const field = new Float32Array(n * k);
+  const targets = new Float32Array(n * k);
+  const truth = [
+    [2, 0.2, 0],
+    [0.2, 2, 0],
+  ];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < 2; j++) {
+      const a = (random() - 0.5) * 6;
+      const b = (random() - 0.5) * 6;
+      text[i * k + j] = 1 / (1 + Math.exp(-a));
+      field[i * k + j] = b;
+      targets[i * k + j] = random() < 1 / (1 + Math.exp(-(truth[j][0] * a + truth[j][1] * b))) ? 1 : 0;
+    }
+    if (i < 6) targets[i * k + 2] = i % 2;
+  }
+  const fusion = fitLogitFusion(text, field, targets, k);
+  const per = fusion.genres!;
+  assert.ok(Math.abs(per.text[0] - 2) < 0.2 && Math.abs(per.fields[0] - 0.2) < 0.1, JSON.stringify(per));
+  assert.ok(Math.abs(per.text[1] - 0.2) < 0.1 && Math.abs(per.fields[1] - 2) < 0.2, JSON.stringify(per));
+  // Genre 2: its 6 cells carry no signal (text 0.5, field 0), so the ridge keeps its weights at the shared ones.
+  assert.ok(Math.abs(per.text[2] - fusion.text) < 1e-6 && Math.abs(per.fields[2] - fusion.fields) < 1e-6, JSON.stringify(fusion));
+  // fuse uses each genre's own weights.
+  const p = fuse(Float32Array.of(0.9, 0.9, 0.5), Float32Array.of(0, 0, 0), fusion, k);
+  const z0 = per.text[0] * Math.log(9) + per.bias[0];
+  assert.ok(Math.abs(p[0] - 1 / (1 + Math.exp(-z0))) < 1e-5);
+  assert.ok(p[0] > p[1]);
+  assert.throws(() => fuse(Float32Array.of(0.5, 0.5), Float32Array.of(0, 0), fusion, 2), /per-genre weights for 3/);
 });
