@@ -83,7 +83,8 @@ export function embeddingProgress(options: { quiet: boolean; stream?: NodeJS.Wri
  */
 export function compareProgress(options: { quiet: boolean; stream?: NodeJS.WriteStream }): { hooks: CompareHooks; stop(): void } {
   const stream = options.stream ?? process.stderr;
-  if (options.quiet) return { hooks: {}, stop: () => {} };
+  // --quiet: no progress, but warnings still reach stderr.
+  if (options.quiet) return { hooks: { onWarning: (message) => stream.write(`warning: ${message}\n`) }, stop: () => {} };
   const line = (text: string): void => void stream.write(text + '\n');
   const ended: CompareHooks['onModelEnd'] = (row) =>
     line(row.status === 'ok' && row.test !== undefined ? `${row.name}: done, test micro-F1 ${row.test.tuned.microF1.toFixed(3)}` : `${row.name}: FAILED: ${row.error}`);

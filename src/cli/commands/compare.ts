@@ -75,7 +75,8 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   const say = (line: string): void => {
     if (!options.quiet) process.stderr.write(line + '\n');
   };
-  for (const warning of written.warnings) say(`warning: ${warning}`);
+  // --quiet silences progress and the summary, never a warning.
+  for (const warning of written.warnings) process.stderr.write(`warning: ${warning}\n`);
   for (const row of report.models) say(summaryLine(row));
   say(`report: ${resolve(options.out)} (${written.files.length} files, ${report.seconds.toFixed(0)} s in all)`);
   const failed = report.models.filter((m) => m.status === 'failed');

@@ -24,6 +24,8 @@ export interface EvaluateCommandOptions extends EncoderLocationOptions, Catalogu
   threshold?: number;
   perGenre: boolean;
   json: boolean;
+  /** Merge lookalike labels (case, apostrophes, spaces) instead of refusing them, as train does. */
+  mergeLabels?: boolean;
   seed: number;
   backend: BackendName;
   /** Where named datasets (`--data netflix`) are kept. */
@@ -36,7 +38,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   const saved = await readManifest(options.model);
   options = { ...options, ...(await resolveDataOption(options.data, options.split, options)) };
   // ... read as the model's training file was (its columns), unless flags say otherwise ...
-  const { titles } = await readTitles(options.data, { requireGenres: true, columns: columnOptions(options), saved: saved.catalogue?.columns, format: options.format });
+  const { titles } = await readTitles(options.data, { requireGenres: true, columns: columnOptions(options), saved: saved.catalogue?.columns, format: options.format, mergeLabels: options.mergeLabels });
   let selected = titles;
   if (options.split !== undefined && options.fold !== 'all') {
     const assignment = await readSplitFile(options.split);

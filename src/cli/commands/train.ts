@@ -43,6 +43,8 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   const log = (line: string) => {
     if (!options.quiet && !options.json) process.stderr.write(line + '\n');
   };
+  // --quiet and --json silence progress and the report, never a warning.
+  const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
   const dataset = await loadDataset(options.data, {
     splitFile: options.split,
     seed: options.seed,
@@ -52,7 +54,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
     mergeLabels: options.mergeLabels,
   });
   for (const line of dataset.picked) log(`column ${line} (detected)`);
-  for (const warning of dataset.warnings) log(`warning: ${warning}`);
+  for (const warning of dataset.warnings) warn(warning);
   const catalogue = catalogueOptions(dataset, catalogueRequest(options), options.seed);
   log(`fields: ${catalogue.fields.length === 0 ? 'none (description only)' : catalogue.fields.join(', ')}`);
   const train = foldData(dataset, dataset.folds.train);
@@ -71,7 +73,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       encoder: { spec: options.encoder, allowDownload: options.allowDownload, downloadDir: join(options.cacheDir, 'hub'), backend: options.backend },
       cacheDir: options.cache === false ? null : options.cacheDir,
       onEmbed: embedding.update,
-      onWarning: (message) => log(`warning: ${message}`),
+      onWarning: warn,
       config: options.config,
       seed: options.seed,
       epochs: options.epochs,
