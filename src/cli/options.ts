@@ -1,6 +1,7 @@
 /** Parsers for option values shared by the commands; each says what it expected. */
 import { InvalidArgumentError } from 'commander';
 import { BACKENDS, isBackendName, type BackendName } from '../engine/backend-names.js';
+import { UsageError } from './usage.js';
 
 /**
  * `value` as a number, or null when it is not a plain finite decimal: blank or whitespace-only
@@ -71,4 +72,17 @@ export function jsonObject(value: string): Record<string, unknown> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object');
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * `--config` with `--word-vectors PATH` and `--freeze-embeddings` folded in as the word kinds' `wordVectors`
+ * and `freezeEmbeddings` settings (a flag wins over the same key in --config). Throws a UsageError for
+ * --freeze-embeddings without vectors to freeze.
+ */
+export function withWordVectors(config: Record<string, unknown> | undefined, wordVectors: string | undefined, freeze: boolean): Record<string, unknown> | undefined {
+  if (freeze && wordVectors === undefined && typeof config?.wordVectors !== 'string') {
+    throw new UsageError('--freeze-embeddings needs --word-vectors PATH (there is no pretrained embedding to freeze)');
+  }
+  if (wordVectors === undefined && !freeze) return config;
+  return { ...config, ...(wordVectors === undefined ? {} : { wordVectors }), ...(freeze ? { freezeEmbeddings: true } : {}) };
 }

@@ -14,7 +14,8 @@ import type { LabelledTexts } from '../training/train-classifier.js';
 import { dataFields, manifestFields, runtimeVersions, type RunContext } from '../training/model-manifest.js';
 import type { EpochLog } from '../training/trainer.js';
 import { evaluateScores, summarise, type Evaluation } from '../evaluation/evaluate-scores.js';
-import { precisionRecallCurve } from '../evaluation/thresholds.js';
+import { applyThresholds, precisionRecallCurve } from '../evaluation/thresholds.js';
+import { macroF1 } from '../evaluation/metrics.js';
 import { FORMAT_VERSION, saveModel } from '../models/storage.js';
 import { saveEnsemble } from '../models/ensemble/ensemble-storage.js';
 import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
@@ -235,6 +236,8 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
       ...(track.catalogue.fields.length > 0 ? { fields: [...track.catalogue.fields] } : {}),
       status: 'ok',
       test: testSection(evaluation, testScores, test.targets, genres.length),
+      validationMacroF1AtHalf: macroF1(validation.targets, applyThresholds(trained.validation.scores, genres.length, 0.5), genres.length),
+      ...wordVectorsOf(trained.config),
       history: trained.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valMicroF1: h.valMicroF1, valMacroF1: h.valMacroF1 })),
       bestEpoch: trained.bestEpoch,
       trainSeconds: trained.trainSeconds,
@@ -249,6 +252,12 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
     };
     return { validation: catalogue.validation.raw, hiddenFamily: catalogue.validation.hiddenFamily, test: rawTest, rules: catalogue.rules, readsFamily, row };
   }
+}
+
+/** A word model's pretrained-vector coverage (config.wordVectorCoverage, written by training), for its row. */
+function wordVectorsOf(config: Record<string, unknown>): Pick<ComparedModel, 'wordVectors'> {
+  const coverage = config.wordVectorCoverage as { found: number; words: number } | undefined;
+  return coverage === undefined ? {} : { wordVectors: { found: coverage.found, words: coverage.words, frozen: config.freezeEmbeddings === true } };
 }
 
 /** Weights of a catalogue model's field part (field model + 3 fusion weights). */

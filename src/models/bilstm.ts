@@ -10,17 +10,48 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { SeededDropout } from './layers/seeded-dropout.js';
 import { createRng } from '../util/random.js';
+import type { PretrainedEmbedding } from './inputs/word-vector-table.js';
 
 export const BilstmConfig = z.object({
   embeddingDim: z.number().int().positive().default(8),
   units: z.number().int().positive().default(32),
   denseUnits: z.number().int().positive().default(32),
   dropout: z.number().min(0).max(0.95).default(0.5),
+  /**
+   * Start each LSTM's forget-gate bias at 1 (Keras's `unit_forget_bias`, on by default there and so in the
+   * write-up; tfjs defaults to off, which starts every cell forgetting half its state per word).
+   */
+  unitForgetBias: z.boolean().default(true),
+  /**
+   * The LSTM gates' activation. `sigmoid` is TensorFlow 2 Keras's default (the write-up's); tfjs defaults to
+   * `hardSigmoid`, whose gradient is exactly 0 once a gate's input leaves [-2.5, 2.5].
+   */
+  gateActivation: z.enum(['sigmoid', 'hardSigmoid']).default('sigmoid'),
+  /**
+   * Half-width of the embedding's uniform initialisation (Keras's default, the write-up's: 0.05). At 0.05
+   * the LSTMs' outputs barely differ between texts at first (std ~1e-3 across titles), and macro soft-F1,
+   * whose push on every output bias is upward, saturates the sigmoids at "every genre" before they do;
+   * a wider start (1, the scale of GloVe values) gives the features a head start. Ignored with word vectors.
+   */
+  embeddingInit: z.number().positive().max(10).default(0.05),
+  /** Mask padding (Keras `mask_zero`), so the LSTMs skip it and a text scores the same in any batch. */
+  maskPadding: z.boolean().default(true),
 });
 export type BilstmConfig = z.infer<typeof BilstmConfig>;
 
-export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: number, seed: number): tf.LayersModel {
+/**
+ * A fresh network for `vocabSize` word ids (0 = padding) and `numLabels` sigmoid outputs, its weights drawn
+ * from `seed`. With `pretrained` (see word-vector-table.ts) the embedding starts from those rows (its
+ * dimension must be `config.embeddingDim`). `freezeEmbedding` makes the embedding non-trainable (also when
+ * rebuilding a saved model's network, whose weights are then listed in the same order).
+ */
+export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: number, seed: number, pretrained: PretrainedEmbedding | null = null, freezeEmbedding = false): tf.LayersModel {
+  if (pretrained !== null && (pretrained.rows !== vocabSize || pretrained.dimension !== config.embeddingDim)) {
+    throw new Error(`pretrained embedding is ${pretrained.rows} x ${pretrained.dimension}, the network's ${vocabSize} x ${config.embeddingDim}`);
+  }
   const rng = createRng(seed);
+  // The layer's variable takes these values when the layer is built (by apply below).
+  const initial = pretrained === null ? null : tf.tensor2d(pretrained.table, [pretrained.rows, pretrained.dimension]);
   const lstm = (returnSequences: boolean, name: string) =>
     tf.layers.bidirectional({
       layer: tf.layers.lstm({
@@ -28,6 +59,8 @@ export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: 
         returnSequences,
         kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }),
         recurrentInitializer: tf.initializers.orthogonal({ seed: rng.seed() }),
+        unitForgetBias: config.unitForgetBias,
+        recurrentActivation: config.gateActivation,
       }) as tf.RNN,
       name,
     });
@@ -36,8 +69,10 @@ export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: 
     .embedding({
       inputDim: vocabSize,
       outputDim: config.embeddingDim,
-      maskZero: true,
-      embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: rng.seed() }),
+      maskZero: config.maskPadding,
+      embeddingsInitializer: tf.initializers.randomUniform({ minval: -config.embeddingInit, maxval: config.embeddingInit, seed: rng.seed() }),
+      trainable: !freezeEmbedding,
+      weights: initial === null ? undefined : [initial],
       name: 'embedding',
     })
     .apply(ids) as tf.SymbolicTensor;
@@ -55,5 +90,7 @@ export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: 
   const output = tf.layers
     .dense({ units: numLabels, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }), name: 'genres' })
     .apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: ids, outputs: output, name: 'bilstm' });
+  const model = tf.model({ inputs: ids, outputs: output, name: 'bilstm' });
+  initial?.dispose();
+  return model;
 }

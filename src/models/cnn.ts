@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConvPool } from './layers/conv-pool.js';
 import { SeededDropout } from './layers/seeded-dropout.js';
 import { createRng } from '../util/random.js';
+import type { PretrainedEmbedding } from './inputs/word-vector-table.js';
 
 export const CnnConfig = z.object({
   embeddingDim: z.number().int().positive().default(64),
@@ -16,14 +17,27 @@ export const CnnConfig = z.object({
 });
 export type CnnConfig = z.infer<typeof CnnConfig>;
 
-export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number, seed: number): tf.LayersModel {
+/**
+ * A fresh network for `vocabSize` word ids (0 = padding) and `numLabels` sigmoid outputs, its weights drawn
+ * from `seed`. With `pretrained` (see word-vector-table.ts) the embedding starts from those rows (its
+ * dimension must be `config.embeddingDim`). `freezeEmbedding` makes the embedding non-trainable (also when
+ * rebuilding a saved model's network, whose weights are then listed in the same order).
+ */
+export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number, seed: number, pretrained: PretrainedEmbedding | null = null, freezeEmbedding = false): tf.LayersModel {
+  if (pretrained !== null && (pretrained.rows !== vocabSize || pretrained.dimension !== config.embeddingDim)) {
+    throw new Error(`pretrained embedding is ${pretrained.rows} x ${pretrained.dimension}, the network's ${vocabSize} x ${config.embeddingDim}`);
+  }
   const rng = createRng(seed);
+  // The layer's variable takes these values when the layer is built (by apply below).
+  const initial = pretrained === null ? null : tf.tensor2d(pretrained.table, [pretrained.rows, pretrained.dimension]);
   const ids = tf.input({ shape: [null], dtype: 'int32', name: 'ids' });
   const embedded = tf.layers
     .embedding({
       inputDim: vocabSize,
       outputDim: config.embeddingDim,
       embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: rng.seed() }),
+      trainable: !freezeEmbedding,
+      weights: initial === null ? undefined : [initial],
       name: 'embedding',
     })
     .apply(ids) as tf.SymbolicTensor;
@@ -40,5 +54,7 @@ export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number
       name: 'genres',
     })
     .apply(dropped) as tf.SymbolicTensor;
-  return tf.model({ inputs: ids, outputs: output, name: 'cnn' });
+  const model = tf.model({ inputs: ids, outputs: output, name: 'cnn' });
+  initial?.dispose();
+  return model;
 }

@@ -123,7 +123,10 @@ export abstract class GenreModel {
     const predictions: GenrePrediction[] = [];
     for (let i = 0; i < n; i++) {
       const row = scores.subarray(i * k, (i + 1) * k);
-      const ranked = Array.from(row.keys()).sort((a, b) => row[b] - row[a] || a - b);
+      // Genres the rules set to 0 tie; their scores before the rules order them (so --top-k lists the
+      // runners-up a cap removed before another family's genres, not in genre order).
+      const rawRow = scored instanceof Float32Array ? row : scored.raw.subarray(i * k, (i + 1) * k);
+      const ranked = Array.from(row.keys()).sort((a, b) => row[b] - row[a] || rawRow[b] - rawRow[a] || a - b);
       const genres = ranked.filter((j) => decided[i * k + j] === 1).map((j) => this.genres[j]);
       const prediction: GenrePrediction = {
         genres,

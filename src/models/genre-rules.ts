@@ -147,3 +147,43 @@ export function applyGenreRules(
   }
   return { scores: out, outcomes };
 }
+
+/**
+ * Warnings for genres that miss a family by a few titles: seen with one family value on nearly all
+ * their titles (at least 95%) but with another on at most 3, so `learnGenreRules` puts them in no
+ * family. One mistyped row (a TV show typed "Movie") is enough to take a genre out of its family,
+ * and nothing else would say so.
+ *
+ * @param titles training titles (an `id` names the odd ones in the warning).
+ * @param familyField the family field (lower-case), or null: no warnings.
+ */
+export function familyNearMisses(titles: readonly (RuleTitle & { id?: string })[], familyField: string | null): string[] {
+  if (familyField === null) return [];
+  const byGenre = new Map<string, Map<string, { count: number; ids: string[] }>>();
+  for (const title of titles) {
+    const raw = (title.fields[familyField] ?? '').trim();
+    if (raw === '') continue;
+    for (const genre of title.genres) {
+      let values = byGenre.get(genre);
+      if (values === undefined) byGenre.set(genre, (values = new Map()));
+      const entry = values.get(raw.toLowerCase()) ?? { count: 0, ids: [] };
+      entry.count += 1;
+      if (title.id !== undefined && entry.ids.length < 3) entry.ids.push(title.id);
+      values.set(raw.toLowerCase(), entry);
+    }
+  }
+  const warnings: string[] = [];
+  for (const [genre, values] of byGenre) {
+    if (values.size < 2) continue;
+    const sorted = [...values.entries()].sort((a, b) => b[1].count - a[1].count);
+    const total = sorted.reduce((sum, [, v]) => sum + v.count, 0);
+    const [main, ...others] = sorted;
+    const minority = others.reduce((sum, [, v]) => sum + v.count, 0);
+    if (main[1].count / total < 0.95 || minority > 3) continue;
+    const odd = others.map(([value, v]) => `${v.count} with ${familyField} "${value}"${v.ids.length > 0 ? ` (id ${v.ids.join(', ')})` : ''}`).join(', ');
+    warnings.push(
+      `genre "${genre}" is on ${main[1].count} titles with ${familyField} "${main[0]}" and ${odd}, so it belongs to no family and may be predicted for any ${familyField}; if those rows are mistyped, fix them`,
+    );
+  }
+  return warnings;
+}

@@ -12,6 +12,7 @@ import { KIND_SUMMARIES } from './kind-summaries.js';
 import { WordEncoder } from './inputs/word-encoder.js';
 import { NgramEncoder } from './inputs/ngram-encoder.js';
 import type { TextEncoder } from './inputs/text-encoder.js';
+import type { PretrainedEmbedding } from './inputs/word-vector-table.js';
 import { documentFrequencies, idfWeights } from '../text/hashed-ngrams.js';
 import type { TrainingSettings } from '../training/settings.js';
 import type { StepOptions, TrainingStep } from '../training/steps/training-step.js';
@@ -32,7 +33,7 @@ export interface ModelKind<Config> {
   /** Fits the encoder on the training texts (vocabulary, nothing for hashing). */
   fitEncoder(trainTexts: readonly string[], config: Config): TextEncoder;
   /** Builds a fresh network; `encodedTrain` lets a kind derive statistics such as idf. */
-  build(config: Config, encoder: TextEncoder, encodedTrain: readonly Int32Array[], numLabels: number, seed: number): tf.LayersModel;
+  build(config: Config, encoder: TextEncoder, encodedTrain: readonly Int32Array[], numLabels: number, seed: number, pretrained?: PretrainedEmbedding | null): tf.LayersModel;
   /** An exact, faster equivalent of the trained network's forward pass for prediction, if the kind has one. */
   fastScorer?(config: Config, network: tf.LayersModel): EncodedScorer;
   /** A faster parameter update than Keras's for this kind, if it has one. */
@@ -53,6 +54,17 @@ const WordsConfig = z.object({
   minCount: z.number().int().positive().default(2),
   maxVocabulary: z.number().int().positive().default(20000),
   maxLength: z.number().int().positive().default(64),
+  /**
+   * Pretrained word vectors to start the embedding from (`--word-vectors`): a GloVe / word2vec / fastText
+   * `.vec` text file or wink-embeddings JSON (src/text/word-vectors.ts). embeddingDim becomes theirs.
+   */
+  wordVectors: z.string().min(1).nullable().default(null),
+  /** Keep the pretrained rows fixed while training (`--freeze-embeddings`). */
+  freezeEmbeddings: z.boolean().default(false),
+  /** Written by training, for the manifest: how many vocabulary words the vectors had. */
+  wordVectorCoverage: z
+    .object({ dimension: z.number().int().positive(), words: z.number().int().min(0), found: z.number().int().min(0), missing: z.number().int().min(0), missingExamples: z.array(z.string()) })
+    .optional(),
 });
 
 // strict(): a misspelt setting in --config is an error, not silently the default.
@@ -77,7 +89,7 @@ const cnn: ModelKind<z.infer<typeof cnnConfig>> = {
   training: { epochs: 20, batchSize: 64, learningRate: 2e-3, patience: 3, monitor: 'micro', loss: 'bce', positiveWeights: true },
   fitEncoder: (texts, c) =>
     WordEncoder.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: Math.max(...c.widths) }),
-  build: (c, encoder, _encoded, numLabels, seed) => buildCnn(c, encoder.inputSize, numLabels, seed),
+  build: (c, encoder, _encoded, numLabels, seed, pretrained) => buildCnn(c, encoder.inputSize, numLabels, seed, pretrained ?? null, c.freezeEmbeddings),
 };
 
 const bilstm: ModelKind<z.infer<typeof bilstmConfig>> = {
@@ -87,7 +99,7 @@ const bilstm: ModelKind<z.infer<typeof bilstmConfig>> = {
   config: bilstmConfig.extend({ minCount: z.number().int().positive().default(5), maxVocabulary: z.number().int().positive().default(853) }).strict(),
   training: { epochs: 30, batchSize: 64, learningRate: 1e-2, patience: 8, monitor: 'macro', loss: 'softf1', positiveWeights: false },
   fitEncoder: (texts, c) => WordEncoder.fit(texts, { minCount: c.minCount, maxSize: c.maxVocabulary, maxLength: c.maxLength, minLength: 1 }),
-  build: (c, encoder, _encoded, numLabels, seed) => buildBilstm(c, encoder.inputSize, numLabels, seed),
+  build: (c, encoder, _encoded, numLabels, seed, pretrained) => buildBilstm(c, encoder.inputSize, numLabels, seed, pretrained ?? null, c.freezeEmbeddings),
 };
 
 const bag: ModelKind<z.infer<typeof bagConfig>> = {

@@ -42,6 +42,13 @@ export interface ComparedModel {
     /** Micro precision/recall/F1 of one global threshold swept over a grid (test fold). */
     thresholdCurve: { threshold: number; microPrecision: number; microRecall: number; microF1: number }[];
   };
+  /**
+   * The 2020 write-up's own measure: macro-F1 of the text model's validation scores at threshold 0.5,
+   * before genre rules and tuned thresholds (absent for an ensemble).
+   */
+  validationMacroF1AtHalf?: number;
+  /** A word model started from pretrained vectors: vocabulary words they had, of how many, and whether frozen. */
+  wordVectors?: { found: number; words: number; frozen: boolean };
   /** Validation F1 after every epoch; empty for a model without epochs (an ensemble). */
   history?: EpochPoint[];
   bestEpoch?: number;

@@ -187,7 +187,11 @@ export function catalogueOptions(dataset: Dataset, request: CatalogueRequest, se
       });
     }
   }
-  return { fields, familyField, maxGenres: request.maxGenres, rules: request.rules ?? true, seed };
+  // A family field named by the user is read by the model too (unless it reads the description only),
+  // so that a title's known family can hold at prediction time: `--family-field kind` on a file whose
+  // `kind` is not a usual catalogue field would otherwise always be guessed.
+  const withFamily = familyField !== null && request.familyField !== undefined && fields.length > 0 && !fields.includes(familyField) ? [...fields, familyField] : fields;
+  return { fields: withFamily, familyField, maxGenres: request.maxGenres, rules: request.rules ?? true, seed };
 }
 
 /** A split's fields, targets and genre lists, as `addCatalogue` takes them. */

@@ -9,6 +9,11 @@ import { positiveWeightsFrom } from '../models/losses.js';
 import { tuneDecisionThresholds } from '../evaluation/decision-thresholds.js';
 import { fitClassifier, type EpochLog, type FitResult } from './trainer.js';
 import type { TrainingSettings } from './settings.js';
+import { coverageOf, readWordVectors, type WordVectorCoverage } from '../text/word-vectors.js';
+import { pretrainedEmbedding, type PretrainedEmbedding } from '../models/inputs/word-vector-table.js';
+import { WordEncoder } from '../models/inputs/word-encoder.js';
+import type { TextEncoder } from '../models/inputs/text-encoder.js';
+import { PlotlineError } from '../util/errors.js';
 
 export interface LabelledTexts {
   texts: readonly string[];
@@ -17,6 +22,8 @@ export interface LabelledTexts {
 }
 
 export interface TrainClassifierOptions extends Partial<TrainingSettings> {
+  /** Called once pretrained word vectors (config `wordVectors`) are read, with how much of the vocabulary they cover. */
+  onWordVectors?: (coverage: WordVectorCoverage) => void;
   kind: string;
   /** Overrides of the kind's network/encoder config (validated by the kind's schema). */
   config?: Record<string, unknown>;
@@ -65,7 +72,9 @@ export async function trainClassifier(
   const encoder = kind.fitEncoder(train.texts, config);
   const encodedTrain = train.texts.map((t) => encoder.encode(t));
   const encodedValidation = validation.texts.map((t) => encoder.encode(t));
-  const network = kind.build(config, encoder, encodedTrain, k, options.seed);
+  const pretrained = await pretrainedFor(config, encoder, options.seed);
+  if (pretrained !== null) options.onWordVectors?.(config.wordVectorCoverage as WordVectorCoverage);
+  const network = kind.build(config, encoder, encodedTrain, k, options.seed, pretrained);
   const classifier = new GenreClassifier(network, encoder, genres, { global: 0.5, perGenre: null, mode: 'global' });
   const fit = await fitClassifier(
     classifier,
@@ -81,6 +90,24 @@ export async function trainClassifier(
     },
   );
   return finishTraining(classifier, { kind: kind.name, config, training, fit, validationTargets: validation.targets, started });
+}
+
+/**
+ * The starting embedding from `config.wordVectors` (a word kind's config), or null without it. Sets
+ * `config.embeddingDim` to the vectors' dimension and records `config.wordVectorCoverage` (both land in
+ * the manifest). Throws a PlotlineError for an unreadable or malformed vector file (see word-vectors.ts),
+ * or when the kind does not read words.
+ */
+async function pretrainedFor(config: Record<string, unknown>, encoder: TextEncoder, seed: number): Promise<PretrainedEmbedding | null> {
+  const file = config.wordVectors;
+  if (typeof file !== 'string') return null;
+  if (!(encoder instanceof WordEncoder)) throw new PlotlineError('wordVectors (--word-vectors) needs a kind that reads words: cnn or bilstm', { field: 'wordVectors' });
+  const tokens = encoder.vocabulary.toJSON().tokens;
+  const vectors = await readWordVectors(file, new Set(tokens));
+  config.embeddingDim = vectors.dimension;
+  config.wordVectorCoverage = coverageOf(tokens, vectors);
+  // A seed of its own for the rows the vectors lack, apart from the network's initialisers.
+  return pretrainedEmbedding(tokens, vectors, (seed ^ 0x5bd1e995) >>> 0);
 }
 
 /** Tunes a trained model's thresholds on validation and packages the run (both training pipelines end here). */

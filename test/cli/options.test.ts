@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from 'commander';
-import { integer, jsonObject, openFraction, port, positiveNumber, probability, backendName } from '../../src/cli/options.js';
+import { integer, jsonObject, openFraction, port, positiveNumber, probability, backendName, withWordVectors } from '../../src/cli/options.js';
 
 test('option parsers accept what they promise and name what they expected otherwise', () => {
   assert.equal(integer(1)('3'), 3);
@@ -43,4 +43,12 @@ test('--port takes 0 to 65535', () => {
   assert.equal(port('0'), 0);
   assert.equal(port('65535'), 65535);
   for (const bad of ['99999', '65536', '-1', '80.5']) assert.throws(() => port(bad), /TCP port from 0 to 65535/);
+});
+
+test('--word-vectors and --freeze-embeddings fold into --config; freezing without vectors is a usage error', () => {
+  assert.equal(withWordVectors(undefined, undefined, false), undefined);
+  assert.deepEqual(withWordVectors({ filters: 8 }, 'g.txt', false), { filters: 8, wordVectors: 'g.txt' });
+  assert.deepEqual(withWordVectors({ wordVectors: 'a.vec' }, 'b.vec', true), { wordVectors: 'b.vec', freezeEmbeddings: true });
+  assert.deepEqual(withWordVectors({ wordVectors: 'a.vec' }, undefined, true), { wordVectors: 'a.vec', freezeEmbeddings: true });
+  assert.throws(() => withWordVectors(undefined, undefined, true), /--freeze-embeddings needs --word-vectors/);
 });

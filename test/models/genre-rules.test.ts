@@ -88,3 +88,16 @@ test('with the family known, no prediction mixes families or exceeds the cap, ov
     assert.ok(!on.some((g) => other.includes(g)), `row ${i} mixes families: ${on.join(', ')}`);
   }
 });
+
+test('a genre one mistyped title takes out of its family is warned about, naming the title', async () => {
+  const { familyNearMisses } = await import('../../src/models/genre-rules.js');
+  const titles = [
+    ...Array.from({ length: 40 }, (_, i) => ({ id: `tv${i}`, genres: ['TV Comedies'], fields: { type: 'TV Show' } })),
+    { id: 'odd', genres: ['TV Comedies'], fields: { type: ' Movie ' } },
+    ...Array.from({ length: 10 }, (_, i) => ({ id: `m${i}`, genres: ['Dramas', 'Comedies'], fields: { type: i < 5 ? 'Movie' : 'TV Show' } })),
+  ];
+  const warnings = familyNearMisses(titles, 'type');
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /genre "TV Comedies" is on 40 titles with type "tv show" and 1 with type "movie" \(id odd\)/);
+  assert.deepEqual(familyNearMisses(titles, null), []);
+});

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/engine/backend.js';
-import { binaryCrossEntropy, macroSoftF1, positiveWeightsFrom, lossFunction } from '../../src/models/losses.js';
+import { binaryCrossEntropy, macroDoubleSoftF1, macroSoftF1, positiveWeightsFrom, lossFunction } from '../../src/models/losses.js';
 
 before(async () => {
   await useBackend('wasm');
@@ -50,6 +50,25 @@ test('binaryCrossEntropy stays finite at probabilities 0 and 1 (clipped at 1e-7)
   assert.ok(Number.isFinite(loss));
   // Both cells cost about -ln(1e-7) = 16.1.
   close(loss, -Math.log(1e-7), 1e-2);
+});
+
+test('macroDoubleSoftF1: 1 - mean over genres of the mean of soft F1 on positives and on negatives', () => {
+  // positives as in macroSoftF1 below: F1 1.6/2.2 and 1.8/2.2.
+  // negatives (y' = 1-y, p' = 1-p): genre 0: tp' = .6, fp' = .2, fn' = .4 -> 1.2/1.8; genre 1: tp' = .7, fp' = .1, fn' = .3 -> 1.4/1.8
+  const expected = 1 - ((1.6 / 2.2 + 1.2 / 1.8) / 2 + (1.8 / 2.2 + 1.4 / 1.8) / 2) / 2;
+  close(value(macroDoubleSoftF1(yTrue(), yPred())), expected);
+  close(value(lossFunction('softf1-double', null)(yTrue(), yPred())), expected, 1e-6, 'via lossFunction');
+});
+
+test("macroSoftF1's gradient on a constant output is positive for every genre; the double soft-F1's is not", () => {
+  // The cause of bilstm's collapse: while outputs do not depend on the text, soft-F1 raises them all.
+  const truth = tf.tensor2d([[1, 0], [0, 0], [0, 1], [0, 0]]);
+  for (const p of [0.1, 0.5, 0.9]) {
+    const single = tf.grad((q: tf.Tensor) => macroSoftF1(truth, tf.sigmoid(q).tile([4, 1])))(tf.fill([1, 2], Math.log(p / (1 - p))));
+    assert.ok(Array.from(single.dataSync()).every((g) => g < 0), `soft-F1 loss falls as every output rises at p=${p}`);
+  }
+  const double = tf.grad((q: tf.Tensor) => macroDoubleSoftF1(truth, tf.sigmoid(q).tile([4, 1])))(tf.fill([1, 2], Math.log(0.9 / 0.1)));
+  assert.ok(Array.from(double.dataSync()).every((g) => g > 0), 'at p=0.9 on rare genres the double soft-F1 pushes outputs down');
 });
 
 test('macroSoftF1: 1 - mean over genres of 2tp / (2tp + fn + fp) with probabilities as counts', () => {

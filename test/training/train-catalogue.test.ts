@@ -46,6 +46,10 @@ test('fields and rules are added to any text model; the saved folder loads back 
     assert.ok(p.genres.every((g) => family.includes(g)), `title ${i}: ${p.genres.join(', ')}`);
     assert.deepEqual(p.family, { value: fields[i].type, given: true });
   });
+  // --top-k: genres the rules zeroed come after the kept ones, ordered by their scores before the rules
+  // (here the cap kept Comedies; Thrillers scored higher than Dramas before it), not in genre order.
+  const [top] = result.model.decide({ scores: Float32Array.of(0.9, 0, 0), raw: Float32Array.of(0.9, 0.2, 0.6), outcomes: null }, { topK: 3 });
+  assert.deepEqual(top.top?.map((t) => t.genre), ['Comedies', 'Thrillers', 'Dramas']);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plotline-catalogue-'));
   try {
@@ -93,4 +97,14 @@ test('a description-only model gets rules and reports what they removed', async 
     assert.equal(p.family?.given ?? false, false);
   }
   text.dispose();
+});
+
+test('a family field the user names is read by the model too, unless it reads the description only', async () => {
+  const { catalogueOptions } = await import('../../src/training/train-catalogue.js');
+  const dataset = { file: 'kind.csv', fieldNames: ['country', 'kind'] } as unknown as Parameters<typeof catalogueOptions>[0];
+  // Default fields: the usual catalogue fields the file has (country), plus the named family field.
+  assert.deepEqual(catalogueOptions(dataset, { familyField: 'kind' }, 1).fields, ['country', 'kind']);
+  assert.deepEqual(catalogueOptions(dataset, { familyField: 'kind', fields: ['country', 'kind'] }, 1).fields, ['country', 'kind']);
+  assert.deepEqual(catalogueOptions(dataset, { familyField: 'kind', fields: ['description'] }, 1).fields, []);
+  assert.deepEqual(catalogueOptions(dataset, {}, 1).fields, ['country']);
 });

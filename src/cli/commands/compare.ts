@@ -6,7 +6,8 @@
 import { join, resolve } from 'node:path';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { runCompare } from '../../compare/run-compare.js';
-import { modelsFromList, parseCompareConfig, readCompareConfig, type CompareConfig } from '../../compare/compare-config.js';
+import { modelsFromList, parseCompareConfig, readCompareConfig, type CompareConfig, type ModelSpec } from '../../compare/compare-config.js';
+import { UsageError } from '../usage.js';
 import { writeReport } from '../../report/write-report.js';
 import { kindNeedsEncoder } from '../../training/train-model.js';
 import { compareProgress } from '../progress.js';
@@ -22,6 +23,9 @@ export { DEFAULT_COMPARE_MODELS };
 export interface CompareCommandOptions extends CatalogueReadFlags, CatalogueModelFlags {
   config?: string;
   models?: string;
+  /** Pretrained word vectors: each cnn / bilstm entry also runs from them, as "<name> (vectors)". */
+  wordVectors?: string;
+  freezeEmbeddings?: boolean;
   data?: string;
   split?: string;
   seed?: number;
@@ -41,7 +45,9 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   const fromFile: CompareConfig | null = options.config === undefined ? null : await readCompareConfig(options.config);
   // --encoder is the encoder of the `onnx` entries of --models (a config file names each entry's own).
   const listed = (list: string) => parseCompareConfig({ models: modelsFromList(list).map((m) => ('kind' in m && kindNeedsEncoder(m.kind) && options.encoder !== undefined ? { ...m, encoder: options.encoder } : m)) }).models;
-  const models = options.models !== undefined ? listed(options.models) : (fromFile?.models ?? listed(DEFAULT_COMPARE_MODELS));
+  const chosen = options.models !== undefined ? listed(options.models) : (fromFile?.models ?? listed(DEFAULT_COMPARE_MODELS));
+  if (options.freezeEmbeddings === true && options.wordVectors === undefined) throw new UsageError('--freeze-embeddings needs --word-vectors PATH');
+  const models = options.wordVectors === undefined ? chosen : withVectorTwins(chosen, options.wordVectors, options.freezeEmbeddings === true);
   const config = {
     data: options.data ?? fromFile?.data ?? options.defaultData,
     split: options.split ?? fromFile?.split,
@@ -91,3 +97,21 @@ function summaryLine(row: ComparedModel): string {
   const t = row.test.tuned;
   return `  ${row.name}: test micro-F1 ${t.microF1.toFixed(3)}, macro-F1 ${t.macroF1.toFixed(3)} (95% ${row.test.microF1Interval.low.toFixed(3)}-${row.test.microF1Interval.high.toFixed(3)})`;
 }
+
+/**
+ * `models` with, right after each cnn / bilstm entry that does not already read word vectors, the same
+ * entry started from `wordVectors` and named "<name> (vectors)" (validated again: names stay unique).
+ */
+export function withVectorTwins(models: readonly ModelSpec[], wordVectors: string, freeze: boolean): ModelSpec[] {
+  const out: unknown[] = [];
+  for (const m of models) {
+    out.push(m);
+    if ('kind' in m && WORD_KINDS.has(m.kind) && typeof m.config?.wordVectors !== 'string') {
+      out.push({ ...m, name: `${m.name} (vectors)`, config: { ...m.config, wordVectors, ...(freeze ? { freezeEmbeddings: true } : {}) } });
+    }
+  }
+  return parseCompareConfig({ models: out }).models;
+}
+
+/** The kinds that read word ids and so can start from pretrained word vectors. */
+const WORD_KINDS = new Set(['cnn', 'bilstm']);

@@ -9,6 +9,7 @@ import type { EncoderLocationOptions } from '../options.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
+import { parseFieldOptions, unknownFamilyWarning } from './predict.js';
 
 export interface ExplainCommandOptions extends EncoderLocationOptions {
   model: string;
@@ -17,6 +18,8 @@ export interface ExplainCommandOptions extends EncoderLocationOptions {
   threshold?: number;
   json: boolean;
   backend: BackendName;
+  /** `--field name=value`: the text's catalogue fields, as for predict. */
+  field?: string[];
 }
 
 /** Weights smaller than this are shown as 0 and get no marker inline. */
@@ -30,7 +33,18 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
   let explanations: Explanation[];
   try {
     const genres = options.genre.length === 0 ? undefined : unique(options.genre.map((g) => resolveGenre(g, classifier.genres)));
-    explanations = await explain(classifier, text, genres);
+    // As predict and the API score it: with the text's --field values and the genre-set rules applied.
+    const fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
+    const unknown = unknownFamilyWarning(fields, classifier.rules);
+    if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
+    const scorer = {
+      genres: classifier.genres,
+      score: async (texts: readonly string[]) => {
+        const each = fields === undefined ? undefined : texts.map(() => fields);
+        return classifier.constrain(await classifier.score(texts, each), each).scores;
+      },
+    };
+    explanations = await explain(scorer, text, genres);
   } finally {
     // An encoder + head model's worker threads would otherwise keep the process alive.
     await classifier.dispose();

@@ -126,7 +126,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       throw error;
     }
     const predictions = await classifier
-      .predict(options.texts, { thresholds: options.threshold, topK: options.topK, fields: options.texts.map(() => fields) })
+      .predict(options.texts, { thresholds: options.threshold, topK: options.topK ?? (options.json ? undefined : 5), fields: options.texts.map(() => fields) })
       .finally(() => classifier.dispose());
     if (options.json) {
       for (const [i, p] of predictions.entries()) process.stdout.write(JSON.stringify({ id: i + 1, ...p }) + '\n');
@@ -220,10 +220,9 @@ function reportSkipped(skipped: number, problems: RowProblem[], quiet: boolean):
 }
 
 function describe(text: string, prediction: GenrePrediction, topK: number): string {
-  const ranked = Object.entries(prediction.scores)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, topK)
-    .map(([g, s]) => `  ${prediction.genres.includes(g) ? '*' : ' '} ${s.toFixed(3)}  ${g}`);
+  // The model's ranking (genres the rules set to 0 ordered by their scores before the rules).
+  const top = prediction.top ?? Object.entries(prediction.scores).map(([genre, score]) => ({ genre, score })).sort((a, b) => b.score - a.score);
+  const ranked = top.slice(0, topK).map(({ genre, score }) => `  ${prediction.genres.includes(genre) ? '*' : ' '} ${score.toFixed(3)}  ${genre}`);
   const lines = [`${text}`, `  genres: ${prediction.genres.join(', ')}`];
   if (prediction.removed !== undefined) lines.push(`  removed by the genre rules: ${prediction.removed.join(', ')}`);
   return [...lines, ...ranked].join('\n');

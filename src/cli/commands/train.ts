@@ -12,6 +12,7 @@ import { saveModel } from '../../models/storage.js';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { embeddingProgress, trainingProgress } from '../progress.js';
 import type { TrainingSettings } from '../../training/settings.js';
+import { familyNearMisses } from '../../models/genre-rules.js';
 import { addCatalogue, catalogueOptions, catalogueSection, catalogueSplit, type CatalogueOptions, type CatalogueResult } from '../../training/train-catalogue.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 import { resolveDataOption } from '../data-option.js';
@@ -56,6 +57,11 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   for (const line of dataset.picked) log(`column ${line} (detected)`);
   for (const warning of dataset.warnings) warn(warning);
   const catalogue = catalogueOptions(dataset, catalogueRequest(options), options.seed);
+  if (catalogue.rules) {
+    // The rules are learned from the training split (train-catalogue.ts), so its titles are checked.
+    const trainTitles = dataset.folds.train.map((i) => dataset.titles[i]);
+    for (const warning of familyNearMisses(trainTitles, catalogue.familyField)) warn(warning);
+  }
   log(`fields: ${catalogue.fields.length === 0 ? 'none (description only)' : catalogue.fields.join(', ')}`);
   const train = foldData(dataset, dataset.folds.train);
   const validation = foldData(dataset, dataset.folds.validation);
@@ -74,6 +80,11 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       cacheDir: options.cache === false ? null : options.cacheDir,
       onEmbed: embedding.update,
       onWarning: warn,
+      onWordVectors: (c) =>
+        log(
+          `word vectors: ${c.dimension} dimensions; ${c.found} of ${c.words} vocabulary words found, ${c.missing} missing` +
+            (c.missing > 0 ? ` (most frequent: ${c.missingExamples.join(', ')})` : ''),
+        ),
       config: options.config,
       seed: options.seed,
       epochs: options.epochs,
@@ -144,6 +155,7 @@ async function evaluateAndSave(
         kind: trained.kind,
         bestEpoch: trained.bestEpoch,
         trainSeconds: trained.trainSeconds,
+        wordVectors: trained.config.wordVectorCoverage ?? null,
         validation: summarise(validationEvaluation),
         test: testEvaluation === null ? null : summarise(testEvaluation),
       }) + '\n',

@@ -1,0 +1,76 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBackend } from '../../src/engine/backend.js';
+import { trainClassifier } from '../../src/training/train-classifier.js';
+import { WordEncoder } from '../../src/models/inputs/word-encoder.js';
+import type { WordVectorCoverage } from '../../src/text/word-vectors.js';
+import { KEYWORD_GENRES, KEYWORDS, keywordDataset } from '../helpers/keyword-dataset.js';
+import { fixtureFolder, rejectsWith } from '../helpers/files.js';
+import { loadModel, saveModel } from '../../src/models/storage.js';
+import { tinyManifestFields } from '../models/fixtures.js';
+import { join } from 'node:path';
+
+const write = fixtureFolder('train-vectors');
+
+before(async () => {
+  await useBackend('wasm');
+});
+
+/** 3-d vectors for the keywords and a few filler words (not all of them: some are missing). */
+function vectorFile(): string {
+  const lines = ['7 3', ...KEYWORDS.map((w, i) => `${w} ${i + 1} ${-(i + 1)} 0.5`), 'the 0.1 0.1 0.1', 'a 0.2 0.2 0.2', 'city 0.3 -0.3 0', 'night 0 0 1'];
+  return write('tiny.vec', lines.join('\n') + '\n');
+}
+
+for (const kind of ['cnn', 'bilstm']) {
+  test(`${kind} with --word-vectors --freeze-embeddings: vocabulary rows only, the vectors kept as they are, missing words counted`, async () => {
+    const file = vectorFile();
+    const seen: WordVectorCoverage[] = [];
+    const trained = await trainClassifier(KEYWORD_GENRES, keywordDataset(48, 1), keywordDataset(16, 2), {
+      kind,
+      config: { minCount: 1, wordVectors: file, freezeEmbeddings: true, ...(kind === 'cnn' ? { widths: [2], filters: 4 } : { units: 4, denseUnits: 4 }) },
+      seed: 3,
+      epochs: 1,
+      onWordVectors: (c) => seen.push(c),
+    });
+    const encoder = trained.classifier.encoder as WordEncoder;
+    const tokens = encoder.vocabulary.toJSON().tokens;
+    assert.equal(trained.config.embeddingDim, 3, 'the embedding takes the vectors\' dimension');
+    const coverage = trained.config.wordVectorCoverage as WordVectorCoverage;
+    assert.deepEqual(seen, [coverage]);
+    assert.equal(coverage.words, tokens.length);
+    assert.equal(coverage.found, 7, 'every word of the file is in the vocabulary');
+    assert.equal(coverage.missing, tokens.length - 7);
+    assert.ok(coverage.missingExamples.length > 0 && coverage.missingExamples.every((w) => !KEYWORDS.includes(w)));
+    const embedding = trained.classifier.network.getLayer('embedding');
+    assert.equal(embedding.trainable, false);
+    const table = embedding.getWeights()[0];
+    assert.deepEqual(table.shape, [tokens.length + 2, 3], 'one row per vocabulary id, not per vector in the file');
+    const rows = table.arraySync() as number[][];
+    KEYWORDS.forEach((word, i) => {
+      assert.deepEqual(rows[tokens.indexOf(word) + 2].map((x) => +x.toFixed(5)), [i + 1, -(i + 1), 0.5], `${word}'s row is its vector after training`);
+    });
+    assert.deepEqual(rows[0], [0, 0, 0], 'padding row');
+    // Saved and loaded back (the weight check rebuilds the network from the config: frozen, same order).
+    const dir = join(write.dir, `${kind}-model`);
+    const fields = tinyManifestFields(kind);
+    await saveModel(trained.classifier, { ...fields, config: trained.config }, dir);
+    const loaded = await loadModel(dir);
+    const texts = ['a hilarious murder', 'the city at night'];
+    assert.deepEqual(await loaded.classifier.score(texts), await trained.classifier.score(texts));
+    await loaded.classifier.dispose();
+    await trained.classifier.dispose();
+  });
+}
+
+test('word vectors for a kind that does not read words, or a malformed file, are refused before training', async () => {
+  const bad = write('bad.vec', 'the 1 2 3\nhilarious 1 x 3\n');
+  const error = await rejectsWith(
+    trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), { kind: 'cnn', config: { minCount: 1, wordVectors: bad }, seed: 1, epochs: 1 }),
+  );
+  assert.match(error.message, /bad\.vec, line 2: value 2 of "hilarious" is "x"/);
+  await assert.rejects(
+    trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), { kind: 'bag', config: { wordVectors: bad }, seed: 1, epochs: 1 }),
+    /Unrecognized key|wordVectors/,
+  );
+});
