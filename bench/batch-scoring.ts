@@ -5,7 +5,12 @@
  * (start-up and model loading included). Also checks that every run wrote the same bytes.
  *
  *   node --import tsx bench/batch-scoring.ts --model models/cnn [--rows 50000] [--workers 1,2]
- *        [--format csv|jsonl] [--data ../shared/data/netflix_titles.csv] [--json]
+ *        [--format csv|jsonl] [--data ../shared/data/netflix_titles.csv] [--json] [--stages]
+ *
+ * --stages first times each stage of the pipeline on its own, in this process, on one thread (CPU
+ * seconds, so other load on the machine matters less): reading and parsing the input, scoring the
+ * texts as the model does (a saved bag: tokenising, the word cache and the sums), for a bag the
+ * reference path beside it (every feature encoded, every row summed), and writing the JSON Lines.
  */
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
@@ -14,6 +19,12 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { scoreFile } from '../src/batch/score-file.js';
+import { readPredictionInput } from '../src/data/prediction-input.js';
+import { loadModel } from '../src/models/storage.js';
+import { LinearBagModel } from '../src/models/bag/linear-bag-model.js';
+import { formatScoresBytes } from '../src/batch/format.js';
+import { applyThresholds } from '../src/models/thresholds.js';
+import { useBackend } from '../src/engine/backend.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +34,7 @@ const { values } = parseArgs({
     format: { type: 'string', default: 'csv' },
     data: { type: 'string', default: '../shared/data/netflix_titles.csv' },
     json: { type: 'boolean', default: false },
+    stages: { type: 'boolean', default: false },
   },
 });
 
@@ -69,6 +81,45 @@ function sha256(file: string): Promise<string> {
     const hash = createHash('sha256');
     createReadStream(file).on('data', (c) => hash.update(c)).on('end', () => done(hash.digest('hex'))).on('error', fail);
   });
+}
+
+/** CPU seconds (user + system) `work` takes. */
+async function cpuSeconds(work: () => unknown): Promise<number> {
+  const before = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6;
+}
+
+if (values.stages) {
+  await useBackend('wasm');
+  const ids: string[] = [];
+  const texts: string[] = [];
+  const read = await cpuSeconds(async () => {
+    for await (const row of readPredictionInput(input, {})) {
+      ids.push(row.id);
+      texts.push(row.text);
+    }
+  });
+  const { classifier } = await loadModel(model);
+  await classifier.score(texts.slice(0, 2000)); // warm-up (compiles the hot loops)
+  let scores: Float32Array = new Float32Array(0);
+  const score = await cpuSeconds(async () => (scores = await classifier.score(texts)));
+  const stages: [string, number][] = [['read + parse (CSV / JSON Lines, text checks)', read], ['score as the model does (tokenise, featurise, sum, sigmoid)', score]];
+  if (classifier instanceof LinearBagModel) {
+    let encoded: Int32Array[] = [];
+    stages.push(['  reference: encode every feature (tokenise, hash n-grams)', await cpuSeconds(() => (encoded = texts.map((t) => classifier.vectorizer.encode(t))))]);
+    let reference: Float32Array = new Float32Array(0);
+    stages.push(['  reference: sum every feature row', await cpuSeconds(() => (reference = classifier.scoreEncoded(encoded)))]);
+    let worst = 0;
+    for (let i = 0; i < scores.length; i++) worst = Math.max(worst, Math.abs(scores[i] - reference[i]));
+    console.error(`  word cache vs reference: largest score difference ${worst}`);
+  }
+  const k = classifier.genres.length;
+  stages.push(['write JSON Lines (UTF-8 bytes, row by row)', await cpuSeconds(() => formatScoresBytes(classifier.genres, ids, scores, applyThresholds(scores, k, classifier.activeThresholds())))]);
+  await classifier.dispose();
+  console.log(`stages, one thread, ${texts.length} rows (1-minute load average ${loadavg()[0].toFixed(2)}):`);
+  for (const [name, seconds] of stages) console.log(`  ${name.padEnd(62)} ${seconds.toFixed(2).padStart(6)} CPU s  ${Math.round(texts.length / seconds).toLocaleString('en').padStart(9)} rows/s`);
 }
 
 interface Run {

@@ -14,7 +14,11 @@ import { once } from 'node:events';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
 import { assertReadableFile, type RowProblem } from '../data/csv.js';
 import { readManifest, type EncoderLocation } from '../models/storage.js';
+import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
+import { LinearBagModel } from '../models/bag/linear-bag-model.js';
+import { LINEAR_BIN } from '../models/bag/linear-bag-file.js';
+import { NgramVectorizer } from '../models/vectorizers/ngram-vectorizer.js';
 import type { FieldValues, GenreModel } from '../models/genre-model.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
@@ -24,11 +28,12 @@ import { temporarySibling } from '../util/temporary-path.js';
 import { renameDurably } from '../util/atomic-write.js';
 import { faultPoint } from '../util/fault-injection.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
-import { formatPredictionLines } from './format.js';
+import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
+import type { SharedLinearBag } from './protocol.js';
 
 /** Rows per chunk: one message to a worker, one forward pass group. */
 export const CHUNK_ROWS = 1024;
@@ -50,6 +55,10 @@ export interface ScoreFileOptions {
   backend?: BackendName;
   /** For a use/onnx model: where its encoder is, if not where it was trained from. */
   encoder?: EncoderLocation;
+  /** For a use/onnx model: the embedding cache folder (texts embedded before are not embedded again); null or absent: none. */
+  embeddingCache?: string | null;
+  /** A cache that cannot be used: scoring goes on without it. */
+  onWarning?: (message: string) => void;
   progress?: BatchProgress;
   /** Rows per chunk (tests use small chunks). */
   chunkRows?: number;
@@ -97,22 +106,34 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let loaded: GenreModel | null = null;
   const sink = await openSink(options.output);
   try {
+    // The input is read as the model was trained to read (its saved columns and fields).
+    const manifest = options.classifier === undefined ? await readManifest(options.model) : undefined;
+    const catalogue = manifest?.catalogue;
+    // A saved bag (its collapsed linear form) is plain arrays: no tfjs backend to start.
+    const linearBag = manifest !== undefined && isLinearBag(manifest);
     let job: (chunk: Chunk) => Promise<Uint8Array | string>;
     if (workers === 1) {
       let classifier = options.classifier;
       if (classifier === undefined) {
-        classifier = (await openModel(options.model, { backend, encoder: options.encoder })).classifier;
+        // A saved bag (its collapsed linear form) is plain arrays: no tfjs backend to start.
+        classifier = (await openModel(options.model, { backend: linearBag ? null : backend, encoder: options.encoder, embeddingCache: options.embeddingCache, onWarning: options.onWarning })).classifier;
         loaded = classifier;
       }
       const c = classifier;
-      job = (chunk) => formatPredictionLines(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
+      job = (chunk) => formatPredictionBytes(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
     } else {
-      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, encoder: options.encoder });
+      // A bag is loaded and verified once, here, and shared with the workers, which then need neither
+      // the folder nor tfjs; other models are loaded by each worker.
+      let shared: SharedLinearBag | undefined;
+      if (linearBag) {
+        const bag = (await openModel(options.model, { backend: null })).classifier;
+        loaded = bag;
+        shared = shareLinearBag(bag);
+      }
+      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
     }
-    // The input is read as the model was trained to read (its saved columns and fields).
-    const catalogue = options.classifier === undefined ? (await readManifest(options.model)).catalogue : undefined;
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
     const rowsRead = readPredictionInput(options.input, {
       columns: options.columns,
@@ -146,6 +167,30 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await loaded?.dispose();
   }
   return { rows, skipped, problems, duplicateIds, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Whether a manifest describes a bag saved in its collapsed linear form, without a field model. */
+function isLinearBag(manifest: Manifest): boolean {
+  const files = Object.keys(manifest.files ?? {});
+  return manifest.kind === 'bag' && files.some((f) => f === LINEAR_BIN || f.endsWith(`/${LINEAR_BIN}`)) && (manifest.catalogue?.fusion ?? null) === null;
+}
+
+/** A loaded bag as the scoring workers take it: its weights copied once onto SharedArrayBuffers. */
+function shareLinearBag(model: GenreModel): SharedLinearBag | undefined {
+  if (!(model instanceof LinearBagModel) || !(model.vectorizer instanceof NgramVectorizer)) return undefined;
+  const shared = (a: Float32Array): Float32Array => {
+    const copy = new Float32Array(new SharedArrayBuffer(a.byteLength));
+    copy.set(a);
+    return copy;
+  };
+  const { linear, vectorizer } = model;
+  return {
+    linear: { collapsed: shared(linear.collapsed), idf: shared(linear.idf), bias: shared(linear.bias), normalisation: linear.normalisation },
+    encoder: { options: { ...vectorizer.options }, maxLength: vectorizer.maxLength },
+    genres: [...model.genres],
+    thresholds: model.thresholds,
+    rules: model.rules,
+  };
 }
 
 async function* chunked(rows: AsyncIterable<PredictionInputRow>, size: number): AsyncGenerator<Chunk> {

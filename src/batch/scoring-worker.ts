@@ -1,17 +1,28 @@
 /**
- * Entry of a scoring worker thread (run by the scoring pool on piscina): starts its own tfjs backend,
- * loads the model, then turns each chunk of texts it is sent into JSON Lines (UTF-8 bytes, moved back
- * without a copy).
+ * Entry of a scoring worker thread (run by the scoring pool on piscina, ../util/thread-pool.ts): turns
+ * each chunk of texts it is sent into JSON Lines (UTF-8 bytes, moved back without a copy). A `bag`
+ * handed over by the main thread (protocol.ts, SharedLinearBag) is scored as is; any other model is
+ * opened here, on the worker's own tfjs backend. Modules that pull in tfjs are imported only on that
+ * second path.
  */
 import { workerData } from 'piscina';
-import { openModel } from '../models/open-model.js';
-import { formatPredictionLines } from './format.js';
+import { formatPredictionBytes } from './format.js';
 import { threadTask } from '../util/thread-pool.js';
+import { LinearBagModel } from '../models/bag/linear-bag-model.js';
+import { NgramVectorizer } from '../models/vectorizers/ngram-vectorizer.js';
+import type { GenreModel } from '../models/genre-model.js';
 import type { ScoreRequest, ScoringWorkerData } from './protocol.js';
 
 export default threadTask<ScoringWorkerData, ScoreRequest, Uint8Array>(workerData as ScoringWorkerData, async (data) => {
-  const { classifier } = await openModel(data.model, { backend: data.backend, encoder: data.encoder });
+  let classifier: GenreModel;
+  if (data.linearBag !== undefined) {
+    const { linear, encoder, genres, thresholds, rules } = data.linearBag;
+    classifier = new LinearBagModel(new NgramVectorizer(encoder.options, encoder.maxLength), linear, genres, thresholds);
+    classifier.rules = rules;
+  } else {
+    const { openModel } = await import('../models/open-model.js');
+    classifier = (await openModel(data.model, { backend: data.backend, encoder: data.encoder, embeddingCache: data.embeddingCache })).classifier;
+  }
   const decide = { thresholds: data.thresholds, topK: data.topK };
-  const utf8 = new TextEncoder();
-  return async (request) => utf8.encode(await formatPredictionLines(classifier, request.ids, request.texts, { ...decide, fields: request.fields }));
+  return (request) => formatPredictionBytes(classifier, request.ids, request.texts, { ...decide, fields: request.fields });
 });

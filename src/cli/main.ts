@@ -119,6 +119,8 @@ addReadOptions(encoderOptions(program
   .option('--shard-size <n>', 'with --queue: rows per shard (one job each; default 10000)', integer(1))
   .option('--attempts <n>', 'with --queue: tries per shard before the run fails (default 3, exponential backoff from 1 s)', integer(1))
   .option('--quiet', 'no progress bar; skipped rows are summarised in one line instead of listed', false)
+  .option('--cache-dir <dir>', 'use/onnx models: where embeddings are cached between runs (shared with train), so a text embedded before is not embedded again', defaultCacheDir())
+  .option('--no-cache', 'use/onnx models: embed every text again, and cache nothing')
   .addOption(backendOption())
   .action(async (texts: string[], o) => (await import('./commands/predict.js')).predictCommand({ ...o, texts }));
 

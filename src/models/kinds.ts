@@ -39,6 +39,7 @@ import { checkLinearBag, checkWeightShapes } from './weight-checks.js';
 import { decodeManifestField, type Manifest } from './manifest.js';
 import { reopenEncoder, type EncoderType, type OpenEncoderOptions } from '../encoders/open-encoder.js';
 import type { EncoderReference } from '../encoders/sentence-encoder.js';
+import { EmbeddingCache } from '../encoders/embedding-cache.js';
 import { PlotlineError } from '../util/errors.js';
 import { access } from 'node:fs/promises';
 
@@ -164,6 +165,10 @@ export interface LoadContext {
   manifestFile: string;
   /** How to open a pretrained encoder (`override`: from another folder than it was trained from). */
   encoder: OpenEncoderOptions & { override?: string };
+  /** An encoder + head model's embedding cache folder (storage.ts's LoadModelOptions), or null for none. */
+  embeddingCache: string | null;
+  /** A cache that cannot be used: the model loads without it. */
+  onWarning?: (message: string) => void;
   /** Loads a member model folder (an ensemble's), as users get it. */
   loadMember(dir: string): Promise<GenreModel>;
 }
@@ -254,7 +259,7 @@ function encoderHead(name: 'use' | 'onnx'): HeadKind {
     config: HeadConfig,
     training: HEAD_TRAINING,
     save: (model, _config, dataDir) => writeNetwork(model.network, dataDir),
-    load: async ({ dataDir, manifest, manifestFile, encoder: encoderOptions }) => {
+    load: async ({ dataDir, manifest, manifestFile, encoder: encoderOptions, embeddingCache, onWarning }) => {
       const network = await readNetwork(dataDir, manifest.genres.length);
       try {
         decodeManifestField(() => HeadConfig.parse(manifest.config), manifestFile, 'config');
@@ -264,7 +269,17 @@ function encoderHead(name: 'use' | 'onnx'): HeadKind {
           await encoder.dispose();
           throw new PlotlineError(`head reads ${inputs} values but the encoder gives ${encoder.dimension}`, { file: join(dataDir, 'model.json') });
         }
-        return new EncoderHeadClassifier(encoder, network, manifest.genres, manifest.thresholds);
+        let cache: EmbeddingCache | null = null;
+        if (embeddingCache !== null) {
+          try {
+            cache = await EmbeddingCache.open(embeddingCache, encoder.id, encoder.dimension);
+          } catch (error) {
+            await encoder.dispose();
+            throw error;
+          }
+          if (cache.warning !== null) onWarning?.(cache.warning);
+        }
+        return new EncoderHeadClassifier(encoder, network, manifest.genres, manifest.thresholds, cache);
       } catch (error) {
         network.dispose();
         throw error;

@@ -8,10 +8,17 @@ import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { loadModel, type EncoderLocation, type SavedModel } from './storage.js';
 
 export interface OpenModelOptions {
-  /** The tfjs backend to score on (default wasm); a use/onnx model's encoder runs there too. */
-  backend?: BackendName;
+  /**
+   * The tfjs backend to score on (default wasm); a use/onnx model's encoder runs there too. null: start
+   * none, for a model that scores without tfjs (a saved bag's collapsed form).
+   */
+  backend?: BackendName | null;
   /** Where a use/onnx model's encoder is when not where it was trained from (`--encoder`, `--allow-download`). */
   encoder?: EncoderLocation & Omit<OpenEncoderOptions, 'backend'>;
+  /** For a use/onnx model: the embedding cache folder (see LoadModelOptions); null or absent: none. */
+  embeddingCache?: string | null;
+  /** A cache that cannot be used: the model opens without it. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -20,7 +27,7 @@ export interface OpenModelOptions {
  *   (see `loadModel`), or when the backend cannot start.
  */
 export async function openModel(path: string, options: OpenModelOptions = {}): Promise<SavedModel> {
-  const backend = options.backend ?? 'wasm';
-  await useBackend(backend);
-  return loadModel(path, { encoder: { ...options.encoder, backend } });
+  const backend = options.backend === undefined ? 'wasm' : options.backend;
+  if (backend !== null) await useBackend(backend);
+  return loadModel(path, { encoder: { ...options.encoder, ...(backend === null ? {} : { backend }) }, embeddingCache: options.embeddingCache, onWarning: options.onWarning });
 }

@@ -132,6 +132,14 @@ export interface EncoderLocation {
 export interface LoadModelOptions {
   /** How to open an encoder + head model's pretrained encoder; `override` loads it from another folder. */
   encoder?: OpenEncoderOptions & EncoderLocation;
+  /**
+   * For an encoder + head model: the embedding cache folder (as `train --cache-dir`), so texts embedded
+   * before, by training or an earlier prediction, are read instead of embedded again, and new ones are
+   * added; null or absent: no cache. Other kinds ignore it.
+   */
+  embeddingCache?: string | null;
+  /** A cache that cannot be used (unreadable, corrupt, another encoder): the model loads without it. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -153,6 +161,8 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     manifest,
     manifestFile: join(dir, MANIFEST_FILE),
     encoder: options.encoder ?? {},
+    embeddingCache: options.embeddingCache ?? null,
+    onWarning: options.onWarning,
     loadMember: async (memberDir) => (await loadModel(memberDir, options)).classifier,
   });
   const catalogue = manifest.catalogue;

@@ -98,39 +98,73 @@ export function ngramFeatures(tokens: readonly string[], options: NgramOptions):
   }
 
   if (charNgrams !== null) {
-    const [minN, maxN] = charNgrams;
-    let chars = charScratch;
     for (const token of tokens) {
-      if (token.length + 2 > chars.length) chars = charScratch = new Int32Array(2 * (token.length + 2));
-      let length = 0;
-      chars[length++] = BOW;
-      for (let i = 0; i < token.length; i++) {
-        const code = token.codePointAt(i)!;
-        chars[length++] = code;
-        if (code > 0xffff) i++; // a surrogate pair is one character
-      }
-      chars[length++] = EOW;
-      // FNV-1a is sequential, so extending an n-gram by one character extends its hash: each start
-      // position costs maxN steps, not a substring and a rehash per length.
-      for (let start = 0; start < length; start++) {
-        let hash = SEED_CHAR_NGRAM;
-        for (let size = 1; size <= maxN && start + size <= length; size++) {
-          hash = fnvCodePoint(hash, chars[start + size - 1]);
-          // As fastText: a lone boundary marker says nothing about the word.
-          if (size >= minN && !(size === 1 && (start === 0 || start === length - 1))) push(hash);
-        }
-      }
+      const room = n + (token.length + 2) * charNgrams[1];
+      if (room > out.length) out = scratch = growScratch(out, room);
+      n = pushCharNgrams(token, charNgrams, buckets, out, n);
     }
   }
 
   return out.slice(0, n);
 }
 
+/**
+ * Writes the char n-gram ids of one token (over "<token>", lengths charNgrams[0]..[1]) into out from
+ * `n`, and returns the new end. `out` must have room for (token.length + 2) x maxN more ids, which
+ * bounds their count.
+ */
+function pushCharNgrams(token: string, charNgrams: readonly [number, number], buckets: number, out: Int32Array, n: number): number {
+  const [minN, maxN] = charNgrams;
+  let chars = charScratch;
+  if (token.length + 2 > chars.length) chars = charScratch = new Int32Array(2 * (token.length + 2));
+  let length = 0;
+  chars[length++] = BOW;
+  for (let i = 0; i < token.length; i++) {
+    const code = token.codePointAt(i)!;
+    chars[length++] = code;
+    if (code > 0xffff) i++; // a surrogate pair is one character
+  }
+  chars[length++] = EOW;
+  // FNV-1a is sequential, so extending an n-gram by one character extends its hash: each start
+  // position costs maxN steps, not a substring and a rehash per length.
+  for (let start = 0; start < length; start++) {
+    let hash = SEED_CHAR_NGRAM;
+    for (let size = 1; size <= maxN && start + size <= length; size++) {
+      hash = fnvCodePoint(hash, chars[start + size - 1]);
+      // As fastText: a lone boundary marker says nothing about the word.
+      if (size >= minN && !(size === 1 && (start === 0 || start === length - 1))) out[n++] = (hash % buckets) + 1;
+    }
+  }
+  return n;
+}
+
+/**
+ * The features one token brings to any document it is in, whatever its neighbours: its word id, then
+ * its char n-gram ids, in `ngramFeatures`'s order for that token. A document's features are these for
+ * each token plus its word n-grams (`wordPairId`), so a scorer can cache them per distinct word.
+ */
+export function tokenFeatures(token: string, options: NgramOptions): Int32Array {
+  validate(options);
+  const { buckets, charNgrams } = options;
+  const room = charNgrams === null ? 1 : 1 + (token.length + 2) * charNgrams[1];
+  let out = scratch;
+  if (room > out.length) out = scratch = growScratch(out, room);
+  out[0] = (fnvString(SEED_WORD, token) % buckets) + 1;
+  const n = charNgrams === null ? 1 : pushCharNgrams(token, charNgrams, buckets, out, 1);
+  return out.slice(0, n);
+}
+
+/** The id of the word bigram (first, second): the one `ngramFeatures` lists for two adjacent tokens. */
+export function wordPairId(first: string, second: string, buckets: number): number {
+  const hash = fnvString(fnvCodeUnit(fnvString(SEED_WORD_NGRAM, first), WORD_SEPARATOR), second);
+  return (hash % buckets) + 1;
+}
+
 let scratch: Int32Array = new Int32Array(2048);
 let charScratch: Int32Array = new Int32Array(64);
 
-function growScratch(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
+function growScratch(a: Int32Array, atLeast = 0): Int32Array {
+  const b = new Int32Array(Math.max(a.length * 2, atLeast));
   b.set(a);
   return b;
 }

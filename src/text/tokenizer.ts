@@ -94,8 +94,12 @@ export function tokenize(text: string): string[] {
  * refused like an empty text.
  */
 export function hasWords(text: string): boolean {
-  return tokenize(text).length > 0;
+  // An ASCII letter or digit always ends up in a word (no rule above removes or splits one away), so
+  // most texts are answered without tokenising: batch scoring checks every row on its reading thread.
+  return PLAIN_WORD_CHARACTER.test(text) || tokenize(text).length > 0;
 }
+
+const PLAIN_WORD_CHARACTER = /[A-Za-z0-9]/;
 
 /**
  * What to say about a token-less text, naming where it came from (e.g. `"description"`, `argument 2`):

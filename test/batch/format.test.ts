@@ -1,7 +1,7 @@
 /** The hand-built JSON Lines are byte for byte JSON.stringify of `predict()`'s objects. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatScores } from '../../src/batch/format.js';
+import { formatScores, formatScoresBytes } from '../../src/batch/format.js';
 import { applyThresholds } from '../../src/models/thresholds.js';
 import { GenreModel } from '../../src/models/genre-model.js';
 import { createRng } from '../../src/util/random.js';
@@ -28,12 +28,14 @@ test('formatScores writes what JSON.stringify of predict() writes: ties, no genr
   scores.fill(0.1, k, 2 * k);
   scores[k + 3] = 0.7;
   scores[k + 5] = 0.7; // a tie over the threshold
-  const ids = Array.from({ length: n }, (_, i) => (i === 2 ? 'id "quoted"\n' : `t${i}`));
+  // A quoted id, and a long non-ASCII one (more UTF-8 bytes than the byte writer first allocates).
+  const ids = Array.from({ length: n }, (_, i) => (i === 2 ? 'id "quoted"\n' : i === 3 ? `${'é'.repeat(20000)}東京` : `t${i}`));
   for (const options of [{}, { topK: 3 }, { topK: 10, thresholds: 0.3 }, { thresholds: [0.9, 0.1, 0.5, 0.5, 0.2, 0.99] }]) {
     const model = new FixedScores(scores);
     const predictions = await model.predict(ids, options);
     const expected = predictions.map((p, i) => JSON.stringify({ id: ids[i], genres: p.genres, scores: p.scores, ...(p.top === undefined ? {} : { top: p.top }) }) + '\n').join('');
     const decided = applyThresholds(scores, k, options.thresholds ?? model.activeThresholds());
     assert.equal(formatScores(GENRES, ids, scores, decided, options.topK), expected);
+    assert.equal(Buffer.from(formatScoresBytes(GENRES, ids, scores, decided, options.topK)).toString('utf8'), expected, 'the bytes are the same lines in UTF-8');
   }
 });

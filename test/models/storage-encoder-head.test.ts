@@ -116,6 +116,38 @@ test('use: the loaded model is an EncoderHeadClassifier predicting exactly as be
   }
 });
 
+test('use: loaded with an embedding cache, texts embedded once are read back (same scores), by this load and the next', async () => {
+  const cacheDir = path.join(root.dir, `predict-cache-${process.pid}`);
+  const embedded: string[] = [];
+  const load = async () => {
+    const { classifier } = await loadModel(useDir, { encoder: THREADS, embeddingCache: cacheDir });
+    assert.ok(classifier instanceof EncoderHeadClassifier);
+    const embed = classifier.encoder.embed.bind(classifier.encoder);
+    classifier.encoder.embed = async (texts, onProgress) => {
+      embedded.push(...texts);
+      return embed(texts, onProgress);
+    };
+    return classifier;
+  };
+  const reference = await useModel.classifier.score(UNSEEN);
+  const first = await load();
+  try {
+    assert.deepEqual(Array.from(await first.score(UNSEEN)), Array.from(reference));
+    assert.deepEqual(embedded, UNSEEN, 'the first call embeds every text');
+    assert.deepEqual(Array.from(await first.score([...UNSEEN].reverse())), Array.from(await useModel.classifier.score([...UNSEEN].reverse())));
+    assert.deepEqual(embedded, UNSEEN, 'the second call embeds nothing');
+  } finally {
+    await first.dispose();
+  }
+  const second = await load();
+  try {
+    assert.deepEqual(Array.from(await second.score([UNSEEN[1], 'a brand new text'])), Array.from(await useModel.classifier.score([UNSEEN[1], 'a brand new text'])));
+    assert.deepEqual(embedded, [...UNSEEN, 'a brand new text'], 'a new load reads what the first one cached');
+  } finally {
+    await second.dispose();
+  }
+});
+
 test('a manifest whose kind and encoder disagree is refused, naming field "encoder.type"', async () => {
   // A head kind with a words encoder.
   const bagDir = path.join(root.dir, 'bag-model');

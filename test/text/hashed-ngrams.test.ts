@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ngramFeatures, documentFrequencies, idfWeights, tokenFeatureCount, tokensWithinFeatures, type NgramOptions } from '../../src/text/hashed-ngrams.js';
+import { ngramFeatures, documentFrequencies, idfWeights, tokenFeatureCount, tokenFeatures, tokensWithinFeatures, wordPairId, type NgramOptions } from '../../src/text/hashed-ngrams.js';
 
 // Cross-checked with an independent Python FNV-1a over the kind byte and UTF-16LE bytes.
 const GOLDEN = [1918195, 1569081, 1630856];
@@ -121,4 +121,28 @@ test('tokensWithinFeatures keeps the longest prefix that fits', () => {
   assert.ok(ngramFeatures(tokens.slice(0, k), options).length <= 200);
   assert.ok(ngramFeatures(tokens.slice(0, k + 1), options).length > 200);
   assert.equal(tokensWithinFeatures(tokens.slice(0, 3), options, 10_000), 3);
+});
+
+test("a document's features are its tokens' own features plus its word bigrams (what the word cache relies on)", () => {
+  const long = ['x'.repeat(300), ...tokens, 'a'];
+  for (const options of [
+    { buckets: 1_000_003, wordNgrams: 2, charNgrams: [2, 5] },
+    { buckets: 97, wordNgrams: 2, charNgrams: [3, 6] },
+    { buckets: 1_000_003, wordNgrams: 1, charNgrams: null },
+  ] satisfies NgramOptions[]) {
+    for (const doc of [tokens, long, ['solo'], []]) {
+      const expected = [...ngramFeatures(doc, options)].sort((a, b) => a - b);
+      const actual: number[] = [];
+      doc.forEach((t, i) => {
+        const own = tokenFeatures(t, options);
+        assert.equal(own.length + Math.min(i, options.wordNgrams - 1), tokenFeatureCount(t, i, options), `feature count of ${t.slice(0, 10)}`);
+        actual.push(...own);
+        if (options.wordNgrams === 2 && i + 1 < doc.length) actual.push(wordPairId(t, doc[i + 1], options.buckets));
+      });
+      assert.deepEqual(actual.sort((a, b) => a - b), expected, `${doc.length} tokens, ${JSON.stringify(options)}`);
+    }
+  }
+  // The word id comes first, then the char n-grams in ngramFeatures's order.
+  const options: NgramOptions = { buckets: 1_000_003, wordNgrams: 1, charNgrams: [2, 5] };
+  assert.deepEqual([...tokenFeatures('seoul', options)], [...ngramFeatures(['seoul'], options)]);
 });

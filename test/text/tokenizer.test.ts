@@ -83,3 +83,9 @@ test('hasWords is the one rule for token-less texts, with one wording', async ()
   assert.match(noWordsMessage('argument 2', '   '), /^argument 2 is empty/);
   assert.match(noWordsMessage('field "description"', '🎬'), /has no words .*at least one word/);
 });
+
+test('hasWords agrees with tokenize on texts its ASCII shortcut answers and on those it does not', async () => {
+  const { hasWords } = await import('../../src/text/tokenizer.js');
+  const texts = ['a', '7', "'s", "x's", '東a', 'a東京', '\u200Ba\u200B', 'a\u0301', 'ｆｕｌｌ', 'ʼaʼ', '-1-', '...a...', 'ไทยa', '🎬', "''", 'ʼ', '東京', ''];
+  for (const text of texts) assert.equal(hasWords(text), tokenize(text).length > 0, JSON.stringify(text));
+});

@@ -43,7 +43,19 @@ export interface PredictCommandOptions extends EncoderLocationOptions, Catalogue
   attempts?: number;
   /** `--field name=value` for texts given as arguments. */
   field?: string[];
+  /** The embedding cache of use/onnx models (`--cache-dir`); `cache: false` (--no-cache) embeds every text. */
+  cacheDir?: string;
+  cache?: boolean;
 }
+
+/** The embedding cache folder predict uses for use/onnx models: --cache-dir unless --no-cache. */
+function embeddingCacheOf(options: PredictCommandOptions): string | null {
+  return options.cache === false || options.cacheDir === undefined ? null : options.cacheDir;
+}
+
+const warn = (message: string): void => {
+  process.stderr.write(`warning: ${message}\n`);
+};
 
 /**
  * Parses `--field name=value` options into one field set for every text given as an argument.
@@ -97,7 +109,12 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     options.texts.forEach((text, i) => {
       if (!hasWords(text)) throw new PlotlineError(noWordsMessage(options.texts.length === 1 ? 'the description' : `description ${i + 1} (of ${options.texts.length})`, text));
     });
-    const { classifier } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
+    const { classifier } = await openModel(options.model, {
+      backend: options.backend,
+      encoder: { override: options.encoder, allowDownload: options.allowDownload },
+      embeddingCache: embeddingCacheOf(options),
+      onWarning: warn,
+    });
     // Disposed before printing: an encoder + head model's worker threads would keep the process alive.
     let fields: FieldValues | undefined;
     try {
@@ -138,6 +155,8 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       topK: options.topK,
       backend: options.backend,
       encoder: { override: options.encoder, allowDownload: options.allowDownload },
+      embeddingCache: embeddingCacheOf(options),
+      onWarning: warn,
       progress,
       columns: columnOptions(options),
       format: options.format,

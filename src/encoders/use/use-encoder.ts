@@ -2,7 +2,8 @@
  * The Universal Sentence Encoder lite as a SentenceEncoder: Plotline's default pretrained encoder
  * (model kind `use`). tfjs's wasm backend computes on one thread, so with `threads` > 1 the texts are
  * cut into chunks embedded by that many worker threads, each with its own backend and graph; the
- * vectors are the same either way (each text is embedded on its own row of a sparse batch).
+ * vectors are the same either way (each text is embedded on its own row of a sparse batch). The graph
+ * and threads start with the first texts to embed.
  */
 import { availableParallelism } from 'node:os';
 import type { BackendName } from '../../engine/backend.js';
@@ -29,21 +30,38 @@ export async function openUseEncoder(options: UseEncoderOptions = {}): Promise<S
   const reference = useReference(located);
   const threads = options.threads ?? Math.min(4, availableParallelism());
   const backend = options.backend ?? 'wasm';
-  if (threads <= 1) {
-    await useBackend(backend);
-    const embedder = await UseEmbedder.load(located.dir);
-    // One chunk at a time: interleaving graph calls on one backend gains nothing.
-    let queue: Promise<unknown> = Promise.resolve();
-    const embedChunk = (chunk: readonly string[]): Promise<Float32Array> => {
-      const result = queue.then(() => embedder.embed(chunk));
-      queue = result.catch(() => undefined);
-      return result;
-    };
-    return useEncoder(reference, located.parameters, embedChunk, async () => embedder.dispose());
-  }
-  const data: UseWorkerData = { dir: located.dir, backend };
+  // The graph is loaded (and the worker threads started) on the first texts to embed, not here: a
+  // model whose texts all come from the embedding cache never pays for it. The files are located and
+  // hashed now, so a missing or changed encoder is still reported on open.
+  let started: Promise<{ embedChunk: (chunk: readonly string[]) => Promise<Float32Array>; dispose: () => Promise<void> }> | null = null;
+  const start = () => (started ??= threads <= 1 ? startInProcess(located.dir, backend) : startWorkers(threads, { dir: located.dir, backend }));
+  return useEncoder(
+    reference,
+    located.parameters,
+    async (chunk) => (await start()).embedChunk(chunk),
+    async () => {
+      if (started !== null) await (await started.catch(() => null))?.dispose();
+    },
+  );
+}
+
+/** The graph on this thread's backend, one chunk at a time (interleaving graph calls on one backend gains nothing). */
+async function startInProcess(dir: string, backend: BackendName) {
+  await useBackend(backend);
+  const embedder = await UseEmbedder.load(dir);
+  let queue: Promise<unknown> = Promise.resolve();
+  const embedChunk = (chunk: readonly string[]): Promise<Float32Array> => {
+    const result = queue.then(() => embedder.embed(chunk));
+    queue = result.catch(() => undefined);
+    return result;
+  };
+  return { embedChunk, dispose: async () => embedder.dispose() };
+}
+
+/** `threads` worker threads, each with its own backend and graph. */
+async function startWorkers(threads: number, data: UseWorkerData) {
   const pool = await ThreadPool.start<string[], Float32Array>(threadEntry(import.meta.url, 'use-worker'), threads, data, 'encoder worker');
-  return useEncoder(reference, located.parameters, (chunk) => pool.run([...chunk]), () => pool.close());
+  return { embedChunk: (chunk: readonly string[]) => pool.run([...chunk]), dispose: () => pool.close() };
 }
 
 function useEncoder(

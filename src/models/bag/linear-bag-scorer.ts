@@ -7,8 +7,12 @@
  * Exact up to float rounding; tested equal to the network. This collapsed form is also what a saved
  * `bag` folder holds (linear-bag-file.ts), so a loaded model needs neither the table nor tfjs.
  */
-import * as tf from '@tensorflow/tfjs';
-import { IDF_LAYER } from './bag.js';
+// Types only: the scorer runs without tfjs (a loaded bag, the batch workers never import it); the one
+// product with the network's weights uses the tensor's own method.
+import type * as tf from '@tensorflow/tfjs';
+
+// bag.ts's IDF_LAYER, spelt out: importing bag.ts would load tfjs into every scoring thread.
+const BAG_IDF_LAYER = 'idf';
 
 export type EncodedScorer = (encoded: readonly Int32Array[]) => Float32Array;
 
@@ -27,10 +31,10 @@ export interface LinearBag {
 export function collapseBag(network: tf.LayersModel, normalisation: 'sum' | 'l2'): LinearBag {
   const [kernel, bias] = network.getLayer('genres').getWeights();
   const k = kernel.shape[1] as number;
-  const product = tf.matMul(network.getLayer('embedding').getWeights()[0], kernel);
+  const product = network.getLayer('embedding').getWeights()[0].matMul(kernel);
   const collapsed = Float32Array.from(product.dataSync() as Float32Array);
   product.dispose();
-  const idf = Float32Array.from(network.getLayer(IDF_LAYER).getWeights()[0].dataSync() as Float32Array);
+  const idf = Float32Array.from(network.getLayer(BAG_IDF_LAYER).getWeights()[0].dataSync() as Float32Array);
   // Fold each id's idf weight into its row too, so the inner loop is a plain sum of rows.
   for (let id = 0; id < idf.length; id++) {
     for (let g = 0; g < k; g++) collapsed[id * k + g] *= idf[id];

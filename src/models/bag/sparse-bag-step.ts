@@ -64,10 +64,14 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   const biasM2 = new Float32Array(k);
   const positiveWeights = options.positiveWeights ?? new Float32Array(k).fill(1);
   const l2 = options.normalisation === 'l2';
-  // Per-step scratch: which rows the batch touched, and their gradient in a compact buffer.
+  // Per-step scratch: which rows the batch touched (slot -> row offset), and each touched row's
+  // (text, weight) pairs, grouped by row: slot s's pairs are pairText / pairWeight[slotStart[s],
+  // slotStart[s + 1]).
   const slotOf = new Int32Array(rowsCount).fill(-1);
   let touched: Int32Array = new Int32Array(1024);
-  let rowGradients: Float32Array = new Float32Array(1024 * dim);
+  let slotStart: Int32Array = new Int32Array(1025);
+  let pairText: Int32Array = new Int32Array(4096);
+  let pairWeight: Float32Array = new Float32Array(4096);
   const kernelGradient = new Float32Array(dim * k);
   const biasGradient = new Float32Array(k);
   let step = 0;
@@ -115,16 +119,20 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
 
   /**
    * out[at, at + dim) = sum of weight x table row over uniqueIds[from, from + n) (ids stored as row
-   * offsets). Four dimensions at a time in locals: the sums stay in registers instead of being loaded
-   * and stored once per id.
+   * offsets). Eight dimensions at a time in locals: the sums stay in registers instead of being loaded
+   * and stored once per id, and each visit of a row reads half a cache line.
    */
   const poolDistinct = (from: number, n: number, out: Float32Array, at: number): void => {
     let d = 0;
-    for (; d + 3 < dim; d += 4) {
+    for (; d + 7 < dim; d += 8) {
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
+      let s4 = 0;
+      let s5 = 0;
+      let s6 = 0;
+      let s7 = 0;
       for (let i = from; i < from + n; i++) {
         const w = uniqueWeights[i];
         const src = uniqueIds[i] + d;
@@ -132,16 +140,97 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         s1 += w * table[src + 1];
         s2 += w * table[src + 2];
         s3 += w * table[src + 3];
+        s4 += w * table[src + 4];
+        s5 += w * table[src + 5];
+        s6 += w * table[src + 6];
+        s7 += w * table[src + 7];
       }
       out[at + d] = s0;
       out[at + d + 1] = s1;
       out[at + d + 2] = s2;
       out[at + d + 3] = s3;
+      out[at + d + 4] = s4;
+      out[at + d + 5] = s5;
+      out[at + d + 6] = s6;
+      out[at + d + 7] = s7;
     }
     for (; d < dim; d++) {
       let sum = 0;
       for (let i = from; i < from + n; i++) sum += uniqueWeights[i] * table[uniqueIds[i] + d];
       out[at + d] = sum;
+    }
+  };
+
+  /**
+   * Groups the batch's (text, distinct id) pairs by id: fills touched[0, used) with the row offsets
+   * of the distinct ids in order of first use, and for slot s the pairs pairText (the text's offset
+   * in pooledGradient) / pairWeight at [slotStart[s], slotStart[s + 1]), texts in batch order.
+   * Returns `used`.
+   */
+  const groupByRow = (rowStart: Int32Array, rows: number): number => {
+    const pairs = rowStart[rows];
+    if (pairs > pairText.length) {
+      pairText = new Int32Array(2 * pairs);
+      pairWeight = new Float32Array(2 * pairs);
+    }
+    if (pairs + 1 > slotStart.length) slotStart = new Int32Array(pairs + 1);
+    if (pairs > touched.length) touched = new Int32Array(pairs);
+    // Count each row's pairs (slotStart[s + 1] counts slot s), in order of first use.
+    let used = 0;
+    for (let i = 0; i < pairs; i++) {
+      const offset = uniqueIds[i];
+      const id = offset / dim;
+      let slot = slotOf[id];
+      if (slot < 0) {
+        slot = slotOf[id] = used;
+        touched[used++] = offset;
+        slotStart[used] = 0;
+      }
+      slotStart[slot + 1]++;
+    }
+    slotStart[0] = 0;
+    for (let s = 0; s < used; s++) slotStart[s + 1] += slotStart[s];
+    // Place the pairs (slotStart[s] advances to its end, then is shifted back).
+    for (let r = 0; r < rows; r++) {
+      const text = r * dim;
+      for (let i = rowStart[r]; i < rowStart[r + 1]; i++) {
+        const at = slotStart[slotOf[uniqueIds[i] / dim]]++;
+        pairText[at] = text;
+        pairWeight[at] = uniqueWeights[i];
+      }
+    }
+    for (let s = used; s > 0; s--) slotStart[s] = slotStart[s - 1];
+    slotStart[0] = 0;
+    for (let s = 0; s < used; s++) slotOf[touched[s] / dim] = -1;
+    return used;
+  };
+
+  /**
+   * Lazy Adam on the table's touched rows: for each, its gradient (sum over its pairs of weight x the
+   * text's d(loss)/d(pooled), in a one-row float32 buffer that stays in the L1 cache), then the moments
+   * and the row in one sequential pass.
+   */
+  const gradientRow = new Float32Array(dim);
+  const updateRows = (used: number, pooledGradient: Float32Array, stepSize: number, inverseC2: number): void => {
+    for (let s = 0; s < used; s++) {
+      const paramAt = touched[s];
+      const first = slotStart[s];
+      const end = slotStart[s + 1];
+      const w0 = pairWeight[first];
+      const t0 = pairText[first];
+      for (let d = 0; d < dim; d++) gradientRow[d] = w0 * pooledGradient[t0 + d];
+      for (let p = first + 1; p < end; p++) {
+        const w = pairWeight[p];
+        const t = pairText[p];
+        for (let d = 0; d < dim; d++) gradientRow[d] += w * pooledGradient[t + d];
+      }
+      let at = 2 * paramAt;
+      for (let d = 0; d < dim; d++, at += 2) {
+        const grad = gradientRow[d];
+        const m = (moments[at] = BETA1 * moments[at] + (1 - BETA1) * grad);
+        const v = (moments[at + 1] = BETA2 * moments[at + 1] + (1 - BETA2) * grad * grad);
+        table[paramAt + d] -= (stepSize * m) / (Math.sqrt(v * inverseC2) + EPSILON);
+      }
     }
   };
 
@@ -206,31 +295,6 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
           pooledGradient[r * dim + d] = back * keep[r * dim + d];
         }
       }
-      // Scatter d(loss)/d(pooled) into the rows this batch used.
-      let used = 0;
-      for (let r = 0; r < rows; r++) {
-        const src = r * dim;
-        for (let i = rowStart[r]; i < rowStart[r + 1]; i++) {
-          const offset = uniqueIds[i];
-          const id = offset / dim;
-          const w = uniqueWeights[i];
-          let slot = slotOf[id];
-          if (slot < 0) {
-            if (used === touched.length) {
-              touched = grow(touched, used * 2);
-              rowGradients = grow(rowGradients, used * 2 * dim);
-            }
-            slot = slotOf[id] = used;
-            touched[used++] = id;
-            // The row's first use this batch sets its gradient (no separate zeroing pass).
-            const g = slot * dim;
-            for (let d = 0; d < dim; d++) rowGradients[g + d] = w * pooledGradient[src + d];
-            continue;
-          }
-          const g = slot * dim;
-          for (let d = 0; d < dim; d++) rowGradients[g + d] += w * pooledGradient[src + d];
-        }
-      }
       // Adam: the head densely, the table lazily (touched rows only), all with the global step's bias
       // correction (as PyTorch's SparseAdam).
       step++;
@@ -239,21 +303,12 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
       const c2 = 1 - BETA2 ** step;
       adam(kernel, kernelM1, kernelM2, kernelGradient, 0, 0, dim * k, lr, c1, c2);
       adam(bias, biasM1, biasM2, biasGradient, 0, 0, k, lr, c1, c2);
-      const stepSize = lr / c1;
-      const inverseC2 = 1 / c2;
-      for (let i = 0; i < used; i++) {
-        const id = touched[i];
-        slotOf[id] = -1;
-        const gradAt = i * dim;
-        const paramAt = id * dim;
-        for (let d = 0; d < dim; d++) {
-          const grad = rowGradients[gradAt + d];
-          const at = 2 * (paramAt + d);
-          const m = (moments[at] = BETA1 * moments[at] + (1 - BETA1) * grad);
-          const v = (moments[at + 1] = BETA2 * moments[at + 1] + (1 - BETA2) * grad * grad);
-          table[paramAt + d] -= (stepSize * m) / (Math.sqrt(v * inverseC2) + EPSILON);
-        }
-      }
+      // The table: each row the batch used gets its gradient (the weighted sum of d(loss)/d(pooled) over
+      // the texts that use it) and its Adam update in one pass, row by row. The (text, weight) pairs are
+      // first grouped by row (a counting sort, texts in batch order within a row), so a row's gradient
+      // is summed in a one-row buffer and used at once: no batch-wide gradient buffer to fill and re-read.
+      const used = groupByRow(rowStart, rows);
+      updateRows(used, pooledGradient, lr / c1, 1 / c2);
       return loss / count;
     },
     scorer() {
