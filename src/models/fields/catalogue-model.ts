@@ -45,10 +45,11 @@ export class CatalogueModel extends GenreModel {
     return this.text.manifestEncoder();
   }
 
-  /** The text model's, plus the field model's weights and the three fusion weights (trained). */
+  /** The text model's, plus the field model's weights and the fusion weights (3 shared, and 3 per genre when it has them). */
   override parameterCounts(): { trained: number; frozen: number } {
     const text = this.text.parameterCounts();
-    return { trained: text.trained + this.fieldModel.weights.length + this.fieldModel.bias.length + 3, frozen: text.frozen };
+    const fusion = 3 + (this.fusion.genres === undefined ? 0 : 3 * this.genres.length);
+    return { trained: text.trained + this.fieldModel.weights.length + this.fieldModel.bias.length + fusion, frozen: text.frozen };
   }
 
   override fieldPart(): { vectorizer: unknown; model: unknown } {
