@@ -4,10 +4,31 @@
  * it (positive: the word argued for the genre). All variants go through the model in one `score`
  * call (n+1 rows, batched like any other scoring), for any model kind.
  */
-import type { GenreModel } from '../models/genre-model.js';
+import type { FieldValues, GenreModel } from '../models/genre-model.js';
 
 /** What occlusion needs of a model: its genres and a way to score texts (the server passes its micro-batcher). */
 export type Scorer = Pick<GenreModel, 'genres' | 'score'>;
+
+/**
+ * A Scorer that scores every variant of one text as answers are scored: with the text's fields, and
+ * the model's genre-set rules applied. Used by `plotline explain`, the scoring threads and the server.
+ *
+ * @param fields the text's catalogue fields, or undefined.
+ * @param score the raw scoring to use (default the model's own `score`; the server passes its micro-batcher).
+ */
+export function ruledScorer(
+  model: Pick<GenreModel, 'genres' | 'score' | 'constrain'>,
+  fields: FieldValues | undefined,
+  score: (texts: readonly string[], fields?: readonly (FieldValues | undefined)[]) => Promise<Float32Array> = (texts, each) => model.score(texts, each),
+): Scorer {
+  return {
+    genres: model.genres,
+    score: async (texts: readonly string[]) => {
+      const each = fields === undefined ? undefined : texts.map(() => fields);
+      return model.constrain(await score(texts, each), each).scores;
+    },
+  };
+}
 
 export interface WordWeight {
   word: string;

@@ -25,7 +25,7 @@ import { MicroBatcher } from './micro-batcher.js';
 import { routeSchemas } from './schemas.js';
 import { HttpError, describeError, errorBody, clientErrorResponse, frameworkError } from './errors.js';
 import { buildPredictions, planPrediction, textCount, type Explainer, type PredictRequest } from './predict.js';
-import { explain } from '../explain/occlusion.js';
+import { explain, ruledScorer } from '../explain/occlusion.js';
 import { ScoringThreads } from './scoring-threads.js';
 import { ThreadedModel } from './threaded-model.js';
 import { DEFAULT_WEB_ROOT, readWebFile } from './static-files.js';
@@ -355,13 +355,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
  */
 function batchedExplainer(classifier: GenreModel, batcher: MicroBatcher): Explainer {
   return async (text, genre, fields) => {
-    const scorer = {
-      genres: classifier.genres,
-      score: async (texts: readonly string[]) => {
-        const each = fields === undefined ? undefined : texts.map(() => fields);
-        return classifier.constrain(await batcher.score(texts, each), each).scores;
-      },
-    };
+    const scorer = ruledScorer(classifier, fields, (texts, each) => batcher.score(texts, each));
     return (await explain(scorer, text, genre === null ? undefined : [genre]))[0];
   };
 }

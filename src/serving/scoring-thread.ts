@@ -6,7 +6,7 @@
  */
 import { workerData } from 'piscina';
 import { openModel } from '../models/open-model.js';
-import { explain } from '../explain/occlusion.js';
+import { explain, ruledScorer } from '../explain/occlusion.js';
 import type { ScoringResult, ScoringTask, ScoringThreadData } from './scoring-protocol.js';
 
 const data = workerData as ScoringThreadData;
@@ -24,15 +24,7 @@ export default async function run(task: ScoringTask): Promise<ScoringResult> {
       return classifier.score(task.texts, task.fields);
     case 'explain': {
       // Every variant with the text's fields, the genre-set rules applied, as the answer is scored.
-      const fields = task.fields;
-      const scorer = {
-        genres: classifier.genres,
-        score: async (texts: readonly string[]) => {
-          const each = fields === undefined ? undefined : texts.map(() => fields);
-          return classifier.constrain(await classifier.score(texts, each), each).scores;
-        },
-      };
-      return (await explain(scorer, task.text, task.genre === null ? undefined : [task.genre]))[0];
+      return (await explain(ruledScorer(classifier, task.fields), task.text, task.genre === null ? undefined : [task.genre]))[0];
     }
   }
 }

@@ -4,7 +4,7 @@
  * the word is left out), strongest first, plus the text with each word's weight inline.
  */
 import { openModel } from '../../models/open-model.js';
-import { explain, type Explanation } from '../../explain/occlusion.js';
+import { explain, ruledScorer, type Explanation } from '../../explain/occlusion.js';
 import type { EncoderLocationOptions } from '../options.js';
 import type { BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
@@ -36,14 +36,7 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
     const fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
     const unknown = unknownFamilyWarning(fields, classifier.rules);
     if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
-    const scorer = {
-      genres: classifier.genres,
-      score: async (texts: readonly string[]) => {
-        const each = fields === undefined ? undefined : texts.map(() => fields);
-        return classifier.constrain(await classifier.score(texts, each), each).scores;
-      },
-    };
-    explanations = await explain(scorer, text, genres);
+    explanations = await explain(ruledScorer(classifier, fields), text, genres);
   } finally {
     // An encoder + head model's worker threads would otherwise keep the process alive.
     await classifier.dispose();
