@@ -30,6 +30,11 @@ export const GenreRulesSchema = z.object({
 });
 export type GenreRules = z.infer<typeof GenreRulesSchema>;
 
+/** How family values are matched: trimmed, case-insensitive ("tv show" is "TV Show"). */
+export function familyKey(value: string): string {
+  return value.trim().toLowerCase();
+}
+
 /** The minimum a rule-learning pass needs of a training title. */
 export interface RuleTitle {
   genres: readonly string[];
@@ -58,7 +63,7 @@ export function learnGenreRules(
     for (const title of titles) {
       const raw = (title.fields[field] ?? '').trim();
       if (raw === '') continue;
-      const value = raw.toLowerCase();
+      const value = familyKey(raw);
       if (!spelling.has(value)) spelling.set(value, raw);
       for (const genre of title.genres) {
         let set = seenWith.get(genre);
@@ -107,7 +112,7 @@ export function applyGenreRules(
   const out = Float32Array.from(scores);
   const index = new Map(genres.map((g, j) => [g, j]));
   const familyColumns = rules.families.map((f) => f.genres.map((g) => index.get(g)).filter((j): j is number => j !== undefined));
-  const familyOf = new Map(rules.families.map((f, i) => [f.value.toLowerCase(), i]));
+  const familyOf = new Map(rules.families.map((f, i) => [familyKey(f.value), i]));
   const outcomes: RuleOutcome[] = [];
   const order = new Int32Array(k);
   for (let i = 0; i < n; i++) {
@@ -115,8 +120,8 @@ export function applyGenreRules(
     let chosen = -1;
     let given = false;
     if (rules.familyField !== null && familyColumns.length > 0) {
-      const value = fields?.[i]?.[rules.familyField]?.trim().toLowerCase();
-      const known = value === undefined ? undefined : familyOf.get(value);
+      const value = fields?.[i]?.[rules.familyField];
+      const known = value === undefined ? undefined : familyOf.get(familyKey(value));
       if (known !== undefined) {
         chosen = known;
         given = true;
@@ -163,13 +168,14 @@ export function familyNearMisses(titles: readonly (RuleTitle & { id?: string })[
   for (const title of titles) {
     const raw = (title.fields[familyField] ?? '').trim();
     if (raw === '') continue;
+    const key = familyKey(raw);
     for (const genre of title.genres) {
       let values = byGenre.get(genre);
       if (values === undefined) byGenre.set(genre, (values = new Map()));
-      const entry = values.get(raw.toLowerCase()) ?? { count: 0, ids: [] };
+      const entry = values.get(key) ?? { count: 0, ids: [] };
       entry.count += 1;
       if (title.id !== undefined && entry.ids.length < 3) entry.ids.push(title.id);
-      values.set(raw.toLowerCase(), entry);
+      values.set(key, entry);
     }
   }
   const warnings: string[] = [];

@@ -21,7 +21,7 @@ import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues } from '../../models/genre-model.js';
-import type { GenreRules } from '../../models/genre-rules.js';
+import { familyKey, type GenreRules } from '../../models/genre-rules.js';
 
 export interface PredictCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
   model: string;
@@ -89,7 +89,7 @@ export function unknownFamilyWarning(fields: FieldValues | undefined, rules: Gen
   const value = fields[rules.familyField];
   if (value === undefined) return null;
   const known = rules.families.map((f) => f.value);
-  if (known.some((k) => k.toLowerCase() === value.trim().toLowerCase())) return null;
+  if (known.some((k) => familyKey(k) === familyKey(value))) return null;
   const how = rules.unknownFamily === 'none' ? 'no family is chosen' : `the family is chosen by the rule "${rules.unknownFamily}"`;
   return `--field ${rules.familyField}="${value}" is not a ${rules.familyField} the model knows (${known.join(', ')}); scored as if ${rules.familyField} were missing: ${how}`;
 }
