@@ -154,9 +154,9 @@ export function applyGenreRules(
 }
 
 /**
- * Warnings for genres that miss a family by a few titles: seen with one family value on nearly all
- * their titles (at least 95%) but with another on at most 3, so `learnGenreRules` puts them in no
- * family. One mistyped row (a TV show typed "Movie") is enough to take a genre out of its family,
+ * Warnings for genres that miss a family by a few titles: seen with one family value on most of
+ * their titles (at least 4 times as many as all others) but with others on at most 3, so
+ * `learnGenreRules` puts them in no family. One mistyped row (a TV show typed "Movie") is enough to take a genre out of its family,
  * and nothing else would say so.
  *
  * @param titles training titles (an `id` names the odd ones in the warning).
@@ -182,10 +182,9 @@ export function familyNearMisses(titles: readonly (RuleTitle & { id?: string })[
   for (const [genre, values] of byGenre) {
     if (values.size < 2) continue;
     const sorted = [...values.entries()].sort((a, b) => b[1].count - a[1].count);
-    const total = sorted.reduce((sum, [, v]) => sum + v.count, 0);
     const [main, ...others] = sorted;
     const minority = others.reduce((sum, [, v]) => sum + v.count, 0);
-    if (main[1].count / total < 0.95 || minority > 3) continue;
+    if (main[1].count < 4 * minority || minority > 3) continue;
     const odd = others.map(([value, v]) => `${v.count} with ${familyField} "${value}"${v.ids.length > 0 ? ` (id ${v.ids.join(', ')})` : ''}`).join(', ');
     warnings.push(
       `genre "${genre}" is on ${main[1].count} titles with ${familyField} "${main[0]}" and ${odd}, so it belongs to no family and may be predicted for any ${familyField}; if those rows are mistyped, fix them`,
