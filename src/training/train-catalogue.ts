@@ -15,7 +15,7 @@
 import type { GenreModel, FieldValues } from '../models/genre-model.js';
 import { FieldVectorizer } from '../models/fields/field-vectorizer.js';
 import { trainFieldModel, type FieldModelSettings } from '../models/fields/field-model.js';
-import { fitLogitFusion, fuse, type LogitFusion } from '../models/fields/logit-fusion.js';
+import { fitFieldlessFusion, fitLogitFusion, fuse, type LogitFusion } from '../models/fields/logit-fusion.js';
 import { CatalogueModel } from '../models/fields/catalogue-model.js';
 import { applyGenreRules, learnGenreRules, type GenreRules, type UnknownFamilyRule } from '../models/genre-rules.js';
 
@@ -93,12 +93,15 @@ export function addCatalogue(
     );
     fieldTraining = { bestEpoch: trained.bestEpoch, history: trained.history };
     const fieldLogits = trained.model.logits(validationRows);
-    fusion = fitLogitFusion(textValidationScores, fieldLogits, validation.targets, k);
+    fusion = { ...fitLogitFusion(textValidationScores, fieldLogits, validation.targets, k), withoutFields: fitFieldlessFusion(textValidationScores, validation.targets, k) };
     model = new CatalogueModel(text, vectorizer, trained.model, fusion, text.thresholds);
-    raw = fuse(textValidationScores, fieldLogits, fusion, k);
+    // As CatalogueModel.score does: a title whose fields give no feature is scored from its text alone.
+    const fieldless = (rows: readonly Int32Array[]) => Uint8Array.from(rows, (ids) => (ids.length === 0 ? 1 : 0));
+    raw = fuse(textValidationScores, fieldLogits, fusion, k, fieldless(validationRows));
     if (options.familyField !== null) {
       const hide = new Set([options.familyField]);
-      hiddenFamily = fuse(textValidationScores, trained.model.logits(validation.fields.map((f) => vectorizer.transform(f, hide))), fusion, k);
+      const hiddenRows = validation.fields.map((f) => vectorizer.transform(f, hide));
+      hiddenFamily = fuse(textValidationScores, trained.model.logits(hiddenRows), fusion, k, fieldless(hiddenRows));
     } else hiddenFamily = raw;
   }
 
