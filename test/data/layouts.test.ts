@@ -56,6 +56,16 @@ test('a TSV or CSV read as JSON Lines (--format jsonl) says so, naming the layou
   assert.match((await rejectsWith(readPredictionInput(csv, { format: 'jsonl' }).next())).message, /looks comma-separated \(--format csv\)/);
 });
 
+test('a CSV read as TSV (--format tsv) says it looks comma-separated, for training and prediction input alike', async () => {
+  const csv = fixture('pinned-as-tsv.csv', 'show_id,description,listed_in\n1,A man goes home.,Dramas\n');
+  const err = await rejectsWith(readTitles(csv, { format: 'tsv' }));
+  assert.equal(err.line, 1);
+  assert.match(err.message, /has no tabs: the file looks comma-separated, not tab-separated.*--format csv/);
+  assert.match((await rejectsWith(readPredictionInput(csv, { format: 'tsv' }).next())).message, /looks comma-separated, not tab-separated.*--format csv/);
+  const semicolons = fixture('semicolons.txt', 'show_id;description\n1;A man goes home.\n');
+  assert.match((await rejectsWith(readPredictionInput(semicolons, { format: 'tsv' }).next())).message, /looks ;-separated, not tab-separated/);
+});
+
 test('JSON Lines with label arrays and list fields', async () => {
   const file = fixture(
     'movies.jsonl',
