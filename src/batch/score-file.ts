@@ -5,8 +5,9 @@
  * in input order. The chunking does not depend on the number of workers, so neither do the bytes
  * written. Output goes to a temporary sibling file (`.OUT.tmp-<pid>-<hex>`), fsynced and renamed into
  * place when complete, then the folder is fsynced: a failed or killed run leaves the previous file (or
- * none), never a partial one, and the temporary files of killed runs are removed by the next run that
- * writes beside them (util/stale-temporaries.ts).
+ * none), never a partial one; on SIGINT/SIGTERM the temporary file is removed at once and the process
+ * exits 130/143 (util/signal-cleanup.ts), and those of runs killed otherwise (SIGKILL) are removed by the
+ * next run that writes beside them (util/stale-temporaries.ts).
  */
 import { open, rm } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
@@ -28,6 +29,7 @@ import { temporarySibling } from '../util/temporary-path.js';
 import { renameDurably } from '../util/atomic-write.js';
 import { faultPoint } from '../util/fault-injection.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
+import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
@@ -239,6 +241,8 @@ async function openSink(output: string | undefined): Promise<Sink> {
     throw cannot(error);
   }
   const file = handle;
+  // Ctrl-C or SIGTERM while writing: the temporary file goes at once (exit 130 / 143), OUT stays as it was.
+  const forget = removeOnSignal(temporary);
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -262,11 +266,14 @@ async function openSink(output: string | undefined): Promise<Sink> {
         await renameDurably(temporary, output);
       } catch (error) {
         throw cannot(error);
+      } finally {
+        forget();
       }
     },
     async abort() {
       await close().catch(() => {});
       await rm(temporary, { force: true });
+      forget();
     },
   };
 }
