@@ -21,6 +21,7 @@ import { LinearBagModel } from '../models/bag/linear-bag-model.js';
 import { LINEAR_BIN } from '../models/bag/linear-bag-file.js';
 import { NgramVectorizer } from '../models/vectorizers/ngram-vectorizer.js';
 import type { FieldValues, GenreModel } from '../models/genre-model.js';
+import type { GenreRules } from '../models/genre-rules.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import type { BackendName } from '../engine/backend.js';
@@ -33,6 +34,7 @@ import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
+import { watchUnknownFamilies, type UnknownFamilies } from './unknown-families.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
 import type { SharedLinearBag } from './protocol.js';
@@ -78,6 +80,10 @@ export interface ScoreFileResult {
   problems: RowProblem[];
   /** Rows whose id repeats an earlier row's (all rows are scored anyway). */
   duplicateIds: DuplicateIds;
+  /** Rows whose family field has a value the model's genre rules do not know (scored as unknown family). */
+  unknownFamilies: UnknownFamilies;
+  /** The model's genre rules (null: none), for the warning about unknown family values. */
+  rules: GenreRules | null;
   seconds: number;
 }
 
@@ -103,6 +109,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let skipped = 0;
   let rows = 0;
   let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
+  let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
+  let rules: GenreRules | null = null;
   let pool: ScoringPool | null = null;
   /** A model this call loaded itself (not one the caller passed in), disposed at the end. */
   let loaded: GenreModel | null = null;
@@ -148,7 +156,10 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         if (problems.length < KEPT_PROBLEMS) problems.push(problem);
       },
     });
-    const watched = watchDuplicateIds(rowsRead);
+    rules = options.classifier?.rules ?? catalogue?.rules ?? null;
+    const families = watchUnknownFamilies(rowsRead, rules);
+    unknownFamilies = families.found;
+    const watched = watchDuplicateIds(families.rows);
     duplicateIds = watched.found;
     await mapInOrder(
       chunked(watched.rows, chunkRows),
@@ -168,7 +179,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await pool?.close();
     await loaded?.dispose();
   }
-  return { rows, skipped, problems, duplicateIds, seconds: (performance.now() - started) / 1000 };
+  return { rows, skipped, problems, duplicateIds, unknownFamilies, rules, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Whether a manifest describes a bag saved in its collapsed linear form, without a field model. */

@@ -19,6 +19,7 @@ import { parseRedisUrl } from '../../distributed/redis-connection.js';
 import { shardProgress } from '../../distributed/shard-progress.js';
 import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
+import { unknownFamiliesWarning, unknownFamilyRuleText } from '../../batch/unknown-families.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues } from '../../models/genre-model.js';
 import { familyKey, type GenreRules } from '../../models/genre-rules.js';
@@ -90,7 +91,7 @@ export function unknownFamilyWarning(fields: FieldValues | undefined, rules: Gen
   if (value === undefined) return null;
   const known = rules.families.map((f) => f.value);
   if (known.some((k) => familyKey(k) === familyKey(value))) return null;
-  const how = rules.unknownFamily === 'none' ? 'no family is chosen' : `the family is chosen by the rule "${rules.unknownFamily}"`;
+  const how = unknownFamilyRuleText(rules);
   return `--field ${rules.familyField}="${value}" is not a ${rules.familyField} the model knows (${known.join(', ')}); scored as if ${rules.familyField} were missing: ${how}`;
 }
 
@@ -166,6 +167,8 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   }
   const repeated = duplicateIdsWarning(result.duplicateIds, options.input);
   if (repeated !== null) process.stderr.write(`warning: ${repeated}\n`);
+  const families = unknownFamiliesWarning(result.unknownFamilies, result.rules, options.input);
+  if (families !== null) process.stderr.write(`warning: ${families}\n`);
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
 
