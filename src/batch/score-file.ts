@@ -14,7 +14,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
 import { assertReadableFile, type RowProblem } from '../data/csv.js';
-import { readManifest, type EncoderLocation } from '../models/storage.js';
+import { readFieldVectorizer, readManifest, type EncoderLocation } from '../models/storage.js';
 import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
@@ -35,6 +35,7 @@ import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
 import { watchUnknownFamilies, type UnknownFamilies } from './unknown-families.js';
+import { watchFieldValues, type FieldValueProblems } from './field-value-problems.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
 import type { SharedLinearBag } from './protocol.js';
@@ -82,6 +83,8 @@ export interface ScoreFileResult {
   duplicateIds: DuplicateIds;
   /** Rows whose family field has a value the model's genre rules do not know (scored as unknown family). */
   unknownFamilies: UnknownFamilies;
+  /** Per field: rows whose value was out of range and read as missing (the first one's line and value). */
+  fieldValues: FieldValueProblems;
   /** The model's genre rules (null: none), for the warning about unknown family values. */
   rules: GenreRules | null;
   seconds: number;
@@ -111,6 +114,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
   let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
   let rules: GenreRules | null = null;
+  let fieldValues: FieldValueProblems = new Map();
   let pool: ScoringPool | null = null;
   /** A model this call loaded itself (not one the caller passed in), disposed at the end. */
   let loaded: GenreModel | null = null;
@@ -122,6 +126,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     // A saved bag (its collapsed linear form) is plain arrays: no tfjs backend to start.
     const linearBag = manifest !== undefined && isLinearBag(manifest);
     let job: (chunk: Chunk) => Promise<Uint8Array | string>;
+    /** Out-of-range field values of a row (the model reads them as missing), checked as rows are read. */
+    let checkFields: ((fields: FieldValues | undefined) => ReturnType<GenreModel['fieldValueProblems']>) | null = null;
     if (workers === 1) {
       let classifier = options.classifier;
       if (classifier === undefined) {
@@ -130,6 +136,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         loaded = classifier;
       }
       const c = classifier;
+      checkFields = (fields) => c.fieldValueProblems(fields);
       job = (chunk) => formatPredictionBytes(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
     } else {
       // A bag is loaded and verified once, here, and shared with the workers, which then need neither
@@ -141,6 +148,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         shared = shareLinearBag(bag);
       }
       pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
+      // The workers hold the model; the rows are read here, so the field vectorizer checks them here.
+      const vectorizer = linearBag ? null : await readFieldVectorizer(options.model);
+      if (vectorizer !== null) checkFields = (fields) => vectorizer.valueProblems(fields);
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
     }
@@ -159,7 +169,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     rules = options.classifier?.rules ?? catalogue?.rules ?? null;
     const families = watchUnknownFamilies(rowsRead, rules);
     unknownFamilies = families.found;
-    const watched = watchDuplicateIds(families.rows);
+    const checked = watchFieldValues(families.rows, checkFields);
+    fieldValues = checked.found;
+    const watched = watchDuplicateIds(checked.rows);
     duplicateIds = watched.found;
     await mapInOrder(
       chunked(watched.rows, chunkRows),
@@ -179,7 +191,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await pool?.close();
     await loaded?.dispose();
   }
-  return { rows, skipped, problems, duplicateIds, unknownFamilies, rules, seconds: (performance.now() - started) / 1000 };
+  return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Whether a manifest describes a bag saved in its collapsed linear form, without a field model. */

@@ -20,6 +20,7 @@ import { shardProgress } from '../../distributed/shard-progress.js';
 import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 import { unknownFamiliesWarning, unknownFamilyRuleText } from '../../batch/unknown-families.js';
+import { fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues } from '../../models/genre-model.js';
 import { familyKey, type GenreRules } from '../../models/genre-rules.js';
@@ -122,6 +123,9 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
       const unknown = unknownFamilyWarning(fields, classifier.rules);
       if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
+      for (const { field, value, expected } of classifier.fieldValueProblems(fields)) {
+        process.stderr.write(`warning: --field ${field}=${JSON.stringify(value)} is out of range (expected ${expected}); scored as if ${field} were missing\n`);
+      }
     } catch (error) {
       await classifier.dispose();
       throw error;
@@ -169,6 +173,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   if (repeated !== null) process.stderr.write(`warning: ${repeated}\n`);
   const families = unknownFamiliesWarning(result.unknownFamilies, result.rules, options.input);
   if (families !== null) process.stderr.write(`warning: ${families}\n`);
+  for (const warning of fieldValueWarnings(result.fieldValues, options.input)) process.stderr.write(`warning: ${warning}\n`);
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
 
