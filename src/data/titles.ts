@@ -64,6 +64,13 @@ export async function readTitles(path: string, options: ReadTitlesOptions = {}):
   const onError = options.onError ?? 'fail';
   const table = await openRecords(path, { format: options.format });
   try {
+    if (options.columns?.labelSeparator === 'json' && table.format !== 'jsonl') {
+      throw new PlotlineError(
+        `--label-separator json reads labels from JSON arrays, which only JSON Lines files have; this file is read as ${table.format.toUpperCase()}. ` +
+          'Give the separator its label cells use (",", "|" or ";"), or read a JSON Lines file (.jsonl, or --format jsonl)',
+        { file: path },
+      );
+    }
     const { mapping, picked } = resolveColumns(table, options.columns ?? {}, { requireLabels: requireGenres, saved: options.saved });
     const textKey = columnKey(mapping.text);
     const labelKey = mapping.labels === null ? null : columnKey(mapping.labels);
