@@ -63,11 +63,11 @@ export function columnOptions(flags: CatalogueReadFlags): ColumnOptions {
  * any data).
  *
  * @throws UsageError for flags that contradict each other: `--no-rules` with `--max-genres` or
- *   `--family-field` (both are rules), and a `--fields` list with no name in it (`--fields ""`).
+ *   `--family-field` other than `none` (both are rules), and a `--fields` list with no name in it (`--fields ""`).
  */
 export function catalogueRequest(flags: CatalogueModelFlags): CatalogueRequest {
   if (flags.rules === false) {
-    const ruleFlags = [flags.maxGenres === undefined ? null : `--max-genres ${flags.maxGenres}`, flags.familyField === undefined ? null : `--family-field ${flags.familyField}`].filter((f) => f !== null);
+    const ruleFlags = [flags.maxGenres === undefined ? null : `--max-genres ${flags.maxGenres}`, flags.familyField === undefined || flags.familyField.trim().toLowerCase() === 'none' ? null : `--family-field ${flags.familyField}`].filter((f) => f !== null);
     if (ruleFlags.length > 0) {
       throw new UsageError(`--no-rules and ${ruleFlags.join(' and ')} conflict: --no-rules turns off every genre-set rule (families and the cap); give one or the other`);
     }

@@ -36,6 +36,7 @@ test('contradictory field and rule flags are usage errors that say what conflict
       JSON.stringify(empty),
     );
   }
+  assert.equal(catalogueRequest(parse(['--no-rules', '--family-field', 'none']).flags).rules, false);
   assert.deepEqual(catalogueRequest(parse(['--no-rules']).flags), { fields: undefined, familyField: undefined, maxGenres: undefined, rules: false });
   assert.deepEqual(catalogueRequest({ fields: 'description' }).fields, ['description']);
 });
