@@ -9,7 +9,7 @@ import type { EncoderLocationOptions } from '../options.js';
 import type { BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
-import { parseFieldOptions, unknownFamilyWarning } from './predict.js';
+import { outOfRangeFieldWarnings, parseFieldOptions, unknownFamilyWarning } from './predict.js';
 
 export interface ExplainCommandOptions extends EncoderLocationOptions {
   model: string;
@@ -36,6 +36,7 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
     const fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
     const unknown = unknownFamilyWarning(fields, classifier.rules);
     if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
+    for (const warning of outOfRangeFieldWarnings(classifier, fields)) process.stderr.write(`warning: ${warning}\n`);
     explanations = await explain(ruledScorer(classifier, fields), text, genres);
   } finally {
     // An encoder + head model's worker threads would otherwise keep the process alive.

@@ -22,7 +22,7 @@ import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 import { unknownFamiliesWarning, unknownFamilyRuleText } from '../../batch/unknown-families.js';
 import { fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
-import type { FieldValues } from '../../models/genre-model.js';
+import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { familyKey, type GenreRules } from '../../models/genre-rules.js';
 
 export interface PredictCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
@@ -96,6 +96,11 @@ export function unknownFamilyWarning(fields: FieldValues | undefined, rules: Gen
   return `--field ${rules.familyField}="${value}" is not a ${rules.familyField} the model knows (${known.join(', ')}); scored as if ${rules.familyField} were missing: ${how}`;
 }
 
+/** One warning per `--field` value the model reads as missing because it is out of range (a year of 99999999999999999999). */
+export function outOfRangeFieldWarnings(model: Pick<GenreModel, 'fieldValueProblems'>, fields: FieldValues | undefined): string[] {
+  return model.fieldValueProblems(fields).map(({ field, value, expected }) => `--field ${field}=${JSON.stringify(value)} is out of range (expected ${expected}); scored as if ${field} were missing`);
+}
+
 export async function predictCommand(options: PredictCommandOptions): Promise<void> {
   if (options.input === undefined && options.texts.length === 0) {
     throw new UsageError('give a description to classify, or --input FILE (CSV with a description column, or JSON Lines)');
@@ -123,9 +128,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
       const unknown = unknownFamilyWarning(fields, classifier.rules);
       if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
-      for (const { field, value, expected } of classifier.fieldValueProblems(fields)) {
-        process.stderr.write(`warning: --field ${field}=${JSON.stringify(value)} is out of range (expected ${expected}); scored as if ${field} were missing\n`);
-      }
+      for (const warning of outOfRangeFieldWarnings(classifier, fields)) process.stderr.write(`warning: ${warning}\n`);
     } catch (error) {
       await classifier.dispose();
       throw error;

@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { predictCommand, type PredictCommandOptions } from '../../../src/cli/commands/predict.js';
+import { outOfRangeFieldWarnings, predictCommand, type PredictCommandOptions } from '../../../src/cli/commands/predict.js';
+import { openModel } from '../../../src/models/open-model.js';
 import { readFieldVectorizer, saveModel } from '../../../src/models/storage.js';
 import { addCatalogue } from '../../../src/training/train-catalogue.js';
 import { GENRES, TEXTS, tinyClassifier, tinyManifestFields } from '../../models/fixtures.js';
@@ -88,4 +89,16 @@ test('predict --input warns once per field about out-of-range numbers (count, fi
   const saved = await readFieldVectorizer(numbersModel);
   assert.deepEqual(saved?.valueProblems({ release_year: '99999999999999999999' }).map((p) => p.field), ['release_year']);
   assert.equal(await readFieldVectorizer(fixture.modelDir).then((v) => v?.valueProblems({ type: 'Movie' }).length), 0);
+});
+
+test('--field values out of range get the same warning for texts given as arguments (predict, explain)', async () => {
+  const { classifier } = await openModel(numbersModel, { backend: 'wasm' });
+  try {
+    assert.deepEqual(outOfRangeFieldWarnings(classifier, { type: 'Movie', release_year: '2001' }), []);
+    const [warning, ...rest] = outOfRangeFieldWarnings(classifier, { type: 'Movie', release_year: '99999999999999999999' });
+    assert.deepEqual(rest, []);
+    assert.match(warning, /^--field release_year="99999999999999999999" is out of range \(expected a number from \d+ to \d+.*\); scored as if release_year were missing$/);
+  } finally {
+    await classifier.dispose();
+  }
 });
