@@ -70,7 +70,7 @@ export function resolveColumns(
     }
     if (required) {
       throw new PlotlineError(
-        `no ${role} column: expected one named ${candidates.map((c) => `"${c}"`).join(', ')}, or name it with ${flag}; ${found}`,
+        `no ${role} column: expected one named ${[...new Set(candidates)].map((c) => `"${c}"`).join(', ')}, or name it with ${flag}; ${found}`,
         { ...where, field: candidates[0] },
       );
     }

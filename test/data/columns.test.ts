@@ -23,3 +23,29 @@ test('--fields naming the label, id or text column says which role it has, not t
   assert.deepEqual(resolveFieldList([' Type', 'country'], available, 'titles.csv', roles), ['type', 'country']);
   assert.throws(() => resolveFieldList(['rating'], available, 'titles.csv', roles), /"rating", which the file does not have/);
 });
+
+test('a missing column is reported with each candidate name once, the saved one first', async () => {
+  const { resolveColumns } = await import('../../src/data/columns.js');
+  const columns = ['show_id', 'description'];
+  const table = {
+    file: 'new.csv',
+    format: 'csv' as const,
+    columns,
+    headerLine: 1,
+    has: (name: string) => columns.includes(name.trim().toLowerCase()),
+    spelling: (name: string) => name,
+    rows: async function* () {},
+    close: () => {},
+  };
+  const saved = { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const };
+  assert.throws(
+    () => resolveColumns(table, {}, { requireLabels: true, saved }),
+    (error: Error) => {
+      const listed = /expected one named (.*), or name it/.exec(error.message)?.[1] ?? '';
+      const names = listed.split(', ');
+      assert.equal(names[0], '"listed_in"');
+      assert.equal(new Set(names).size, names.length, `each once: ${listed}`);
+      return true;
+    },
+  );
+});
