@@ -7,7 +7,8 @@
  * dense gradient for the whole table and Adam then updates every row: most of the work, every step,
  * for rows the batch never saw. Here only the rows the batch used get a gradient, each updated by Adam
  * with its own moments ("lazy Adam", as in TensorFlow Addons' LazyAdam and PyTorch's SparseAdam: rows
- * absent from a batch keep their moments). The head (dropout, then one Dense layer of sigmoids) is a
+ * absent from a batch keep their moments), or, with `tableOptimizer`, by plain SGD at fastText's linearly
+ * decaying rate or by row-wise Adagrad (the head keeps Adam). The head (dropout, then one Dense layer of sigmoids) is a
  * few dozen columns wide, so it too runs in JavaScript: no tensor crosses into tfjs per batch, and the
  * table is copied into the network only when asked, not before every validation.
  *
@@ -31,8 +32,30 @@ const BETA2 = 0.999;
 const EPSILON = 1e-7; // tfjs's Adam default for float32
 const CLIP = 1e-7; // binaryCrossEntropy's clipping of probabilities
 
+/** How the embedding table's rows are updated (the head always uses Adam at `learningRate`). */
+export const TABLE_OPTIMIZERS = ['adam', 'sgd', 'rowwise-adagrad'] as const;
+export type TableOptimizer = (typeof TABLE_OPTIMIZERS)[number];
+/** The table's default rate per optimizer, chosen on the standard split's validation slice (README, Benchmark). */
+export const DEFAULT_TABLE_RATES: Record<Exclude<TableOptimizer, 'adam'>, number> = { sgd: 0.2, 'rowwise-adagrad': 0.015 };
+
 export interface SparseBagStepOptions extends StepOptions {
   normalisation: 'sum' | 'l2';
+  /**
+   * `adam` (default): lazy Adam at `learningRate`, as the head. `sgd`: fastText's recipe for its input
+   * matrix (fastText.cc, `FastText::update` / `Model::update`): plain SGD on the rows a batch used, at
+   * `tableLearningRate` decaying linearly to 0 over `plannedSteps` (constant when that is not given).
+   * `rowwise-adagrad`: Adagrad with one accumulator per row (FBGEMM's / TorchRec's `rowwise_adagrad`
+   * for embedding tables) at a constant `tableLearningRate`. Both cost one multiply-add per value of a
+   * row update instead of Adam's moments, square root and division, and need no moment arrays (2 x
+   * the table); see README's Benchmark section for what they cost in quality.
+   */
+  tableOptimizer?: TableOptimizer;
+  /**
+   * The rate of `sgd` (at the first step) or `rowwise-adagrad`, applied to each text's gradient of its
+   * loss summed over genres (as fastText's one-vs-all loss is per example, so the rate does not depend
+   * on batch size or genre count). Default DEFAULT_TABLE_RATES; unused by `adam`.
+   */
+  tableLearningRate?: number;
 }
 
 /**
@@ -55,9 +78,13 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   // kernel is dim x k, row-major, as tfjs stores a Dense kernel.
   const kernel = Float32Array.from(kernelTensor.dataSync() as Float32Array);
   const bias = Float32Array.from(biasTensor.dataSync() as Float32Array);
+  const sgd = options.tableOptimizer === 'sgd' || options.tableOptimizer === 'rowwise-adagrad';
+  const rowAccumulator = options.tableOptimizer === 'rowwise-adagrad' ? new Float32Array(rowsCount) : null;
+  const tableRate = options.tableOptimizer === 'sgd' || options.tableOptimizer === 'rowwise-adagrad' ? (options.tableLearningRate ?? DEFAULT_TABLE_RATES[options.tableOptimizer]) : options.learningRate;
+  if (!(tableRate > 0)) throw new RangeError(`the bag's tableLearningRate must be positive, got ${tableRate}`);
   // The table's Adam moments, interleaved (m, v) per weight: a row update then streams through one
-  // array instead of two, which matters because rows are visited in random order.
-  const moments = new Float32Array(rowsCount * dim * 2);
+  // array instead of two, which matters because rows are visited in random order. None for SGD.
+  const moments = new Float32Array(sgd ? 0 : rowsCount * dim * 2);
   const kernelM1 = new Float32Array(dim * k);
   const kernelM2 = new Float32Array(dim * k);
   const biasM1 = new Float32Array(k);
@@ -206,24 +233,58 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   };
 
   /**
-   * Lazy Adam on the table's touched rows: for each, its gradient (sum over its pairs of weight x the
-   * text's d(loss)/d(pooled), in a one-row float32 buffer that stays in the L1 cache), then the moments
-   * and the row in one sequential pass.
+   * gradientRow = the sum over pairs [first, end) of weight x the text's d(loss)/d(pooled): a touched
+   * row's gradient. The transpose of `poolDistinct`, written like it: eight dimensions summed over the
+   * row's pairs in locals, then stored once, in a one-row buffer that stays in the L1 cache.
    */
   const gradientRow = new Float32Array(dim);
+  const rowGradient = (first: number, end: number, pooledGradient: Float32Array): void => {
+    let d = 0;
+    for (; d + 7 < dim; d += 8) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let s4 = 0;
+      let s5 = 0;
+      let s6 = 0;
+      let s7 = 0;
+      for (let p = first; p < end; p++) {
+        const w = pairWeight[p];
+        const t = pairText[p] + d;
+        s0 += w * pooledGradient[t];
+        s1 += w * pooledGradient[t + 1];
+        s2 += w * pooledGradient[t + 2];
+        s3 += w * pooledGradient[t + 3];
+        s4 += w * pooledGradient[t + 4];
+        s5 += w * pooledGradient[t + 5];
+        s6 += w * pooledGradient[t + 6];
+        s7 += w * pooledGradient[t + 7];
+      }
+      gradientRow[d] = s0;
+      gradientRow[d + 1] = s1;
+      gradientRow[d + 2] = s2;
+      gradientRow[d + 3] = s3;
+      gradientRow[d + 4] = s4;
+      gradientRow[d + 5] = s5;
+      gradientRow[d + 6] = s6;
+      gradientRow[d + 7] = s7;
+    }
+    for (; d < dim; d++) {
+      let sum = 0;
+      for (let p = first; p < end; p++) sum += pairWeight[p] * pooledGradient[pairText[p] + d];
+      gradientRow[d] = sum;
+    }
+  };
+
+  /**
+   * Lazy Adam on the table's touched rows: for each, its gradient (`rowGradient`), then the moments
+   * and the row in one sequential pass.
+   */
   const updateRows = (used: number, pooledGradient: Float32Array, stepSize: number, inverseC2: number): void => {
     for (let s = 0; s < used; s++) {
       const paramAt = touched[s];
-      const first = slotStart[s];
-      const end = slotStart[s + 1];
-      const w0 = pairWeight[first];
-      const t0 = pairText[first];
-      for (let d = 0; d < dim; d++) gradientRow[d] = w0 * pooledGradient[t0 + d];
-      for (let p = first + 1; p < end; p++) {
-        const w = pairWeight[p];
-        const t = pairText[p];
-        for (let d = 0; d < dim; d++) gradientRow[d] += w * pooledGradient[t + d];
-      }
+      rowGradient(slotStart[s], slotStart[s + 1], pooledGradient);
       let at = 2 * paramAt;
       for (let d = 0; d < dim; d++, at += 2) {
         const grad = gradientRow[d];
@@ -231,6 +292,29 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         const v = (moments[at + 1] = BETA2 * moments[at + 1] + (1 - BETA2) * grad * grad);
         table[paramAt + d] -= (stepSize * m) / (Math.sqrt(v * inverseC2) + EPSILON);
       }
+    }
+  };
+
+  /**
+   * Plain SGD on the table's touched rows: row += `scale` x its gradient (`rowGradient`), so a row is
+   * written once per batch however many texts use it. `scale` is -rate x (rows x genres), undoing the
+   * loss's mean so each text contributes the gradient of its loss summed over genres. With
+   * `rowAccumulator` (row-wise Adagrad, as FBGEMM's / TorchRec's `rowwise_adagrad` for embedding
+   * tables: one accumulator per row, the running sum of the mean squared gradient of a text's loss),
+   * the step is further divided by sqrt(accumulator) + 1e-10.
+   */
+  const sgdRows = (used: number, pooledGradient: Float32Array, scale: number): void => {
+    for (let s = 0; s < used; s++) {
+      const a = touched[s];
+      rowGradient(slotStart[s], slotStart[s + 1], pooledGradient);
+      let step = scale;
+      if (rowAccumulator !== null) {
+        let squares = 0;
+        for (let d = 0; d < dim; d++) squares += gradientRow[d] * gradientRow[d];
+        const accumulated = (rowAccumulator[a / dim] += (squares * scale * scale) / (tableRate * tableRate * dim));
+        step = scale / (Math.sqrt(accumulated) + 1e-10);
+      }
+      for (let d = 0; d < dim; d++) table[a + d] += step * gradientRow[d];
     }
   };
 
@@ -296,7 +380,9 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         }
       }
       // Adam: the head densely, the table lazily (touched rows only), all with the global step's bias
-      // correction (as PyTorch's SparseAdam).
+      // correction (as PyTorch's SparseAdam); or the table by SGD at a linearly decaying rate.
+      // fastText's schedule: the rate falls linearly from tableRate to 0 over the planned steps (SGD only).
+      const progress = options.plannedSteps === undefined || rowAccumulator !== null ? 0 : Math.min(step / options.plannedSteps, 1);
       step++;
       const lr = options.learningRate;
       const c1 = 1 - BETA1 ** step;
@@ -308,7 +394,8 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
       // first grouped by row (a counting sort, texts in batch order within a row), so a row's gradient
       // is summed in a one-row buffer and used at once: no batch-wide gradient buffer to fill and re-read.
       const used = groupByRow(rowStart, rows);
-      updateRows(used, pooledGradient, lr / c1, 1 / c2);
+      if (sgd) sgdRows(used, pooledGradient, -tableRate * (1 - progress) * count);
+      else updateRows(used, pooledGradient, lr / c1, 1 / c2);
       return loss / count;
     },
     scorer() {

@@ -103,3 +103,92 @@ test('with dropout, the same network seed gives bit-identical weights after seve
   first.forEach((w, i) => assert.deepEqual(again[i], w, `weight ${i}`));
   assert.notDeepEqual(other[0], first[0]);
 });
+
+for (const tableOptimizer of ['sgd', 'rowwise-adagrad'] as const) {
+  const options = { ...stepOptions, normalisation: 'l2' as const, tableOptimizer };
+
+  test(`${tableOptimizer} on the table: training lowers the loss on a learnable case; untouched rows stay as they were`, async () => {
+    const network = kind.build(config, encoder, encoded, 3, 5);
+    const initial = weightsOf(network)[0];
+    const step = sparseBagStep(network, { ...options, plannedSteps: 40 });
+    const batch = batchOf([0, 1, 2, 3, 4, 5]);
+    const losses: number[] = [];
+    for (let i = 0; i < 40; i++) losses.push(await step.trainOnBatch(batch.ids, batch.rows, batch.cols, targets));
+    assert.ok(losses[39] < 0.5 * losses[0], `loss ${losses[0]} -> ${losses[39]}`);
+    step.syncNetwork();
+    const trained = weightsOf(network)[0];
+    const used = new Set(batch.ids);
+    const dim = config.embeddingDim;
+    let changed = 0;
+    for (let row = 0; row < initial.length / dim; row++) {
+      const same = trained.subarray(row * dim, (row + 1) * dim).every((v, d) => v === initial[row * dim + d]);
+      if (!used.has(row)) assert.ok(same, `row ${row} was not in the batch but changed`);
+      else if (!same) changed++;
+    }
+    assert.ok(changed > 0, 'the rows the batch used were updated');
+    step.dispose();
+  });
+
+  test(`${tableOptimizer} on the table: the same seed gives bit-identical weights, another seed does not; the table differs from Adam's`, async () => {
+    const c = kind.config.parse({ buckets: 256, embeddingDim: 6, dropout: 0.5, maxLength: 64 });
+    const run = async (seed: number, optimizer: 'adam' | typeof tableOptimizer): Promise<Float32Array[]> => {
+      const network = kind.build(c, encoder, encoded, 3, seed);
+      const step = sparseBagStep(network, { ...options, tableOptimizer: optimizer, plannedSteps: 3 });
+      for (const rows of [[0, 1, 2], [3, 4, 5], [0, 2, 4]]) {
+        const batch = batchOf(rows);
+        const y = tf.gather(targets, rows) as tf.Tensor2D;
+        await step.trainOnBatch(batch.ids, batch.rows, batch.cols, y);
+        y.dispose();
+      }
+      step.restoreBest();
+      step.dispose();
+      const weights = weightsOf(network);
+      network.dispose();
+      return weights;
+    };
+    const [first, again, other, adam] = [await run(21, tableOptimizer), await run(21, tableOptimizer), await run(22, tableOptimizer), await run(21, 'adam')];
+    first.forEach((w, i) => assert.deepEqual(again[i], w, `weight ${i}`));
+    assert.notDeepEqual(other[0], first[0]);
+    assert.notDeepEqual(adam[0], first[0]);
+  });
+}
+
+test('sgd on the table: one step moves each used row by -rate x the per-text gradient; the rate decays linearly to 0', async () => {
+  // Rate r, planned over 2 steps: the first step at r, the second at r / 2 (a 3rd would be at 0).
+  const rate = 0.3;
+  const c = { ...config, dropout: 0 };
+  const network = kind.build(c, encoder, encoded, 3, 9);
+  const reference = kind.build(c, encoder, encoded, 3, 9);
+  const batch = batchOf([0, 1, 2, 3, 4, 5]);
+  const step = sparseBagStep(network, { ...stepOptions, normalisation: 'l2', tableOptimizer: 'sgd', tableLearningRate: rate, plannedSteps: 2 });
+  // The gradient of the mean loss with respect to the table, by tfjs's autodiff on the same network.
+  const x = tf.tensor2d(batch.ids, [batch.rows, batch.cols], 'int32');
+  const table = reference.getLayer('embedding').trainableWeights[0];
+  const { grads } = tf.variableGrads(() => stepOptions.loss(targets, reference.apply(x, { training: false }) as tf.Tensor) as tf.Scalar, [table.read() as tf.Variable]);
+  const gradient = Object.values(grads)[0].dataSync() as Float32Array;
+  const before = weightsOf(network)[0];
+  await step.trainOnBatch(batch.ids, batch.rows, batch.cols, targets);
+  step.syncNetwork();
+  const after = weightsOf(network)[0];
+  const count = batch.rows * 3;
+  for (let i = 0; i < before.length; i++) {
+    const expected = before[i] - rate * count * gradient[i];
+    assert.ok(Math.abs(after[i] - expected) < 1e-5, `table[${i}]: ${after[i]} vs ${expected}`);
+  }
+  // Step 2 at half the rate: the move is half what a fresh step at the full rate would make from here.
+  const moved = after.slice();
+  const head = network.getLayer('genres').getWeights().map((w) => w.clone());
+  await step.trainOnBatch(batch.ids, batch.rows, batch.cols, targets);
+  step.syncNetwork();
+  const second = weightsOf(network)[0];
+  const fresh = kind.build(c, encoder, encoded, 3, 9);
+  fresh.getLayer('embedding').setWeights([tf.tensor2d(moved, [moved.length / c.embeddingDim, c.embeddingDim])]);
+  fresh.getLayer('genres').setWeights(head);
+  const freshStep = sparseBagStep(fresh, { ...stepOptions, normalisation: 'l2', tableOptimizer: 'sgd', tableLearningRate: rate / 2 });
+  await freshStep.trainOnBatch(batch.ids, batch.rows, batch.cols, targets);
+  freshStep.syncNetwork();
+  const expectedSecond = weightsOf(fresh)[0];
+  for (let i = 0; i < second.length; i++) assert.ok(Math.abs(second[i] - expectedSecond[i]) < 1e-5, `step 2 table[${i}]: ${second[i]} vs ${expectedSecond[i]}`);
+  x.dispose();
+  step.dispose();
+});
