@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs';
 import { IDF_LAYER } from './bag.js';
 import { createRng } from '../../util/random.js';
 import type { EncodedScorer } from './linear-bag-scorer.js';
+import { BagKernels, KERNEL_WIDTH } from './bag-kernels.js';
 import type { StepOptions, TrainingStep } from '../steps/training-step.js';
 
 const BETA1 = 0.9;
@@ -56,6 +57,12 @@ export interface SparseBagStepOptions extends StepOptions {
    * on batch size or genre count). Default DEFAULT_TABLE_RATES; unused by `adam`.
    */
   tableLearningRate?: number;
+  /**
+   * Pool and update the table with the WebAssembly SIMD kernels (bag-kernels.wat) when the embedding
+   * width is a multiple of 16 (default true); false keeps the JavaScript loops (float64 sums).
+   * Row-wise Adagrad always runs in JavaScript.
+   */
+  kernels?: boolean;
 }
 
 /**
@@ -71,7 +78,7 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   const rate = dropoutConfig.rate;
   const dropoutRng = createRng(dropoutConfig.seed);
   const [rowsCount, dim] = embeddingLayer.getWeights()[0].shape as [number, number];
-  const table = Float32Array.from(embeddingLayer.getWeights()[0].dataSync() as Float32Array);
+  const initialTable = embeddingLayer.getWeights()[0].dataSync() as Float32Array;
   const idf = Float32Array.from(network.getLayer(IDF_LAYER).getWeights()[0].dataSync() as Float32Array);
   const [kernelTensor, biasTensor] = dense.getWeights();
   const k = kernelTensor.shape[1] as number;
@@ -84,7 +91,45 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   if (!(tableRate > 0)) throw new RangeError(`the bag's tableLearningRate must be positive, got ${tableRate}`);
   // The table's Adam moments, interleaved (m, v) per weight: a row update then streams through one
   // array instead of two, which matters because rows are visited in random order. None for SGD.
-  const moments = new Float32Array(sgd ? 0 : rowsCount * dim * 2);
+  // With the kernels, the table and the moments (per row: dim m, then dim v) live in their memory.
+  const wasm = (options.kernels ?? true) && dim % KERNEL_WIDTH === 0 ? new BagKernels(rowsCount, dim, !sgd) : null;
+  const moments = new Float32Array(sgd || wasm !== null ? 0 : rowsCount * dim * 2);
+  // The table: a view of the kernels' memory (replaced when their scratch grows), or a plain array.
+  let table: Float32Array = wasm === null ? Float32Array.from(initialTable) : wasm.table;
+  if (wasm !== null) table.set(initialTable);
+  /** Makes room in the kernels' scratch for `pairs` offsets and weights and `values` floats. */
+  const scratch = (kernels: BagKernels, pairs: number, values: number): void => {
+    kernels.ensureScratch(pairs, values);
+    table = kernels.table;
+  };
+  /** The kernels' pooling of texts [0, rows) whose distinct ids are uniqueIds[rowStart[r], rowStart[r + 1]) into out. */
+  const poolWithKernels = (kernels: BagKernels, rowStart: Int32Array, rows: number, out: Float32Array, at: number): void => {
+    const pairs = rowStart[rows];
+    scratch(kernels, pairs, rows * dim);
+    kernels.offsets.set(uniqueIds.subarray(0, pairs));
+    kernels.weights.set(uniqueWeights.subarray(0, pairs));
+    for (let r = 0; r < rows; r++) {
+      const from = rowStart[r];
+      kernels.kernels.pool(kernels.offsetsAt + 4 * from, kernels.weightsAt + 4 * from, rowStart[r + 1] - from, 0, dim, kernels.valuesAt + 4 * r * dim);
+    }
+    out.set(kernels.values.subarray(0, rows * dim), at);
+  };
+  /** The kernels' update of the touched rows (`groupByRow`'s slots): lazy Adam, or SGD at `scale`. */
+  const updateWithKernels = (kernels: BagKernels, used: number, pairs: number, pooledGradient: Float32Array, stepSize: number, inverseC2: number, scale: number): void => {
+    scratch(kernels, pairs, pooledGradient.length);
+    kernels.offsets.set(pairText.subarray(0, pairs));
+    kernels.weights.set(pairWeight.subarray(0, pairs));
+    kernels.values.set(pooledGradient);
+    const { adamRow, sgdRow } = kernels.kernels;
+    const [offsetsAt, weightsAt, valuesAt, momentsAt] = [kernels.offsetsAt, kernels.weightsAt, kernels.valuesAt, kernels.momentsAt];
+    for (let s = 0; s < used; s++) {
+      const first = slotStart[s];
+      const n = slotStart[s + 1] - first;
+      const row = touched[s];
+      if (sgd) sgdRow(offsetsAt + 4 * first, weightsAt + 4 * first, n, valuesAt, dim, 4 * row, scale);
+      else adamRow(offsetsAt + 4 * first, weightsAt + 4 * first, n, valuesAt, dim, 4 * row, momentsAt + 8 * row, stepSize, inverseC2);
+    }
+  };
   const kernelM1 = new Float32Array(dim * k);
   const kernelM2 = new Float32Array(dim * k);
   const biasM1 = new Float32Array(k);
@@ -338,7 +383,8 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
       // Row r's distinct ids are uniqueIds[rowStart[r], rowStart[r + 1]).
       const rowStart = new Int32Array(rows + 1);
       for (let r = 0; r < rows; r++) rowStart[r + 1] = rowStart[r] + distinctIds(ids, r * cols, (r + 1) * cols, rowStart[r]);
-      for (let r = 0; r < rows; r++) poolDistinct(rowStart[r], rowStart[r + 1] - rowStart[r], hidden, r * dim);
+      if (wasm !== null) poolWithKernels(wasm, rowStart, rows, hidden, 0);
+      else for (let r = 0; r < rows; r++) poolDistinct(rowStart[r], rowStart[r + 1] - rowStart[r], hidden, r * dim);
       const kept = rate > 0 ? 1 / (1 - rate) : 1;
       for (let i = 0; i < rows * dim; i++) {
         keep[i] = rate > 0 ? (dropoutRng.next() >= rate ? kept : 0) : 1;
@@ -394,7 +440,9 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
       // first grouped by row (a counting sort, texts in batch order within a row), so a row's gradient
       // is summed in a one-row buffer and used at once: no batch-wide gradient buffer to fill and re-read.
       const used = groupByRow(rowStart, rows);
-      if (sgd) sgdRows(used, pooledGradient, -tableRate * (1 - progress) * count);
+      const scale = -tableRate * (1 - progress) * count;
+      if (wasm !== null && rowAccumulator === null) updateWithKernels(wasm, used, rowStart[rows], pooledGradient, lr / c1, 1 / c2, scale);
+      else if (sgd) sgdRows(used, pooledGradient, scale);
       else updateRows(used, pooledGradient, lr / c1, 1 / c2);
       return loss / count;
     },
@@ -403,7 +451,9 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         const out = new Float32Array(encoded.length * k);
         const pooled = new Float32Array(dim);
         for (let t = 0; t < encoded.length; t++) {
-          poolDistinct(0, distinctIds(encoded[t], 0, encoded[t].length, 0), pooled, 0);
+          const n = distinctIds(encoded[t], 0, encoded[t].length, 0);
+          if (wasm !== null) poolWithKernels(wasm, Int32Array.of(0, n), 1, pooled, 0);
+          else poolDistinct(0, n, pooled, 0);
           for (let g = 0; g < k; g++) {
             let z = bias[g];
             for (let d = 0; d < dim; d++) z += pooled[d] * kernel[d * k + g];
@@ -415,7 +465,8 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
     },
     syncNetwork() {
       tf.tidy(() => {
-        embeddingLayer.setWeights([tf.tensor2d(table, [rowsCount, dim])]);
+        // A copy: the table may be a view of the kernels' memory, which tfjs must not keep.
+        embeddingLayer.setWeights([tf.tensor2d(wasm === null ? table : table.slice(), [rowsCount, dim])]);
         dense.setWeights([tf.tensor2d(kernel, [dim, k]), tf.tensor1d(bias)]);
       });
     },

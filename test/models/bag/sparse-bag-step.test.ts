@@ -192,3 +192,48 @@ test('sgd on the table: one step moves each used row by -rate x the per-text gra
   x.dispose();
   step.dispose();
 });
+
+test('with the SIMD kernels (width 32): one step equals one Keras Adam step', async () => {
+  const c = { ...config, embeddingDim: 32 };
+  const dense = kind.build(c, encoder, encoded, 3, 11);
+  const sparse = kind.build(c, encoder, encoded, 3, 11);
+  const batch = batchOf([0, 1, 2, 3, 4, 5]);
+  const denseLoss = await kerasStep(dense, stepOptions).trainOnBatch(batch.ids, batch.rows, batch.cols, targets);
+  const step = sparseBagStep(sparse, { ...stepOptions, normalisation: 'l2', kernels: true });
+  const sparseLoss = await step.trainOnBatch(batch.ids, batch.rows, batch.cols, targets);
+  step.syncNetwork();
+  assert.ok(Math.abs(denseLoss - sparseLoss) < 1e-5, `loss ${denseLoss} vs ${sparseLoss}`);
+  const [d, s] = [weightsOf(dense), weightsOf(sparse)];
+  d.forEach((w, i) => assertClose(s[i], w, `weight ${i}`));
+});
+
+for (const tableOptimizer of ['adam', 'sgd'] as const) {
+  test(`${tableOptimizer}: the SIMD kernels and the JavaScript loops train the same model (width 32, dropout, several steps, validation scores)`, async () => {
+    const c = kind.config.parse({ buckets: 256, embeddingDim: 32, dropout: 0.5, maxLength: 64 });
+    const run = async (kernels: boolean) => {
+      const network = kind.build(c, encoder, encoded, 3, 4);
+      const step = sparseBagStep(network, { ...stepOptions, normalisation: 'l2', tableOptimizer, plannedSteps: 8, kernels });
+      const losses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        for (const rows of [[0, 1, 2], [3, 4, 5]]) {
+          const batch = batchOf(rows);
+          const y = tf.gather(targets, rows) as tf.Tensor2D;
+          losses.push(await step.trainOnBatch(batch.ids, batch.rows, batch.cols, y));
+          y.dispose();
+        }
+      }
+      const scores = step.scorer()(encoded);
+      step.restoreBest();
+      step.dispose();
+      const weights = weightsOf(network);
+      network.dispose();
+      return { losses, scores, weights };
+    };
+    const [simd, js, again] = [await run(true), await run(false), await run(true)];
+    simd.weights.forEach((w, i) => assert.deepEqual(again.weights[i], w, `the same seed, bit for bit: weight ${i}`));
+    assert.ok(simd.losses[7] < simd.losses[0], `the loss falls: ${simd.losses[0]} -> ${simd.losses[7]}`);
+    simd.losses.forEach((l, i) => assert.ok(Math.abs(l - js.losses[i]) < 1e-4, `loss ${i}: ${l} vs ${js.losses[i]}`));
+    assertClose(simd.scores, js.scores, 'scores');
+    js.weights.forEach((w, i) => assertClose(simd.weights[i], w, `weight ${i}`));
+  });
+}
