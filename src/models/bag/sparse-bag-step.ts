@@ -145,6 +145,7 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   let pairText: Int32Array = new Int32Array(4096);
   let pairWeight: Float32Array = new Float32Array(4096);
   const kernelGradient = new Float32Array(dim * k);
+  const logits = new Float64Array(k);
   const biasGradient = new Float32Array(k);
   let step = 0;
   let best: { table: Float32Array; kernel: Float32Array; bias: Float32Array } | null = null;
@@ -390,15 +391,22 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         keep[i] = rate > 0 ? (dropoutRng.next() >= rate ? kept : 0) : 1;
         hidden[i] *= keep[i];
       }
-      // Loss and d(loss)/d(logits), over the mean of rows x genres.
+      // Loss and d(loss)/d(logits), over the mean of rows x genres. The logits are summed dimension by
+      // dimension (the kernel's rows are contiguous), skipping the dimensions dropout zeroed (most of
+      // them at the default rate); each logit's terms are still added in the order of d.
       const logitGradient = new Float32Array(rows * k);
       const count = rows * k;
       let loss = 0;
       for (let r = 0; r < rows; r++) {
+        for (let g = 0; g < k; g++) logits[g] = bias[g];
+        for (let d = 0; d < dim; d++) {
+          const h = hidden[r * dim + d];
+          if (h === 0) continue;
+          const row = d * k;
+          for (let g = 0; g < k; g++) logits[g] += h * kernel[row + g];
+        }
         for (let g = 0; g < k; g++) {
-          let z = bias[g];
-          for (let d = 0; d < dim; d++) z += hidden[r * dim + d] * kernel[d * k + g];
-          const p = 1 / (1 + Math.exp(-z));
+          const p = 1 / (1 + Math.exp(-logits[g]));
           const t = targets[r * k + g];
           const pw = positiveWeights[g];
           const clipped = Math.min(Math.max(p, CLIP), 1 - CLIP);
@@ -406,7 +414,8 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
           logitGradient[r * k + g] = (p * (pw * t + 1 - t) - pw * t) / count;
         }
       }
-      // Head gradients, and the gradient of each pooled vector (through the dropout mask).
+      // Head gradients, and the gradient of each pooled vector (through the dropout mask: a dropped
+      // dimension adds nothing to the kernel's gradient and passes none back).
       kernelGradient.fill(0);
       biasGradient.fill(0);
       const pooledGradient = new Float32Array(rows * dim);
@@ -414,6 +423,8 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         const zg = r * k;
         for (let g = 0; g < k; g++) biasGradient[g] += logitGradient[zg + g];
         for (let d = 0; d < dim; d++) {
+          const mask = keep[r * dim + d];
+          if (mask === 0) continue;
           const h = hidden[r * dim + d];
           const row = d * k;
           let back = 0;
@@ -422,7 +433,7 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
             kernelGradient[row + g] += h * dz;
             back += dz * kernel[row + g];
           }
-          pooledGradient[r * dim + d] = back * keep[r * dim + d];
+          pooledGradient[r * dim + d] = back * mask;
         }
       }
       // Adam: the head densely, the table lazily (touched rows only), all with the global step's bias
