@@ -7,10 +7,12 @@
  * dense gradient for the whole table and Adam then updates every row: most of the work, every step,
  * for rows the batch never saw. Here only the rows the batch used get a gradient, each updated by Adam
  * with its own moments ("lazy Adam", as in TensorFlow Addons' LazyAdam and PyTorch's SparseAdam: rows
- * absent from a batch keep their moments), or, with `tableOptimizer`, by plain SGD at fastText's linearly
- * decaying rate or by row-wise Adagrad (the head keeps Adam). The head (dropout, then one Dense layer of sigmoids) is a
- * few dozen columns wide, so it too runs in JavaScript: no tensor crosses into tfjs per batch, and the
- * table is copied into the network only when asked, not before every validation.
+ * absent from a batch keep their moments), or, with `tableOptimizer`, by plain SGD at fastText's
+ * linearly decaying rate or by row-wise Adagrad (the head keeps Adam). The pooling and the table's row
+ * updates run in WebAssembly SIMD kernels (bag-kernels.ts) when the width allows. The head (dropout,
+ * then one Dense layer of sigmoids) is a few dozen columns wide, so it runs in JavaScript: no tensor
+ * crosses into tfjs per batch, and the table is copied into the network only when asked, not before
+ * every validation.
  *
  * The arithmetic is the network's: the same forward pass, the loss of `binaryCrossEntropy` (mean over
  * rows and genres, positives weighted, probabilities clipped to [1e-7, 1 - 1e-7]) and tfjs's Adam (bias
@@ -87,7 +89,8 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   const bias = Float32Array.from(biasTensor.dataSync() as Float32Array);
   const sgd = options.tableOptimizer === 'sgd' || options.tableOptimizer === 'rowwise-adagrad';
   const rowAccumulator = options.tableOptimizer === 'rowwise-adagrad' ? new Float32Array(rowsCount) : null;
-  const tableRate = options.tableOptimizer === 'sgd' || options.tableOptimizer === 'rowwise-adagrad' ? (options.tableLearningRate ?? DEFAULT_TABLE_RATES[options.tableOptimizer]) : options.learningRate;
+  const optimizer = options.tableOptimizer ?? 'adam';
+  const tableRate = optimizer === 'adam' ? options.learningRate : (options.tableLearningRate ?? DEFAULT_TABLE_RATES[optimizer]);
   if (!(tableRate > 0)) throw new RangeError(`the bag's tableLearningRate must be positive, got ${tableRate}`);
   // The table's Adam moments, interleaved (m, v) per weight: a row update then streams through one
   // array instead of two, which matters because rows are visited in random order. None for SGD.
