@@ -61,7 +61,8 @@ export interface SparseBagStepOptions extends StepOptions {
   tableLearningRate?: number;
   /**
    * Pool and update the table with the WebAssembly SIMD kernels (bag-kernels.wat) when the embedding
-   * width is a multiple of 16 (default true); false keeps the JavaScript loops (float64 sums).
+   * width is a multiple of 16 and the table (with Adam's moments) takes at most 2 GiB (default true);
+   * false keeps the JavaScript loops (float64 sums).
    * Row-wise Adagrad always runs in JavaScript.
    */
   kernels?: boolean;
@@ -95,7 +96,9 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   // The table's Adam moments, interleaved (m, v) per weight: a row update then streams through one
   // array instead of two, which matters because rows are visited in random order. None for SGD.
   // With the kernels, the table and the moments (per row: dim m, then dim v) live in their memory.
-  const wasm = (options.kernels ?? true) && dim % KERNEL_WIDTH === 0 ? new BagKernels(rowsCount, dim, !sgd) : null;
+  // (Only for a table that fits a 32-bit memory with room to spare: the default is 100 MB, 300 with moments.)
+  const kernelBytes = rowsCount * dim * 4 * (sgd ? 1 : 3);
+  const wasm = (options.kernels ?? true) && dim % KERNEL_WIDTH === 0 && kernelBytes <= 2 ** 31 ? new BagKernels(rowsCount, dim, !sgd) : null;
   const moments = new Float32Array(sgd || wasm !== null ? 0 : rowsCount * dim * 2);
   // The table: a view of the kernels' memory (replaced when their scratch grows), or a plain array.
   let table: Float32Array = wasm === null ? Float32Array.from(initialTable) : wasm.table;
