@@ -482,8 +482,11 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
     },
     syncNetwork() {
       tf.tidy(() => {
-        // A copy: the table may be a view of the kernels' memory, which tfjs must not keep.
-        embeddingLayer.setWeights([tf.tensor2d(wasm === null ? table : table.slice(), [rowsCount, dim])]);
+        // The table may be a view of the kernels' memory, which tfjs must not keep: the wasm backend
+        // copies a new tensor's values into its own heap at once (BackendWasm.move), another backend may
+        // keep the array itself, so it is given a copy (100 MB at the defaults).
+        const values = wasm === null || tf.getBackend() === 'wasm' ? table : table.slice();
+        embeddingLayer.setWeights([tf.tensor2d(values, [rowsCount, dim])]);
         dense.setWeights([tf.tensor2d(kernel, [dim, k]), tf.tensor1d(bias)]);
       });
     },

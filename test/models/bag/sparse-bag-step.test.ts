@@ -237,3 +237,26 @@ for (const tableOptimizer of ['adam', 'sgd'] as const) {
     js.weights.forEach((w, i) => assertClose(simd.weights[i], w, `weight ${i}`));
   });
 }
+
+test('the network synced from the kernels\' table does not share it: training on changes the step, not the network (wasm and cpu backends)', async () => {
+  const c = { ...config, embeddingDim: 32 };
+  for (const backend of ['wasm', 'cpu']) {
+    await tf.setBackend(backend);
+    try {
+      const network = kind.build(c, encoder, encoded, 3, 6);
+      const step = sparseBagStep(network, { ...stepOptions, normalisation: 'l2', kernels: true });
+      const batch = batchOf([0, 1, 2, 3, 4, 5]);
+      await step.trainOnBatch(batch.ids, batch.rows, batch.cols, targets);
+      step.syncNetwork();
+      const synced = weightsOf(network)[0];
+      await step.trainOnBatch(batch.ids, batch.rows, batch.cols, targets);
+      assert.deepEqual(weightsOf(network)[0], synced, `${backend}: the network changed without a sync`);
+      step.syncNetwork();
+      assert.notDeepEqual(weightsOf(network)[0], synced, `${backend}: a sync brings the new table`);
+      step.dispose();
+      network.dispose();
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  }
+});
