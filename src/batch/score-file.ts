@@ -5,32 +5,38 @@
  * in input order. The chunking does not depend on the number of workers, so neither do the bytes
  * written. Output goes to a temporary sibling file (`.OUT.tmp-<pid>-<hex>`), fsynced and renamed into
  * place when complete, then the folder is fsynced: a failed or killed run leaves the previous file (or
- * none), never a partial one, and the temporary files of killed runs are removed by the next run that
- * writes beside them (util/stale-temporaries.ts).
+ * none), never a partial one; on SIGINT/SIGTERM the temporary file is removed at once and the process
+ * exits 130/143 (util/signal-cleanup.ts), and those of runs killed otherwise (SIGKILL) are removed by the
+ * next run that writes beside them (util/stale-temporaries.ts).
  */
 import { open, rm } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
 import { assertReadableFile, type RowProblem } from '../data/csv.js';
-import { readManifest, type EncoderLocation } from '../models/storage.js';
+import { readFieldVectorizer, readManifest, type EncoderLocation } from '../models/storage.js';
 import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
 import { LINEAR_BIN } from '../models/bag/linear-bag-file.js';
 import { NgramVectorizer } from '../models/vectorizers/ngram-vectorizer.js';
 import type { FieldValues, GenreModel } from '../models/genre-model.js';
+import type { GenreRules } from '../models/genre-rules.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import type { BackendName } from '../engine/backend.js';
+import { assertNotSameFile } from '../util/same-file.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { renameDurably } from '../util/atomic-write.js';
 import { faultPoint } from '../util/fault-injection.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
+import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
+import { watchUnknownFamilies, type UnknownFamilies } from './unknown-families.js';
+import { watchFieldValues, type FieldValueProblems } from './field-value-problems.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
 import type { SharedLinearBag } from './protocol.js';
@@ -76,6 +82,12 @@ export interface ScoreFileResult {
   problems: RowProblem[];
   /** Rows whose id repeats an earlier row's (all rows are scored anyway). */
   duplicateIds: DuplicateIds;
+  /** Rows whose family field has a value the model's genre rules do not know (scored as unknown family). */
+  unknownFamilies: UnknownFamilies;
+  /** Per field: rows whose value was out of range and read as missing (the first one's line and value). */
+  fieldValues: FieldValueProblems;
+  /** The model's genre rules (null: none), for the warning about unknown family values. */
+  rules: GenreRules | null;
   seconds: number;
 }
 
@@ -95,12 +107,16 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   const decide = { thresholds: options.thresholds, topK: options.topK };
   if (!Number.isInteger(workers) || workers < 1) throw new PlotlineError(`--workers must be a whole number >= 1, got ${workers}`);
   await assertReadableFile(options.input);
+  if (options.output !== undefined) await assertNotSameFile(options.input, options.output, { inputOption: '--input', outputOption: '--output' });
   const started = performance.now();
 
   const problems: RowProblem[] = [];
   let skipped = 0;
   let rows = 0;
   let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
+  let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
+  let rules: GenreRules | null = null;
+  let fieldValues: FieldValueProblems = new Map();
   let pool: ScoringPool | null = null;
   /** A model this call loaded itself (not one the caller passed in), disposed at the end. */
   let loaded: GenreModel | null = null;
@@ -112,6 +128,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     // A saved bag (its collapsed linear form) is plain arrays: no tfjs backend to start.
     const linearBag = manifest !== undefined && isLinearBag(manifest);
     let job: (chunk: Chunk) => Promise<Uint8Array | string>;
+    /** Out-of-range field values of a row (the model reads them as missing), checked as rows are read. */
+    let checkFields: ((fields: FieldValues | undefined) => ReturnType<GenreModel['fieldValueProblems']>) | null = null;
     if (workers === 1) {
       let classifier = options.classifier;
       if (classifier === undefined) {
@@ -120,6 +138,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         loaded = classifier;
       }
       const c = classifier;
+      checkFields = (fields) => c.fieldValueProblems(fields);
       job = (chunk) => formatPredictionBytes(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
     } else {
       // A bag is loaded and verified once, here, and shared with the workers, which then need neither
@@ -131,6 +150,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         shared = shareLinearBag(bag);
       }
       pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
+      // The workers hold the model; the rows are read here, so the field vectorizer checks them here.
+      const vectorizer = linearBag ? null : await readFieldVectorizer(options.model);
+      if (vectorizer !== null) checkFields = (fields) => vectorizer.valueProblems(fields);
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
     }
@@ -146,7 +168,12 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         if (problems.length < KEPT_PROBLEMS) problems.push(problem);
       },
     });
-    const watched = watchDuplicateIds(rowsRead);
+    rules = options.classifier?.rules ?? catalogue?.rules ?? null;
+    const families = watchUnknownFamilies(rowsRead, rules);
+    unknownFamilies = families.found;
+    const checked = watchFieldValues(families.rows, checkFields);
+    fieldValues = checked.found;
+    const watched = watchDuplicateIds(checked.rows);
     duplicateIds = watched.found;
     await mapInOrder(
       chunked(watched.rows, chunkRows),
@@ -166,7 +193,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await pool?.close();
     await loaded?.dispose();
   }
-  return { rows, skipped, problems, duplicateIds, seconds: (performance.now() - started) / 1000 };
+  return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Whether a manifest describes a bag saved in its collapsed linear form, without a field model. */
@@ -239,6 +266,8 @@ async function openSink(output: string | undefined): Promise<Sink> {
     throw cannot(error);
   }
   const file = handle;
+  // Ctrl-C or SIGTERM while writing: the temporary file goes at once (exit 130 / 143), OUT stays as it was.
+  const forget = removeOnSignal(temporary);
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -262,11 +291,14 @@ async function openSink(output: string | undefined): Promise<Sink> {
         await renameDurably(temporary, output);
       } catch (error) {
         throw cannot(error);
+      } finally {
+        forget();
       }
     },
     async abort() {
       await close().catch(() => {});
       await rm(temporary, { force: true });
+      forget();
     },
   };
 }

@@ -11,7 +11,7 @@ import { UsageError } from '../usage.js';
 import { writeReport } from '../../report/write-report.js';
 import { kindNeedsEncoder } from '../../models/kinds.js';
 import { compareProgress } from '../progress.js';
-import { checkOutputFolder } from '../../util/output-folder.js';
+import { checkOutputFolder, checkReplaceableFolder, checkSeparateFolders } from '../../util/output-folder.js';
 import type { ComparedModel } from '../../report/report-data.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 import { resolveDataOption } from '../data-option.js';
@@ -42,6 +42,8 @@ export interface CompareCommandOptions extends CatalogueReadFlags, CatalogueMode
 }
 
 export async function compareCommand(options: CompareCommandOptions): Promise<void> {
+  // Flags that contradict each other fail before anything is read.
+  const request = catalogueRequest(options);
   const fromFile: CompareConfig | null = options.config === undefined ? null : await readCompareConfig(options.config);
   // --encoder is the encoder of the `onnx` entries of --models (a config file names each entry's own).
   const listed = (list: string) => parseCompareConfig({ models: modelsFromList(list).map((m) => ('kind' in m && kindNeedsEncoder(m.kind) && options.encoder !== undefined ? { ...m, encoder: options.encoder } : m)) }).models;
@@ -59,7 +61,11 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   };
   // Before any training: a report that cannot be written would lose every model's result.
   await checkOutputFolder(options.out, '--out');
-  if (options.saveModels !== undefined) await checkOutputFolder(options.saveModels, '--save-models');
+  await checkReplaceableFolder(options.out, '--out', 'report.json');
+  if (options.saveModels !== undefined) {
+    checkSeparateFolders(options.out, '--out', options.saveModels, '--save-models');
+    await checkOutputFolder(options.saveModels, '--save-models');
+  }
   Object.assign(config, await resolveDataOption(config.data, config.split, options));
   await useBackend(options.backend);
   const progress = compareProgress({ quiet: options.quiet });
@@ -72,7 +78,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
       modelsDir: options.saveModels ?? null,
       hooks: progress.hooks,
       read: { columns: columnOptions(options), format: options.format, mergeLabels: options.mergeLabels },
-      catalogue: catalogueRequest(options),
+      catalogue: request,
     });
   } finally {
     progress.stop();

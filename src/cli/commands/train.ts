@@ -15,6 +15,9 @@ import { addCatalogue, catalogueOptions, catalogueSplit, type CatalogueOptions, 
 import { familyNearMisses } from '../../models/genre-rules.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 import { resolveDataOption } from '../data-option.js';
+import { kindConfigSchema } from '../../models/kinds.js';
+import { configProblem } from '../config-problems.js';
+import { UsageError } from '../usage.js';
 
 export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'positiveWeights'>>, CatalogueReadFlags, CatalogueModelFlags {
   data: string;
@@ -36,8 +39,13 @@ export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'pos
 }
 
 export async function trainCommand(options: TrainCommandOptions): Promise<void> {
-  // Fail before minutes of training, not after: the model folder must be creatable there.
+  // Flags that contradict each other fail before anything is read.
+  const request = catalogueRequest(options);
+  // Fail before minutes of training, not after: the model folder must be creatable there, and the
+  // kind's settings valid.
   await checkOutputFolder(options.out, '--out');
+  const checked = kindConfigSchema(options.model)?.safeParse(options.config ?? {});
+  if (checked !== undefined && !checked.success) throw new UsageError(configProblem(options.model, checked.error));
   options = { ...options, ...(await resolveDataOption(options.data, options.split, options)) };
   await useBackend(options.backend);
   const log = (line: string) => {
@@ -55,7 +63,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   });
   for (const line of dataset.picked) log(`column ${line} (detected)`);
   for (const warning of dataset.warnings) warn(warning);
-  const catalogue = catalogueOptions(dataset, catalogueRequest(options), options.seed);
+  const catalogue = catalogueOptions(dataset, request, options.seed);
   if (catalogue.rules) {
     // The rules are learned from the training split (train-catalogue.ts), so its titles are checked.
     const trainTitles = dataset.splits.train.map((i) => dataset.titles[i]);

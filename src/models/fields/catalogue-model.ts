@@ -4,7 +4,7 @@
  * (logit-fusion.ts). The text model is untouched and saved as it always is; the field part is one
  * JSON file beside it (storage).
  */
-import { GenreModel, type DecisionThresholds, type FieldValues } from '../genre-model.js';
+import { GenreModel, type DecisionThresholds, type FieldValueProblem, type FieldValues } from '../genre-model.js';
 import type { FieldVectorizer } from './field-vectorizer.js';
 import type { FieldModel } from './field-model.js';
 import { fuse, type LogitFusion } from './logit-fusion.js';
@@ -28,6 +28,11 @@ export class CatalogueModel extends GenreModel {
     return this.vectorizer.fieldNames;
   }
 
+  /** Out-of-range values of `fields`, read as missing by the vectorizer. */
+  override fieldValueProblems(fields: FieldValues | undefined): FieldValueProblem[] {
+    return this.vectorizer.valueProblems(fields);
+  }
+
   /** Field logits for n titles (n x genres); a title without fields gets the field model's bias. */
   fieldLogits(fields: readonly (FieldValues | undefined)[] | undefined, n: number): Float32Array {
     const rows: Int32Array[] = [];
@@ -35,9 +40,16 @@ export class CatalogueModel extends GenreModel {
     return this.fieldModel.logits(rows);
   }
 
+  /**
+   * Fused scores, n x genres. A title whose fields give no feature (none given, or none the model
+   * knows) is scored from its text alone with the fusion's field-less weights, when the model has them.
+   */
   async score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
     const text = await this.text.score(texts);
-    return fuse(text, this.fieldLogits(fields, texts.length), this.fusion, this.genres.length);
+    const rows: Int32Array[] = [];
+    for (let i = 0; i < texts.length; i++) rows.push(this.vectorizer.transform(fields?.[i]));
+    const fieldless = Uint8Array.from(rows, (ids) => (ids.length === 0 ? 1 : 0));
+    return fuse(text, this.fieldModel.logits(rows), this.fusion, this.genres.length, fieldless);
   }
 
   /** The text model's: the field part is saved beside it (fields.json). */
@@ -45,10 +57,10 @@ export class CatalogueModel extends GenreModel {
     return this.text.manifestEncoder();
   }
 
-  /** The text model's, plus the field model's weights and the fusion weights (3 shared, and 3 per genre when it has them). */
+  /** The text model's, plus the field model's weights and the fusion weights (3 shared, 3 per genre and 2 per genre for field-less titles when it has them). */
   override parameterCounts(): { trained: number; frozen: number } {
     const text = this.text.parameterCounts();
-    const fusion = 3 + (this.fusion.genres === undefined ? 0 : 3 * this.genres.length);
+    const fusion = 3 + (this.fusion.genres === undefined ? 0 : 3 * this.genres.length) + (this.fusion.withoutFields === undefined ? 0 : 2 * this.genres.length);
     return { trained: text.trained + this.fieldModel.weights.length + this.fieldModel.bias.length + fusion, frozen: text.frozen };
   }
 
