@@ -24,7 +24,7 @@ import type { PretrainedEmbedding } from './vectorizers/word-vector-table.js';
 import { documentFrequencies, idfWeights } from '../text/hashed-ngrams.js';
 import type { TrainingSettings } from './training-settings.js';
 import type { StepOptions, TrainingStep } from './steps/training-step.js';
-import { sparseBagStep } from './bag/sparse-bag-step.js';
+import { sparseBagStep, TABLE_OPTIMIZERS } from './bag/sparse-bag-step.js';
 import { kerasStep as kerasStepFor } from './steps/keras-step.js';
 import { collapseBag, linearBagScorer, type EncodedScorer } from './bag/linear-bag-scorer.js';
 import { LINEAR_BIN, LINEAR_JSON, LINEAR_STORAGES, readLinearBag, writeLinearBag } from './bag/linear-bag-file.js';
@@ -96,6 +96,11 @@ const bagConfig = BagConfig.extend({
   maxLength: z.number().int().positive().default(1024),
   // Sparse embedding gradients with lazy Adam (sparse-bag-step.ts); false trains through Keras.
   sparseUpdates: z.boolean().default(true),
+  // How the sparse step updates the embedding table (sparse-bag-step.ts): lazy Adam at the training
+  // learning rate, fastText's plain SGD at tableLearningRate decaying linearly to 0 over the run, or
+  // row-wise Adagrad at tableLearningRate (null: DEFAULT_TABLE_RATES).
+  tableOptimizer: z.enum(TABLE_OPTIMIZERS).default('adam'),
+  tableLearningRate: z.number().positive().nullable().default(null),
   // How the saved folder stores the collapsed linear form (linear-bag-file.ts): float32, or int8 with a
   // scale per row (about a quarter of the size).
   storage: z.enum(LINEAR_STORAGES).default('float32'),
@@ -140,7 +145,7 @@ const bag: ModelKind<z.infer<typeof bagConfig>> = {
   fastScorer: (c, network) => linearBagScorer(network, c.normalisation),
   // The sparse step computes binary cross-entropy itself; soft-F1 trains through Keras.
   trainingStep: (c, network, options) =>
-    c.sparseUpdates && options.lossName === 'bce' ? sparseBagStep(network, { ...options, normalisation: c.normalisation }) : kerasStepFor(network, options),
+    c.sparseUpdates && options.lossName === 'bce' ? sparseBagStep(network, { ...options, normalisation: c.normalisation, tableOptimizer: c.tableOptimizer, tableLearningRate: c.tableLearningRate ?? undefined }) : kerasStepFor(network, options),
   // The folder keeps the collapsed form only (the embedding table is for training, ~9x the size).
   saveWeights: (c, network, dir) => writeLinearBag(dir, collapseBag(network, c.normalisation), c.storage),
   loadWeights: async (c, dir, vectorizer, genres, thresholds, manifestFile) => {

@@ -68,6 +68,7 @@ export async function fitNetwork(network: tf.LayersModel, train: TrainingSet, va
     loss: lossFunction(options.loss, options.positiveWeights),
     lossName: options.loss,
     positiveWeights: options.positiveWeights,
+    plannedSteps: options.epochs * Math.ceil(train.targets.length / k / options.batchSize),
   };
   const step = (options.createStep ?? kerasStep)(network, stepOptions);
   const history: EpochLog[] = [];

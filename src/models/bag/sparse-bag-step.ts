@@ -7,9 +7,12 @@
  * dense gradient for the whole table and Adam then updates every row: most of the work, every step,
  * for rows the batch never saw. Here only the rows the batch used get a gradient, each updated by Adam
  * with its own moments ("lazy Adam", as in TensorFlow Addons' LazyAdam and PyTorch's SparseAdam: rows
- * absent from a batch keep their moments). The head (dropout, then one Dense layer of sigmoids) is a
- * few dozen columns wide, so it too runs in JavaScript: no tensor crosses into tfjs per batch, and the
- * table is copied into the network only when asked, not before every validation.
+ * absent from a batch keep their moments), or, with `tableOptimizer`, by plain SGD at fastText's
+ * linearly decaying rate or by row-wise Adagrad (the head keeps Adam). The pooling and the table's row
+ * updates run in WebAssembly SIMD kernels (bag-kernels.ts) when the width allows. The head (dropout,
+ * then one Dense layer of sigmoids) is a few dozen columns wide, so it runs in JavaScript: no tensor
+ * crosses into tfjs per batch, and the table is copied into the network only when asked, not before
+ * every validation.
  *
  * The arithmetic is the network's: the same forward pass, the loss of `binaryCrossEntropy` (mean over
  * rows and genres, positives weighted, probabilities clipped to [1e-7, 1 - 1e-7]) and tfjs's Adam (bias
@@ -24,6 +27,7 @@ import * as tf from '@tensorflow/tfjs';
 import { IDF_LAYER } from './bag.js';
 import { createRng } from '../../util/random.js';
 import type { EncodedScorer } from './linear-bag-scorer.js';
+import { BagKernels, KERNEL_WIDTH } from './bag-kernels.js';
 import type { StepOptions, TrainingStep } from '../steps/training-step.js';
 
 const BETA1 = 0.9;
@@ -31,8 +35,37 @@ const BETA2 = 0.999;
 const EPSILON = 1e-7; // tfjs's Adam default for float32
 const CLIP = 1e-7; // binaryCrossEntropy's clipping of probabilities
 
+/** How the embedding table's rows are updated (the head always uses Adam at `learningRate`). */
+export const TABLE_OPTIMIZERS = ['adam', 'sgd', 'rowwise-adagrad'] as const;
+export type TableOptimizer = (typeof TABLE_OPTIMIZERS)[number];
+/** The table's default rate per optimizer, chosen on the standard split's validation slice (README, Benchmark). */
+export const DEFAULT_TABLE_RATES: Record<Exclude<TableOptimizer, 'adam'>, number> = { sgd: 0.2, 'rowwise-adagrad': 0.015 };
+
 export interface SparseBagStepOptions extends StepOptions {
   normalisation: 'sum' | 'l2';
+  /**
+   * `adam` (default): lazy Adam at `learningRate`, as the head. `sgd`: fastText's recipe for its input
+   * matrix (fastText.cc, `FastText::update` / `Model::update`): plain SGD on the rows a batch used, at
+   * `tableLearningRate` decaying linearly to 0 over `plannedSteps` (constant when that is not given).
+   * `rowwise-adagrad`: Adagrad with one accumulator per row (FBGEMM's / TorchRec's `rowwise_adagrad`
+   * for embedding tables) at a constant `tableLearningRate`. Both cost one multiply-add per value of a
+   * row update instead of Adam's moments, square root and division, and need no moment arrays (2 x
+   * the table); see README's Benchmark section for what they cost in quality.
+   */
+  tableOptimizer?: TableOptimizer;
+  /**
+   * The rate of `sgd` (at the first step) or `rowwise-adagrad`, applied to each text's gradient of its
+   * loss summed over genres (as fastText's one-vs-all loss is per example, so the rate does not depend
+   * on batch size or genre count). Default DEFAULT_TABLE_RATES; unused by `adam`.
+   */
+  tableLearningRate?: number;
+  /**
+   * Pool and update the table with the WebAssembly SIMD kernels (bag-kernels.wat) when the embedding
+   * width is a multiple of 16 and the table (with Adam's moments) takes at most 2 GiB (default true);
+   * false keeps the JavaScript loops (float64 sums).
+   * Row-wise Adagrad always runs in JavaScript.
+   */
+  kernels?: boolean;
 }
 
 /**
@@ -48,16 +81,61 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   const rate = dropoutConfig.rate;
   const dropoutRng = createRng(dropoutConfig.seed);
   const [rowsCount, dim] = embeddingLayer.getWeights()[0].shape as [number, number];
-  const table = Float32Array.from(embeddingLayer.getWeights()[0].dataSync() as Float32Array);
+  const initialTable = embeddingLayer.getWeights()[0].dataSync() as Float32Array;
   const idf = Float32Array.from(network.getLayer(IDF_LAYER).getWeights()[0].dataSync() as Float32Array);
   const [kernelTensor, biasTensor] = dense.getWeights();
   const k = kernelTensor.shape[1] as number;
   // kernel is dim x k, row-major, as tfjs stores a Dense kernel.
   const kernel = Float32Array.from(kernelTensor.dataSync() as Float32Array);
   const bias = Float32Array.from(biasTensor.dataSync() as Float32Array);
+  const sgd = options.tableOptimizer === 'sgd' || options.tableOptimizer === 'rowwise-adagrad';
+  const rowAccumulator = options.tableOptimizer === 'rowwise-adagrad' ? new Float32Array(rowsCount) : null;
+  const optimizer = options.tableOptimizer ?? 'adam';
+  const tableRate = optimizer === 'adam' ? options.learningRate : (options.tableLearningRate ?? DEFAULT_TABLE_RATES[optimizer]);
+  if (!(tableRate > 0)) throw new RangeError(`the bag's tableLearningRate must be positive, got ${tableRate}`);
   // The table's Adam moments, interleaved (m, v) per weight: a row update then streams through one
-  // array instead of two, which matters because rows are visited in random order.
-  const moments = new Float32Array(rowsCount * dim * 2);
+  // array instead of two, which matters because rows are visited in random order. None for SGD.
+  // With the kernels, the table and the moments (per row: dim m, then dim v) live in their memory.
+  // (Only for a table that fits a 32-bit memory with room to spare: the default is 100 MB, 300 with moments.)
+  const kernelBytes = rowsCount * dim * 4 * (sgd ? 1 : 3);
+  const wasm = (options.kernels ?? true) && dim % KERNEL_WIDTH === 0 && kernelBytes <= 2 ** 31 ? new BagKernels(rowsCount, dim, !sgd) : null;
+  const moments = new Float32Array(sgd || wasm !== null ? 0 : rowsCount * dim * 2);
+  // The table: a view of the kernels' memory (replaced when their scratch grows), or a plain array.
+  let table: Float32Array = wasm === null ? Float32Array.from(initialTable) : wasm.table;
+  if (wasm !== null) table.set(initialTable);
+  /** Makes room in the kernels' scratch for `pairs` offsets and weights and `values` floats. */
+  const scratch = (kernels: BagKernels, pairs: number, values: number): void => {
+    kernels.ensureScratch(pairs, values);
+    table = kernels.table;
+  };
+  /** The kernels' pooling of texts [0, rows) whose distinct ids are uniqueIds[rowStart[r], rowStart[r + 1]) into out. */
+  const poolWithKernels = (kernels: BagKernels, rowStart: Int32Array, rows: number, out: Float32Array, at: number): void => {
+    const pairs = rowStart[rows];
+    scratch(kernels, pairs, rows * dim);
+    kernels.offsets.set(uniqueIds.subarray(0, pairs));
+    kernels.weights.set(uniqueWeights.subarray(0, pairs));
+    for (let r = 0; r < rows; r++) {
+      const from = rowStart[r];
+      kernels.kernels.pool(kernels.offsetsAt + 4 * from, kernels.weightsAt + 4 * from, rowStart[r + 1] - from, 0, dim, kernels.valuesAt + 4 * r * dim);
+    }
+    out.set(kernels.values.subarray(0, rows * dim), at);
+  };
+  /** The kernels' update of the touched rows (`groupByRow`'s slots): lazy Adam, or SGD at `scale`. */
+  const updateWithKernels = (kernels: BagKernels, used: number, pairs: number, pooledGradient: Float32Array, stepSize: number, inverseC2: number, scale: number): void => {
+    scratch(kernels, pairs, pooledGradient.length);
+    kernels.offsets.set(pairText.subarray(0, pairs));
+    kernels.weights.set(pairWeight.subarray(0, pairs));
+    kernels.values.set(pooledGradient);
+    const { adamRow, sgdRow } = kernels.kernels;
+    const [offsetsAt, weightsAt, valuesAt, momentsAt] = [kernels.offsetsAt, kernels.weightsAt, kernels.valuesAt, kernels.momentsAt];
+    for (let s = 0; s < used; s++) {
+      const first = slotStart[s];
+      const n = slotStart[s + 1] - first;
+      const row = touched[s];
+      if (sgd) sgdRow(offsetsAt + 4 * first, weightsAt + 4 * first, n, valuesAt, dim, 4 * row, scale);
+      else adamRow(offsetsAt + 4 * first, weightsAt + 4 * first, n, valuesAt, dim, 4 * row, momentsAt + 8 * row, stepSize, inverseC2);
+    }
+  };
   const kernelM1 = new Float32Array(dim * k);
   const kernelM2 = new Float32Array(dim * k);
   const biasM1 = new Float32Array(k);
@@ -73,6 +151,7 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   let pairText: Int32Array = new Int32Array(4096);
   let pairWeight: Float32Array = new Float32Array(4096);
   const kernelGradient = new Float32Array(dim * k);
+  const logits = new Float64Array(k);
   const biasGradient = new Float32Array(k);
   let step = 0;
   let best: { table: Float32Array; kernel: Float32Array; bias: Float32Array } | null = null;
@@ -206,24 +285,58 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
   };
 
   /**
-   * Lazy Adam on the table's touched rows: for each, its gradient (sum over its pairs of weight x the
-   * text's d(loss)/d(pooled), in a one-row float32 buffer that stays in the L1 cache), then the moments
-   * and the row in one sequential pass.
+   * gradientRow = the sum over pairs [first, end) of weight x the text's d(loss)/d(pooled): a touched
+   * row's gradient. The transpose of `poolDistinct`, written like it: eight dimensions summed over the
+   * row's pairs in locals, then stored once, in a one-row buffer that stays in the L1 cache.
    */
   const gradientRow = new Float32Array(dim);
+  const rowGradient = (first: number, end: number, pooledGradient: Float32Array): void => {
+    let d = 0;
+    for (; d + 7 < dim; d += 8) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let s4 = 0;
+      let s5 = 0;
+      let s6 = 0;
+      let s7 = 0;
+      for (let p = first; p < end; p++) {
+        const w = pairWeight[p];
+        const t = pairText[p] + d;
+        s0 += w * pooledGradient[t];
+        s1 += w * pooledGradient[t + 1];
+        s2 += w * pooledGradient[t + 2];
+        s3 += w * pooledGradient[t + 3];
+        s4 += w * pooledGradient[t + 4];
+        s5 += w * pooledGradient[t + 5];
+        s6 += w * pooledGradient[t + 6];
+        s7 += w * pooledGradient[t + 7];
+      }
+      gradientRow[d] = s0;
+      gradientRow[d + 1] = s1;
+      gradientRow[d + 2] = s2;
+      gradientRow[d + 3] = s3;
+      gradientRow[d + 4] = s4;
+      gradientRow[d + 5] = s5;
+      gradientRow[d + 6] = s6;
+      gradientRow[d + 7] = s7;
+    }
+    for (; d < dim; d++) {
+      let sum = 0;
+      for (let p = first; p < end; p++) sum += pairWeight[p] * pooledGradient[pairText[p] + d];
+      gradientRow[d] = sum;
+    }
+  };
+
+  /**
+   * Lazy Adam on the table's touched rows: for each, its gradient (`rowGradient`), then the moments
+   * and the row in one sequential pass.
+   */
   const updateRows = (used: number, pooledGradient: Float32Array, stepSize: number, inverseC2: number): void => {
     for (let s = 0; s < used; s++) {
       const paramAt = touched[s];
-      const first = slotStart[s];
-      const end = slotStart[s + 1];
-      const w0 = pairWeight[first];
-      const t0 = pairText[first];
-      for (let d = 0; d < dim; d++) gradientRow[d] = w0 * pooledGradient[t0 + d];
-      for (let p = first + 1; p < end; p++) {
-        const w = pairWeight[p];
-        const t = pairText[p];
-        for (let d = 0; d < dim; d++) gradientRow[d] += w * pooledGradient[t + d];
-      }
+      rowGradient(slotStart[s], slotStart[s + 1], pooledGradient);
       let at = 2 * paramAt;
       for (let d = 0; d < dim; d++, at += 2) {
         const grad = gradientRow[d];
@@ -231,6 +344,29 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         const v = (moments[at + 1] = BETA2 * moments[at + 1] + (1 - BETA2) * grad * grad);
         table[paramAt + d] -= (stepSize * m) / (Math.sqrt(v * inverseC2) + EPSILON);
       }
+    }
+  };
+
+  /**
+   * Plain SGD on the table's touched rows: row += `scale` x its gradient (`rowGradient`), so a row is
+   * written once per batch however many texts use it. `scale` is -rate x (rows x genres), undoing the
+   * loss's mean so each text contributes the gradient of its loss summed over genres. With
+   * `rowAccumulator` (row-wise Adagrad, as FBGEMM's / TorchRec's `rowwise_adagrad` for embedding
+   * tables: one accumulator per row, the running sum of the mean squared gradient of a text's loss),
+   * the step is further divided by sqrt(accumulator) + 1e-10.
+   */
+  const sgdRows = (used: number, pooledGradient: Float32Array, scale: number): void => {
+    for (let s = 0; s < used; s++) {
+      const a = touched[s];
+      rowGradient(slotStart[s], slotStart[s + 1], pooledGradient);
+      let step = scale;
+      if (rowAccumulator !== null) {
+        let squares = 0;
+        for (let d = 0; d < dim; d++) squares += gradientRow[d] * gradientRow[d];
+        const accumulated = (rowAccumulator[a / dim] += (squares * scale * scale) / (tableRate * tableRate * dim));
+        step = scale / (Math.sqrt(accumulated) + 1e-10);
+      }
+      for (let d = 0; d < dim; d++) table[a + d] += step * gradientRow[d];
     }
   };
 
@@ -254,21 +390,29 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
       // Row r's distinct ids are uniqueIds[rowStart[r], rowStart[r + 1]).
       const rowStart = new Int32Array(rows + 1);
       for (let r = 0; r < rows; r++) rowStart[r + 1] = rowStart[r] + distinctIds(ids, r * cols, (r + 1) * cols, rowStart[r]);
-      for (let r = 0; r < rows; r++) poolDistinct(rowStart[r], rowStart[r + 1] - rowStart[r], hidden, r * dim);
+      if (wasm !== null) poolWithKernels(wasm, rowStart, rows, hidden, 0);
+      else for (let r = 0; r < rows; r++) poolDistinct(rowStart[r], rowStart[r + 1] - rowStart[r], hidden, r * dim);
       const kept = rate > 0 ? 1 / (1 - rate) : 1;
       for (let i = 0; i < rows * dim; i++) {
         keep[i] = rate > 0 ? (dropoutRng.next() >= rate ? kept : 0) : 1;
         hidden[i] *= keep[i];
       }
-      // Loss and d(loss)/d(logits), over the mean of rows x genres.
+      // Loss and d(loss)/d(logits), over the mean of rows x genres. The logits are summed dimension by
+      // dimension (the kernel's rows are contiguous), skipping the dimensions dropout zeroed (most of
+      // them at the default rate); each logit's terms are still added in the order of d.
       const logitGradient = new Float32Array(rows * k);
       const count = rows * k;
       let loss = 0;
       for (let r = 0; r < rows; r++) {
+        for (let g = 0; g < k; g++) logits[g] = bias[g];
+        for (let d = 0; d < dim; d++) {
+          const h = hidden[r * dim + d];
+          if (h === 0) continue;
+          const row = d * k;
+          for (let g = 0; g < k; g++) logits[g] += h * kernel[row + g];
+        }
         for (let g = 0; g < k; g++) {
-          let z = bias[g];
-          for (let d = 0; d < dim; d++) z += hidden[r * dim + d] * kernel[d * k + g];
-          const p = 1 / (1 + Math.exp(-z));
+          const p = 1 / (1 + Math.exp(-logits[g]));
           const t = targets[r * k + g];
           const pw = positiveWeights[g];
           const clipped = Math.min(Math.max(p, CLIP), 1 - CLIP);
@@ -276,7 +420,8 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
           logitGradient[r * k + g] = (p * (pw * t + 1 - t) - pw * t) / count;
         }
       }
-      // Head gradients, and the gradient of each pooled vector (through the dropout mask).
+      // Head gradients, and the gradient of each pooled vector (through the dropout mask: a dropped
+      // dimension adds nothing to the kernel's gradient and passes none back).
       kernelGradient.fill(0);
       biasGradient.fill(0);
       const pooledGradient = new Float32Array(rows * dim);
@@ -284,6 +429,8 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         const zg = r * k;
         for (let g = 0; g < k; g++) biasGradient[g] += logitGradient[zg + g];
         for (let d = 0; d < dim; d++) {
+          const mask = keep[r * dim + d];
+          if (mask === 0) continue;
           const h = hidden[r * dim + d];
           const row = d * k;
           let back = 0;
@@ -292,11 +439,13 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
             kernelGradient[row + g] += h * dz;
             back += dz * kernel[row + g];
           }
-          pooledGradient[r * dim + d] = back * keep[r * dim + d];
+          pooledGradient[r * dim + d] = back * mask;
         }
       }
       // Adam: the head densely, the table lazily (touched rows only), all with the global step's bias
-      // correction (as PyTorch's SparseAdam).
+      // correction (as PyTorch's SparseAdam); or the table by SGD at a linearly decaying rate.
+      // fastText's schedule: the rate falls linearly from tableRate to 0 over the planned steps (SGD only).
+      const progress = options.plannedSteps === undefined || rowAccumulator !== null ? 0 : Math.min(step / options.plannedSteps, 1);
       step++;
       const lr = options.learningRate;
       const c1 = 1 - BETA1 ** step;
@@ -308,7 +457,10 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
       // first grouped by row (a counting sort, texts in batch order within a row), so a row's gradient
       // is summed in a one-row buffer and used at once: no batch-wide gradient buffer to fill and re-read.
       const used = groupByRow(rowStart, rows);
-      updateRows(used, pooledGradient, lr / c1, 1 / c2);
+      const scale = -tableRate * (1 - progress) * count;
+      if (wasm !== null && rowAccumulator === null) updateWithKernels(wasm, used, rowStart[rows], pooledGradient, lr / c1, 1 / c2, scale);
+      else if (sgd) sgdRows(used, pooledGradient, scale);
+      else updateRows(used, pooledGradient, lr / c1, 1 / c2);
       return loss / count;
     },
     scorer() {
@@ -316,7 +468,9 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
         const out = new Float32Array(encoded.length * k);
         const pooled = new Float32Array(dim);
         for (let t = 0; t < encoded.length; t++) {
-          poolDistinct(0, distinctIds(encoded[t], 0, encoded[t].length, 0), pooled, 0);
+          const n = distinctIds(encoded[t], 0, encoded[t].length, 0);
+          if (wasm !== null) poolWithKernels(wasm, Int32Array.of(0, n), 1, pooled, 0);
+          else poolDistinct(0, n, pooled, 0);
           for (let g = 0; g < k; g++) {
             let z = bias[g];
             for (let d = 0; d < dim; d++) z += pooled[d] * kernel[d * k + g];
@@ -328,7 +482,11 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
     },
     syncNetwork() {
       tf.tidy(() => {
-        embeddingLayer.setWeights([tf.tensor2d(table, [rowsCount, dim])]);
+        // The table may be a view of the kernels' memory, which tfjs must not keep: the wasm backend
+        // copies a new tensor's values into its own heap at once (BackendWasm.move), another backend may
+        // keep the array itself, so it is given a copy (100 MB at the defaults).
+        const values = wasm === null || tf.getBackend() === 'wasm' ? table : table.slice();
+        embeddingLayer.setWeights([tf.tensor2d(values, [rowsCount, dim])]);
         dense.setWeights([tf.tensor2d(kernel, [dim, k]), tf.tensor1d(bias)]);
       });
     },

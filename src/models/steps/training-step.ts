@@ -35,4 +35,9 @@ export interface StepOptions {
   lossName: LossName;
   /** Per-genre weights of BCE's positive term, or null. */
   positiveWeights: Float32Array | null;
+  /**
+   * How many batches the run will train on at most (epochs x batches per epoch), for a step whose
+   * learning rate follows a schedule over the run (the bag's SGD table decays linearly to 0 over it).
+   */
+  plannedSteps?: number;
 }

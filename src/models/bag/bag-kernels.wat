@@ -1,0 +1,178 @@
+;; The bag's training kernels in WebAssembly SIMD (f32x4), for sparse-bag-step.ts: the embedding bag's
+;; weighted sum of rows, and a table row's gradient (the same weighted sum, over the texts that used
+;; the row) fused with its lazy-Adam or SGD update. Every pointer is a byte address in the imported
+;; memory; `offsets` are float indices (a row's or a text's first value), `weights` float32; `dim`
+;; must be a multiple of 16 (the JavaScript path in sparse-bag-step.ts handles any other). Sums are
+;; in float32, sixteen dimensions at a time (a cache line of a row per pair).
+;;
+;; Compiled by scripts/build-bag-kernels.ts (wabt) into bag-kernels-wasm.ts; a test checks the two agree.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; out[0, dim) = sum over i < n of weights[i] x base[offsets[i] + d]
+  (func (export "pool") (param $offsets i32) (param $weights i32) (param $n i32) (param $base i32) (param $dim i32) (param $out i32)
+    (local $d i32) (local $bytes i32) (local $i i32) (local $a i32) (local $w v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local.set $bytes (i32.shl (local.get $dim) (i32.const 2)))
+    (local.set $d (i32.const 0))
+    (block $chunks_done
+      (loop $chunks
+        (br_if $chunks_done (i32.ge_u (local.get $d) (local.get $bytes)))
+      (local.set $s0 (v128.const i32x4 0 0 0 0))
+      (local.set $s1 (v128.const i32x4 0 0 0 0))
+      (local.set $s2 (v128.const i32x4 0 0 0 0))
+      (local.set $s3 (v128.const i32x4 0 0 0 0))
+      (local.set $i (i32.const 0))
+      (block $pairs_done
+        (loop $pairs
+          (br_if $pairs_done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $w (f32x4.splat (f32.load (i32.add (local.get $weights) (i32.shl (local.get $i) (i32.const 2))))))
+          (local.set $a (i32.add (i32.add (local.get $base) (i32.shl (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))) (local.get $d)))
+          (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $w) (v128.load (local.get $a)))))
+          (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $a)))))
+          (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $w) (v128.load offset=32 (local.get $a)))))
+          (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $w) (v128.load offset=48 (local.get $a)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $pairs)))
+      (v128.store offset=0 (i32.add (local.get $out) (local.get $d)) (local.get $s0))
+      (v128.store offset=16 (i32.add (local.get $out) (local.get $d)) (local.get $s1))
+      (v128.store offset=32 (i32.add (local.get $out) (local.get $d)) (local.get $s2))
+      (v128.store offset=48 (i32.add (local.get $out) (local.get $d)) (local.get $s3))
+      (local.set $d (i32.add (local.get $d) (i32.const 64)))
+      (br $chunks)))
+  )
+
+  ;; g = sum over i < n of weights[i] x base[offsets[i] + d] (the row's gradient); then Adam as tfjs's:
+  ;; m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, param -= step x m / (sqrt(v x invC2) + eps), with
+  ;; step = lr / (1 - b1^t) and invC2 = 1 / (1 - b2^t). The row's m are at moments[0, dim), its v at
+  ;; moments[dim, 2 dim).
+  (func (export "adamRow") (param $offsets i32) (param $weights i32) (param $n i32) (param $base i32) (param $dim i32)
+        (param $param i32) (param $moments i32) (param $stepSize f32) (param $invC2Scalar f32)
+    (local $d i32) (local $bytes i32) (local $i i32) (local $a i32) (local $w v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $m v128) (local $v v128) (local $step v128) (local $invC2 v128) (local $eps v128)
+    (local $beta1 v128) (local $oneMinusBeta1 v128) (local $beta2 v128) (local $oneMinusBeta2 v128)
+    (local.set $step (f32x4.splat (local.get $stepSize)))
+    (local.set $invC2 (f32x4.splat (local.get $invC2Scalar)))
+    (local.set $eps (f32x4.splat (f32.const 1e-7)))
+    (local.set $beta1 (f32x4.splat (f32.const 0.9)))
+    (local.set $oneMinusBeta1 (f32x4.splat (f32.const 0.1)))
+    (local.set $beta2 (f32x4.splat (f32.const 0.999)))
+    (local.set $oneMinusBeta2 (f32x4.splat (f32.const 0.001)))
+    (local.set $bytes (i32.shl (local.get $dim) (i32.const 2)))
+    (local.set $d (i32.const 0))
+    (block $chunks_done
+      (loop $chunks
+        (br_if $chunks_done (i32.ge_u (local.get $d) (local.get $bytes)))
+      (local.set $s0 (v128.const i32x4 0 0 0 0))
+      (local.set $s1 (v128.const i32x4 0 0 0 0))
+      (local.set $s2 (v128.const i32x4 0 0 0 0))
+      (local.set $s3 (v128.const i32x4 0 0 0 0))
+      (local.set $i (i32.const 0))
+      (block $pairs_done
+        (loop $pairs
+          (br_if $pairs_done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $w (f32x4.splat (f32.load (i32.add (local.get $weights) (i32.shl (local.get $i) (i32.const 2))))))
+          (local.set $a (i32.add (i32.add (local.get $base) (i32.shl (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))) (local.get $d)))
+          (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $w) (v128.load (local.get $a)))))
+          (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $a)))))
+          (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $w) (v128.load offset=32 (local.get $a)))))
+          (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $w) (v128.load offset=48 (local.get $a)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $pairs)))
+      ;; values d + 0 .. d + 3: g = s0
+      (local.set $m (f32x4.add (f32x4.mul (local.get $beta1) (v128.load offset=0 (i32.add (local.get $moments) (local.get $d))))
+                                (f32x4.mul (local.get $oneMinusBeta1) (local.get $s0))))
+      (v128.store offset=0 (i32.add (local.get $moments) (local.get $d)) (local.get $m))
+      (local.set $a (i32.add (i32.add (local.get $moments) (local.get $bytes)) (local.get $d)))
+      (local.set $v (f32x4.add (f32x4.mul (local.get $beta2) (v128.load offset=0 (local.get $a)))
+                                (f32x4.mul (local.get $oneMinusBeta2) (f32x4.mul (local.get $s0) (local.get $s0)))))
+      (v128.store offset=0 (local.get $a) (local.get $v))
+      (local.set $a (i32.add (local.get $param) (local.get $d)))
+      (v128.store offset=0 (local.get $a)
+        (f32x4.sub (v128.load offset=0 (local.get $a))
+          (f32x4.div (f32x4.mul (local.get $step) (local.get $m))
+                     (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $v) (local.get $invC2))) (local.get $eps)))))
+      ;; values d + 4 .. d + 7: g = s1
+      (local.set $m (f32x4.add (f32x4.mul (local.get $beta1) (v128.load offset=16 (i32.add (local.get $moments) (local.get $d))))
+                                (f32x4.mul (local.get $oneMinusBeta1) (local.get $s1))))
+      (v128.store offset=16 (i32.add (local.get $moments) (local.get $d)) (local.get $m))
+      (local.set $a (i32.add (i32.add (local.get $moments) (local.get $bytes)) (local.get $d)))
+      (local.set $v (f32x4.add (f32x4.mul (local.get $beta2) (v128.load offset=16 (local.get $a)))
+                                (f32x4.mul (local.get $oneMinusBeta2) (f32x4.mul (local.get $s1) (local.get $s1)))))
+      (v128.store offset=16 (local.get $a) (local.get $v))
+      (local.set $a (i32.add (local.get $param) (local.get $d)))
+      (v128.store offset=16 (local.get $a)
+        (f32x4.sub (v128.load offset=16 (local.get $a))
+          (f32x4.div (f32x4.mul (local.get $step) (local.get $m))
+                     (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $v) (local.get $invC2))) (local.get $eps)))))
+      ;; values d + 8 .. d + 11: g = s2
+      (local.set $m (f32x4.add (f32x4.mul (local.get $beta1) (v128.load offset=32 (i32.add (local.get $moments) (local.get $d))))
+                                (f32x4.mul (local.get $oneMinusBeta1) (local.get $s2))))
+      (v128.store offset=32 (i32.add (local.get $moments) (local.get $d)) (local.get $m))
+      (local.set $a (i32.add (i32.add (local.get $moments) (local.get $bytes)) (local.get $d)))
+      (local.set $v (f32x4.add (f32x4.mul (local.get $beta2) (v128.load offset=32 (local.get $a)))
+                                (f32x4.mul (local.get $oneMinusBeta2) (f32x4.mul (local.get $s2) (local.get $s2)))))
+      (v128.store offset=32 (local.get $a) (local.get $v))
+      (local.set $a (i32.add (local.get $param) (local.get $d)))
+      (v128.store offset=32 (local.get $a)
+        (f32x4.sub (v128.load offset=32 (local.get $a))
+          (f32x4.div (f32x4.mul (local.get $step) (local.get $m))
+                     (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $v) (local.get $invC2))) (local.get $eps)))))
+      ;; values d + 12 .. d + 15: g = s3
+      (local.set $m (f32x4.add (f32x4.mul (local.get $beta1) (v128.load offset=48 (i32.add (local.get $moments) (local.get $d))))
+                                (f32x4.mul (local.get $oneMinusBeta1) (local.get $s3))))
+      (v128.store offset=48 (i32.add (local.get $moments) (local.get $d)) (local.get $m))
+      (local.set $a (i32.add (i32.add (local.get $moments) (local.get $bytes)) (local.get $d)))
+      (local.set $v (f32x4.add (f32x4.mul (local.get $beta2) (v128.load offset=48 (local.get $a)))
+                                (f32x4.mul (local.get $oneMinusBeta2) (f32x4.mul (local.get $s3) (local.get $s3)))))
+      (v128.store offset=48 (local.get $a) (local.get $v))
+      (local.set $a (i32.add (local.get $param) (local.get $d)))
+      (v128.store offset=48 (local.get $a)
+        (f32x4.sub (v128.load offset=48 (local.get $a))
+          (f32x4.div (f32x4.mul (local.get $step) (local.get $m))
+                     (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $v) (local.get $invC2))) (local.get $eps)))))
+      (local.set $d (i32.add (local.get $d) (i32.const 64)))
+      (br $chunks)))
+  )
+
+  ;; param[d] += scaleScalar x (sum over i < n of weights[i] x base[offsets[i] + d]): plain SGD.
+  (func (export "sgdRow") (param $offsets i32) (param $weights i32) (param $n i32) (param $base i32) (param $dim i32)
+        (param $param i32) (param $scaleScalar f32)
+    (local $d i32) (local $bytes i32) (local $i i32) (local $a i32) (local $w v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $scale v128)
+    (local.set $scale (f32x4.splat (local.get $scaleScalar)))
+    (local.set $bytes (i32.shl (local.get $dim) (i32.const 2)))
+    (local.set $d (i32.const 0))
+    (block $chunks_done
+      (loop $chunks
+        (br_if $chunks_done (i32.ge_u (local.get $d) (local.get $bytes)))
+      (local.set $s0 (v128.const i32x4 0 0 0 0))
+      (local.set $s1 (v128.const i32x4 0 0 0 0))
+      (local.set $s2 (v128.const i32x4 0 0 0 0))
+      (local.set $s3 (v128.const i32x4 0 0 0 0))
+      (local.set $i (i32.const 0))
+      (block $pairs_done
+        (loop $pairs
+          (br_if $pairs_done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $w (f32x4.splat (f32.load (i32.add (local.get $weights) (i32.shl (local.get $i) (i32.const 2))))))
+          (local.set $a (i32.add (i32.add (local.get $base) (i32.shl (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))) (local.get $d)))
+          (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $w) (v128.load (local.get $a)))))
+          (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $a)))))
+          (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $w) (v128.load offset=32 (local.get $a)))))
+          (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $w) (v128.load offset=48 (local.get $a)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $pairs)))
+      (local.set $a (i32.add (local.get $param) (local.get $d)))
+      (v128.store offset=0 (local.get $a) (f32x4.add (v128.load offset=0 (local.get $a)) (f32x4.mul (local.get $scale) (local.get $s0))))
+      (local.set $a (i32.add (local.get $param) (local.get $d)))
+      (v128.store offset=16 (local.get $a) (f32x4.add (v128.load offset=16 (local.get $a)) (f32x4.mul (local.get $scale) (local.get $s1))))
+      (local.set $a (i32.add (local.get $param) (local.get $d)))
+      (v128.store offset=32 (local.get $a) (f32x4.add (v128.load offset=32 (local.get $a)) (f32x4.mul (local.get $scale) (local.get $s2))))
+      (local.set $a (i32.add (local.get $param) (local.get $d)))
+      (v128.store offset=48 (local.get $a) (f32x4.add (v128.load offset=48 (local.get $a)) (f32x4.mul (local.get $scale) (local.get $s3))))
+      (local.set $d (i32.add (local.get $d) (i32.const 64)))
+      (br $chunks)))
+  )
+)
