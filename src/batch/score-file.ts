@@ -12,7 +12,9 @@ import { open, rm } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { readPredictionInput, type PredictionInputRow } from '../data/prediction-input.js';
-import { assertReadableFile, type RowProblem } from '../data/csv.js';
+import { assertReadableFile, countLineBreaks, problemError, type RowProblem } from '../data/csv.js';
+import { openCsvSlices, type CsvSlice } from '../data/csv-slices.js';
+import { fileFormatOf } from '../data/records.js';
 import { readManifest, type EncoderLocation } from '../models/storage.js';
 import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
@@ -30,13 +32,19 @@ import { faultPoint } from '../util/fault-injection.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
-import { watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
+import { duplicateIdCounter, watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
+import { sentError } from './score-slice.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
 import type { SharedLinearBag } from './protocol.js';
 
 /** Rows per chunk: one message to a worker, one forward pass group. */
 export const CHUNK_ROWS = 1024;
+/**
+ * Bytes per slice when worker threads read a CSV input themselves (~1,300 catalogue descriptions). Like
+ * CHUNK_ROWS it does not depend on the number of workers (and the bytes written depend on neither).
+ */
+export const SLICE_BYTES = 256 * 1024;
 /** Chunks in flight per worker: one being scored, one waiting, so a worker never idles on the main thread. */
 const IN_FLIGHT_PER_WORKER = 2;
 /** Skipped rows kept for the report (all are counted). */
@@ -104,6 +112,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let pool: ScoringPool | null = null;
   /** A model this call loaded itself (not one the caller passed in), disposed at the end. */
   let loaded: GenreModel | null = null;
+  let closeSlices: (() => Promise<void>) | null = null;
   const sink = await openSink(options.output);
   try {
     // The input is read as the model was trained to read (its saved columns and fields).
@@ -135,6 +144,46 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
     }
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
+    // With worker threads and a UTF-8 CSV, the threads read the file too: this thread only cuts it into
+    // slices of whole records (csv-slices.ts) and writes what comes back, in order.
+    const slices = pool !== null && fileFormatOf(options.input, options.format) === 'csv' ? await openCsvSlices(options.input, SLICE_BYTES) : null;
+    if (slices !== null) {
+      closeSlices = slices.close;
+      const p = pool!;
+      const reading = { file: options.input, columns: options.columns, saved: catalogue?.columns, fields: [...fields] };
+      // The header alone, read first: a missing column or a file in another layout fails here, before any slice.
+      const headerOnly = { text: slices.header, lineShift: 0, rowShift: 0 };
+      for await (const row of readPredictionInput(options.input, { ...reading, format: 'csv', slice: headerOnly })) void row;
+      const ids = duplicateIdCounter();
+      duplicateIds = ids.found;
+      let records = 0;
+      const headerLines = countLineBreaks(slices.header);
+      await mapInOrder(
+        slices.slices,
+        (slice: CsvSlice) =>
+          p.scoreSlice({
+            slice: { header: slices.header, bytes: slice.bytes, lineShift: slice.firstLine - 1 - headerLines, rowShift: slice.rowsBefore, firstLfLine: slice.firstLfLine },
+            reading,
+          }),
+        async (result) => {
+          for (const problem of result.problems) {
+            if (onError === 'fail') throw problemError(problem);
+            skipped += 1;
+            if (problems.length < KEPT_PROBLEMS) problems.push(problem);
+          }
+          if (result.error !== undefined) throw sentError(result.error);
+          for (let i = 0; i < result.ids.length; i++) ids.see(result.ids[i], result.lines[i]);
+          await sink.write(result.bytes);
+          rows += result.ids.length;
+          records += result.records;
+          options.progress?.update(rows, result.lastLine);
+        },
+        workers * IN_FLIGHT_PER_WORKER,
+      );
+      if (records === 0) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: options.input, line: slices.headerLine });
+      await sink.commit();
+      return { rows, skipped, problems, duplicateIds, seconds: (performance.now() - started) / 1000 };
+    }
     const rowsRead = readPredictionInput(options.input, {
       columns: options.columns,
       saved: catalogue?.columns,
@@ -163,6 +212,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await sink.abort();
     throw error;
   } finally {
+    await closeSlices?.();
     await pool?.close();
     await loaded?.dispose();
   }

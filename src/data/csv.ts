@@ -63,6 +63,19 @@ export interface CsvTable {
   close(): void;
 }
 
+/**
+ * Records of a file read apart from the rest (csv-slices.ts): `text` is the file's header (with any
+ * blank lines before it) followed by whole records from further on, decoded; the shifts make their
+ * lines and row numbers those of the whole file.
+ */
+export interface CsvTextSlice {
+  text: string;
+  /** Added to each data record's line: its line in the file minus its line in `text`. */
+  lineShift: number;
+  /** Data records (not blank) of the file between the header and the slice. */
+  rowShift: number;
+}
+
 interface ParsedRecord {
   fields: string[];
   line: number;
@@ -72,16 +85,21 @@ interface ParsedRecord {
 /**
  * Opens a CSV file and reads up to its header. Records are streamed, so memory does not grow with
  * the file. Line numbers are counted from each record's raw text rather than taken from
- * csv-parse's `info.lines`, which counts a CRLF inside a quoted field as two lines.
+ * csv-parse's `info.lines`, which counts a CRLF inside a quoted field as two lines. With `slice`, its
+ * text is read instead of the file (`path` then only names the file in errors).
  */
-export async function openCsv(path: string, options: { delimiter?: string; relaxQuotes?: boolean } = {}): Promise<CsvTable> {
-  await assertReadableFile(path);
+export async function openCsv(path: string, options: { delimiter?: string; relaxQuotes?: boolean; slice?: CsvTextSlice } = {}): Promise<CsvTable> {
+  const slice = options.slice;
+  if (slice === undefined) await assertReadableFile(path);
+  // Added to the lines and row numbers of data records (and of errors after the header) in a slice.
+  let lineShift = 0;
+  const rowShift = slice?.rowShift ?? 0;
 
   // Start line of the record the parser is working on. It is advanced synchronously in on_record
   // (before the record is queued), so when the parser fails it still points at the bad record.
   let nextLine = 1;
   // Decoded strictly (text-decoding.ts): a file that is not UTF-8 fails naming its first bad line.
-  const source = Readable.from(decodedText(path));
+  const source = slice === undefined ? Readable.from(decodedText(path)) : Readable.from([slice.text]);
   const parserOptions: Options<ParsedRecord, { record: string[]; raw: string }> = {
     bom: true,
     delimiter: options.delimiter ?? ',',
@@ -115,7 +133,7 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
 
   const translate = (err: unknown): unknown => {
     if (err instanceof PlotlineError) return err;
-    if (err instanceof CsvError) return new PlotlineError(describeCsvError(err), { file: path, line: nextLine });
+    if (err instanceof CsvError) return new PlotlineError(describeCsvError(err), { file: path, line: nextLine + lineShift });
     if (isErrnoException(err)) return new PlotlineError(`cannot read the file (${err.code ?? err.message})`, { file: path });
     return err;
   };
@@ -139,6 +157,7 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
     throw new PlotlineError('the file is empty; expected a header row naming the columns', { file: path });
   }
   const columns = header.fields.map((name) => name.trim());
+  lineShift = slice?.lineShift ?? 0;
 
   return {
     file: path,
@@ -173,7 +192,7 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
           const record = await nextRecord();
           if (record === undefined) return;
           row += 1;
-          yield { line: record.line, row, fields: record.fields };
+          yield { line: record.line + lineShift, row: row + rowShift, fields: record.fields };
         }
       } finally {
         close();

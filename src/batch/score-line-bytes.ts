@@ -1,0 +1,144 @@
+/**
+ * The JSON Lines of `predict --input` written straight into bytes: per row
+ *   {"id":...,"genres":[...],"scores":{genre:score,...},"top":[...]?,"removed":[...]?}
+ * byte for byte what JSON.stringify of `GenreModel.decide()`'s objects writes (format.ts; tested
+ * against it), with the genre-set rules' ranking and `removed` list when the rules ran.
+ *
+ * A row's 42 numbers are made by one JSON.stringify of the row (Number::toString digits, as
+ * JSON.stringify of the objects writes them), copied into the output as bytes between the genres'
+ * pre-encoded keys: no per-number string, no per-row string to encode.
+ */
+
+/** What the genre-set rules did to a chunk (see `GenreModel.decide`); absent when none ran. */
+export interface RuledScores {
+  /** Scores before the rules (n x genres): ties in the ruled scores are ranked by these. */
+  raw: Float32Array;
+  /** The genres decided on the raw scores: those decided there and not after were removed. */
+  before: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * JSON Lines (UTF-8) for `ids.length` rows of `scores` (n x genres) and their 0/1 `decided` genres:
+ * genres in descending score (ties: raw score when `ruled`, then genre order), every genre's score in
+ * genre order, the `topK` best if given, and with `ruled` the genres the rules removed (when any).
+ */
+export function scoreLineBytes(genres: readonly string[], ids: readonly string[], scores: Float32Array, decided: Uint8Array, topK?: number, ruled?: RuledScores): Uint8Array {
+  const k = genres.length;
+  const names = genres.map((g) => encoder.encode(JSON.stringify(g)));
+  const keys = genres.map((g) => encoder.encode(`${JSON.stringify(g)}:`));
+  const fixed = (text: string): Uint8Array => encoder.encode(text);
+  const ID = fixed('{"id":');
+  const GENRES = fixed(',"genres":[');
+  const SCORES = fixed('],"scores":{');
+  const TOP = fixed(',"top":[');
+  const GENRE = fixed('{"genre":');
+  const SCORE = fixed(',"score":');
+  const REMOVED = fixed(',"removed":[');
+  const namesBytes = names.reduce((n, b) => n + b.length + 1, 0);
+  const top = topK === undefined ? 0 : Math.min(topK, k);
+  // Bytes of a row besides its id and numbers, at most: keys, names in genres / top / removed, punctuation.
+  const rowFixed = 64 + 2 * namesBytes + keys.reduce((n, b) => n + b.length + 1, 0) + top * (GENRE.length + SCORE.length + 3);
+  const order = new Int32Array(k);
+  const row: number[] = new Array<number>(k).fill(0.5);
+  const starts = new Int32Array(k);
+  const ends = new Int32Array(k);
+  let digits = new Uint8Array(64 * k);
+  let out = new Uint8Array(Math.max(1024, ids.length * (rowFixed + 24 * k + 32)));
+  let at = 0;
+  const put = (bytes: Uint8Array): void => {
+    for (let b = 0; b < bytes.length; b++) out[at + b] = bytes[b];
+    at += bytes.length;
+  };
+  const putDigits = (j: number): void => {
+    for (let b = starts[j]; b < ends[j]; b++) out[at++] = digits[b];
+  };
+  const raw = ruled?.raw;
+  for (let i = 0; i < ids.length; i++) {
+    const base = i * k;
+    for (let j = 0; j < k; j++) row[j] = scores[base + j];
+    const numbers = JSON.stringify(row);
+    const id = JSON.stringify(ids[i]);
+    const need = rowFixed + 3 * id.length + 2 * numbers.length;
+    if (at + need > out.length) {
+      const grown = new Uint8Array(2 * out.length + need);
+      grown.set(out.subarray(0, at));
+      out = grown;
+    }
+    // The numbers' characters are ASCII: one byte each, between the brackets and commas.
+    if (numbers.length > digits.length) digits = new Uint8Array(2 * numbers.length);
+    let j = 0;
+    starts[0] = 1;
+    for (let c = 1; c < numbers.length; c++) {
+      const code = numbers.charCodeAt(c);
+      if (code === 44 || code === 93) {
+        ends[j++] = c;
+        if (j < k) starts[j] = c + 1;
+      } else {
+        digits[c] = code;
+      }
+    }
+    // Insertion sort of the genres by descending score (then raw score, then genre order): stable.
+    for (let a = 0; a < k; a++) order[a] = a;
+    for (let a = 1; a < k; a++) {
+      const g = order[a];
+      const s = scores[base + g];
+      const r = raw === undefined ? 0 : raw[base + g];
+      let b = a - 1;
+      while (b >= 0) {
+        const o = order[b];
+        const so = scores[base + o];
+        if (!(so < s || (raw !== undefined && so === s && raw[base + o] < r))) break;
+        order[b + 1] = o;
+        b--;
+      }
+      order[b + 1] = g;
+    }
+    put(ID);
+    at += encoder.encodeInto(id, out.subarray(at)).written;
+    put(GENRES);
+    let first = true;
+    for (let a = 0; a < k; a++) {
+      const g = order[a];
+      if (decided[base + g] !== 1) continue;
+      if (!first) out[at++] = 44;
+      put(names[g]);
+      first = false;
+    }
+    put(SCORES);
+    for (let g = 0; g < k; g++) {
+      if (g > 0) out[at++] = 44;
+      put(keys[g]);
+      putDigits(g);
+    }
+    out[at++] = 125; // }
+    if (topK !== undefined) {
+      put(TOP);
+      for (let a = 0; a < top; a++) {
+        const g = order[a];
+        if (a > 0) out[at++] = 44;
+        put(GENRE);
+        put(names[g]);
+        put(SCORE);
+        putDigits(g);
+        out[at++] = 125;
+      }
+      out[at++] = 93; // ]
+    }
+    if (ruled !== undefined) {
+      let any = false;
+      for (let g = 0; g < k; g++) {
+        if (ruled.before[base + g] !== 1 || decided[base + g] !== 0) continue;
+        if (!any) put(REMOVED);
+        else out[at++] = 44;
+        put(names[g]);
+        any = true;
+      }
+      if (any) out[at++] = 93;
+    }
+    out[at++] = 125;
+    out[at++] = 10;
+  }
+  return out.subarray(0, at);
+}
