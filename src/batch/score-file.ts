@@ -70,6 +70,8 @@ export interface ScoreFileOptions {
   progress?: BatchProgress;
   /** Rows per chunk (tests use small chunks). */
   chunkRows?: number;
+  /** Bytes per slice when the workers read a CSV input themselves (default SLICE_BYTES; tests use small slices). */
+  sliceBytes?: number;
   /** For workers = 1: an already loaded classifier instead of loading `model`. */
   classifier?: GenreModel;
   /** Column flags for the input (`--text-column`, `--id-column`); the model's saved mapping comes next. */
@@ -146,7 +148,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
     // With worker threads and a UTF-8 CSV, the threads read the file too: this thread only cuts it into
     // slices of whole records (csv-slices.ts) and writes what comes back, in order.
-    const slices = pool !== null && fileFormatOf(options.input, options.format) === 'csv' ? await openCsvSlices(options.input, SLICE_BYTES) : null;
+    const slices = pool !== null && fileFormatOf(options.input, options.format) === 'csv' ? await openCsvSlices(options.input, options.sliceBytes ?? SLICE_BYTES) : null;
     if (slices !== null) {
       closeSlices = slices.close;
       const p = pool!;

@@ -210,15 +210,17 @@ async function* readSlices(
       }
       if (cut < 0 && eof) {
         if (pending.length > recordStart && !(blank && !comma && isBlankText(pending, recordStart, pending.length))) rows++;
-        if (pending.length > 0) yield { bytes: Uint8Array.prototype.slice.call(pending), firstLine, firstLfLine, rowsBefore };
+        if (pending.length > 0) yield { bytes: new Uint8Array(pending), firstLine, firstLfLine, rowsBefore };
         return;
       }
       if (cut >= 0) {
-        const bytes = Uint8Array.prototype.slice.call(pending, 0, cut);
-        yield { bytes, firstLine, firstLfLine, rowsBefore };
+        const bytes = new Uint8Array(pending.subarray(0, cut));
+        const slice = { bytes, firstLine, firstLfLine, rowsBefore };
+        // Counted before the slice is handed on: its buffer may then be moved to another thread.
         firstLine += countBreakBytes(bytes);
         firstLfLine += countByte(bytes, 10);
         rowsBefore += rows;
+        yield slice;
         rows = 0;
         pending = pending.subarray(cut);
         recordStart = 0;

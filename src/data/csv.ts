@@ -91,13 +91,15 @@ interface ParsedRecord {
 export async function openCsv(path: string, options: { delimiter?: string; relaxQuotes?: boolean; slice?: CsvTextSlice } = {}): Promise<CsvTable> {
   const slice = options.slice;
   if (slice === undefined) await assertReadableFile(path);
-  // Added to the lines and row numbers of data records (and of errors after the header) in a slice.
+  // Added to the lines of data records (and of errors after the header) in a slice: set in on_record
+  // once the header has gone by, since the parser may meet an error before the header is consumed.
   let lineShift = 0;
   const rowShift = slice?.rowShift ?? 0;
 
   // Start line of the record the parser is working on. It is advanced synchronously in on_record
   // (before the record is queued), so when the parser fails it still points at the bad record.
   let nextLine = 1;
+  let headerSeen = false;
   // Decoded strictly (text-decoding.ts): a file that is not UTF-8 fails naming its first bad line.
   const source = slice === undefined ? Readable.from(decodedText(path)) : Readable.from([slice.text]);
   const parserOptions: Options<ParsedRecord, { record: string[]; raw: string }> = {
@@ -113,7 +115,12 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
       const line = nextLine;
       nextLine += countLineBreaks(raw);
       const blank = fields.length === 1 && fields[0].trim() === '' && !raw.includes('"');
-      return { fields, line, blank };
+      const shift = lineShift;
+      if (!blank && !headerSeen) {
+        headerSeen = true;
+        lineShift = slice?.lineShift ?? 0;
+      }
+      return { fields, line: line + shift, blank };
     },
   };
   // csv-parse's overloads cannot express that on_record changes the record type.
@@ -157,7 +164,6 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
     throw new PlotlineError('the file is empty; expected a header row naming the columns', { file: path });
   }
   const columns = header.fields.map((name) => name.trim());
-  lineShift = slice?.lineShift ?? 0;
 
   return {
     file: path,
@@ -192,7 +198,7 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
           const record = await nextRecord();
           if (record === undefined) return;
           row += 1;
-          yield { line: record.line + lineShift, row: row + rowShift, fields: record.fields };
+          yield { line: record.line, row: row + rowShift, fields: record.fields };
         }
       } finally {
         close();

@@ -76,9 +76,10 @@ test('repeated ids: every row is scored, and the repeats are counted with the fi
 });
 
 test('fail: the malformed row fails the run with its line, and no output file is left', async () => {
-  for (const [input, workers] of [[jsonl, 1], [csv, 1], [jsonl, 2]] as const) {
+  for (const [input, workers] of [[jsonl, 1], [csv, 1], [jsonl, 2], [csv, 2]] as const) {
     const output = join(files.dir, `fail-${workers}.jsonl`);
-    const error = await rejectsWith(scoreFile({ model, input, output, onError: 'fail', workers, chunkRows: 256 }));
+    // CSV with workers: the threads read slices of ~4 KB themselves (the bad row in a middle one).
+    const error = await rejectsWith(scoreFile({ model, input, output, onError: 'fail', workers, chunkRows: 256, sliceBytes: 4096 }));
     assert.equal(error.line, BAD_LINE + (input === csv ? 1 : 0), error.message);
     assert.match(error.message, new RegExp(`line ${BAD_LINE + (input === csv ? 1 : 0)}\\b`));
     assert.equal(existsSync(output), false, 'a failed run writes no partial output');
@@ -91,7 +92,7 @@ test('--workers 2 writes the same bytes as --workers 1, in input order (JSON Lin
     const one = join(files.dir, 'one.jsonl');
     const two = join(files.dir, 'two.jsonl');
     const a = await scoreFile({ model, input, output: one, onError: 'skip', workers: 1, chunkRows: 100 });
-    const b = await scoreFile({ model, input, output: two, onError: 'skip', workers: 2, chunkRows: 100 });
+    const b = await scoreFile({ model, input, output: two, onError: 'skip', workers: 2, chunkRows: 100, sliceBytes: 4096 });
     assert.equal(a.rows, ROWS - 1);
     assert.equal(b.rows, ROWS - 1);
     assert.deepEqual(b.problems, a.problems);
