@@ -47,13 +47,6 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
   let digits = new Uint8Array(64 * k);
   let out = new Uint8Array(Math.max(1024, ids.length * (rowFixed + 24 * k + 32)));
   let at = 0;
-  const put = (bytes: Uint8Array): void => {
-    for (let b = 0; b < bytes.length; b++) out[at + b] = bytes[b];
-    at += bytes.length;
-  };
-  const putDigits = (j: number): void => {
-    for (let b = starts[j]; b < ends[j]; b++) out[at++] = digits[b];
-  };
   const raw = ruled?.raw;
   for (let i = 0; i < ids.length; i++) {
     const base = i * k;
@@ -95,33 +88,33 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
       }
       order[b + 1] = g;
     }
-    put(ID);
+    at = put(out, at, ID);
     at += encoder.encodeInto(id, out.subarray(at)).written;
-    put(GENRES);
+    at = put(out, at, GENRES);
     let first = true;
     for (let a = 0; a < k; a++) {
       const g = order[a];
       if (decided[base + g] !== 1) continue;
       if (!first) out[at++] = 44;
-      put(names[g]);
+      at = put(out, at, names[g]);
       first = false;
     }
-    put(SCORES);
+    at = put(out, at, SCORES);
     for (let g = 0; g < k; g++) {
       if (g > 0) out[at++] = 44;
-      put(keys[g]);
-      putDigits(g);
+      at = put(out, at, keys[g]);
+      at = putRange(out, at, digits, starts[g], ends[g]);
     }
     out[at++] = 125; // }
     if (topK !== undefined) {
-      put(TOP);
+      at = put(out, at, TOP);
       for (let a = 0; a < top; a++) {
         const g = order[a];
         if (a > 0) out[at++] = 44;
-        put(GENRE);
-        put(names[g]);
-        put(SCORE);
-        putDigits(g);
+        at = put(out, at, GENRE);
+        at = put(out, at, names[g]);
+        at = put(out, at, SCORE);
+        at = putRange(out, at, digits, starts[g], ends[g]);
         out[at++] = 125;
       }
       out[at++] = 93; // ]
@@ -130,9 +123,9 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
       let any = false;
       for (let g = 0; g < k; g++) {
         if (ruled.before[base + g] !== 1 || decided[base + g] !== 0) continue;
-        if (!any) put(REMOVED);
+        if (!any) at = put(out, at, REMOVED);
         else out[at++] = 44;
-        put(names[g]);
+        at = put(out, at, names[g]);
         any = true;
       }
       if (any) out[at++] = 93;
@@ -141,4 +134,16 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
     out[at++] = 10;
   }
   return out.subarray(0, at);
+}
+
+/** Copies `bytes` into `out` at `at`; returns the offset after them. */
+function put(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  for (let b = 0; b < bytes.length; b++) out[at + b] = bytes[b];
+  return at + bytes.length;
+}
+
+/** Copies `from[start, end)` into `out` at `at`; returns the offset after it. */
+function putRange(out: Uint8Array, at: number, from: Uint8Array, start: number, end: number): number {
+  for (let b = start; b < end; b++) out[at++] = from[b];
+  return at;
 }
