@@ -15,7 +15,7 @@
  * by words first) goes through that reference path, as does an encoder with word n-grams longer than 2.
  */
 import { tokenize } from '../../text/tokenizer.js';
-import { tokenFeatures, wordPairId } from '../../text/hashed-ngrams.js';
+import { tokenFeatures, wordPairIdAfter, wordPairPrefix } from '../../text/hashed-ngrams.js';
 import type { NgramVectorizer } from '../vectorizers/ngram-vectorizer.js';
 import { linearScorer, type LinearBag } from './linear-bag-scorer.js';
 
@@ -44,6 +44,10 @@ export function wordCacheScorer(linear: LinearBag, encoder: NgramVectorizer, cap
   const rows = new Float64Array(capacity * k);
   const norms = new Float64Array(capacity);
   const counts = new Int32Array(capacity);
+  // Each word's hash state as the first word of a bigram (wordPairPrefix): a bigram then hashes only its second word.
+  const prefixes = new Float64Array(capacity);
+  // The current text's tokens' prefixes, copied as each is looked up (the cache may start over mid-text).
+  let textPrefixes = new Float64Array(256);
   const sum = new Float64Array(k);
 
   /** The cache slot of `word`, computing its row, norm share and feature count on first sight. */
@@ -67,6 +71,7 @@ export function wordCacheScorer(linear: LinearBag, encoder: NgramVectorizer, cap
     }
     norms[slot] = norm;
     counts[slot] = ids.length;
+    prefixes[slot] = wordPairPrefix(word);
     return slot;
   };
 
@@ -78,8 +83,10 @@ export function wordCacheScorer(linear: LinearBag, encoder: NgramVectorizer, cap
       sum.fill(0);
       let norm = 0;
       let features = bigrams && tokens.length > 1 ? tokens.length - 1 : 0;
+      if (tokens.length > textPrefixes.length) textPrefixes = new Float64Array(2 * tokens.length);
       for (let i = 0; i < tokens.length; i++) {
         const slot = slotOf(tokens[i]);
+        textPrefixes[i] = prefixes[slot];
         norm += norms[slot];
         features += counts[slot];
         const at = slot * k;
@@ -91,7 +98,7 @@ export function wordCacheScorer(linear: LinearBag, encoder: NgramVectorizer, cap
       }
       if (bigrams) {
         for (let i = 0; i + 1 < tokens.length; i++) {
-          const id = wordPairId(tokens[i], tokens[i + 1], options.buckets);
+          const id = wordPairIdAfter(textPrefixes[i], tokens[i + 1], options.buckets);
           const w = idf[id];
           if (w === 0) continue;
           norm += l2 ? w * w : w;
