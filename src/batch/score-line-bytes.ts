@@ -41,6 +41,8 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
   // Bytes of a row besides its id and numbers, at most: keys, names in genres / top / removed, punctuation.
   const rowFixed = 64 + 2 * namesBytes + keys.reduce((n, b) => n + b.length + 1, 0) + top * (GENRE.length + SCORE.length + 3);
   const order = new Int32Array(k);
+  const topOrder = new Int32Array(k);
+  const taken = new Uint8Array(k);
   const row: number[] = new Array<number>(k).fill(0.5);
   const starts = new Int32Array(k);
   const ends = new Int32Array(k);
@@ -72,29 +74,34 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
         digits[c] = code;
       }
     }
-    // Insertion sort of the genres by descending score (then raw score, then genre order): stable.
-    for (let a = 0; a < k; a++) order[a] = a;
-    for (let a = 1; a < k; a++) {
+    // The ranking is needed only for the decided genres (a few) and the top k: the genres decided,
+    // insertion-sorted (stable, so ties stay in genre order), and the top k by selection.
+    let m = 0;
+    for (let g = 0; g < k; g++) if (decided[base + g] === 1) order[m++] = g;
+    for (let a = 1; a < m; a++) {
       const g = order[a];
-      const s = scores[base + g];
-      const r = raw === undefined ? 0 : raw[base + g];
       let b = a - 1;
-      while (b >= 0) {
-        const o = order[b];
-        const so = scores[base + o];
-        if (!(so < s || (raw !== undefined && so === s && raw[base + o] < r))) break;
-        order[b + 1] = o;
+      while (b >= 0 && ranksBefore(scores, raw, base, g, order[b])) {
+        order[b + 1] = order[b];
         b--;
       }
       order[b + 1] = g;
+    }
+    if (top > 0) {
+      taken.fill(0);
+      for (let a = 0; a < top; a++) {
+        let best = -1;
+        for (let g = 0; g < k; g++) if (taken[g] === 0 && (best < 0 || ranksBefore(scores, raw, base, g, best))) best = g;
+        taken[best] = 1;
+        topOrder[a] = best;
+      }
     }
     at = put(out, at, ID);
     at += encoder.encodeInto(id, out.subarray(at)).written;
     at = put(out, at, GENRES);
     let first = true;
-    for (let a = 0; a < k; a++) {
+    for (let a = 0; a < m; a++) {
       const g = order[a];
-      if (decided[base + g] !== 1) continue;
       if (!first) out[at++] = 44;
       at = put(out, at, names[g]);
       first = false;
@@ -109,7 +116,7 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
     if (topK !== undefined) {
       at = put(out, at, TOP);
       for (let a = 0; a < top; a++) {
-        const g = order[a];
+        const g = topOrder[a];
         if (a > 0) out[at++] = 44;
         at = put(out, at, GENRE);
         at = put(out, at, names[g]);
@@ -146,4 +153,13 @@ function put(out: Uint8Array, at: number, bytes: Uint8Array): number {
 function putRange(out: Uint8Array, at: number, from: Uint8Array, start: number, end: number): number {
   for (let b = start; b < end; b++) out[at++] = from[b];
   return at;
+}
+
+/** Whether genre `g` ranks before genre `h` in a row: higher score, then (with `raw`) higher raw score, then lower index. */
+function ranksBefore(scores: Float32Array, raw: Float32Array | undefined, base: number, g: number, h: number): boolean {
+  const sg = scores[base + g];
+  const sh = scores[base + h];
+  if (sg !== sh) return sg > sh;
+  if (raw !== undefined && raw[base + g] !== raw[base + h]) return raw[base + g] > raw[base + h];
+  return g < h;
 }
