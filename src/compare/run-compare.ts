@@ -167,6 +167,13 @@ interface Splits {
   dataset: Dataset;
 }
 
+/** The report's account of a model's genre rules (see ComparedModel.rules). */
+function ruleSummary(rules: GenreRules | null, readsFamily: boolean): ComparedModel['rules'] {
+  if (rules === null) return null;
+  const familyField = rules.families.length > 0 ? rules.familyField : null;
+  return { familyField, familyGiven: familyField !== null && readsFamily, unknownFamily: rules.unknownFamily, maxGenres: rules.maxGenres };
+}
+
 /** Trains the text model once, then adds each track's fields and rules and evaluates it. */
 async function trainAndEvaluate(spec: TrainedModelSpec, tracks: readonly Track[], folds: Splits): Promise<Finished[]> {
   const { genres, train, validation, test, options } = folds;
@@ -232,6 +239,7 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
       status: 'ok',
       test: testSection(evaluated.test, testScores, test.targets, genres.length),
       validationMacroF1AtHalf: macroF1(validation.targets, applyThresholds(trained.validation.scores, genres.length, 0.5), genres.length),
+      rules: ruleSummary(catalogue.rules, readsFamily),
       ...wordVectorsOf(trained.config),
       history: trained.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valMicroF1: h.valMicroF1, valMacroF1: h.valMacroF1 })),
       bestEpoch: trained.bestEpoch,
@@ -309,6 +317,7 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
     ...(track.catalogue.fields.length > 0 ? { fields: [...track.catalogue.fields] } : {}),
     status: 'ok',
     test: testSection(evaluation, test, testTargets, k),
+    rules: ruleSummary(rules, readsFamily),
     history: [],
     trainSeconds: sum((r) => r.trainSeconds),
     // Every member scores every text, one after the other.

@@ -47,6 +47,13 @@ export interface ComparedModel {
    * before genre rules and tuned thresholds (absent for an ensemble).
    */
   validationMacroF1AtHalf?: number;
+  /**
+   * The genre rules the model's answers obey (models/genre-rules.ts), or null when they were off
+   * (`--no-rules`): the family field and whether the model was given it (then each title's value picks
+   * the family) or chose the family itself by `unknownFamily` ('total' or 'max'; 'none': no family
+   * chosen), and the cap on genres per title (null: none).
+   */
+  rules?: { familyField: string | null; familyGiven: boolean; unknownFamily: string; maxGenres: number | null } | null;
   /** A word model started from pretrained vectors: vocabulary words they had, of how many, and whether frozen. */
   wordVectors?: { found: number; words: number; frozen: boolean };
   /** Validation F1 after every epoch; empty for a model without epochs (an ensemble). */

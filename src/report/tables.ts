@@ -56,6 +56,7 @@ const COLUMNS: Column[] = [
     align: 'left',
     value: (m) => (m.wordVectors === undefined ? MISSING : `${integer(m.wordVectors.found)}/${integer(m.wordVectors.words)} words${m.wordVectors.frozen ? ', frozen' : ''}`),
   },
+  { header: 'genre rules', align: 'left', value: rulesOf },
   { header: 'train s', align: 'right', value: trainTime },
   {
     header: 'predictions/s',
@@ -70,6 +71,20 @@ const COLUMNS: Column[] = [
 function trainTime(model: ComparedModel): string {
   if (model.trainSeconds === undefined) return MISSING;
   return model.embeddingsCached === true ? `${seconds(model.trainSeconds)} (cached embeddings)` : seconds(model.trainSeconds);
+}
+
+/**
+ * The genre rules in a few words: "off", or the family (given by the title's field, or chosen by the
+ * model's scores when the field is not read) and the cap, e.g. "type given, at most 3".
+ */
+function rulesOf(model: ComparedModel): string {
+  if (model.rules === undefined) return MISSING;
+  if (model.rules === null) return 'off';
+  const { familyField, familyGiven, unknownFamily, maxGenres } = model.rules;
+  const parts: string[] = [];
+  if (familyField !== null) parts.push(familyGiven ? `${familyField} given` : unknownFamily === 'none' ? `${familyField} not chosen` : `${familyField} by ${unknownFamily}`);
+  if (maxGenres !== null) parts.push(`at most ${maxGenres}`);
+  return parts.length === 0 ? 'none learned' : parts.join(', ');
 }
 
 /** What a model reads: the description alone (the 2020 write-up's question) or with catalogue fields. */

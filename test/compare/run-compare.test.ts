@@ -150,6 +150,10 @@ test('every ok row has test metrics in [0, 1], a per-genre F1 for each genre, a 
     assert.ok((m.trainSeconds ?? -1) >= 0);
     assert.equal(m.embeddingsCached, undefined, 'from-scratch kinds embed nothing');
     assert.equal(m.modelDir, undefined, 'models are not kept without modelsDir');
+    // The keyword files have no family field: the rules are the learned cap alone.
+    assert.ok(m.rules, `${m.name} records its genre rules`);
+    assert.equal(m.rules.familyField, null);
+    assert.ok(Number.isInteger(m.rules.maxGenres) && m.rules.maxGenres! >= 1, `${m.name} cap ${m.rules.maxGenres}`);
   }
 });
 

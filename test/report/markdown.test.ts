@@ -52,6 +52,20 @@ test('the model table has one row per model, the failed one with its escaped err
   assert.ok(use.includes('44.6k + 27.0M frozen'));
 });
 
+test('the model table says which genre rules each model obeyed', () => {
+  const report = sampleReport();
+  const column = (md: string) => header(md, 'model').indexOf('genre rules');
+  let md = renderMarkdown(report);
+  const at = column(md);
+  assert.ok(at > 0, 'a genre rules column');
+  const ruleCell = (name: string) => tableRows(md, 'model').find((r) => r[0] === name)![at];
+  assert.equal(ruleCell('bag'), 'type by total, at most 3');
+  assert.equal(ruleCell('use'), 'off');
+  report.models[0].rules = { familyField: 'type', familyGiven: true, unknownFamily: 'total', maxGenres: 2 };
+  md = renderMarkdown(report);
+  assert.equal(ruleCell('bag'), 'type given, at most 2');
+});
+
 /** Asserts that in `column` exactly the rows of the models with the highest `value` (as shown) are bold. */
 function assertBestBold(report: CompareReport, column: string, value: (m: CompareReport['models'][number]) => number): void {
   const md = renderMarkdown(report);
