@@ -2,7 +2,8 @@
  * `predict --input`: streams a CSV / JSON Lines file through the model to JSON Lines, in input order,
  * in constant memory. Rows are read on the main thread and grouped into chunks; chunks are scored
  * in-process (one worker) or by a pool of worker threads, at most two per worker in flight, and written
- * in input order. The chunking does not depend on the number of workers, so neither do the bytes
+ * in input order. From SLICED_FROM_WORKERS workers on, a UTF-8 CSV is instead cut into slices of whole
+ * records (../data/csv-slices.ts) that the worker threads decode, parse and score themselves. The chunking does not depend on the number of workers, so neither do the bytes
  * written. Output goes to a temporary sibling file (`.OUT.tmp-<pid>-<hex>`), fsynced and renamed into
  * place when complete, then the folder is fsynced: a failed or killed run leaves the previous file (or
  * none), never a partial one, and the temporary files of killed runs are removed by the next run that
@@ -155,7 +156,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
     // With SLICED_FROM_WORKERS or more worker threads and a UTF-8 CSV, the threads read the file too:
     // this thread only cuts it into slices of whole records (csv-slices.ts) and writes what comes back.
-    const slices = pool !== null && workers >= SLICED_FROM_WORKERS && fileFormatOf(options.input, options.format) === 'csv' ? await openCsvSlices(options.input, options.sliceBytes ?? SLICE_BYTES) : null;
+    const slices = pool !== null && workers >= SLICED_FROM_WORKERS && fileFormatOf(options.input, options.format) === 'csv'
+        ? await openCsvSlices(options.input, options.sliceBytes ?? SLICE_BYTES).catch(() => null) // the reader below names what is wrong
+        : null;
     if (slices !== null) {
       closeSlices = slices.close;
       const p = pool!;
