@@ -46,7 +46,7 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
   const row: number[] = new Array<number>(k).fill(0.5);
   const starts = new Int32Array(k);
   const ends = new Int32Array(k);
-  let digits = new Uint8Array(64 * k);
+  let digits = Buffer.allocUnsafe(64 * k);
   let out = new Uint8Array(Math.max(1024, ids.length * (rowFixed + 24 * k + 32)));
   let at = 0;
   const raw = ruled?.raw;
@@ -61,18 +61,16 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
       grown.set(out.subarray(0, at));
       out = grown;
     }
-    // The numbers' characters are ASCII: one byte each, between the brackets and commas.
-    if (numbers.length > digits.length) digits = new Uint8Array(2 * numbers.length);
-    let j = 0;
-    starts[0] = 1;
-    for (let c = 1; c < numbers.length; c++) {
-      const code = numbers.charCodeAt(c);
-      if (code === 44 || code === 93) {
-        ends[j++] = c;
-        if (j < k) starts[j] = c + 1;
-      } else {
-        digits[c] = code;
-      }
+    // The numbers' characters are ASCII: written as bytes by one native call, then found between the
+    // commas with native searches (faster than a charCodeAt loop over the ~800 characters).
+    if (numbers.length > digits.length) digits = Buffer.allocUnsafe(2 * numbers.length);
+    digits.write(numbers, 0, numbers.length, 'latin1');
+    let from = 1;
+    for (let j = 0; j < k; j++) {
+      const end = j + 1 < k ? digits.indexOf(44, from) : numbers.length - 1;
+      starts[j] = from;
+      ends[j] = end;
+      from = end + 1;
     }
     // The ranking is needed only for the decided genres (a few) and the top k: the genres decided,
     // insertion-sorted (stable, so ties stay in genre order), and the top k by selection.
