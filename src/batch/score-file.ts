@@ -26,6 +26,7 @@ import type { FieldValues, GenreModel } from '../models/genre-model.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import type { BackendName } from '../engine/backend.js';
+import { assertNotSameFile } from '../util/same-file.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { renameDurably } from '../util/atomic-write.js';
@@ -113,6 +114,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   const decide = { thresholds: options.thresholds, topK: options.topK };
   if (!Number.isInteger(workers) || workers < 1) throw new PlotlineError(`--workers must be a whole number >= 1, got ${workers}`);
   await assertReadableFile(options.input);
+  if (options.output !== undefined) await assertNotSameFile(options.input, options.output, { inputOption: '--input', outputOption: '--output' });
   const started = performance.now();
 
   const problems: RowProblem[] = [];

@@ -49,7 +49,11 @@ export class UsageError extends PlotlineError {
 export function errorText(error: unknown, command?: string): string {
   if (error instanceof UsageError && command !== undefined) return `error: ${error.message}\n(see ${command} --help)\n`;
   if (error instanceof PlotlineError) return `error: ${error.message}\n`;
-  if (error instanceof Error && error.name === 'ZodError') return `error: invalid --config: ${error.message}\n`;
+  if (error instanceof Error && error.name === 'ZodError') {
+    const issues = (error as Error & { issues?: { path: (string | number)[]; message: string }[] }).issues ?? [];
+    const text = issues.length === 0 ? error.message : issues.map((i) => (i.path.length === 0 ? i.message : `"${i.path.join('.')}": ${i.message}`)).join('; ');
+    return `error: invalid --config: ${text}\n`;
+  }
   if (error instanceof Error) {
     // The stack's own first line repeats the message ("TypeError: ..."): keep only the frames.
     const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));

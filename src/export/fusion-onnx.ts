@@ -6,11 +6,13 @@
  * with a, c, d vectors of one weight per genre (logit-fusion.ts), broadcast over the batch.
  * Input `field_ids` int64 [batch, count]: each title's field feature indices (the field vectorizer's
  * output, src/models/fields/field-vectorizer.ts) plus 1, padded with 0 (a zero row); a title without
- * fields is all padding and gets the field model's bias, as in Plotline.
+ * fields is all padding and gets the field model's bias, as in Plotline; when the fusion has
+ * field-less weights, such a title is scored sigmoid(a0 * logit(p_text) + d0) instead (a Where on the
+ * count of its non-padding ids), as CatalogueModel.score does.
  */
 import type { FieldModel } from '../models/fields/field-model.js';
 import { genreWeights, type LogitFusion } from '../models/fields/logit-fusion.js';
-import { INT64, type OnnxGraph } from './onnx-graph.js';
+import { FLOAT, INT64, type OnnxGraph } from './onnx-graph.js';
 
 /** Adds the field model and the fusion on top of `textProbabilities`; returns the fused probabilities' name. */
 export function addFieldFusion(g: OnnxGraph, textProbabilities: string, fieldModel: FieldModel, fusion: LogitFusion): string {
@@ -27,5 +29,11 @@ export function addFieldFusion(g: OnnxGraph, textProbabilities: string, fieldMod
     g.op('Add', [g.op('Mul', [textLogits, g.float('fusion_text', [k], w.text)]), g.op('Mul', [fieldLogits, g.float('fusion_fields', [k], w.fields)])]),
     g.float('fusion_bias', [k], w.bias),
   ]);
-  return g.op('Sigmoid', [fused]);
+  const alone = fusion.withoutFields;
+  if (alone === undefined) return g.op('Sigmoid', [fused]);
+  // A title with no field feature (all padding) is scored from its text alone, as CatalogueModel does.
+  const featureCount = g.op('ReduceSum', [g.op('Cast', [g.op('Greater', [fieldIds, g.int64('zero_id', [], [0])])], { to: FLOAT }), g.int64('count_axis_1', [1], [1])], { keepdims: 1 });
+  const hasFields = g.op('Greater', [featureCount, g.float('zero_count', [], [0])]);
+  const textOnly = g.op('Add', [g.op('Mul', [textLogits, g.float('fieldless_text', [k], Float32Array.from(alone.text))]), g.float('fieldless_bias', [k], Float32Array.from(alone.bias))]);
+  return g.op('Sigmoid', [g.op('Where', [hasFields, fused, textOnly])]);
 }

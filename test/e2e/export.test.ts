@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -37,11 +37,17 @@ test('plotline export: ONNX Runtime on the exported files gives predict --input\
   const side = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
   assert.deepEqual(side.inputs.map((i: { name: string }) => i.name), ['ids', 'field_ids'], 'the trained model reads catalogue fields, so the graph takes them');
 
-  // The first 40 titles with their fields, scored by predict --input as the reference.
-  const titles = (parse(readFileSync(data), { columns: true, bom: true }) as Record<string, string>[]).slice(0, 40);
-  const predicted = (await plotline('predict', '--model', model, '--input', data)).trim().split('\n').slice(0, 40).map((l) => JSON.parse(l).scores as Record<string, number>);
-  const encoder = vectorizerFromJSON(side.featurisation as VectorizerJSON);
+  // The first 40 titles with their fields, scored by predict --input as the reference; the first 5
+  // without any field (scored from the text alone, the fusion's field-less weights, in both).
   const vectorizer = FieldVectorizer.fromJSON(side.fields.vectorizer);
+  const titles = (parse(readFileSync(data), { columns: true, bom: true }) as Record<string, string>[])
+    .slice(0, 40)
+    .map((t, i) => (i < 5 ? { show_id: t.show_id, description: t.description } : t));
+  const subset = join(work, 'subset.jsonl');
+  writeFileSync(subset, titles.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  const predicted = (await plotline('predict', '--model', model, '--input', subset)).trim().split('\n').map((l) => JSON.parse(l).scores as Record<string, number>);
+  assert.equal(predicted.length, 40);
+  const encoder = vectorizerFromJSON(side.featurisation as VectorizerJSON);
   const fieldsOf = (t: Record<string, string>) => Object.fromEntries(side.fields.names.filter((n: string) => (t[n] ?? '').trim() !== '').map((n: string) => [n, t[n]]));
   const ids = padded(titles.map((t) => Array.from(encoder.encode(t.description))));
   const fieldIds = padded(titles.map((t) => Array.from(vectorizer.transform(fieldsOf(t))).map((f) => f + 1)));

@@ -51,6 +51,21 @@ test('fields and rules are added to any text model; the saved folder loads back 
   const [top] = result.model.decide({ scores: Float32Array.of(0.9, 0, 0), raw: Float32Array.of(0.9, 0.2, 0.6), outcomes: null }, { topK: 3 });
   assert.deepEqual(top.top?.map((t) => t.genre), ['Comedies', 'Thrillers', 'Dramas']);
 
+  // A title whose fields give no feature is scored from its text alone: sigmoid(a0_j * logit(p_text) + d0_j).
+  const alone = result.fusion?.withoutFields;
+  assert.ok(alone && alone.text.length === 3 && alone.bias.length === 3);
+  const bare = await (result.model as CatalogueModel).score(TEXTS);
+  const unknownOnly = await (result.model as CatalogueModel).score(TEXTS, TEXTS.map(() => ({ country: 'Atlantis' })));
+  bare.forEach((p, c) => {
+    const j = c % 3;
+    const q = Math.min(Math.max(textValidation[c], 1e-6), 1 - 1e-6);
+    const expected = 1 / (1 + Math.exp(-(alone.text[j] * Math.log(q / (1 - q)) + alone.bias[j])));
+    assert.ok(Math.abs(p - expected) < 1e-6, `cell ${c}: ${p} vs ${expected}`);
+  });
+  assert.deepEqual(unknownOnly, bare, 'a value the model does not know gives no feature either');
+  const withFields = await (result.model as CatalogueModel).score(TEXTS, fields);
+  assert.notDeepEqual(withFields, bare);
+
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plotline-catalogue-'));
   try {
     const section = { columns: { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const }, fields: ['type', 'country'], rules: result.rules, fusion: result.fusion };
@@ -65,6 +80,7 @@ test('fields and rules are added to any text model; the saved folder loads back 
     assert.deepEqual(loaded.rules, result.rules);
     assert.deepEqual(loaded.thresholds, result.model.thresholds);
     assert.deepEqual(await loaded.scoreTitles(TEXTS, fields), await result.model.scoreTitles(TEXTS, fields));
+    assert.deepEqual(await loaded.scoreTitles(TEXTS), await result.model.scoreTitles(TEXTS));
     await loaded.dispose();
 
     // A corrupt fields.json is refused naming the file.

@@ -11,7 +11,7 @@ import { UsageError } from '../usage.js';
 import { writeReport } from '../../report/write-report.js';
 import { kindNeedsEncoder } from '../../models/kinds.js';
 import { compareProgress } from '../progress.js';
-import { checkOutputFolder } from '../../util/output-folder.js';
+import { checkOutputFolder, checkReplaceableFolder, checkSeparateFolders } from '../../util/output-folder.js';
 import type { ComparedModel } from '../../report/report-data.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 import { resolveDataOption } from '../data-option.js';
@@ -59,7 +59,11 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   };
   // Before any training: a report that cannot be written would lose every model's result.
   await checkOutputFolder(options.out, '--out');
-  if (options.saveModels !== undefined) await checkOutputFolder(options.saveModels, '--save-models');
+  await checkReplaceableFolder(options.out, '--out', 'report.json');
+  if (options.saveModels !== undefined) {
+    checkSeparateFolders(options.out, '--out', options.saveModels, '--save-models');
+    await checkOutputFolder(options.saveModels, '--save-models');
+  }
   Object.assign(config, await resolveDataOption(config.data, config.split, options));
   await useBackend(options.backend);
   const progress = compareProgress({ quiet: options.quiet });

@@ -15,6 +15,9 @@ import { addCatalogue, catalogueOptions, catalogueSplit, type CatalogueOptions, 
 import { familyNearMisses } from '../../models/genre-rules.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 import { resolveDataOption } from '../data-option.js';
+import { kindConfigSchema } from '../../models/kinds.js';
+import { configProblem } from '../config-problems.js';
+import { UsageError } from '../usage.js';
 
 export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'positiveWeights'>>, CatalogueReadFlags, CatalogueModelFlags {
   data: string;
@@ -36,8 +39,11 @@ export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'pos
 }
 
 export async function trainCommand(options: TrainCommandOptions): Promise<void> {
-  // Fail before minutes of training, not after: the model folder must be creatable there.
+  // Fail before minutes of training, not after: the model folder must be creatable there, and the
+  // kind's settings valid.
   await checkOutputFolder(options.out, '--out');
+  const checked = kindConfigSchema(options.model)?.safeParse(options.config ?? {});
+  if (checked !== undefined && !checked.success) throw new UsageError(configProblem(options.model, checked.error));
   options = { ...options, ...(await resolveDataOption(options.data, options.split, options)) };
   await useBackend(options.backend);
   const log = (line: string) => {

@@ -35,9 +35,16 @@ export class CatalogueModel extends GenreModel {
     return this.fieldModel.logits(rows);
   }
 
+  /**
+   * Fused scores, n x genres. A title whose fields give no feature (none given, or none the model
+   * knows) is scored from its text alone with the fusion's field-less weights, when the model has them.
+   */
   async score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
     const text = await this.text.score(texts);
-    return fuse(text, this.fieldLogits(fields, texts.length), this.fusion, this.genres.length);
+    const rows: Int32Array[] = [];
+    for (let i = 0; i < texts.length; i++) rows.push(this.vectorizer.transform(fields?.[i]));
+    const fieldless = Uint8Array.from(rows, (ids) => (ids.length === 0 ? 1 : 0));
+    return fuse(text, this.fieldModel.logits(rows), this.fusion, this.genres.length, fieldless);
   }
 
   /** The text model's: the field part is saved beside it (fields.json). */
@@ -45,10 +52,10 @@ export class CatalogueModel extends GenreModel {
     return this.text.manifestEncoder();
   }
 
-  /** The text model's, plus the field model's weights and the fusion weights (3 shared, and 3 per genre when it has them). */
+  /** The text model's, plus the field model's weights and the fusion weights (3 shared, 3 per genre and 2 per genre for field-less titles when it has them). */
   override parameterCounts(): { trained: number; frozen: number } {
     const text = this.text.parameterCounts();
-    const fusion = 3 + (this.fusion.genres === undefined ? 0 : 3 * this.genres.length);
+    const fusion = 3 + (this.fusion.genres === undefined ? 0 : 3 * this.genres.length) + (this.fusion.withoutFields === undefined ? 0 : 2 * this.genres.length);
     return { trained: text.trained + this.fieldModel.weights.length + this.fieldModel.bias.length + fusion, frozen: text.frozen };
   }
 

@@ -20,3 +20,19 @@ test('an entry that already reads vectors gets no twin', () => {
   const models = parseCompareConfig({ models: [{ kind: 'cnn', name: 'cnn-glove', config: { wordVectors: '/a.vec' } }] }).models;
   assert.deepEqual(withVectorTwins(models, '/b.vec', false).map((m) => m.name), ['cnn-glove']);
 });
+
+test('compare refuses, before any training, an --out folder of other files and a --save-models inside --out', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { compareCommand } = await import('../../../src/cli/commands/compare.js');
+  const root = mkdtempSync(join(tmpdir(), 'plotline-compare-out-'));
+  mkdirSync(join(root, 'mine'));
+  writeFileSync(join(root, 'mine', 'notes.txt'), 'keep');
+  const base = { models: 'bag', data: join(root, 'absent.csv'), allowDownload: false, cacheDir: join(root, 'cache'), cache: false, backend: 'wasm' as const, quiet: true, defaultData: 'netflix' };
+  await assert.rejects(compareCommand({ ...base, out: join(root, 'mine') }), /--out is replaced as a whole.*notes\.txt/);
+  assert.equal(readFileSync(join(root, 'mine', 'notes.txt'), 'utf8'), 'keep');
+  await assert.rejects(compareCommand({ ...base, out: join(root, 'report'), saveModels: join(root, 'report', 'models') }), /overlap/);
+  // Both checks pass for separate new folders: the next error is the missing data file.
+  await assert.rejects(compareCommand({ ...base, out: join(root, 'report'), saveModels: join(root, 'models') }), /absent\.csv/);
+});
