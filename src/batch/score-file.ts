@@ -6,8 +6,9 @@
  * records (../data/csv-slices.ts) that the worker threads decode, parse and score themselves. The chunking does not depend on the number of workers, so neither do the bytes
  * written. Output goes to a temporary sibling file (`.OUT.tmp-<pid>-<hex>`), fsynced and renamed into
  * place when complete, then the folder is fsynced: a failed or killed run leaves the previous file (or
- * none), never a partial one, and the temporary files of killed runs are removed by the next run that
- * writes beside them (util/stale-temporaries.ts).
+ * none), never a partial one; on SIGINT/SIGTERM the temporary file is removed at once and the process
+ * exits 130/143 (util/signal-cleanup.ts), and those of runs killed otherwise (SIGKILL) are removed by the
+ * next run that writes beside them (util/stale-temporaries.ts).
  */
 import { open, rm } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
@@ -16,13 +17,14 @@ import { readPredictionInput, type PredictionInputRow } from '../data/prediction
 import { assertReadableFile, countLineBreaks, problemError, type RowProblem } from '../data/csv.js';
 import { openCsvSlices, type CsvSlice } from '../data/csv-slices.js';
 import { fileFormatOf } from '../data/records.js';
-import { readManifest, type EncoderLocation } from '../models/storage.js';
+import { readFieldVectorizer, readManifest, type EncoderLocation } from '../models/storage.js';
 import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
 import { LINEAR_BIN } from '../models/bag/linear-bag-file.js';
 import { NgramVectorizer } from '../models/vectorizers/ngram-vectorizer.js';
 import type { FieldValues, GenreModel } from '../models/genre-model.js';
+import type { GenreRules } from '../models/genre-rules.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import type { BackendName } from '../engine/backend.js';
@@ -32,10 +34,13 @@ import { temporarySibling } from '../util/temporary-path.js';
 import { renameDurably } from '../util/atomic-write.js';
 import { faultPoint } from '../util/fault-injection.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
+import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { duplicateIdCounter, watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
 import { sentError } from './score-slice.js';
+import { watchUnknownFamilies, type UnknownFamilies } from './unknown-families.js';
+import { watchFieldValues, type FieldValueProblems } from './field-value-problems.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
 import type { SharedLinearBag } from './protocol.js';
@@ -95,6 +100,12 @@ export interface ScoreFileResult {
   problems: RowProblem[];
   /** Rows whose id repeats an earlier row's (all rows are scored anyway). */
   duplicateIds: DuplicateIds;
+  /** Rows whose family field has a value the model's genre rules do not know (scored as unknown family). */
+  unknownFamilies: UnknownFamilies;
+  /** Per field: rows whose value was out of range and read as missing (the first one's line and value). */
+  fieldValues: FieldValueProblems;
+  /** The model's genre rules (null: none), for the warning about unknown family values. */
+  rules: GenreRules | null;
   seconds: number;
 }
 
@@ -121,6 +132,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let skipped = 0;
   let rows = 0;
   let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
+  let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
+  let rules: GenreRules | null = null;
+  let fieldValues: FieldValueProblems = new Map();
   let pool: ScoringPool | null = null;
   /** A model this call loaded itself (not one the caller passed in), disposed at the end. */
   let loaded: GenreModel | null = null;
@@ -133,6 +147,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     // A saved bag (its collapsed linear form) is plain arrays: no tfjs backend to start.
     const linearBag = manifest !== undefined && isLinearBag(manifest);
     let job: (chunk: Chunk) => Promise<Uint8Array | string>;
+    /** Out-of-range field values of a row (the model reads them as missing), checked as rows are read. */
+    let checkFields: ((fields: FieldValues | undefined) => ReturnType<GenreModel['fieldValueProblems']>) | null = null;
     if (workers === 1) {
       let classifier = options.classifier;
       if (classifier === undefined) {
@@ -141,6 +157,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         loaded = classifier;
       }
       const c = classifier;
+      checkFields = (fields) => c.fieldValueProblems(fields);
       job = (chunk) => formatPredictionBytes(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
     } else {
       // A bag is loaded and verified once, here, and shared with the workers, which then need neither
@@ -152,15 +169,20 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         shared = shareLinearBag(bag);
       }
       pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
+      // The workers hold the model; the rows are read here, so the field vectorizer checks them here.
+      const vectorizer = linearBag ? null : await readFieldVectorizer(options.model);
+      if (vectorizer !== null) checkFields = (fields) => vectorizer.valueProblems(fields);
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
     }
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
+    rules = options.classifier?.rules ?? catalogue?.rules ?? null;
     // With SLICED_FROM_WORKERS or more worker threads and a UTF-8 CSV, the threads read the file too:
     // this thread only cuts it into slices of whole records (csv-slices.ts) and writes what comes back.
-    const slices = pool !== null && workers >= SLICED_FROM_WORKERS && fileFormatOf(options.input, options.format) === 'csv'
-        ? await openCsvSlices(options.input, options.sliceBytes ?? SLICE_BYTES).catch(() => null) // the reader below names what is wrong
-        : null;
+    // Only for a model that reads no catalogue fields: the field and family checks below read rows here.
+    const sliceable = pool !== null && workers >= SLICED_FROM_WORKERS && fields.length === 0 && fileFormatOf(options.input, options.format) === 'csv';
+    // (A file that cannot be opened here is left to the reader below, whose error names it.)
+    const slices = sliceable ? await openCsvSlices(options.input, options.sliceBytes ?? SLICE_BYTES).catch(() => null) : null;
     if (slices !== null) {
       closeSlices = slices.close;
       const p = pool!;
@@ -196,7 +218,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       );
       if (records === 0) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: options.input, line: slices.headerLine });
       await sink.commit();
-      return { rows, skipped, problems, duplicateIds, seconds: (performance.now() - started) / 1000 };
+      return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, seconds: (performance.now() - started) / 1000 };
     }
     const rowsRead = readPredictionInput(options.input, {
       columns: options.columns,
@@ -209,7 +231,11 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         if (problems.length < KEPT_PROBLEMS) problems.push(problem);
       },
     });
-    const watched = watchDuplicateIds(rowsRead);
+    const families = watchUnknownFamilies(rowsRead, rules);
+    unknownFamilies = families.found;
+    const checked = watchFieldValues(families.rows, checkFields);
+    fieldValues = checked.found;
+    const watched = watchDuplicateIds(checked.rows);
     duplicateIds = watched.found;
     await mapInOrder(
       chunked(watched.rows, chunkRows),
@@ -230,7 +256,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await pool?.close();
     await loaded?.dispose();
   }
-  return { rows, skipped, problems, duplicateIds, seconds: (performance.now() - started) / 1000 };
+  return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Whether a manifest describes a bag saved in its collapsed linear form, without a field model. */
@@ -303,6 +329,8 @@ async function openSink(output: string | undefined): Promise<Sink> {
     throw cannot(error);
   }
   const file = handle;
+  // Ctrl-C or SIGTERM while writing: the temporary file goes at once (exit 130 / 143), OUT stays as it was.
+  const forget = removeOnSignal(temporary);
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -326,11 +354,14 @@ async function openSink(output: string | undefined): Promise<Sink> {
         await renameDurably(temporary, output);
       } catch (error) {
         throw cannot(error);
+      } finally {
+        forget();
       }
     },
     async abort() {
       await close().catch(() => {});
       await rm(temporary, { force: true });
+      forget();
     },
   };
 }

@@ -9,7 +9,8 @@ import { LABEL_SEPARATORS, type LabelSeparator } from '../data/labels.js';
 import { FILE_FORMATS, type FileFormat } from '../data/records.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { CatalogueRequest } from '../training/train-catalogue.js';
-import { integer } from './options.js';
+import { positiveInteger } from './options.js';
+import { UsageError } from './usage.js';
 
 /** What commander gives for the reading options. */
 export interface CatalogueReadFlags {
@@ -48,7 +49,7 @@ export function addModelOptions(command: Command): Command {
   return command
     .option('--fields <list>', 'catalogue fields the model reads, comma-separated; "description" for none, "all" for every column (default: those of type, country, rating, duration, release_year, cast, director, title the file has)')
     .option('--family-field <name>', 'field whose values split the genres into families that never share a title (default: type, when the file has it; "none" for no families)')
-    .option('--max-genres <n>', 'most genres per title (default: the most any training title has)', integer(1))
+    .option('--max-genres <n>', 'most genres per title, a positive integer (default: the most any training title has)', positiveInteger)
     .option('--no-rules', 'no genre-set rules (families, cap)')
     .option('--merge-labels', 'merge labels that differ only by case, apostrophe or spaces (default: an error listing them)', false);
 }
@@ -57,7 +58,23 @@ export function columnOptions(flags: CatalogueReadFlags): ColumnOptions {
   return { textColumn: flags.textColumn, labelColumn: flags.labelColumn, idColumn: flags.idColumn, labelSeparator: flags.labelSeparator };
 }
 
+/**
+ * The field and rule flags as the training step takes them, checked first (call it before reading
+ * any data).
+ *
+ * @throws UsageError for flags that contradict each other: `--no-rules` with `--max-genres` or
+ *   `--family-field` other than `none` (both are rules), and a `--fields` list with no name in it (`--fields ""`).
+ */
 export function catalogueRequest(flags: CatalogueModelFlags): CatalogueRequest {
+  if (flags.rules === false) {
+    const ruleFlags = [flags.maxGenres === undefined ? null : `--max-genres ${flags.maxGenres}`, flags.familyField === undefined || flags.familyField.trim().toLowerCase() === 'none' ? null : `--family-field ${flags.familyField}`].filter((f) => f !== null);
+    if (ruleFlags.length > 0) {
+      throw new UsageError(`--no-rules and ${ruleFlags.join(' and ')} conflict: --no-rules turns off every genre-set rule (families and the cap); give one or the other`);
+    }
+  }
+  if (flags.fields !== undefined && flags.fields.split(',').every((f) => f.trim() === '')) {
+    throw new UsageError(`--fields "${flags.fields}" is an empty list; name the fields (e.g. --fields type,country), or --fields description for the description-only model, or --fields all`);
+  }
   return {
     fields: flags.fields === undefined ? undefined : flags.fields.split(','),
     familyField: flags.familyField,

@@ -24,6 +24,16 @@ export function integer(min: number) {
   };
 }
 
+/**
+ * A count written as plain digits, >= 1 (`--max-genres`): "3" but not "1e3", "2.0", "0" or "-1", so
+ * an exponent or a fraction never slips through as a surprising whole number.
+ */
+export function positiveInteger(value: string): number {
+  const n = /^\s*\+?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer (1, 2, 3, ...), got "${value}"`);
+  return n;
+}
+
 /** A TCP port, 0 (any free port) to 65535. */
 export function port(value: string): number {
   const n = decimal(value);

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { PlotlineError } from '../util/errors.js';
 import { LABEL_SEPARATORS, type LabelSeparator } from './labels.js';
-import type { RecordTable } from './records.js';
+import { columnKey, type RecordTable } from './records.js';
 import { printable } from './text-decoding.js';
 
 /** Usual names, most specific first (the Netflix export's own name leads). */
@@ -70,7 +70,7 @@ export function resolveColumns(
     }
     if (required) {
       throw new PlotlineError(
-        `no ${role} column: expected one named ${candidates.map((c) => `"${c}"`).join(', ')}, or name it with ${flag}; ${found}`,
+        `no ${role} column: expected one named ${[...new Set(candidates)].map((c) => `"${c}"`).join(', ')}, or name it with ${flag}; ${found}`,
         { ...where, field: candidates[0] },
       );
     }
@@ -94,9 +94,25 @@ export function resolveColumns(
  * description-only model of the 2020 write-up; `all` means every field column of the file.
  *
  * @param available the file's field columns (lower-case).
- * @throws PlotlineError listing the file's fields when a named field is not one of them.
+ * @param roles the file's text, label and id columns, which are not fields: naming one is an error
+ *   that says which role it has (rather than that the file lacks it).
+ * @throws PlotlineError naming the role of a text, label or id column given as a field, and listing
+ *   the file's fields when a named field is not one of them.
  */
-export function resolveFieldList(requested: readonly string[] | undefined, available: readonly string[], file: string): string[] {
+export function resolveFieldList(requested: readonly string[] | undefined, available: readonly string[], file: string, roles?: ColumnMapping): string[] {
+  if (requested !== undefined && roles !== undefined) {
+    const role = (name: string): string | null => {
+      if (roles.labels !== null && columnKey(roles.labels) === name) return `the label column (it holds the genres the model learns)`;
+      if (roles.id !== null && columnKey(roles.id) === name) return `the id column (one value per title, nothing to learn from)`;
+      // `description` is the keyword for the description-only model, whatever the text column is called.
+      if (columnKey(roles.text) === name && name !== 'description') return `the text column (the text model reads it already)`;
+      return null;
+    };
+    for (const name of requested.map(columnKey)) {
+      const what = role(name);
+      if (what !== null) throw new PlotlineError(`--fields names "${name}", which is ${what}, so it cannot be a field; the file's fields: ${available.join(', ') || '(none)'}`, { file, field: name });
+    }
+  }
   if (requested === undefined) return CATALOGUE_FIELDS.filter((f) => available.includes(f));
   const names = requested.map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
   if (names.length === 0 || (names.length === 1 && names[0] === 'description')) return [];

@@ -19,13 +19,14 @@ export function normaliseLabel(label: string): string {
 }
 
 /**
- * The key under which lookalike spellings meet: case-folded, every apostrophe-like character as
- * `'`, and no spaces at all.
+ * The key under which lookalike spellings meet: case-folded, with no apostrophe-like character
+ * (`'`, `’`, `‘`, `ʼ`, `` ` ``, `´`, `′`) and no spaces at all, so "Kids' TV", "Kids’ TV", "kids' tv"
+ * and "Kids TV" meet.
  */
 export function lookalikeKey(label: string): string {
   return normaliseLabel(label)
     .toLowerCase()
-    .replace(/[\u2018\u2019\u201B\u02BC\u0060\u00B4\u2032]/g, "'")
+    .replace(/['\u2018\u2019\u201B\u02BC\u0060\u00B4\u2032]/g, '')
     .replace(/\s+/g, '');
 }
 
@@ -63,17 +64,23 @@ export function detectLabelSeparator(cells: Iterable<string>): ',' | '|' | ';' {
 }
 
 /**
- * Finds labels that are one label spelt several ways. With `merge`, every spelling is mapped to the
- * most frequent one (ties: the first seen) and a warning says so; without, it is an error listing
- * them, since silently keeping both would make two genres of one.
+ * Finds labels that are one label spelt several ways. With `merge`, every spelling is mapped to one:
+ * the genre of `preferred` (a model's genres, when evaluating one) that shares its lookalike key, else
+ * the most frequent spelling (ties: the first seen); a label spelt once but differently from a
+ * `preferred` genre is mapped to that genre too, so a merged label matches the model's. Each merged
+ * spelling gets a warning ("merged "Kids TV" (3 titles) into "Kids' TV" ..."). Without `merge`,
+ * spellings that clash within the file are an error listing them, since silently keeping both would
+ * make two genres of one.
  *
  * @param counts titles per label, in first-seen order.
- * @returns a map from each spelling to the label it stands for (identity for most), and warnings.
+ * @param options.preferred genre names to merge into when a group matches one (e.g. the model's).
+ * @returns a map from each spelling to the label it stands for (identity for most), and one warning
+ *   per merged spelling.
  * @throws PlotlineError (naming `file` and `field`) when lookalikes exist and `merge` is false.
  */
 export function reconcileLabels(
   counts: ReadonlyMap<string, number>,
-  options: { merge: boolean; file: string; field: string },
+  options: { merge: boolean; file: string; field: string; preferred?: readonly string[] },
 ): { canonical: Map<string, string>; warnings: string[] } {
   const groups = new Map<string, string[]>();
   for (const label of counts.keys()) {
@@ -82,25 +89,33 @@ export function reconcileLabels(
     if (group === undefined) groups.set(key, [label]);
     else group.push(label);
   }
+  const preferred = new Map<string, string>();
+  for (const genre of options.preferred ?? []) if (!preferred.has(lookalikeKey(genre))) preferred.set(lookalikeKey(genre), genre);
   const canonical = new Map<string, string>();
   const clashes: string[][] = [];
-  for (const group of groups.values()) {
-    if (group.length === 1) {
+  const warnings: string[] = [];
+  const titles = (label: string): string => `${counts.get(label)} title${counts.get(label) === 1 ? '' : 's'}`;
+  for (const [key, group] of groups) {
+    const wanted = preferred.get(key);
+    if (group.length === 1 && (wanted === undefined || wanted === group[0] || !options.merge)) {
       canonical.set(group[0], group[0]);
       continue;
     }
-    clashes.push(group);
-    const best = group.reduce((a, b) => ((counts.get(b) ?? 0) > (counts.get(a) ?? 0) ? b : a));
-    for (const label of group) canonical.set(label, best);
+    if (group.length > 1) clashes.push(group);
+    const best = wanted ?? group.reduce((a, b) => ((counts.get(b) ?? 0) > (counts.get(a) ?? 0) ? b : a));
+    const why = wanted === undefined ? 'its most frequent spelling' : "the model's genre";
+    for (const label of group) {
+      canonical.set(label, best);
+      if (label !== best) warnings.push(`merged label ${JSON.stringify(label)} (${titles(label)}) into ${JSON.stringify(best)} (${why}) in ${options.file}, column ${options.field}`);
+    }
   }
   const describe = (group: string[]): string => group.map((l) => `${JSON.stringify(l)} (${counts.get(l)} titles)`).join(' / ');
   if (clashes.length > 0 && !options.merge) {
     throw new PlotlineError(
       `labels that differ only by case, apostrophe or spaces: ${clashes.map(describe).join('; ')}. ` +
-        'Fix the file, or pass --merge-labels to merge each group into its most frequent spelling',
+        "Fix the file, or pass --merge-labels to merge each group into the model's spelling (evaluate) or its most frequent spelling",
       { file: options.file, field: options.field },
     );
   }
-  const warnings = clashes.map((group) => `merged lookalike labels ${describe(group)} into ${JSON.stringify(canonical.get(group[0]))}`);
   return { canonical, warnings };
 }

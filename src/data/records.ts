@@ -71,7 +71,8 @@ export async function openRecords(path: string, options: { format?: FileFormat; 
 
 /**
  * Looks at the first line before parsing, so a file in another layout gets a message about that
- * instead of a parser error further down: JSON named .csv, or a `;`- or tab-separated file read as CSV.
+ * instead of a parser error further down: JSON named .csv, a `;`- or tab-separated file read as CSV, or
+ * a comma- or `;`-separated file read as TSV (`--format tsv`).
  */
 async function sniffLayout(path: string, format: 'csv' | 'tsv', slice?: CsvTextSlice): Promise<void> {
   let head = slice?.text.slice(0, 65536) ?? '';
@@ -95,6 +96,17 @@ async function sniffLayout(path: string, format: 'csv' | 'tsv', slice?: CsvTextS
       throw new PlotlineError(
         `the header "${printable(firstLine)}" has no commas: the file looks ${other}-separated, not comma-separated, so no required column can be found. ` +
           (other === 'tab' ? 'Read it with --format tsv (or name it .tsv)' : 'Save it with commas (CSV) or tabs (then --format tsv)'),
+        { file: path, line: 1 },
+      );
+    }
+  }
+  if (format === 'tsv' && !firstLine.includes('\t')) {
+    // A CSV pinned with --format tsv would read as one column named after the whole header.
+    const other = firstLine.includes(',') ? 'comma' : firstLine.includes(';') ? ';' : null;
+    if (other !== null) {
+      throw new PlotlineError(
+        `the header "${printable(firstLine)}" has no tabs: the file looks ${other}-separated, not tab-separated, so no required column can be found. ` +
+          (other === 'comma' ? 'Read it with --format csv (or name it .csv)' : 'Save it with tabs (TSV) or commas (then --format csv)'),
         { file: path, line: 1 },
       );
     }

@@ -36,6 +36,8 @@ export interface ReadTitlesOptions {
   format?: FileFormat;
   /** Merge lookalike labels (case, apostrophes, spaces) into their most frequent spelling instead of failing. */
   mergeLabels?: boolean;
+  /** With mergeLabels: genre names to merge lookalike spellings into (a model's genres, when evaluating it). */
+  preferredLabels?: readonly string[];
 }
 
 export interface ReadTitles {
@@ -62,6 +64,13 @@ export async function readTitles(path: string, options: ReadTitlesOptions = {}):
   const onError = options.onError ?? 'fail';
   const table = await openRecords(path, { format: options.format });
   try {
+    if (options.columns?.labelSeparator === 'json' && table.format !== 'jsonl') {
+      throw new PlotlineError(
+        `--label-separator json reads labels from JSON arrays, which only JSON Lines files have; this file is read as ${table.format.toUpperCase()}. ` +
+          'Give the separator its label cells use (",", "|" or ";"), or read a JSON Lines file (.jsonl, or --format jsonl)',
+        { file: path },
+      );
+    }
     const { mapping, picked } = resolveColumns(table, options.columns ?? {}, { requireLabels: requireGenres, saved: options.saved });
     const textKey = columnKey(mapping.text);
     const labelKey = mapping.labels === null ? null : columnKey(mapping.labels);
@@ -136,7 +145,7 @@ export async function readTitles(path: string, options: ReadTitlesOptions = {}):
     const split = rows.map((r) => splitLabels(r.labels, separator));
     const counts = new Map<string, number>();
     for (const labels of split) for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-    const { canonical, warnings } = reconcileLabels(counts, { merge: options.mergeLabels ?? false, file: path, field: mapping.labels ?? 'labels' });
+    const { canonical, warnings } = reconcileLabels(counts, { merge: options.mergeLabels ?? false, file: path, field: mapping.labels ?? 'labels', preferred: options.preferredLabels });
 
     const titles: Title[] = [];
     rows.forEach((r, i) => {

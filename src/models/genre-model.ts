@@ -19,6 +19,14 @@ export type { DecisionThresholds } from './thresholds.js';
 /** A title's catalogue fields by lower-case name, as text (see data/titles.ts). */
 export type FieldValues = Readonly<Record<string, string>>;
 
+/** A field value a model cannot use and reads as missing (out of range), with what was expected instead. */
+export interface FieldValueProblem {
+  field: string;
+  /** As written (trimmed). */
+  value: string;
+  expected: string;
+}
+
 export interface GenrePrediction {
   /** Genres at or above their threshold, best first; never empty (the best genre stands in). */
   genres: string[];
@@ -116,6 +124,15 @@ export abstract class GenreModel {
    */
   fieldPart(): { vectorizer: unknown; model: unknown } | null {
     return null;
+  }
+
+  /**
+   * The values of a title's fields this model reads as missing because they are out of range (a year
+   * of 99999999999999999999, a negative duration; see fields/field-vectorizer.ts `plausibleRange`),
+   * each with what was expected. None for a model that reads no fields.
+   */
+  fieldValueProblems(_fields: FieldValues | undefined): FieldValueProblem[] {
+    return [];
   }
 
   /** The same model scoring without any embedding cache, so timing measures embedding too (`this` when it has none). */

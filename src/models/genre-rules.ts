@@ -170,7 +170,8 @@ export function applyGenreRules(
  */
 export function familyNearMisses(titles: readonly (RuleTitle & { id?: string })[], familyField: string | null): string[] {
   if (familyField === null) return [];
-  const byGenre = new Map<string, Map<string, { count: number; ids: string[] }>>();
+  // Values meet by familyKey (case-folded) but are shown as the file first wrote them ("Moive", not "moive").
+  const byGenre = new Map<string, Map<string, { count: number; ids: string[]; written: string }>>();
   for (const title of titles) {
     const raw = (title.fields[familyField] ?? '').trim();
     if (raw === '') continue;
@@ -178,7 +179,7 @@ export function familyNearMisses(titles: readonly (RuleTitle & { id?: string })[
     for (const genre of title.genres) {
       let values = byGenre.get(genre);
       if (values === undefined) byGenre.set(genre, (values = new Map()));
-      const entry = values.get(key) ?? { count: 0, ids: [] };
+      const entry = values.get(key) ?? { count: 0, ids: [], written: raw };
       entry.count += 1;
       if (title.id !== undefined && entry.ids.length < 3) entry.ids.push(title.id);
       values.set(key, entry);
@@ -191,9 +192,9 @@ export function familyNearMisses(titles: readonly (RuleTitle & { id?: string })[
     const [main, ...others] = sorted;
     const minority = others.reduce((sum, [, v]) => sum + v.count, 0);
     if (main[1].count < 4 * minority || minority > 3) continue;
-    const odd = others.map(([value, v]) => `${v.count} with ${familyField} "${value}"${v.ids.length > 0 ? ` (id ${v.ids.join(', ')})` : ''}`).join(', ');
+    const odd = others.map(([, v]) => `${v.count} with ${familyField} "${v.written}"${v.ids.length > 0 ? ` (id ${v.ids.join(', ')})` : ''}`).join(', ');
     warnings.push(
-      `genre "${genre}" is on ${main[1].count} titles with ${familyField} "${main[0]}" and ${odd}, so it belongs to no family and may be predicted for any ${familyField}; if those rows are mistyped, fix them`,
+      `genre "${genre}" is on ${main[1].count} titles with ${familyField} "${main[1].written}" and ${odd}, so it belongs to no family and may be predicted for any ${familyField}; if those rows are mistyped, fix them`,
     );
   }
   return warnings;

@@ -171,11 +171,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   try {
     if (catalogue.fusion !== null) {
       const file = join(dataDir, FIELDS);
-      const parsed = FieldsFileSchema.safeParse(await readModelJson(file));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new PlotlineError(`${issue.message} (expected the field vectorizer and field model)`, { file, field: issue.path.join('.') || undefined });
-      }
+      const parsed = await readFieldsFile(file);
       const vectorizer = FieldVectorizer.fromJSON(parsed.data.vectorizer);
       const fieldModel = decodeManifestField(() => FieldModel.fromJSON(parsed.data.model), file, 'model');
       model = decodeManifestField(() => new CatalogueModel(base, vectorizer, fieldModel, catalogue.fusion!, manifest.thresholds), file, 'model');
@@ -186,4 +182,28 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   }
   model.rules = catalogue.rules;
   return { classifier: model, manifest };
+}
+
+async function readFieldsFile(file: string) {
+  const parsed = FieldsFileSchema.safeParse(await readModelJson(file));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PlotlineError(`${issue.message} (expected the field vectorizer and field model)`, { file, field: issue.path.join('.') || undefined });
+  }
+  return parsed;
+}
+
+/**
+ * The field vectorizer of a saved model that reads catalogue fields (null for one that does not),
+ * without loading the model: for checking input rows on a thread that does not score them
+ * (`predict --input --workers N`). Its files are verified by whoever loads the model.
+ *
+ * @throws PlotlineError naming the file for a missing or malformed manifest or fields.json.
+ */
+export async function readFieldVectorizer(path: string): Promise<FieldVectorizer | null> {
+  const dir = await resolveModelFolder(path);
+  const manifest = await readManifest(dir);
+  if (manifest.catalogue === undefined || manifest.catalogue.fusion === null) return null;
+  const parsed = await readFieldsFile(join(modelDataFolder(dir, manifest.files), FIELDS));
+  return FieldVectorizer.fromJSON(parsed.data.vectorizer);
 }

@@ -24,6 +24,7 @@ import { PLOTLINE_VERSION } from '../version.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { routeSchemas } from './schemas.js';
 import { HttpError, describeError, errorBody, clientErrorResponse, frameworkError } from './errors.js';
+import { PlotlineError } from '../util/errors.js';
 import { buildPredictions, planPrediction, textCount, type Explainer, type PredictRequest } from './predict.js';
 import { explain, ruledScorer } from '../explain/occlusion.js';
 import { ScoringThreads } from './scoring-threads.js';
@@ -344,7 +345,10 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
   const ready = load();
   ready.catch((error: unknown) => {
     state.loadError = error instanceof Error ? error : new Error(String(error));
-    app.log.error({ err: state.loadError }, 'model failed to load');
+    // A damaged or missing model file is the user's to fix: its message names it, and a stack trace
+    // would only bury it. Anything else (a bug) is logged with its stack.
+    if (state.loadError instanceof PlotlineError) app.log.error({ error: { type: state.loadError.name, message: state.loadError.message } }, 'model failed to load');
+    else app.log.error({ err: state.loadError }, 'model failed to load');
   });
   return ready;
 }

@@ -206,7 +206,7 @@ export interface CatalogueRequest {
  * @throws PlotlineError when a named field or family field is not in the file.
  */
 export function catalogueOptions(dataset: Dataset, request: CatalogueRequest, seed: number): CatalogueOptions {
-  const fields = resolveFieldList(request.fields, dataset.fieldNames, dataset.file);
+  const fields = resolveFieldList(request.fields, dataset.fieldNames, dataset.file, dataset.mapping);
   let familyField: string | null = null;
   if (request.familyField === undefined) familyField = dataset.fieldNames.includes('type') ? 'type' : null;
   else if (request.familyField.trim().toLowerCase() !== 'none') {

@@ -2,11 +2,13 @@
  * Crash safety of `predict --output`: a child process scores a file over an existing output and is
  * killed (SIGKILL, through PLOTLINE_FAULT_AT) at every step in turn. After every kill the output is
  * the complete old file or the complete new one; the temporary files of the killed runs are removed by
- * the run that finishes.
+ * the run that finishes. Interrupted with SIGINT / SIGTERM mid-write, a run removes its temporary file
+ * itself and exits 130 / 143.
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,3 +49,27 @@ test('predict --output killed at any step leaves the complete old output or the 
   assert.ok(finished && step > 5, `one run per fault point (${step - 1} runs) and the last one finished`);
   assert.deepEqual(readdirSync(files.dir).filter((name) => name.includes('.tmp-')), [], 'no temporary file left');
 });
+
+for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`predict --output interrupted by ${signal} mid-write removes its temporary file, leaves the old output and exits ${status}`, async () => {
+    const output = join(files.dir, `interrupted-${signal}.jsonl`);
+    const old = '{"id":"from an earlier run"}\n';
+    writeFileSync(output, old);
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'predict-stalled', model, input, output], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    const exited = once(child, 'exit');
+    const temporaries = () => readdirSync(files.dir).filter((name) => name.startsWith(`.interrupted-${signal}.jsonl.tmp-${child.pid}-`));
+    // The first chunk is written and the second is being scored: the temporary file exists.
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (data: Buffer) => data.toString().includes('wrote a chunk') && resolve());
+      void exited.then(() => reject(new Error(`the child exited before writing a chunk: ${stderr}`)));
+    });
+    assert.equal(temporaries().length, 1, 'a temporary file is being written');
+    child.kill(signal);
+    const [code, killedBy] = (await exited) as [number | null, NodeJS.Signals | null];
+    assert.deepEqual({ code, killedBy }, { code: status, killedBy: null }, stderr);
+    assert.deepEqual(temporaries(), [], 'the temporary file is gone');
+    assert.equal(readFileSync(output, 'utf8'), old, 'the output is untouched');
+  });
+}

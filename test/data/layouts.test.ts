@@ -56,6 +56,28 @@ test('a TSV or CSV read as JSON Lines (--format jsonl) says so, naming the layou
   assert.match((await rejectsWith(readPredictionInput(csv, { format: 'jsonl' }).next())).message, /looks comma-separated \(--format csv\)/);
 });
 
+test('a CSV read as TSV (--format tsv) says it looks comma-separated, for training and prediction input alike', async () => {
+  const csv = fixture('pinned-as-tsv.csv', 'show_id,description,listed_in\n1,A man goes home.,Dramas\n');
+  const err = await rejectsWith(readTitles(csv, { format: 'tsv' }));
+  assert.equal(err.line, 1);
+  assert.match(err.message, /has no tabs: the file looks comma-separated, not tab-separated.*--format csv/);
+  assert.match((await rejectsWith(readPredictionInput(csv, { format: 'tsv' }).next())).message, /looks comma-separated, not tab-separated.*--format csv/);
+  const semicolons = fixture('semicolons.txt', 'show_id;description\n1;A man goes home.\n');
+  assert.match((await rejectsWith(readPredictionInput(semicolons, { format: 'tsv' }).next())).message, /looks ;-separated, not tab-separated/);
+});
+
+test('--label-separator json on a CSV or TSV is an error: JSON label arrays need JSON Lines', async () => {
+  for (const [name, body] of [
+    ['json-labels.csv', 'show_id,description,listed_in\n1,A man goes home.,"Dramas, Comedies"\n'],
+    ['json-labels.tsv', 'show_id\tdescription\tlisted_in\n1\tA man goes home.\tDramas\n'],
+  ]) {
+    const file = fixture(name, body);
+    const err = await rejectsWith(readTitles(file, { columns: { labelSeparator: 'json' } }));
+    assert.equal(err.file, file);
+    assert.match(err.message, /--label-separator json reads labels from JSON arrays, which only JSON Lines files have; this file is read as (CSV|TSV)/);
+  }
+});
+
 test('JSON Lines with label arrays and list fields', async () => {
   const file = fixture(
     'movies.jsonl',

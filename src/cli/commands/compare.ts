@@ -42,6 +42,8 @@ export interface CompareCommandOptions extends CatalogueReadFlags, CatalogueMode
 }
 
 export async function compareCommand(options: CompareCommandOptions): Promise<void> {
+  // Flags that contradict each other fail before anything is read.
+  const request = catalogueRequest(options);
   const fromFile: CompareConfig | null = options.config === undefined ? null : await readCompareConfig(options.config);
   // --encoder is the encoder of the `onnx` entries of --models (a config file names each entry's own).
   const listed = (list: string) => parseCompareConfig({ models: modelsFromList(list).map((m) => ('kind' in m && kindNeedsEncoder(m.kind) && options.encoder !== undefined ? { ...m, encoder: options.encoder } : m)) }).models;
@@ -76,7 +78,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
       modelsDir: options.saveModels ?? null,
       hooks: progress.hooks,
       read: { columns: columnOptions(options), format: options.format, mergeLabels: options.mergeLabels },
-      catalogue: catalogueRequest(options),
+      catalogue: request,
     });
   } finally {
     progress.stop();

@@ -37,7 +37,16 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   const saved = await readManifest(options.model);
   options = { ...options, ...(await resolveDataOption(options.data, options.split, options)) };
   // ... read as the model's training file was (its columns), unless flags say otherwise ...
-  const { titles } = await readTitles(options.data, { requireGenres: true, columns: columnOptions(options), saved: saved.catalogue?.columns, format: options.format, mergeLabels: options.mergeLabels });
+  // ... with --merge-labels, lookalike spellings are merged into the model's genre names, and each merge is said.
+  const { titles, warnings } = await readTitles(options.data, {
+    requireGenres: true,
+    columns: columnOptions(options),
+    saved: saved.catalogue?.columns,
+    format: options.format,
+    mergeLabels: options.mergeLabels,
+    preferredLabels: saved.genres,
+  });
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const selected = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data) : titles;
   // Scoring the model's own training rows looks like a test score and is not: say so.
   const overlap = await trainingOverlap(saved, options.data, selected);

@@ -9,7 +9,7 @@ import type { EncoderLocationOptions } from '../options.js';
 import type { BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
-import { parseFieldOptions, unknownFamilyWarning } from './predict.js';
+import { outOfRangeFieldWarnings, parseFieldOptions, unknownFamilyWarning } from './predict.js';
 
 export interface ExplainCommandOptions extends EncoderLocationOptions {
   model: string;
@@ -36,6 +36,7 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
     const fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
     const unknown = unknownFamilyWarning(fields, classifier.rules);
     if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
+    for (const warning of outOfRangeFieldWarnings(classifier, fields)) process.stderr.write(`warning: ${warning}\n`);
     explanations = await explain(ruledScorer(classifier, fields), text, genres);
   } finally {
     // An encoder + head model's worker threads would otherwise keep the process alive.
@@ -119,6 +120,21 @@ function signed(weight: number): string {
   return `${weight > 0 ? '+' : '-'}${Math.abs(weight).toFixed(3)}`;
 }
 
+/** Punctuation and symbols around a word: not part of any token (src/text/tokenizer.ts), so not shown with it. */
+const SURROUNDING = /^[^\p{L}\p{M}\p{N}]+|[^\p{L}\p{M}\p{N}]+$/gu;
+
+/**
+ * A word as the display shows it: without the punctuation around it ("love," -> "love", "(2019)" ->
+ * "2019"), with its end offset moved to match; a word of punctuation only is shown whole. Display
+ * only: the occlusion leaves out the whole whitespace-separated word, and its weight is unchanged.
+ */
+export function displayWord(word: { word: string; start: number; end: number }): { text: string; end: number } {
+  const text = word.word.replace(SURROUNDING, '');
+  if (text === '') return { text: word.word, end: word.end };
+  const trailing = word.word.length - word.word.search(/[^\p{L}\p{M}\p{N}]*$/u);
+  return { text, end: word.end - trailing };
+}
+
 /**
  *   Dramas  0.873  (predicted: threshold 0.420)
  *     a heartbreaking[+0.412] story of two brothers[-0.031] ...
@@ -129,21 +145,23 @@ export function formatExplanation(text: string, explanation: Explanation, thresh
   const { genre, score, words } = explanation;
   const verdict = score >= threshold ? 'predicted' : 'not predicted';
   const lines = [`${genre}  ${score.toFixed(3)}  (${verdict}: threshold ${threshold.toFixed(3)})`];
-  // Inline: the text as written, each word that moved the score followed by its weight.
+  // Inline: the text as written, each word that moved the score followed by its weight (before any
+  // punctuation that closes it: "love[+0.120],").
   let inline = '';
   let at = 0;
   for (const w of words) {
-    inline += text.slice(at, w.end);
+    const end = displayWord(w).end;
+    inline += text.slice(at, end);
     if (Math.abs(w.weight) >= NEGLIGIBLE) inline += `[${signed(w.weight)}]`;
-    at = w.end;
+    at = end;
   }
   lines.push(`  ${inline}${text.slice(at)}`);
   const ranked = [...words].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.start - b.start);
   const largest = Math.abs(ranked[0]?.weight ?? 0);
-  const width = Math.min(24, Math.max(...words.map((w) => w.word.length)));
+  const width = Math.min(24, Math.max(...words.map((w) => displayWord(w).text.length)));
   for (const w of ranked) {
     const bar = largest >= NEGLIGIBLE ? '#'.repeat(Math.round((Math.abs(w.weight) / largest) * 20)) : '';
-    lines.push(`  ${signed(w.weight)}  ${w.word.padEnd(width)}  ${bar}`);
+    lines.push(`  ${signed(w.weight)}  ${displayWord(w).text.padEnd(width)}  ${bar}`);
   }
   return lines.join('\n');
 }

@@ -19,8 +19,10 @@ import { parseRedisUrl } from '../../distributed/redis-connection.js';
 import { shardProgress } from '../../distributed/shard-progress.js';
 import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
+import { unknownFamiliesWarning, unknownFamilyRuleText } from '../../batch/unknown-families.js';
+import { fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
-import type { FieldValues } from '../../models/genre-model.js';
+import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { familyKey, type GenreRules } from '../../models/genre-rules.js';
 
 export interface PredictCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
@@ -90,8 +92,13 @@ export function unknownFamilyWarning(fields: FieldValues | undefined, rules: Gen
   if (value === undefined) return null;
   const known = rules.families.map((f) => f.value);
   if (known.some((k) => familyKey(k) === familyKey(value))) return null;
-  const how = rules.unknownFamily === 'none' ? 'no family is chosen' : `the family is chosen by the rule "${rules.unknownFamily}"`;
+  const how = unknownFamilyRuleText(rules);
   return `--field ${rules.familyField}="${value}" is not a ${rules.familyField} the model knows (${known.join(', ')}); scored as if ${rules.familyField} were missing: ${how}`;
+}
+
+/** One warning per `--field` value the model reads as missing because it is out of range (a year of 99999999999999999999). */
+export function outOfRangeFieldWarnings(model: Pick<GenreModel, 'fieldValueProblems'>, fields: FieldValues | undefined): string[] {
+  return model.fieldValueProblems(fields).map(({ field, value, expected }) => `--field ${field}=${JSON.stringify(value)} is out of range (expected ${expected}); scored as if ${field} were missing`);
 }
 
 export async function predictCommand(options: PredictCommandOptions): Promise<void> {
@@ -121,6 +128,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
       const unknown = unknownFamilyWarning(fields, classifier.rules);
       if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
+      for (const warning of outOfRangeFieldWarnings(classifier, fields)) process.stderr.write(`warning: ${warning}\n`);
     } catch (error) {
       await classifier.dispose();
       throw error;
@@ -166,6 +174,9 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   }
   const repeated = duplicateIdsWarning(result.duplicateIds, options.input);
   if (repeated !== null) process.stderr.write(`warning: ${repeated}\n`);
+  const families = unknownFamiliesWarning(result.unknownFamilies, result.rules, options.input);
+  if (families !== null) process.stderr.write(`warning: ${families}\n`);
+  for (const warning of fieldValueWarnings(result.fieldValues, options.input)) process.stderr.write(`warning: ${warning}\n`);
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
 

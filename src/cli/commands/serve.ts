@@ -4,6 +4,7 @@
  * then finishes the requests in flight and exits 0 (see src/serving/server.ts).
  */
 import { startServer } from '../../serving/server.js';
+import { readManifest } from '../../models/storage.js';
 import type { EncoderLocationOptions } from '../options.js';
 import type { BackendName } from '../../engine/backend.js';
 
@@ -32,6 +33,9 @@ export interface ServeCommandOptions extends EncoderLocationOptions {
 }
 
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {
+  // A missing folder or a bad manifest is one `error:` line before anything listens or logs; a model
+  // that fails later while loading is logged (without a stack for such input errors) and rethrown.
+  await readManifest(options.model);
   // Resolves once listening with the model loaded; the open socket keeps the process alive after.
   await startServer({
     modelDir: options.model,

@@ -39,6 +39,8 @@ export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'pos
 }
 
 export async function trainCommand(options: TrainCommandOptions): Promise<void> {
+  // Flags that contradict each other fail before anything is read.
+  const request = catalogueRequest(options);
   // Fail before minutes of training, not after: the model folder must be creatable there, and the
   // kind's settings valid.
   await checkOutputFolder(options.out, '--out');
@@ -61,7 +63,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   });
   for (const line of dataset.picked) log(`column ${line} (detected)`);
   for (const warning of dataset.warnings) warn(warning);
-  const catalogue = catalogueOptions(dataset, catalogueRequest(options), options.seed);
+  const catalogue = catalogueOptions(dataset, request, options.seed);
   if (catalogue.rules) {
     // The rules are learned from the training split (train-catalogue.ts), so its titles are checked.
     const trainTitles = dataset.splits.train.map((i) => dataset.titles[i]);

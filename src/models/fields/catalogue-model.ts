@@ -4,7 +4,7 @@
  * (logit-fusion.ts). The text model is untouched and saved as it always is; the field part is one
  * JSON file beside it (storage).
  */
-import { GenreModel, type DecisionThresholds, type FieldValues } from '../genre-model.js';
+import { GenreModel, type DecisionThresholds, type FieldValueProblem, type FieldValues } from '../genre-model.js';
 import type { FieldVectorizer } from './field-vectorizer.js';
 import type { FieldModel } from './field-model.js';
 import { fuse, type LogitFusion } from './logit-fusion.js';
@@ -26,6 +26,11 @@ export class CatalogueModel extends GenreModel {
 
   override get inputFields(): readonly string[] {
     return this.vectorizer.fieldNames;
+  }
+
+  /** Out-of-range values of `fields`, read as missing by the vectorizer. */
+  override fieldValueProblems(fields: FieldValues | undefined): FieldValueProblem[] {
+    return this.vectorizer.valueProblems(fields);
   }
 
   /** Field logits for n titles (n x genres); a title without fields gets the field model's bias. */

@@ -6,6 +6,8 @@
  * - `number` (release_year): the value's bucket among training quantiles;
  * - `quantity` (duration "90 min" / "2 Seasons"): the unit, and the value's bucket among that unit's
  *   training quantiles;
+ *   (a number far outside what training saw, see `plausibleRange`, is read as missing, not as the top
+ *   or bottom bucket;)
  * - `words` (title): one feature per lower-cased word.
  *
  * Features seen fewer than `minCount` times in training are dropped (a cast member in one title
@@ -13,6 +15,7 @@
  * bias stands for "unknown", and training drops fields at random so that it learns to.
  */
 import { z } from 'zod';
+import type { FieldValueProblem } from '../genre-model.js';
 
 export const FIELD_KINDS = ['category', 'list', 'number', 'quantity', 'words'] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
@@ -76,6 +79,53 @@ function bucketOf(value: number, edges: readonly number[]): number {
   return b;
 }
 
+/** How many inter-quantile spans beyond the training values a number may lie and still be plausible. */
+const PLAUSIBLE_SPANS = 20;
+
+/**
+ * The range of plausible values for a number bucketed by `edges` (its training quantiles, 1/8 to
+ * 7/8): the middle 75% of the training values widened by PLAUSIBLE_SPANS times their span on each
+ * side (at least 1), and never below 0 when the lower quantile is not negative. For the Netflix
+ * catalogue's release years (quantiles 2008-2019) that is 1788 to 2239; minutes of a movie, 0 to
+ * about 1,300. Null when there are no edges to judge by.
+ */
+export function plausibleRange(edges: readonly number[] | undefined): { low: number; high: number } | null {
+  if (edges === undefined || edges.length === 0) return null;
+  const first = edges[0];
+  const last = edges[edges.length - 1];
+  const span = Math.max(last - first, 1) * PLAUSIBLE_SPANS;
+  return { low: first >= 0 ? Math.max(0, first - span) : first - span, high: last + span };
+}
+
+/**
+ * Why a number or quantity value is unusable, or null when it is fine (or not a number at all: a
+ * non-numeric value simply gives no feature). Unusable: not finite once parsed ("1e400"), or outside
+ * `plausibleRange` of its training quantiles ("99999999999999999999" as a year, "-90 min").
+ */
+function outOfRange(spec: FieldSpec, value: string): string | null {
+  let n: number;
+  let edges: readonly number[] | undefined;
+  let unit = '';
+  if (spec.kind === 'number') {
+    if (value === '' || Number.isNaN(Number(value))) return null;
+    n = Number(value);
+    edges = spec.edges;
+  } else if (spec.kind === 'quantity') {
+    const m = QUANTITY.exec(value);
+    if (m === null) return null;
+    n = Number(m[1]);
+    unit = unitOf(m[2]);
+    edges = spec.unitEdges?.[unit];
+  } else return null;
+  const range = plausibleRange(edges);
+  const expected =
+    range === null
+      ? 'a finite number'
+      : `${unit === '' ? 'a number' : `a number of ${unit}s`} from ${Math.floor(range.low)} to ${Math.ceil(range.high)} (the training values' middle 75% widened ${PLAUSIBLE_SPANS} times its span)`;
+  if (!Number.isFinite(n)) return expected;
+  return range !== null && (n < range.low || n > range.high) ? expected : null;
+}
+
 /** The kind of a field not in KNOWN_FIELD_KINDS, from its training values. */
 export function detectFieldKind(values: readonly string[]): FieldKind {
   const present = values.map((v) => v.trim()).filter((v) => v !== '');
@@ -91,6 +141,8 @@ export function detectFieldKind(values: readonly string[]): FieldKind {
 function featuresOf(spec: FieldSpec, raw: string | undefined): string[] {
   const value = raw?.trim() ?? '';
   if (value === '') return [];
+  // An out-of-range number would land in the top (or bottom) bucket as if it were plausible: missing instead.
+  if (outOfRange(spec, value) !== null) return [];
   const name = spec.name;
   switch (spec.kind) {
     case 'category':
@@ -185,6 +237,22 @@ export class FieldVectorizer {
 
   toJSON(): FieldVectorizerJSON {
     return { fields: this.fields.map((f) => ({ ...f })), features: [...this.features] };
+  }
+
+  /**
+   * The values of `fields` this vectorizer reads as missing because they are out of range (see
+   * `plausibleRange`), one per field at most, in field order.
+   */
+  valueProblems(fields: Readonly<Record<string, string>> | undefined): FieldValueProblem[] {
+    if (fields === undefined) return [];
+    const problems: FieldValueProblem[] = [];
+    for (const spec of this.fields) {
+      const value = fields[spec.name]?.trim() ?? '';
+      if (value === '') continue;
+      const expected = outOfRange(spec, value);
+      if (expected !== null) problems.push({ field: spec.name, value, expected });
+    }
+    return problems;
   }
 
   /**

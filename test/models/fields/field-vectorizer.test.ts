@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FieldVectorizer, detectFieldKind } from '../../../src/models/fields/field-vectorizer.js';
+import { FieldVectorizer, detectFieldKind, plausibleRange } from '../../../src/models/fields/field-vectorizer.js';
 
 const rows = [
   { type: 'Movie', country: 'India, United States', duration: '90 min', release_year: '2010', cast: 'A, B', title: 'The Red Door', grade: 'x' },
@@ -48,6 +48,25 @@ test('numbers and durations fall into training quantile buckets', () => {
   assert.notEqual(bucket('1951'), bucket('2028'));
   assert.equal(bucket('1900'), 'release_year#0');
   assert.equal(bucket('2100'), `release_year#${v.fields[0].edges!.length}`);
+});
+
+test('out-of-range numbers and negative durations are read as missing, not as the top or bottom bucket, and are reported', () => {
+  const many = Array.from({ length: 80 }, (_, i) => ({ release_year: String(1990 + (i % 30)), duration: `${60 + i} min` }));
+  const v = FieldVectorizer.fit(many, ['release_year', 'duration'], { minCount: 1 });
+  const range = plausibleRange(v.fields[0].edges)!;
+  assert.ok(range.low <= 1900 && range.high >= 2100 && range.high < 3000, JSON.stringify(range));
+  const missing = v.transform({});
+  for (const year of ['99999999999999999999', '1e400', '-2019']) assert.deepEqual(v.transform({ release_year: year }), missing, year);
+  assert.deepEqual(v.transform({ duration: '-90 min' }), missing);
+  assert.equal(v.transform({ release_year: '2100' }).length, 1, 'a late but plausible year keeps its bucket');
+  assert.deepEqual(v.valueProblems({ release_year: ' 99999999999999999999 ', duration: '-90 min' }).map((p) => [p.field, p.value]), [
+    ['release_year', '99999999999999999999'],
+    ['duration', '-90 min'],
+  ]);
+  assert.match(v.valueProblems({ release_year: '99999999999999999999' })[0].expected, /^a number from \d+ to \d+/);
+  assert.match(v.valueProblems({ duration: '-90 min' })[0].expected, /^a number of mins from 0 to \d+/);
+  assert.deepEqual(v.valueProblems({ release_year: '2015', duration: '95 min' }), []);
+  assert.deepEqual(v.valueProblems({ release_year: 'unknown', duration: 'n/a' }), [], 'a value that is not a number is not out of range');
 });
 
 test('unknown fields get a kind from their values', () => {

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { displayWord, formatExplanation } from '../../../src/cli/commands/explain.js';
+import { splitWords } from '../../../src/explain/occlusion.js';
+
+test('explain shows words without the punctuation around them; the weights (and the occluded words) stay as scored', () => {
+  const text = 'Two friends fall in love, (2019) - "don\'t" stop.';
+  const words = splitWords(text);
+  const weights = [0.01, 0.02, 0, 0, 0.5, -0.2, 0, 0.03, 0.0001];
+  const out = formatExplanation(text, { genre: 'Dramas', score: 0.8, words: words.map((w, i) => ({ ...w, weight: weights[i] })) }, 0.4).split('\n');
+  assert.equal(out[1], '  Two[+0.010] friends[+0.020] fall in love[+0.500], (2019[-0.200]) - "don\'t[+0.030]" stop.');
+  assert.deepEqual(out.slice(2, 5), ['  +0.500  love     ####################', '  -0.200  2019     ########', '  +0.030  don\'t    #']);
+  assert.ok(out.some((l) => /^ {3}0\.000  -  /.test(l)), 'a word of punctuation only is shown whole');
+  assert.ok(out.some((l) => /^ {3}0\.000  stop {5}$/.test(l)), out.join('\n'));
+  assert.deepEqual(displayWord({ word: 'love,', start: 0, end: 5 }), { text: 'love', end: 4 });
+  assert.deepEqual(displayWord({ word: '(2019)', start: 10, end: 16 }), { text: '2019', end: 15 });
+  assert.deepEqual(displayWord({ word: 'café…', start: 0, end: 5 }), { text: 'café', end: 4 });
+  // The occlusion still leaves out the whole whitespace-separated word, as before.
+  assert.deepEqual(words.map((w) => w.word).slice(4, 6), ['love,', '(2019)']);
+});

@@ -1,0 +1,104 @@
+/**
+ * Warnings of `predict --input` about the rows' catalogue fields, run in-process on a tiny saved model
+ * that reads `type` and `country` and has families by `type` (Movie / TV Show).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { outOfRangeFieldWarnings, predictCommand, type PredictCommandOptions } from '../../../src/cli/commands/predict.js';
+import { openModel } from '../../../src/models/open-model.js';
+import { readFieldVectorizer, saveModel } from '../../../src/models/storage.js';
+import { addCatalogue } from '../../../src/training/train-catalogue.js';
+import { GENRES, TEXTS, tinyClassifier, tinyManifestFields } from '../../models/fixtures.js';
+import { savedFieldsModel, type SavedFixture } from '../../serving/fixtures.js';
+import { fixtureFolder } from '../../helpers/files.js';
+import { captureOutput } from '../../helpers/capture-output.js';
+
+const files = fixtureFolder('predict-input-warnings');
+let fixture: SavedFixture;
+/** A tiny model that reads type, release_year (2000-2002) and duration (80-130 min, 1-3 Seasons). */
+const numbersModel = join(files.dir, 'numbers-model');
+
+before(async () => {
+  fixture = await savedFieldsModel();
+  const text = tinyClassifier('bag', 3);
+  try {
+    const fields = TEXTS.map((_, i) => ({ type: i % 2 === 0 ? 'TV Show' : 'Movie', release_year: String(2000 + (i % 3)), duration: i % 2 === 0 ? `${1 + (i % 3)} Seasons` : `${80 + 10 * i} min` }));
+    const genres = TEXTS.map((_, i) => (i % 2 === 0 ? ['Thrillers'] : ['Dramas']));
+    const targets = Float32Array.from(genres.flatMap((g) => GENRES.map((name) => (g.includes(name) ? 1 : 0))));
+    const names = ['type', 'release_year', 'duration'];
+    const result = addCatalogue(text, await text.score(TEXTS), { fields, targets, genres }, { fields, targets }, { fields: names, familyField: 'type', rules: true, seed: 5, fieldModel: { epochs: 5, patience: 5 } });
+    const columns = { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const };
+    await saveModel(text, { ...tinyManifestFields('bag', 3), catalogue: { columns, fields: names, rules: result.rules, fusion: result.fusion } }, numbersModel, result.model);
+  } finally {
+    text.dispose();
+  }
+});
+after(() => fixture.remove());
+
+const predictFile = (input: string, extra: Partial<PredictCommandOptions> = {}) =>
+  captureOutput(() =>
+    predictCommand({ model: fixture.modelDir, texts: [], input, output: join(files.dir, 'out.jsonl'), json: false, onError: 'fail', backend: 'wasm', quiet: true, ...extra }),
+  );
+
+test('predict --input warns once about rows whose family value the model does not know: count, first lines, values as written, what the rules do', async () => {
+  const input = files(
+    'cartoons.csv',
+    ['show_id,description,type,country', '1,a killer robot,Movie,India', '2,love,Cartoon,France', '3,a family drama about an old house,tv show,India', '4,two friends fall in love in paris,CARTOON,France', '5,love,,India'].join('\n') + '\n',
+  );
+  const run = await predictFile(input);
+  assert.equal(run.error, null, String(run.error));
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('does not know'));
+  assert.equal(warnings.length, 1, run.stderr);
+  assert.match(warnings[0], /^warning: 2 row\(s\) of .*cartoons\.csv have a type the model does not know \("Cartoon", "CARTOON"; lines 3, 5\); it knows TV Show, Movie\./);
+  assert.match(warnings[0], /scored as if type were missing: the family is chosen by the validation rule "(total|max)"/);
+  const clean = await predictFile(files('known.csv', 'show_id,description,type\n1,love,Movie\n2,a killer robot,\n'));
+  assert.doesNotMatch(clean.stderr, /does not know/);
+});
+
+test('predict --input warns once per field about out-of-range numbers (count, first line and value) and scores them as missing', async () => {
+  const input = files(
+    'numbers.csv',
+    [
+      'show_id,description,type,release_year,duration',
+      '1,a killer robot,Movie,99999999999999999999,90 min',
+      '2,love,Movie,2003,-90 min',
+      '3,love,Movie,,',
+      '4,a killer robot,Movie,2003,90 min',
+      '5,a killer robot,Movie,-5,90 min',
+    ].join('\n') + '\n',
+  );
+  const output = join(files.dir, 'numbers.jsonl');
+  {
+    const run = await predictFile(input, { model: numbersModel, output });
+    assert.equal(run.error, null, String(run.error));
+    const warnings = run.stderr.split('\n').filter((l) => l.includes('out of range'));
+    assert.equal(warnings.length, 2, run.stderr);
+    assert.match(warnings[0], /^warning: 2 row\(s\) of .*numbers\.csv have a release_year out of range \(first: line 2, release_year="99999999999999999999"; expected a number from \d+ to \d+.*\); scored as if release_year were missing$/);
+    assert.match(warnings[1], /^warning: 1 row\(s\) of .*numbers\.csv have a duration out of range \(first: line 3, duration="-90 min"; expected a number of mins from 0 to \d+/);
+  }
+  // Scored as missing: the out-of-range year's row scores as the row without a year and with the same rest.
+  const scores = readFileSync(output, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { scores: unknown }).scores);
+  const { stderr } = await predictFile(files('missing.csv', 'show_id,description,type,duration\n1,a killer robot,Movie,90 min\n'), { model: numbersModel, output: join(files.dir, 'missing.jsonl') });
+  assert.equal(stderr, '');
+  assert.deepEqual(scores[0], (JSON.parse(readFileSync(join(files.dir, 'missing.jsonl'), 'utf8')) as { scores: unknown }).scores);
+  assert.notDeepEqual(scores[0], scores[3], 'a plausible year does change the scores');
+  // --workers N checks the rows on the reading thread with the saved vectorizer (worker threads need the
+  // built dist/ under tsx, so that path is checked here through its reader).
+  const saved = await readFieldVectorizer(numbersModel);
+  assert.deepEqual(saved?.valueProblems({ release_year: '99999999999999999999' }).map((p) => p.field), ['release_year']);
+  assert.equal(await readFieldVectorizer(fixture.modelDir).then((v) => v?.valueProblems({ type: 'Movie' }).length), 0);
+});
+
+test('--field values out of range get the same warning for texts given as arguments (predict, explain)', async () => {
+  const { classifier } = await openModel(numbersModel, { backend: 'wasm' });
+  try {
+    assert.deepEqual(outOfRangeFieldWarnings(classifier, { type: 'Movie', release_year: '2001' }), []);
+    const [warning, ...rest] = outOfRangeFieldWarnings(classifier, { type: 'Movie', release_year: '99999999999999999999' });
+    assert.deepEqual(rest, []);
+    assert.match(warning, /^--field release_year="99999999999999999999" is out of range \(expected a number from \d+ to \d+.*\); scored as if release_year were missing$/);
+  } finally {
+    await classifier.dispose();
+  }
+});
