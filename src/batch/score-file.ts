@@ -29,6 +29,7 @@ import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import type { BackendName } from '../engine/backend.js';
 import { assertNotSameFile } from '../util/same-file.js';
+import { cannotWriteOutput } from '../util/write-error.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { renameDurably } from '../util/atomic-write.js';
@@ -320,8 +321,7 @@ async function openSink(output: string | undefined): Promise<Sink> {
   // Temporary files of earlier runs that were killed before their rename (their process is gone).
   await removeStaleTemporaries(dirname(resolve(output)), (name) => name.startsWith(`.${basename(output)}.tmp-`));
   const temporary = temporarySibling(output);
-  const cannot = (error: unknown): PlotlineError =>
-    new PlotlineError(`cannot write the output (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: output });
+  const cannot = (error: unknown): PlotlineError => cannotWriteOutput(error, output);
   let handle;
   try {
     handle = await open(temporary, 'wx');

@@ -15,7 +15,8 @@ import { PLOTLINE_VERSION } from '../version.js';
 import { configureUsage, errorText } from './usage.js';
 import { addModelOptions, addReadOptions } from './catalogue-options.js';
 
-const DEFAULT_DATA = 'data/netflix_titles.csv';
+/** The named Netflix catalogue (src/data/datasets.ts): cached, or a clear message saying how to get it. */
+const DEFAULT_DATA = 'netflix';
 const DATASET_NAMES = DATASETS.map((d) => d.name).join(', ');
 const DATA_HELP = `catalogue file (CSV, TSV or JSON Lines) with a text column and a label column, or a named dataset (${DATASET_NAMES}: cached under --cache-dir, comes with its standard split)`;
 

@@ -23,6 +23,7 @@ import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import { readModelId } from '../models/model-id.js';
 import { readManifest } from '../models/storage.js';
+import { cannotWriteOutput } from '../util/write-error.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { readyWithin, redisConnection } from './redis-connection.js';
@@ -224,7 +225,7 @@ async function assemble(jobs: readonly ShardJob[], output: string): Promise<void
   try {
     file = await open(temporary, 'wx');
   } catch (error) {
-    throw new PlotlineError(`cannot write the output (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: output });
+    throw cannotWriteOutput(error, output);
   }
   try {
     for (const job of jobs) {

@@ -14,6 +14,8 @@ import type { EncoderLocationOptions } from '../options.js';
 import type { BackendName } from '../../engine/backend.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import { trainingOverlap } from '../training-overlap.js';
+import { UsageError } from '../usage.js';
+import { fieldlessWarning } from '../fieldless-warning.js';
 import { resolveDataOption } from '../data-option.js';
 
 export interface EvaluateCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
@@ -36,6 +38,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   // Read first: the manifest (a bad model fails before the data is read) ...
   const saved = await readManifest(options.model);
   options = { ...options, ...(await resolveDataOption(options.data, options.split, options)) };
+  if (options.split === undefined && options.fold === 'train') throw new UsageError('--fold train needs --split (a named dataset brings its standard split); without one every row is evaluated');
   // ... read as the model's training file was (its columns), unless flags say otherwise ...
   // ... with --merge-labels, lookalike spellings are merged into the model's genre names, and each merge is said.
   const { titles, warnings } = await readTitles(options.data, {
@@ -51,6 +54,8 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   // Scoring the model's own training rows looks like a test score and is not: say so.
   const overlap = await trainingOverlap(saved, options.data, selected);
   if (overlap !== null) process.stderr.write(`warning: ${overlap.message}\n`);
+  const fieldless = fieldlessWarning(saved.catalogue?.fields ?? [], selected.map((t) => t.fields), `in ${options.data}`);
+  if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
   const { classifier, manifest } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);

@@ -24,6 +24,7 @@ import { fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { familyKey, type GenreRules } from '../../models/genre-rules.js';
+import { fieldlessWarning } from '../fieldless-warning.js';
 
 export interface PredictCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
   model: string;
@@ -129,17 +130,20 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       const unknown = unknownFamilyWarning(fields, classifier.rules);
       if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
       for (const warning of outOfRangeFieldWarnings(classifier, fields)) process.stderr.write(`warning: ${warning}\n`);
+      const fieldless = fieldlessWarning(classifier.inputFields, [fields], 'on the command line');
+      if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
     } catch (error) {
       await classifier.dispose();
       throw error;
     }
+    const rules = classifier.rules;
     const predictions = await classifier
       .predict(options.texts, { thresholds: options.threshold, topK: options.topK ?? (options.json ? undefined : 5), fields: options.texts.map(() => fields) })
       .finally(() => classifier.dispose());
     if (options.json) {
       for (const [i, p] of predictions.entries()) process.stdout.write(JSON.stringify({ id: i + 1, ...p }) + '\n');
     } else {
-      for (const [i, p] of predictions.entries()) process.stdout.write(describe(options.texts[i], p, options.topK ?? 5) + '\n');
+      for (const [i, p] of predictions.entries()) process.stdout.write(describe(options.texts[i], p, options.topK ?? 5, rules) + '\n');
     }
     return;
   }
@@ -230,11 +234,25 @@ function reportSkipped(skipped: number, problems: RowProblem[], quiet: boolean):
   if (skipped > problems.length) process.stderr.write(`  ... and ${skipped - problems.length} more\n`);
 }
 
-function describe(text: string, prediction: GenrePrediction, topK: number): string {
+/**
+ * The human-readable answer: the genres, what the rules removed and why (the other family's genres,
+ * or over the cap), then the top-k scores.
+ */
+export function describe(text: string, prediction: GenrePrediction, topK: number, rules: GenreRules | null = null): string {
   // The model's ranking (genres the rules set to 0 ordered by their scores before the rules).
   const top = prediction.top ?? Object.entries(prediction.scores).map(([genre, score]) => ({ genre, score })).sort((a, b) => b.score - a.score);
   const ranked = top.slice(0, topK).map(({ genre, score }) => `  ${prediction.genres.includes(genre) ? '*' : ' '} ${score.toFixed(3)}  ${genre}`);
   const lines = [`${text}`, `  genres: ${prediction.genres.join(', ')}`];
-  if (prediction.removed !== undefined) lines.push(`  removed by the genre rules: ${prediction.removed.join(', ')}`);
+  if (prediction.removed !== undefined) {
+    const held = prediction.family === undefined ? undefined : rules?.families.find((f) => f.value === prediction.family!.value);
+    const otherFamily = held === undefined ? [] : prediction.removed.filter((g) => !held.genres.includes(g) && rules!.families.some((f) => f.genres.includes(g)));
+    const overCap = prediction.removed.filter((g) => !otherFamily.includes(g));
+    const how = prediction.family?.given === true ? 'given' : 'chosen by the scores';
+    const parts = [
+      ...(otherFamily.length > 0 ? [`${otherFamily.join(', ')} (not ${prediction.family!.value} genres; ${rules!.familyField} ${how})`] : []),
+      ...(overCap.length > 0 ? [`${overCap.join(', ')} (${rules?.maxGenres != null ? `over the cap of ${rules.maxGenres} genre${rules.maxGenres === 1 ? "" : "s"}` : 'by the rules'})`] : []),
+    ];
+    lines.push(`  removed by the genre rules: ${parts.join('; ')}`);
+  }
   return [...lines, ...ranked].join('\n');
 }
