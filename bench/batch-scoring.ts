@@ -8,9 +8,11 @@
  *        [--format csv|jsonl] [--data ../shared/data/netflix_titles.csv] [--json] [--stages]
  *
  * --stages first times each stage of the pipeline on its own, in this process, on one thread (CPU
- * seconds, so other load on the machine matters less): reading and parsing the input, scoring the
- * texts as the model does (a saved bag: tokenising, the word cache and the sums), for a bag the
- * reference path beside it (every feature encoded, every row summed), and writing the JSON Lines.
+ * seconds, so other load on the machine matters less): reading and parsing the input (as a whole
+ * file, and as the worker threads read a CSV: cut into slices of whole records, each decoded and
+ * parsed behind the header), scoring the texts as the model does (a saved bag: tokenising, the word
+ * cache and the sums), for a bag the reference path beside it (every feature encoded, every row
+ * summed), the genre-set rules when the model has them, and writing the JSON Lines as predict does.
  */
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
@@ -22,7 +24,11 @@ import { scoreFile } from '../src/batch/score-file.js';
 import { readPredictionInput } from '../src/data/prediction-input.js';
 import { loadModel } from '../src/models/storage.js';
 import { LinearBagModel } from '../src/models/bag/linear-bag-model.js';
-import { formatScoresBytes } from '../src/batch/format.js';
+import { scoreLineBytes } from '../src/batch/score-line-bytes.js';
+import { openCsvSlices } from '../src/data/csv-slices.js';
+import { countLineBreaks } from '../src/data/csv.js';
+import { decodeUtf8Slice } from '../src/data/text-decoding.js';
+import { SLICE_BYTES } from '../src/batch/score-file.js';
 import { applyThresholds } from '../src/models/thresholds.js';
 import { useBackend } from '../src/engine/backend.js';
 
@@ -101,11 +107,33 @@ if (values.stages) {
       texts.push(row.text);
     }
   });
+  const stages: [string, number][] = [['read + parse (CSV / JSON Lines, text checks)', read]];
+  if (values.format === 'csv') {
+    // As the worker threads read it: this thread cuts slices, then each is decoded and parsed (here, in turn).
+    const sliced: { bytes: Uint8Array; lineShift: number; rowShift: number; lfLine: number }[] = [];
+    let header = '';
+    const cut = await cpuSeconds(async () => {
+      const opened = await openCsvSlices(input, SLICE_BYTES);
+      if (opened === null) throw new Error('bench/batch-scoring: the input cannot be read in slices');
+      header = opened.header;
+      const headerLines = countLineBreaks(header);
+      for await (const slice of opened.slices) sliced.push({ bytes: slice.bytes, lineShift: slice.firstLine - 1 - headerLines, rowShift: slice.rowsBefore, lfLine: slice.firstLfLine });
+    });
+    let slicedRows = 0;
+    const parse = await cpuSeconds(async () => {
+      for (const slice of sliced) {
+        const text = header + decodeUtf8Slice(slice.bytes, input, slice.lfLine);
+        for await (const row of readPredictionInput(input, { slice: { text, lineShift: slice.lineShift, rowShift: slice.rowShift } })) slicedRows += row.text.length > 0 ? 1 : 0;
+      }
+    });
+    if (slicedRows !== texts.length) throw new Error(`bench/batch-scoring: slices gave ${slicedRows} rows, the whole file ${texts.length}`);
+    stages.push([`  in slices: cut (reading thread), ${sliced.length} slices`, cut], ['  in slices: decode + parse (worker threads)', parse]);
+  }
   const { classifier } = await loadModel(model);
   await classifier.score(texts.slice(0, 2000)); // warm-up (compiles the hot loops)
   let scores: Float32Array = new Float32Array(0);
   const score = await cpuSeconds(async () => (scores = await classifier.score(texts)));
-  const stages: [string, number][] = [['read + parse (CSV / JSON Lines, text checks)', read], ['score as the model does (tokenise, featurise, sum, sigmoid)', score]];
+  stages.push(['score as the model does (tokenise, featurise, sum, sigmoid)', score]);
   if (classifier instanceof LinearBagModel) {
     let encoded: Int32Array[] = [];
     stages.push(['  reference: encode every feature (tokenise, hash n-grams)', await cpuSeconds(() => (encoded = texts.map((t) => classifier.vectorizer.encode(t))))]);
@@ -116,7 +144,19 @@ if (values.stages) {
     console.error(`  word cache vs reference: largest score difference ${worst}`);
   }
   const k = classifier.genres.length;
-  stages.push(['write JSON Lines (UTF-8 bytes, row by row)', await cpuSeconds(() => formatScoresBytes(classifier.genres, ids, scores, applyThresholds(scores, k, classifier.activeThresholds())))]);
+  let scored = { scores, raw: scores, outcomes: null as unknown };
+  if (classifier.rules !== null) stages.push(['genre-set rules (family, cap)', await cpuSeconds(() => (scored = classifier.constrain(scores)))]);
+  stages.push([
+    'write JSON Lines (UTF-8 bytes, row by row)',
+    await cpuSeconds(() => {
+      // As format.ts does: decisions on the ruled scores, and what the rules removed.
+      const thresholds = classifier.activeThresholds();
+      const decided = applyThresholds(scored.scores, k, thresholds);
+      if (scored.outcomes === null) return scoreLineBytes(classifier.genres, ids, scored.scores, decided);
+      for (let c = 0; c < scored.scores.length; c++) if (scored.scores[c] === 0 && scored.raw[c] > 0) decided[c] = 0;
+      return scoreLineBytes(classifier.genres, ids, scored.scores, decided, undefined, { raw: scored.raw, before: applyThresholds(scored.raw, k, thresholds) });
+    }),
+  ]);
   await classifier.dispose();
   console.log(`stages, one thread, ${texts.length} rows (1-minute load average ${loadavg()[0].toFixed(2)}):`);
   for (const [name, seconds] of stages) console.log(`  ${name.padEnd(62)} ${seconds.toFixed(2).padStart(6)} CPU s  ${Math.round(texts.length / seconds).toLocaleString('en').padStart(9)} rows/s`);

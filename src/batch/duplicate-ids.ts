@@ -20,26 +20,37 @@ export interface DuplicateIds {
 
 /** Passes `rows` through unchanged, counting repeated ids into the returned `found` as they go by. */
 export function watchDuplicateIds(rows: AsyncIterable<PredictionInputRow>, limit = ID_CHECK_LIMIT): { rows: AsyncGenerator<PredictionInputRow>; found: DuplicateIds } {
-  const found: DuplicateIds = { count: 0, first: null, limitReached: false };
-  const firstLine = new Map<string, number>();
+  const { see, found } = duplicateIdCounter(limit);
   async function* watched(): AsyncGenerator<PredictionInputRow> {
     for await (const row of rows) {
-      if (!found.limitReached) {
-        const earlier = firstLine.get(row.id);
-        if (earlier !== undefined) {
-          found.count += 1;
-          found.first ??= { id: row.id, line: row.line, firstLine: earlier };
-        } else if (firstLine.size < limit) {
-          firstLine.set(row.id, row.line);
-        } else {
-          found.limitReached = true;
-          firstLine.clear();
-        }
-      }
+      see(row.id, row.line);
       yield row;
     }
   }
   return { rows: watched(), found };
+}
+
+/**
+ * The counting behind `watchDuplicateIds`, for rows that arrive as (id, line) pairs rather than row
+ * objects (the slices scored by worker threads): call `see` for each row in input order.
+ */
+export function duplicateIdCounter(limit = ID_CHECK_LIMIT): { see: (id: string, line: number) => void; found: DuplicateIds } {
+  const found: DuplicateIds = { count: 0, first: null, limitReached: false };
+  const firstLine = new Map<string, number>();
+  const see = (id: string, line: number): void => {
+    if (found.limitReached) return;
+    const earlier = firstLine.get(id);
+    if (earlier !== undefined) {
+      found.count += 1;
+      found.first ??= { id, line, firstLine: earlier };
+    } else if (firstLine.size < limit) {
+      firstLine.set(id, line);
+    } else {
+      found.limitReached = true;
+      firstLine.clear();
+    }
+  };
+  return { see, found };
 }
 
 /** The warning for `found`, or null when there is nothing to say. */

@@ -10,6 +10,7 @@
  */
 import type { GenreModel, PredictOptions } from '../models/genre-model.js';
 import { applyThresholds } from '../models/thresholds.js';
+import { scoreLineBytes } from './score-line-bytes.js';
 
 export async function formatPredictionLines(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: PredictOptions): Promise<string> {
   return formatPredictions(classifier, ids, texts, options, 'text') as Promise<string>;
@@ -26,6 +27,17 @@ export async function formatPredictionBytes(classifier: GenreModel, ids: readonl
 
 async function formatPredictions(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: PredictOptions, as: 'text' | 'bytes'): Promise<string | Uint8Array> {
   const scored = await classifier.scoreWithRules(texts, options.fields);
+  if (as === 'bytes') {
+    // As `decide` does: thresholds on the ruled scores, a genre the rules zeroed stays off, and what
+    // was decided on the raw scores but not after was removed.
+    const k = classifier.genres.length;
+    const thresholds = options.thresholds ?? classifier.activeThresholds();
+    const decided = applyThresholds(scored.scores, k, thresholds);
+    if (scored.outcomes === null) return scoreLineBytes(classifier.genres, ids, scored.scores, decided, options.topK);
+    const { scores, raw } = scored;
+    for (let c = 0; c < scores.length; c++) if (scores[c] === 0 && raw[c] > 0) decided[c] = 0;
+    return scoreLineBytes(classifier.genres, ids, scores, decided, options.topK, { raw, before: applyThresholds(raw, k, thresholds) });
+  }
   if (scored.outcomes === null) {
     // No genre-set rules: the fast path (nothing is ever removed).
     const decided = applyThresholds(scored.scores, classifier.genres.length, options.thresholds ?? classifier.activeThresholds());
@@ -55,18 +67,7 @@ export function formatScores(genres: readonly string[], ids: readonly string[], 
 
 /** `formatScores`'s lines as UTF-8 bytes, each line written into one growing buffer as it is made. */
 export function formatScoresBytes(genres: readonly string[], ids: readonly string[], scores: Float32Array, decided: Uint8Array, topK?: number): Uint8Array {
-  // ~25 bytes per score and some for the id and genres: usually one allocation for the chunk.
-  let buffer = Buffer.allocUnsafe(Math.max(1024, ids.length * (genres.length * 26 + 128)));
-  let at = 0;
-  eachScoreLine(genres, ids, scores, decided, topK, (line) => {
-    if (at + 3 * line.length > buffer.length) {
-      const grown = Buffer.allocUnsafe(2 * buffer.length + 3 * line.length);
-      buffer.copy(grown, 0, 0, at);
-      buffer = grown;
-    }
-    at += buffer.write(line, at, 'utf8');
-  });
-  return buffer.subarray(0, at);
+  return scoreLineBytes(genres, ids, scores, decided, topK);
 }
 
 function eachScoreLine(genres: readonly string[], ids: readonly string[], scores: Float32Array, decided: Uint8Array, topK: number | undefined, emit: (line: string) => void): void {

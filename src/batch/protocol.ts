@@ -6,6 +6,8 @@ import type { DecisionThresholds } from '../models/genre-model.js';
 import type { GenreRules } from '../models/genre-rules.js';
 import type { LinearBag } from '../models/bag/linear-bag-scorer.js';
 import type { NgramOptions } from '../text/hashed-ngrams.js';
+import type { RowProblem } from '../data/csv.js';
+import type { ColumnMapping, ColumnOptions } from '../data/columns.js';
 
 /**
  * A saved `bag` the main thread has already loaded and verified, handed to the workers as is: its
@@ -40,4 +42,55 @@ export interface ScoreRequest {
   texts: string[];
   /** Each text's catalogue fields, for a model that reads them. */
   fields?: FieldValues[];
+}
+
+/** How a slice's rows are read: what `readPredictionInput` is given for the whole file. */
+export interface SliceReading {
+  /** The input file, as named in errors. */
+  file: string;
+  columns?: ColumnOptions;
+  saved?: ColumnMapping;
+  fields: string[];
+}
+
+/**
+ * One slice of a CSV input to read, score and write (../data/csv-slices.ts): the file's header
+ * followed by the slice's bytes, decoded and parsed on the worker.
+ */
+export interface SliceRequest {
+  slice: {
+    header: string;
+    bytes: Uint8Array;
+    /** See CsvTextSlice: the slice's lines in the file minus their lines behind the header. */
+    lineShift: number;
+    rowShift: number;
+    /** The slice's first line counted as `decodedText` counts (LF bytes), for errors about bad bytes. */
+    firstLfLine: number;
+  };
+  reading: SliceReading;
+}
+
+/** A PlotlineError as data (structured cloning keeps only an Error's message). */
+export interface SentProblem {
+  message: string;
+  file?: string;
+  line?: number;
+  field?: string;
+}
+
+/** A slice read and scored: its rows' JSON Lines, their ids and lines, and what was wrong. */
+export interface SliceResult {
+  /** JSON Lines (UTF-8) of the slice's good rows, in order. */
+  bytes: Uint8Array;
+  ids: string[];
+  /** Each good row's line. */
+  lines: Int32Array;
+  /** Bad rows, in order (each one skipped or fatal, as the main thread decides). */
+  problems: RowProblem[];
+  /** Records read (good and bad rows). */
+  records: number;
+  /** Line of the last record read, or 0. */
+  lastLine: number;
+  /** What stopped the slice's reading (malformed CSV, bytes that are not UTF-8, a missing column), after `problems`. */
+  error?: SentProblem;
 }

@@ -5,11 +5,11 @@
  * (../util/thread-pool.ts).
  */
 import { ThreadPool, threadEntry } from '../util/thread-pool.js';
-import type { ScoreRequest, ScoringWorkerData } from './protocol.js';
+import type { ScoreRequest, ScoringWorkerData, SliceRequest, SliceResult } from './protocol.js';
 import type { FieldValues } from '../models/genre-model.js';
 
 export class ScoringPool {
-  private constructor(private readonly pool: ThreadPool<ScoreRequest, Uint8Array>) {}
+  private constructor(private readonly pool: ThreadPool<ScoreRequest | SliceRequest, Uint8Array | SliceResult>) {}
 
   /** Starts `size` workers and waits until every one has loaded the model (or one fails to). */
   static async start(size: number, data: ScoringWorkerData): Promise<ScoringPool> {
@@ -22,7 +22,14 @@ export class ScoringPool {
 
   /** JSON Lines (UTF-8) for one chunk, one line per text, in the chunk's order. */
   score(ids: string[], texts: string[], fields?: FieldValues[]): Promise<Uint8Array> {
-    return this.pool.run({ ids, texts, fields });
+    return this.pool.run({ ids, texts, fields }) as Promise<Uint8Array>;
+  }
+
+  /** A slice of a CSV file read, scored and written on a worker (score-slice.ts); its bytes are moved there, not copied. */
+  scoreSlice(request: SliceRequest): Promise<SliceResult> {
+    const { bytes } = request.slice;
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    return this.pool.run(request, own ? [bytes.buffer as ArrayBuffer] : []) as Promise<SliceResult>;
   }
 
   /** Stops every worker; outstanding chunks are rejected. Safe to call more than once. */

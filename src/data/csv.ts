@@ -63,6 +63,19 @@ export interface CsvTable {
   close(): void;
 }
 
+/**
+ * Records of a file read apart from the rest (csv-slices.ts): `text` is the file's header (with any
+ * blank lines before it) followed by whole records from further on, decoded; the shifts make their
+ * lines and row numbers those of the whole file.
+ */
+export interface CsvTextSlice {
+  text: string;
+  /** Added to each data record's line: its line in the file minus its line in `text`. */
+  lineShift: number;
+  /** Data records (not blank) of the file between the header and the slice. */
+  rowShift: number;
+}
+
 interface ParsedRecord {
   fields: string[];
   line: number;
@@ -72,16 +85,23 @@ interface ParsedRecord {
 /**
  * Opens a CSV file and reads up to its header. Records are streamed, so memory does not grow with
  * the file. Line numbers are counted from each record's raw text rather than taken from
- * csv-parse's `info.lines`, which counts a CRLF inside a quoted field as two lines.
+ * csv-parse's `info.lines`, which counts a CRLF inside a quoted field as two lines. With `slice`, its
+ * text is read instead of the file (`path` then only names the file in errors).
  */
-export async function openCsv(path: string, options: { delimiter?: string; relaxQuotes?: boolean } = {}): Promise<CsvTable> {
-  await assertReadableFile(path);
+export async function openCsv(path: string, options: { delimiter?: string; relaxQuotes?: boolean; slice?: CsvTextSlice } = {}): Promise<CsvTable> {
+  const slice = options.slice;
+  if (slice === undefined) await assertReadableFile(path);
+  // Added to the lines of data records (and of errors after the header) in a slice: set in on_record
+  // once the header has gone by, since the parser may meet an error before the header is consumed.
+  let lineShift = 0;
+  const rowShift = slice?.rowShift ?? 0;
 
   // Start line of the record the parser is working on. It is advanced synchronously in on_record
   // (before the record is queued), so when the parser fails it still points at the bad record.
   let nextLine = 1;
+  let headerSeen = false;
   // Decoded strictly (text-decoding.ts): a file that is not UTF-8 fails naming its first bad line.
-  const source = Readable.from(decodedText(path));
+  const source = slice === undefined ? Readable.from(decodedText(path)) : Readable.from([slice.text]);
   const parserOptions: Options<ParsedRecord, { record: string[]; raw: string }> = {
     bom: true,
     delimiter: options.delimiter ?? ',',
@@ -95,7 +115,12 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
       const line = nextLine;
       nextLine += countLineBreaks(raw);
       const blank = fields.length === 1 && fields[0].trim() === '' && !raw.includes('"');
-      return { fields, line, blank };
+      const shift = lineShift;
+      if (!blank && !headerSeen) {
+        headerSeen = true;
+        lineShift = slice?.lineShift ?? 0;
+      }
+      return { fields, line: line + shift, blank };
     },
   };
   // csv-parse's overloads cannot express that on_record changes the record type.
@@ -115,7 +140,7 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
 
   const translate = (err: unknown): unknown => {
     if (err instanceof PlotlineError) return err;
-    if (err instanceof CsvError) return new PlotlineError(describeCsvError(err), { file: path, line: nextLine });
+    if (err instanceof CsvError) return new PlotlineError(describeCsvError(err), { file: path, line: nextLine + lineShift });
     if (isErrnoException(err)) return new PlotlineError(`cannot read the file (${err.code ?? err.message})`, { file: path });
     return err;
   };
@@ -173,7 +198,7 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
           const record = await nextRecord();
           if (record === undefined) return;
           row += 1;
-          yield { line: record.line, row, fields: record.fields };
+          yield { line: record.line, row: row + rowShift, fields: record.fields };
         }
       } finally {
         close();

@@ -3,7 +3,7 @@
  * file of any size is read in constant memory: the text, the id, and the catalogue fields the model
  * uses. Every row either comes out, or is reported as a problem: none is dropped silently.
  */
-import { problemError, type RowProblem } from './csv.js';
+import { problemError, type CsvTextSlice, type RowProblem } from './csv.js';
 import { PlotlineError } from '../util/errors.js';
 import { hasWords, noWordsMessage } from '../text/tokenizer.js';
 import { columnKey, describeJson, openRecords, textOf, type FileFormat } from './records.js';
@@ -32,6 +32,11 @@ export interface PredictionInputOptions {
   /** The catalogue fields the model reads (lower-case); other columns are ignored. */
   fields?: readonly string[];
   format?: FileFormat;
+  /**
+   * Read this slice of a CSV file (csv-slices.ts: its header and whole records from further on)
+   * instead of the file, with the file's line and row numbers; a slice without rows is not an error.
+   */
+  slice?: CsvTextSlice;
 }
 
 /**
@@ -46,7 +51,7 @@ export async function* readPredictionInput(path: string, options: PredictionInpu
     // Skipping without a listener would drop rows with no trace, which is never what a user wants.
     throw new TypeError("readPredictionInput: onError 'skip' needs an onProblem callback to report skipped rows");
   }
-  const table = await openRecords(path, { format: options.format });
+  const table = await openRecords(path, { format: options.format, slice: options.slice });
   try {
     const { mapping } = resolveColumns(table, options.columns ?? {}, { requireLabels: false, saved: options.saved });
     const textKey = columnKey(mapping.text);
@@ -106,7 +111,7 @@ export async function* readPredictionInput(path: string, options: PredictionInpu
       }
       yield row;
     }
-    if (records === 0) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: path, line: table.headerLine });
+    if (records === 0 && options.slice === undefined) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: path, line: table.headerLine });
   } finally {
     table.close();
   }

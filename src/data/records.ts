@@ -9,7 +9,7 @@
 import { extname } from 'node:path';
 import { decodedText, printable } from './text-decoding.js';
 import { PlotlineError } from '../util/errors.js';
-import { WHOLE_ROW, assertReadableFile, fieldCountMessage, openCsv } from './csv.js';
+import { WHOLE_ROW, assertReadableFile, fieldCountMessage, openCsv, type CsvTextSlice } from './csv.js';
 
 /** The file layouts Plotline reads. */
 export const FILE_FORMATS = ['csv', 'tsv', 'jsonl'] as const;
@@ -57,14 +57,16 @@ export interface RecordTable {
 }
 
 /**
- * Opens `path` and reads as far as its column names.
+ * Opens `path` and reads as far as its column names. With `slice` (CSV only), reads the slice's text
+ * (the header and records from further on, csv-slices.ts) instead, with the file's line numbers.
  *
  * @throws PlotlineError naming the file (and line) when it cannot be read, is empty, has a column
  *   twice, or its first JSON Lines record is not an object.
  */
-export async function openRecords(path: string, options: { format?: FileFormat } = {}): Promise<RecordTable> {
+export async function openRecords(path: string, options: { format?: FileFormat; slice?: CsvTextSlice } = {}): Promise<RecordTable> {
   const format = fileFormatOf(path, options.format);
-  return format === 'jsonl' ? openJsonLines(path) : openDelimited(path, format);
+  if (options.slice !== undefined && format !== 'csv') throw new TypeError(`openRecords: a slice is read as CSV, not ${format}`);
+  return format === 'jsonl' ? openJsonLines(path) : openDelimited(path, format, options.slice);
 }
 
 /**
@@ -72,11 +74,13 @@ export async function openRecords(path: string, options: { format?: FileFormat }
  * instead of a parser error further down: JSON named .csv, a `;`- or tab-separated file read as CSV, or
  * a comma- or `;`-separated file read as TSV (`--format tsv`).
  */
-async function sniffLayout(path: string, format: 'csv' | 'tsv'): Promise<void> {
-  let head = '';
-  for await (const chunk of decodedText(path)) {
-    head += chunk;
-    if (head.includes('\n') || head.length > 65536) break;
+async function sniffLayout(path: string, format: 'csv' | 'tsv', slice?: CsvTextSlice): Promise<void> {
+  let head = slice?.text.slice(0, 65536) ?? '';
+  if (slice === undefined) {
+    for await (const chunk of decodedText(path)) {
+      head += chunk;
+      if (head.includes('\n') || head.length > 65536) break;
+    }
   }
   const firstLine = head.split('\n')[0].replace(/\r$/, '');
   const start = head.trimStart()[0];
@@ -109,10 +113,10 @@ async function sniffLayout(path: string, format: 'csv' | 'tsv'): Promise<void> {
   }
 }
 
-async function openDelimited(path: string, format: 'csv' | 'tsv'): Promise<RecordTable> {
-  await assertReadableFile(path);
-  await sniffLayout(path, format);
-  const table = await openCsv(path, format === 'tsv' ? { delimiter: '\t', relaxQuotes: true } : { delimiter: ',' });
+async function openDelimited(path: string, format: 'csv' | 'tsv', slice?: CsvTextSlice): Promise<RecordTable> {
+  if (slice === undefined) await assertReadableFile(path);
+  await sniffLayout(path, format, slice);
+  const table = await openCsv(path, format === 'tsv' ? { delimiter: '\t', relaxQuotes: true } : { delimiter: ',', slice });
   const keys = table.columns.map(columnKey);
   keys.forEach((key, i) => {
     const all = keys.flatMap((k, j) => (k === key ? [j + 1] : []));

@@ -41,15 +41,7 @@ export async function* decodedText(path: string): AsyncGenerator<string> {
         bytes = Buffer.concat([carry, bytes]);
         const bad = firstInvalidUtf8(bytes);
         if (bad.invalid >= 0 || bad.nul >= 0) {
-          const at = bad.invalid >= 0 ? bad.invalid : bad.nul;
-          const where = line + countNewlines(bytes, 0, at);
-          if (bad.invalid >= 0 && (bad.nul < 0 || bad.invalid < bad.nul)) {
-            throw new PlotlineError(
-              `has bytes that are not UTF-8 on this line (0x${bytes[at].toString(16).padStart(2, '0')}; a Latin-1 or Windows-1252 export?); save it as UTF-8, e.g. iconv -f latin1 -t utf-8`,
-              { file: path, line: where },
-            );
-          }
-          throw new PlotlineError('holds NUL bytes: it looks like a binary file, not CSV, TSV or JSON Lines text', { file: path, line: where });
+          throw notUtf8Error(bytes, bad, path, line);
         }
         const complete = bytes.length - bad.incomplete;
         line += countNewlines(bytes, 0, complete);
@@ -67,6 +59,33 @@ export async function* decodedText(path: string): AsyncGenerator<string> {
   } finally {
     await handle.close();
   }
+}
+
+/** The error for the first bad byte or NUL `bad` found in `bytes`, whose first byte is on LF-counted line `line`. */
+function notUtf8Error(bytes: Uint8Array, bad: { invalid: number; nul: number }, path: string, line: number): PlotlineError {
+  const at = bad.invalid >= 0 ? bad.invalid : bad.nul;
+  const where = line + countNewlines(bytes, 0, at);
+  if (bad.invalid >= 0 && (bad.nul < 0 || bad.invalid < bad.nul)) {
+    return new PlotlineError(
+      `has bytes that are not UTF-8 on this line (0x${bytes[at].toString(16).padStart(2, '0')}; a Latin-1 or Windows-1252 export?); save it as UTF-8, e.g. iconv -f latin1 -t utf-8`,
+      { file: path, line: where },
+    );
+  }
+  return new PlotlineError('holds NUL bytes: it looks like a binary file, not CSV, TSV or JSON Lines text', { file: path, line: where });
+}
+
+/**
+ * A slice of a UTF-8 file's bytes (whole lines, no BOM: csv-slices.ts) as text, checked as strictly as
+ * `decodedText` checks the whole file, with the same errors. `line` is the slice's first line counted
+ * as `decodedText` counts (1 + LF bytes before it).
+ *
+ * @throws PlotlineError naming `path` and the line of the first byte that is not UTF-8, or of a NUL byte.
+ */
+export function decodeUtf8Slice(bytes: Uint8Array, path: string, line: number): string {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad.invalid >= 0 || bad.nul >= 0) throw notUtf8Error(bytes, bad, path, line);
+  if (bad.incomplete > 0) throw new PlotlineError('ends in the middle of a UTF-8 character: the file is cut short or not UTF-8', { file: path, line: line + countNewlines(bytes, 0, bytes.length) });
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }
 
 function countNewlines(bytes: Uint8Array, from: number, to: number): number {

@@ -156,8 +156,21 @@ export function tokenFeatures(token: string, options: NgramOptions): Int32Array 
 
 /** The id of the word bigram (first, second): the one `ngramFeatures` lists for two adjacent tokens. */
 export function wordPairId(first: string, second: string, buckets: number): number {
-  const hash = fnvString(fnvCodeUnit(fnvString(SEED_WORD_NGRAM, first), WORD_SEPARATOR), second);
-  return (hash % buckets) + 1;
+  return wordPairIdAfter(wordPairPrefix(first), second, buckets);
+}
+
+/**
+ * The part of `wordPairId(first, second, buckets)` that depends on `first` alone (the hash state after
+ * it and the separator), so a caller that sees a word many times can keep it: then
+ * `wordPairIdAfter(wordPairPrefix(first), second, buckets) === wordPairId(first, second, buckets)`.
+ */
+export function wordPairPrefix(first: string): number {
+  return fnvCodeUnit(fnvString(SEED_WORD_NGRAM, first), WORD_SEPARATOR);
+}
+
+/** `wordPairId` from the first word's `wordPairPrefix` and the second word. */
+export function wordPairIdAfter(prefix: number, second: string, buckets: number): number {
+  return (fnvString(prefix, second) % buckets) + 1;
 }
 
 let scratch: Int32Array = new Int32Array(2048);

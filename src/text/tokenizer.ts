@@ -63,6 +63,48 @@ function rewrite(ch: string): string {
  * catalogue descriptions per second on one core (`bench/tokenizer.ts`).
  */
 export function tokenize(text: string): string[] {
+  return NOT_ASCII.test(text) ? tokenizeUnicode(text) : tokenizeAscii(text);
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * `tokenize` of an all-ASCII text, without the Unicode regular expressions (~3x faster; tested equal
+ * to `tokenizeUnicode` on the catalogue and on random ASCII): NFKC leaves ASCII as it is, nothing in
+ * ASCII is invisible, needs rewriting or is unspaced, so the rules come down to runs of [a-z0-9]
+ * joined by single ' or - between two of them, and the final 's stripped.
+ */
+export function tokenizeAscii(text: string): string[] {
+  const lower = text.toLowerCase();
+  const tokens: string[] = [];
+  const n = lower.length;
+  let i = 0;
+  while (i < n) {
+    if (!isAsciiWordChar(lower.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    for (;;) {
+      while (i < n && isAsciiWordChar(lower.charCodeAt(i))) i++;
+      const c = lower.charCodeAt(i);
+      if ((c === 39 || c === 45) && i + 1 < n && isAsciiWordChar(lower.charCodeAt(i + 1))) i++;
+      else break;
+    }
+    let word = lower.slice(start, i);
+    if (word.length > 2 && word.endsWith("'s")) word = word.slice(0, -2);
+    tokens.push(word);
+  }
+  return tokens;
+}
+
+/** a-z or 0-9 (the text is lower-cased first). */
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
+
+/** `tokenize` by its Unicode rules, for any text (the reference the ASCII path is tested against). */
+export function tokenizeUnicode(text: string): string[] {
   let normalised = text.normalize('NFKC').toLowerCase();
   let unspaced = false;
   if (NEEDS_CARE.test(normalised)) {

@@ -39,3 +39,27 @@ test('formatScores writes what JSON.stringify of predict() writes: ties, no genr
     assert.equal(Buffer.from(formatScoresBytes(GENRES, ids, scores, decided, options.topK)).toString('utf8'), expected, 'the bytes are the same lines in UTF-8');
   }
 });
+
+test('with genre-set rules, the byte lines are JSON.stringify of predict(): ranking ties by raw score, removed genres, the cap', async () => {
+  const { formatPredictionBytes } = await import('../../src/batch/format.js');
+  const rng = createRng(8);
+  const n = 300;
+  const k = GENRES.length;
+  const scores = new Float32Array(n * k);
+  for (let i = 0; i < scores.length; i++) scores[i] = rng.next();
+  scores.fill(0.6, 0, k); // all tied: the cap and the family keep genres by index
+  const model = new FixedScores(scores);
+  // Two families (the other family's genres go to 0 and tie; their raw scores rank them), a cap of 2.
+  model.rules = { familyField: null, families: [{ value: 'Movie', genres: [GENRES[0], GENRES[2], GENRES[4]] }, { value: 'TV Show', genres: [GENRES[1], GENRES[3]] }], unknownFamily: 'max', maxGenres: 2 };
+  const ids = Array.from({ length: n }, (_, i) => (i === 5 ? 'ünï "q"' : `r${i}`));
+  let removedSeen = 0;
+  for (const options of [{}, { topK: 4 }, { topK: 0 }, { topK: 6, thresholds: 0 }, { thresholds: [0.9, 0.1, 0.5, 0.5, 0.2, 0.99] }]) {
+    const predictions = await model.predict(ids, options);
+    removedSeen += predictions.filter((p) => p.removed !== undefined).length;
+    const expected = predictions
+      .map((p, i) => JSON.stringify({ id: ids[i], genres: p.genres, scores: p.scores, ...(p.top === undefined ? {} : { top: p.top }), ...(p.removed === undefined ? {} : { removed: p.removed }) }) + '\n')
+      .join('');
+    assert.equal(Buffer.from(await formatPredictionBytes(model, ids, ids, options)).toString('utf8'), expected, JSON.stringify(options));
+  }
+  assert.ok(removedSeen > 100, `${removedSeen} rows with removed genres`);
+});

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../../src/engine/backend.js';
 import { loadModel } from '../../src/models/storage.js';
-import { scoreFile } from '../../src/batch/score-file.js';
+import { SLICED_FROM_WORKERS, scoreFile } from '../../src/batch/score-file.js';
 import { mapInOrder } from '../../src/batch/ordered.js';
 import { fixtureFolder, rejectsWith } from '../helpers/files.js';
 import { TEXTS } from '../models/fixtures.js';
@@ -76,9 +76,10 @@ test('repeated ids: every row is scored, and the repeats are counted with the fi
 });
 
 test('fail: the malformed row fails the run with its line, and no output file is left', async () => {
-  for (const [input, workers] of [[jsonl, 1], [csv, 1], [jsonl, 2]] as const) {
+  for (const [input, workers] of [[jsonl, 1], [csv, 1], [jsonl, 2], [csv, 2], [csv, SLICED_FROM_WORKERS]] as const) {
     const output = join(files.dir, `fail-${workers}.jsonl`);
-    const error = await rejectsWith(scoreFile({ model, input, output, onError: 'fail', workers, chunkRows: 256 }));
+    // CSV with SLICED_FROM_WORKERS workers: the threads read slices of ~4 KB themselves (the bad row in a middle one).
+    const error = await rejectsWith(scoreFile({ model, input, output, onError: 'fail', workers, chunkRows: 256, sliceBytes: 4096 }));
     assert.equal(error.line, BAD_LINE + (input === csv ? 1 : 0), error.message);
     assert.match(error.message, new RegExp(`line ${BAD_LINE + (input === csv ? 1 : 0)}\\b`));
     assert.equal(existsSync(output), false, 'a failed run writes no partial output');
@@ -86,12 +87,12 @@ test('fail: the malformed row fails the run with its line, and no output file is
   assert.deepEqual(readdirSync(files.dir).filter((f) => f.includes('.tmp-')), [], 'no temporary file left behind');
 });
 
-test('--workers 2 writes the same bytes as --workers 1, in input order (JSON Lines and CSV)', async () => {
-  for (const input of [jsonl, csv]) {
+test('--workers 2 and 3 write the same bytes as --workers 1, in input order (JSON Lines and CSV; CSV read in slices by 3)', async () => {
+  for (const [input, workers] of [[jsonl, 2], [csv, 2], [csv, SLICED_FROM_WORKERS]] as const) {
     const one = join(files.dir, 'one.jsonl');
     const two = join(files.dir, 'two.jsonl');
     const a = await scoreFile({ model, input, output: one, onError: 'skip', workers: 1, chunkRows: 100 });
-    const b = await scoreFile({ model, input, output: two, onError: 'skip', workers: 2, chunkRows: 100 });
+    const b = await scoreFile({ model, input, output: two, onError: 'skip', workers, chunkRows: 100, sliceBytes: 4096 });
     assert.equal(a.rows, ROWS - 1);
     assert.equal(b.rows, ROWS - 1);
     assert.deepEqual(b.problems, a.problems);

@@ -89,3 +89,33 @@ test('hasWords agrees with tokenize on texts its ASCII shortcut answers and on t
   const texts = ['a', '7', "'s", "x's", '東a', 'a東京', '\u200Ba\u200B', 'a\u0301', 'ｆｕｌｌ', 'ʼaʼ', '-1-', '...a...', 'ไทยa', '🎬', "''", 'ʼ', '東京', ''];
   for (const text of texts) assert.equal(hasWords(text), tokenize(text).length > 0, JSON.stringify(text));
 });
+
+test('an all-ASCII text takes a path without Unicode regular expressions, with the same words', async () => {
+  const { tokenizeAscii, tokenizeUnicode } = await import('../../src/text/tokenizer.js');
+  const { createRng } = await import('../../src/util/random.js');
+  const rng = createRng(11);
+  // Letters, digits, both joiners, doubled and at the edges, 's, punctuation, controls, whitespace.
+  const pieces = ['a', 'Z', 'q', '7', '0', "'", '-', "'s", "'S", '--', "''", ' ', '.', ',', '"', '\t', '\n', '\x00', '\x7f', '_', '@', 'x1', 'Don', 'IT'];
+  const texts = ['A detective hunts a killer in 1970s Seoul.', "it's a coming-of-age tale -- of parents' 'secrets'", "'s", "a's", "rock'n'roll 9-to-5 x-'y"];
+  for (let t = 0; t < 5000; t++) {
+    let text = '';
+    const length = Math.floor(rng.next() * 30);
+    for (let i = 0; i < length; i++) text += pieces[Math.floor(rng.next() * pieces.length)];
+    texts.push(text);
+  }
+  for (const text of texts) assert.deepEqual(tokenizeAscii(text), tokenizeUnicode(text), JSON.stringify(text));
+  // The catalogue's descriptions, when the shared data is there.
+  const { existsSync, readFileSync } = await import('node:fs');
+  const catalogue = new URL('../../../shared/data/netflix_titles.csv', import.meta.url);
+  if (existsSync(catalogue)) {
+    const { parse } = await import('csv-parse/sync');
+    const rows = parse(readFileSync(catalogue), { columns: true, bom: true }) as { description: string }[];
+    let ascii = 0;
+    for (const { description } of rows) {
+      if (/[^\x00-\x7f]/.test(description)) continue;
+      ascii++;
+      assert.deepEqual(tokenizeAscii(description), tokenizeUnicode(description), description);
+    }
+    assert.ok(ascii > 5000, `${ascii} ASCII descriptions checked`);
+  }
+});

@@ -15,7 +15,7 @@
  * by words first) goes through that reference path, as does an encoder with word n-grams longer than 2.
  */
 import { tokenize } from '../../text/tokenizer.js';
-import { tokenFeatures, wordPairId } from '../../text/hashed-ngrams.js';
+import { tokenFeatures, wordPairIdAfter, wordPairPrefix } from '../../text/hashed-ngrams.js';
 import type { NgramVectorizer } from '../vectorizers/ngram-vectorizer.js';
 import { linearScorer, type LinearBag } from './linear-bag-scorer.js';
 
@@ -40,19 +40,43 @@ export function wordCacheScorer(linear: LinearBag, encoder: NgramVectorizer, cap
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`word cache capacity must be a whole number >= 1, got ${capacity}`);
   const l2 = linear.normalisation === 'l2';
   const bigrams = options.wordNgrams === 2;
-  const slots = new Map<string, number>();
+  // word -> slot: open addressing (linear probing) on an FNV-1a hash of the word, at most half full.
+  // About 2x faster than a Map of strings here: a token is a fresh string each time, whose hash a Map
+  // computes anyway, and the probe compares the few candidates with ===.
+  const tableSize = 2 ** Math.ceil(Math.log2(2 * capacity));
+  const mask = tableSize - 1;
+  const keys: (string | undefined)[] = new Array<string | undefined>(tableSize).fill(undefined);
+  const slotAt = new Int32Array(tableSize).fill(-1);
+  let size = 0;
+  const probe = (word: string): number => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 16777619);
+    let at = (h >>> 0) & mask;
+    while (slotAt[at] !== -1 && keys[at] !== word) at = (at + 1) & mask;
+    return at;
+  };
   const rows = new Float64Array(capacity * k);
   const norms = new Float64Array(capacity);
   const counts = new Int32Array(capacity);
+  // Each word's hash state as the first word of a bigram (wordPairPrefix): a bigram then hashes only its second word.
+  const prefixes = new Float64Array(capacity);
+  // The current text's tokens' prefixes, copied as each is looked up (the cache may start over mid-text).
+  let textPrefixes = new Float64Array(256);
   const sum = new Float64Array(k);
 
   /** The cache slot of `word`, computing its row, norm share and feature count on first sight. */
   const slotOf = (word: string): number => {
-    const known = slots.get(word);
-    if (known !== undefined) return known;
-    if (slots.size === capacity) slots.clear();
-    const slot = slots.size;
-    slots.set(word, slot);
+    let cell = probe(word);
+    if (slotAt[cell] !== -1) return slotAt[cell];
+    if (size === capacity) {
+      keys.fill(undefined);
+      slotAt.fill(-1);
+      size = 0;
+      cell = probe(word);
+    }
+    const slot = size++;
+    keys[cell] = word;
+    slotAt[cell] = slot;
     const ids = tokenFeatures(word, options);
     const at = slot * k;
     rows.fill(0, at, at + k);
@@ -67,6 +91,7 @@ export function wordCacheScorer(linear: LinearBag, encoder: NgramVectorizer, cap
     }
     norms[slot] = norm;
     counts[slot] = ids.length;
+    prefixes[slot] = wordPairPrefix(word);
     return slot;
   };
 
@@ -78,8 +103,10 @@ export function wordCacheScorer(linear: LinearBag, encoder: NgramVectorizer, cap
       sum.fill(0);
       let norm = 0;
       let features = bigrams && tokens.length > 1 ? tokens.length - 1 : 0;
+      if (tokens.length > textPrefixes.length) textPrefixes = new Float64Array(2 * tokens.length);
       for (let i = 0; i < tokens.length; i++) {
         const slot = slotOf(tokens[i]);
+        textPrefixes[i] = prefixes[slot];
         norm += norms[slot];
         features += counts[slot];
         const at = slot * k;
@@ -91,7 +118,7 @@ export function wordCacheScorer(linear: LinearBag, encoder: NgramVectorizer, cap
       }
       if (bigrams) {
         for (let i = 0; i + 1 < tokens.length; i++) {
-          const id = wordPairId(tokens[i], tokens[i + 1], options.buckets);
+          const id = wordPairIdAfter(textPrefixes[i], tokens[i + 1], options.buckets);
           const w = idf[id];
           if (w === 0) continue;
           norm += l2 ? w * w : w;

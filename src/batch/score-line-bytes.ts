@@ -1,0 +1,163 @@
+/**
+ * The JSON Lines of `predict --input` written straight into bytes: per row
+ *   {"id":...,"genres":[...],"scores":{genre:score,...},"top":[...]?,"removed":[...]?}
+ * byte for byte what JSON.stringify of `GenreModel.decide()`'s objects writes (format.ts; tested
+ * against it), with the genre-set rules' ranking and `removed` list when the rules ran.
+ *
+ * A row's 42 numbers are made by one JSON.stringify of the row (Number::toString digits, as
+ * JSON.stringify of the objects writes them), copied into the output as bytes between the genres'
+ * pre-encoded keys: no per-number string, no per-row string to encode.
+ */
+
+/** What the genre-set rules did to a chunk (see `GenreModel.decide`); absent when none ran. */
+export interface RuledScores {
+  /** Scores before the rules (n x genres): ties in the ruled scores are ranked by these. */
+  raw: Float32Array;
+  /** The genres decided on the raw scores: those decided there and not after were removed. */
+  before: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * JSON Lines (UTF-8) for `ids.length` rows of `scores` (n x genres) and their 0/1 `decided` genres:
+ * genres in descending score (ties: raw score when `ruled`, then genre order), every genre's score in
+ * genre order, the `topK` best if given, and with `ruled` the genres the rules removed (when any).
+ */
+export function scoreLineBytes(genres: readonly string[], ids: readonly string[], scores: Float32Array, decided: Uint8Array, topK?: number, ruled?: RuledScores): Uint8Array {
+  const k = genres.length;
+  const names = genres.map((g) => encoder.encode(JSON.stringify(g)));
+  const keys = genres.map((g) => encoder.encode(`${JSON.stringify(g)}:`));
+  const fixed = (text: string): Uint8Array => encoder.encode(text);
+  const ID = fixed('{"id":');
+  const GENRES = fixed(',"genres":[');
+  const SCORES = fixed('],"scores":{');
+  const TOP = fixed(',"top":[');
+  const GENRE = fixed('{"genre":');
+  const SCORE = fixed(',"score":');
+  const REMOVED = fixed(',"removed":[');
+  const namesBytes = names.reduce((n, b) => n + b.length + 1, 0);
+  const top = topK === undefined ? 0 : Math.min(topK, k);
+  // Bytes of a row besides its id and numbers, at most: keys, names in genres / top / removed, punctuation.
+  const rowFixed = 64 + 2 * namesBytes + keys.reduce((n, b) => n + b.length + 1, 0) + top * (GENRE.length + SCORE.length + 3);
+  const order = new Int32Array(k);
+  const topOrder = new Int32Array(k);
+  const taken = new Uint8Array(k);
+  const row: number[] = new Array<number>(k).fill(0.5);
+  const starts = new Int32Array(k);
+  const ends = new Int32Array(k);
+  let digits = Buffer.allocUnsafe(64 * k);
+  let out = new Uint8Array(Math.max(1024, ids.length * (rowFixed + 24 * k + 32)));
+  let at = 0;
+  const raw = ruled?.raw;
+  for (let i = 0; i < ids.length; i++) {
+    const base = i * k;
+    for (let j = 0; j < k; j++) row[j] = scores[base + j];
+    const numbers = JSON.stringify(row);
+    const id = JSON.stringify(ids[i]);
+    const need = rowFixed + 3 * id.length + 2 * numbers.length;
+    if (at + need > out.length) {
+      const grown = new Uint8Array(2 * out.length + need);
+      grown.set(out.subarray(0, at));
+      out = grown;
+    }
+    // The numbers' characters are ASCII: written as bytes by one native call, then found between the
+    // commas with native searches (faster than a charCodeAt loop over the ~800 characters).
+    if (numbers.length > digits.length) digits = Buffer.allocUnsafe(2 * numbers.length);
+    digits.write(numbers, 0, numbers.length, 'latin1');
+    let from = 1;
+    for (let j = 0; j < k; j++) {
+      const end = j + 1 < k ? digits.indexOf(44, from) : numbers.length - 1;
+      starts[j] = from;
+      ends[j] = end;
+      from = end + 1;
+    }
+    // The ranking is needed only for the decided genres (a few) and the top k: the genres decided,
+    // insertion-sorted (stable, so ties stay in genre order), and the top k by selection.
+    let m = 0;
+    for (let g = 0; g < k; g++) if (decided[base + g] === 1) order[m++] = g;
+    for (let a = 1; a < m; a++) {
+      const g = order[a];
+      let b = a - 1;
+      while (b >= 0 && ranksBefore(scores, raw, base, g, order[b])) {
+        order[b + 1] = order[b];
+        b--;
+      }
+      order[b + 1] = g;
+    }
+    if (top > 0) {
+      taken.fill(0);
+      for (let a = 0; a < top; a++) {
+        let best = -1;
+        for (let g = 0; g < k; g++) if (taken[g] === 0 && (best < 0 || ranksBefore(scores, raw, base, g, best))) best = g;
+        taken[best] = 1;
+        topOrder[a] = best;
+      }
+    }
+    at = put(out, at, ID);
+    at += encoder.encodeInto(id, out.subarray(at)).written;
+    at = put(out, at, GENRES);
+    let first = true;
+    for (let a = 0; a < m; a++) {
+      const g = order[a];
+      if (!first) out[at++] = 44;
+      at = put(out, at, names[g]);
+      first = false;
+    }
+    at = put(out, at, SCORES);
+    for (let g = 0; g < k; g++) {
+      if (g > 0) out[at++] = 44;
+      at = put(out, at, keys[g]);
+      at = putRange(out, at, digits, starts[g], ends[g]);
+    }
+    out[at++] = 125; // }
+    if (topK !== undefined) {
+      at = put(out, at, TOP);
+      for (let a = 0; a < top; a++) {
+        const g = topOrder[a];
+        if (a > 0) out[at++] = 44;
+        at = put(out, at, GENRE);
+        at = put(out, at, names[g]);
+        at = put(out, at, SCORE);
+        at = putRange(out, at, digits, starts[g], ends[g]);
+        out[at++] = 125;
+      }
+      out[at++] = 93; // ]
+    }
+    if (ruled !== undefined) {
+      let any = false;
+      for (let g = 0; g < k; g++) {
+        if (ruled.before[base + g] !== 1 || decided[base + g] !== 0) continue;
+        if (!any) at = put(out, at, REMOVED);
+        else out[at++] = 44;
+        at = put(out, at, names[g]);
+        any = true;
+      }
+      if (any) out[at++] = 93;
+    }
+    out[at++] = 125;
+    out[at++] = 10;
+  }
+  return out.subarray(0, at);
+}
+
+/** Copies `bytes` into `out` at `at`; returns the offset after them. */
+function put(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  for (let b = 0; b < bytes.length; b++) out[at + b] = bytes[b];
+  return at + bytes.length;
+}
+
+/** Copies `from[start, end)` into `out` at `at`; returns the offset after it. */
+function putRange(out: Uint8Array, at: number, from: Uint8Array, start: number, end: number): number {
+  for (let b = start; b < end; b++) out[at++] = from[b];
+  return at;
+}
+
+/** Whether genre `g` ranks before genre `h` in a row: higher score, then (with `raw`) higher raw score, then lower index. */
+function ranksBefore(scores: Float32Array, raw: Float32Array | undefined, base: number, g: number, h: number): boolean {
+  const sg = scores[base + g];
+  const sh = scores[base + h];
+  if (sg !== sh) return sg > sh;
+  if (raw !== undefined && raw[base + g] !== raw[base + h]) return raw[base + g] > raw[base + h];
+  return g < h;
+}

@@ -1,0 +1,60 @@
+/**
+ * Reading and scoring one slice of a CSV input on a worker thread (`predict --input --workers N`): the
+ * slice's bytes are decoded and parsed by the same reader as a whole file (`readPredictionInput`, with
+ * the file's header and line numbers), its good rows scored and written as JSON Lines. Bad rows and a
+ * reading error come back as data, in order, for the main thread to skip or fail on as the sequential
+ * read would.
+ */
+import { readPredictionInput } from '../data/prediction-input.js';
+import { decodeUtf8Slice } from '../data/text-decoding.js';
+import type { RowProblem } from '../data/csv.js';
+import type { FieldValues, GenreModel, PredictOptions } from '../models/genre-model.js';
+import { PlotlineError } from '../util/errors.js';
+import { formatPredictionBytes } from './format.js';
+import type { SentProblem, SliceRequest, SliceResult } from './protocol.js';
+
+/** Reads, scores and formats `request`'s slice with `classifier`. Never throws for bad input: see SliceResult. */
+export async function scoreSlice(classifier: GenreModel, request: SliceRequest, decide: Omit<PredictOptions, 'fields'>): Promise<SliceResult> {
+  const { slice, reading } = request;
+  const ids: string[] = [];
+  const texts: string[] = [];
+  const lines: number[] = [];
+  let fields: FieldValues[] | undefined;
+  const problems: RowProblem[] = [];
+  let error: SentProblem | undefined;
+  let lastLine = 0;
+  try {
+    const text = slice.header + decodeUtf8Slice(slice.bytes, reading.file, slice.firstLfLine);
+    const rows = readPredictionInput(reading.file, {
+      columns: reading.columns,
+      saved: reading.saved,
+      fields: reading.fields,
+      format: 'csv',
+      onError: 'skip',
+      onProblem: (problem) => {
+        problems.push(problem);
+        lastLine = problem.line;
+      },
+      slice: { text, lineShift: slice.lineShift, rowShift: slice.rowShift },
+    });
+    for await (const row of rows) {
+      ids.push(row.id);
+      texts.push(row.text);
+      lines.push(row.line);
+      if (row.fields !== undefined) (fields ??= []).push(row.fields);
+      lastLine = row.line;
+    }
+  } catch (thrown) {
+    if (!(thrown instanceof PlotlineError)) throw thrown;
+    error = { message: thrown.message, file: thrown.file, line: thrown.line, field: thrown.field };
+  }
+  const bytes = ids.length === 0 ? new Uint8Array(0) : await formatPredictionBytes(classifier, ids, texts, { ...decide, fields });
+  return { bytes, ids, lines: Int32Array.from(lines), problems, records: ids.length + problems.length, lastLine, error };
+}
+
+/** The PlotlineError a worker sent as data, as thrown on the main thread (same message, file, line, field). */
+export function sentError(sent: SentProblem): PlotlineError {
+  const error = new PlotlineError('', { file: sent.file, line: sent.line, field: sent.field });
+  error.message = sent.message;
+  return error;
+}
