@@ -106,9 +106,7 @@ export function fitFieldlessFusion(textProbabilities: Float32Array, targets: Flo
   const shared = newton(x1, none, targets, all, [1, 0, 0], 1e-3 * n);
   const out = { text: [] as number[], bias: [] as number[] };
   for (let j = 0; j < k; j++) {
-    const cells: number[] = [];
-    for (let c = j; c < n; c += k) cells.push(c);
-    const w = newton(x1, none, targets, cells, shared, 2 * PER_GENRE_RIDGE);
+    const w = newton(x1, none, targets, genreCells(j, n, k), shared, 2 * PER_GENRE_RIDGE);
     out.text.push(w[0]);
     out.bias.push(w[2]);
   }
@@ -143,15 +141,20 @@ export function fitLogitFusion(
   if (ridge === null) return fusion;
   const genres = { text: [] as number[], fields: [] as number[], bias: [] as number[] };
   for (let j = 0; j < k; j++) {
-    const cells: number[] = [];
-    for (let c = j; c < n; c += k) cells.push(c);
     // newton's penalty is 0.5 * ridge * |w - prior|^2, the file comment's is lambda * |w - prior|^2.
-    const w = newton(x1, fieldLogits, targets, cells, shared, 2 * ridge);
+    const w = newton(x1, fieldLogits, targets, genreCells(j, n, k), shared, 2 * ridge);
     genres.text.push(w[0]);
     genres.fields.push(w[1]);
     genres.bias.push(w[2]);
   }
   return { ...fusion, genres };
+}
+
+/** The cells of genre j among n cells of rows of k genres (row-major): j, j + k, j + 2k, ... */
+function genreCells(j: number, n: number, k: number): number[] {
+  const cells: number[] = [];
+  for (let c = j; c < n; c += k) cells.push(c);
+  return cells;
 }
 
 /**
