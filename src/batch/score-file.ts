@@ -41,6 +41,7 @@ import { mapInOrder } from './ordered.js';
 import { duplicateIdCounter, watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
 import { sentError } from './score-slice.js';
 import { watchUnknownFamilies, type UnknownFamilies } from './unknown-families.js';
+import { watchFieldlessRows, type FieldlessRows } from './fieldless-rows.js';
 import { watchFieldValues, type FieldValueProblems } from './field-value-problems.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
@@ -107,6 +108,10 @@ export interface ScoreFileResult {
   fieldValues: FieldValueProblems;
   /** The model's genre rules (null: none), for the warning about unknown family values. */
   rules: GenreRules | null;
+  /** Rows with none of the model's fields (scored from the description alone), of the rows read; 0 of 0 for a description-only model. */
+  fieldless: FieldlessRows;
+  /** The fields the model reads (empty: description only). */
+  fields: string[];
   seconds: number;
 }
 
@@ -134,6 +139,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let rows = 0;
   let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
   let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
+  let fieldless: FieldlessRows = { count: 0, rows: 0 };
+  let modelFields: string[] = [];
   let rules: GenreRules | null = null;
   let fieldValues: FieldValueProblems = new Map();
   let pool: ScoringPool | null = null;
@@ -219,7 +226,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       );
       if (records === 0) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: options.input, line: slices.headerLine });
       await sink.commit();
-      return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, seconds: (performance.now() - started) / 1000 };
+      return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, fieldless, fields: modelFields, seconds: (performance.now() - started) / 1000 };
     }
     const rowsRead = readPredictionInput(options.input, {
       columns: options.columns,
@@ -232,7 +239,10 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         if (problems.length < KEPT_PROBLEMS) problems.push(problem);
       },
     });
-    const families = watchUnknownFamilies(rowsRead, rules);
+    modelFields = [...fields];
+    const bare = watchFieldlessRows(rowsRead, fields);
+    fieldless = bare.found;
+    const families = watchUnknownFamilies(bare.rows, rules);
     unknownFamilies = families.found;
     const checked = watchFieldValues(families.rows, checkFields);
     fieldValues = checked.found;
@@ -257,7 +267,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await pool?.close();
     await loaded?.dispose();
   }
-  return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, seconds: (performance.now() - started) / 1000 };
+  return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, fieldless, fields: modelFields, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Whether a manifest describes a bag saved in its collapsed linear form, without a field model. */

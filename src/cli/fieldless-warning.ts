@@ -12,10 +12,14 @@ import type { FieldValues } from '../models/genre-model.js';
  * @returns one warning line, or null when every title has at least one of the fields (or the model reads none).
  */
 export function fieldlessWarning(modelFields: readonly string[], rows: readonly (FieldValues | undefined)[], source: string): string | null {
-  if (modelFields.length === 0 || rows.length === 0) return null;
   const without = rows.filter((fields) => !modelFields.some((name) => (fields?.[name] ?? '').trim() !== '')).length;
-  if (without === 0) return null;
-  const count = without === rows.length ? (rows.length === 1 ? 'the title has' : `all ${rows.length} titles have`) : `${without} of ${rows.length} titles have`;
+  return fieldlessCountWarning(modelFields, without, rows.length, source);
+}
+
+/** As fieldlessWarning, from counts: `without` of `total` titles have none of the fields. */
+export function fieldlessCountWarning(modelFields: readonly string[], without: number, total: number, source: string): string | null {
+  if (modelFields.length === 0 || total === 0 || without === 0) return null;
+  const count = without === total ? (total === 1 ? 'the title has' : `all ${total} titles have`) : `${without} of ${total} titles have`;
   const fix = source === 'on the command line' ? ' (give them with --field NAME=VALUE)' : '';
   return `the model reads ${modelFields.join(', ')}; ${count} none of them ${source}${fix}: scored from the description alone, close to what a model trained with --fields description gives`;
 }

@@ -24,7 +24,7 @@ import { fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { familyKey, type GenreRules } from '../../models/genre-rules.js';
-import { fieldlessWarning } from '../fieldless-warning.js';
+import { fieldlessCountWarning, fieldlessWarning } from '../fieldless-warning.js';
 
 export interface PredictCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
   model: string;
@@ -181,6 +181,8 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   const families = unknownFamiliesWarning(result.unknownFamilies, result.rules, options.input);
   if (families !== null) process.stderr.write(`warning: ${families}\n`);
   for (const warning of fieldValueWarnings(result.fieldValues, options.input)) process.stderr.write(`warning: ${warning}\n`);
+  const fieldless = fieldlessCountWarning(result.fields, result.fieldless.count, result.fieldless.rows, `in ${options.input}`);
+  if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
 
