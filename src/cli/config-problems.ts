@@ -23,5 +23,7 @@ export function configProblem(kind: string, error: z.ZodError): string {
       if (others.length > 0) parts.push(`${where}${others.map((key) => `"${key}"`).join(', ')} ${others.length === 1 ? 'is not a setting' : 'are not settings'} of --model ${kind}`);
     } else parts.push(`${where}${issue.message}`);
   }
+  // Word vectors come from their own flags, not --config: said alone, without "--config".
+  if (parts.length === 1 && parts[0].startsWith('--word-vectors')) return parts[0];
   return `invalid --config for --model ${kind}: ${parts.join('; ')}`;
 }

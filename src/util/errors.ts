@@ -19,7 +19,8 @@ export class PlotlineError extends Error {
     const parts: string[] = [];
     if (where.file !== undefined) parts.push(where.file);
     if (where.line !== undefined) parts.push(`line ${where.line}`);
-    if (where.field !== undefined) parts.push(`field "${where.field}"`);
+    // A command-line option (`--data`) is named as it is typed; a column or JSON field as a field.
+    if (where.field !== undefined) parts.push(where.field.startsWith('--') ? where.field : `field "${where.field}"`);
     return parts.length > 0 ? `${parts.join(', ')}: ${message}` : message;
   }
 }

@@ -11,7 +11,8 @@ const problem = (kind: string, config: Record<string, unknown>): string => {
 };
 
 test('word vectors on a kind without words say which kinds take them', () => {
-  assert.equal(problem('bag', { wordVectors: '/x.vec' }), 'invalid --config for --model bag: --word-vectors and --freeze-embeddings are for the word models cnn and bilstm, not --model bag');
+  assert.equal(problem('bag', { wordVectors: '/x.vec' }), '--word-vectors and --freeze-embeddings are for the word models cnn and bilstm, not --model bag');
+  assert.match(problem('bag', { wordVectors: '/x.vec', filters: 9 }), /^invalid --config for --model bag: --word-vectors .*; "filters" is not a setting/);
 });
 
 test('unknown settings are named, and other issues keep their key, all on one line', () => {
