@@ -17,6 +17,7 @@ import { catalogueRequest, columnOptions, type CatalogueModelFlags, type Catalog
 import { resolveDataOption } from '../data-option.js';
 import { kindConfigSchema } from '../../models/kinds.js';
 import { configProblem } from '../config-problems.js';
+import { assertReadableFile } from '../../data/csv.js';
 import { UsageError } from '../usage.js';
 
 export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'positiveWeights'>>, CatalogueReadFlags, CatalogueModelFlags {
@@ -46,6 +47,9 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   await checkOutputFolder(options.out, '--out');
   const checked = kindConfigSchema(options.model)?.safeParse(options.config ?? {});
   if (checked !== undefined && !checked.success) throw new UsageError(configProblem(options.model, checked.error));
+  // A word-vector file that is not there fails now, not after the data is read and split.
+  const vectors = options.config?.wordVectors;
+  if (typeof vectors === 'string') await assertReadableFile(vectors);
   options = { ...options, ...(await resolveDataOption(options.data, options.split, options)) };
   await useBackend(options.backend);
   const log = (line: string) => {
