@@ -196,49 +196,8 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
     return n - at;
   };
 
-  /**
-   * out[at, at + dim) = sum of weight x table row over uniqueIds[from, from + n) (ids stored as row
-   * offsets). Eight dimensions at a time in locals: the sums stay in registers instead of being loaded
-   * and stored once per id, and each visit of a row reads half a cache line.
-   */
-  const poolDistinct = (from: number, n: number, out: Float32Array, at: number): void => {
-    let d = 0;
-    for (; d + 7 < dim; d += 8) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let s4 = 0;
-      let s5 = 0;
-      let s6 = 0;
-      let s7 = 0;
-      for (let i = from; i < from + n; i++) {
-        const w = uniqueWeights[i];
-        const src = uniqueIds[i] + d;
-        s0 += w * table[src];
-        s1 += w * table[src + 1];
-        s2 += w * table[src + 2];
-        s3 += w * table[src + 3];
-        s4 += w * table[src + 4];
-        s5 += w * table[src + 5];
-        s6 += w * table[src + 6];
-        s7 += w * table[src + 7];
-      }
-      out[at + d] = s0;
-      out[at + d + 1] = s1;
-      out[at + d + 2] = s2;
-      out[at + d + 3] = s3;
-      out[at + d + 4] = s4;
-      out[at + d + 5] = s5;
-      out[at + d + 6] = s6;
-      out[at + d + 7] = s7;
-    }
-    for (; d < dim; d++) {
-      let sum = 0;
-      for (let i = from; i < from + n; i++) sum += uniqueWeights[i] * table[uniqueIds[i] + d];
-      out[at + d] = sum;
-    }
-  };
+  /** out[at, at + dim) = sum of weight x table row over uniqueIds[from, from + n) (ids stored as row offsets). */
+  const poolDistinct = (from: number, n: number, out: Float32Array, at: number): void => weightedRowSum(uniqueWeights, uniqueIds, from, from + n, table, dim, out, at);
 
   /**
    * Groups the batch's (text, distinct id) pairs by id: fills touched[0, used) with the row offsets
@@ -286,48 +245,10 @@ export function sparseBagStep(network: tf.LayersModel, options: SparseBagStepOpt
 
   /**
    * gradientRow = the sum over pairs [first, end) of weight x the text's d(loss)/d(pooled): a touched
-   * row's gradient. The transpose of `poolDistinct`, written like it: eight dimensions summed over the
-   * row's pairs in locals, then stored once, in a one-row buffer that stays in the L1 cache.
+   * row's gradient, the transpose of `poolDistinct`, in a one-row buffer that stays in the L1 cache.
    */
   const gradientRow = new Float32Array(dim);
-  const rowGradient = (first: number, end: number, pooledGradient: Float32Array): void => {
-    let d = 0;
-    for (; d + 7 < dim; d += 8) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let s4 = 0;
-      let s5 = 0;
-      let s6 = 0;
-      let s7 = 0;
-      for (let p = first; p < end; p++) {
-        const w = pairWeight[p];
-        const t = pairText[p] + d;
-        s0 += w * pooledGradient[t];
-        s1 += w * pooledGradient[t + 1];
-        s2 += w * pooledGradient[t + 2];
-        s3 += w * pooledGradient[t + 3];
-        s4 += w * pooledGradient[t + 4];
-        s5 += w * pooledGradient[t + 5];
-        s6 += w * pooledGradient[t + 6];
-        s7 += w * pooledGradient[t + 7];
-      }
-      gradientRow[d] = s0;
-      gradientRow[d + 1] = s1;
-      gradientRow[d + 2] = s2;
-      gradientRow[d + 3] = s3;
-      gradientRow[d + 4] = s4;
-      gradientRow[d + 5] = s5;
-      gradientRow[d + 6] = s6;
-      gradientRow[d + 7] = s7;
-    }
-    for (; d < dim; d++) {
-      let sum = 0;
-      for (let p = first; p < end; p++) sum += pairWeight[p] * pooledGradient[pairText[p] + d];
-      gradientRow[d] = sum;
-    }
-  };
+  const rowGradient = (first: number, end: number, pooledGradient: Float32Array): void => weightedRowSum(pairWeight, pairText, first, end, pooledGradient, dim, gradientRow, 0);
 
   /**
    * Lazy Adam on the table's touched rows: for each, its gradient (`rowGradient`), then the moments
@@ -516,4 +437,50 @@ function grow<T extends Int32Array | Float32Array>(a: T, size: number): T {
   const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
+}
+
+/**
+ * out[at, at + dim) = the sum over i in [from, end) of weights[i] x source[offsets[i], offsets[i] + dim):
+ * the embedding bag's pooling (rows of the table) and its transpose, a touched row's gradient (rows of
+ * d(loss)/d(pooled)), on the JavaScript path. Eight dimensions at a time in locals: the sums stay in
+ * registers instead of being loaded and stored once per row, and each visit of a row reads half a
+ * cache line.
+ */
+function weightedRowSum(weights: Float32Array, offsets: Int32Array, from: number, end: number, source: Float32Array, dim: number, out: Float32Array, at: number): void {
+  let d = 0;
+  for (; d + 7 < dim; d += 8) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let s4 = 0;
+    let s5 = 0;
+    let s6 = 0;
+    let s7 = 0;
+    for (let i = from; i < end; i++) {
+      const w = weights[i];
+      const src = offsets[i] + d;
+      s0 += w * source[src];
+      s1 += w * source[src + 1];
+      s2 += w * source[src + 2];
+      s3 += w * source[src + 3];
+      s4 += w * source[src + 4];
+      s5 += w * source[src + 5];
+      s6 += w * source[src + 6];
+      s7 += w * source[src + 7];
+    }
+    out[at + d] = s0;
+    out[at + d + 1] = s1;
+    out[at + d + 2] = s2;
+    out[at + d + 3] = s3;
+    out[at + d + 4] = s4;
+    out[at + d + 5] = s5;
+    out[at + d + 6] = s6;
+    out[at + d + 7] = s7;
+  }
+  for (; d < dim; d++) {
+    let sum = 0;
+    for (let i = from; i < end; i++) sum += weights[i] * source[offsets[i] + d];
+    out[at + d] = sum;
+  }
 }

@@ -57,6 +57,17 @@ for (const normalisation of ['l2', 'sum'] as const) {
   });
 }
 
+/** Rows (of dim values) outside `used` are bit-identical to `initial`; at least one used row changed. */
+function assertOnlyUsedRowsChanged(initial: Float32Array, trained: Float32Array, used: ReadonlySet<number>, dim: number): void {
+  let changed = 0;
+  for (let row = 0; row < initial.length / dim; row++) {
+    const same = trained.subarray(row * dim, (row + 1) * dim).every((v, d) => v === initial[row * dim + d]);
+    if (!used.has(row)) assert.ok(same, `row ${row} was not in the batch but changed`);
+    else if (!same) changed++;
+  }
+  assert.ok(changed > 0, 'the rows the batch used were updated');
+}
+
 test('rows no batch touched keep their initial values; keepBest/restoreBest round-trip', async () => {
   const network = kind.build(config, encoder, encoded, 3, 5);
   const initial = weightsOf(network)[0];
@@ -67,14 +78,7 @@ test('rows no batch touched keep their initial values; keepBest/restoreBest roun
   step.syncNetwork();
   step.keepBest();
   const trained = weightsOf(network)[0];
-  const dim = config.embeddingDim;
-  let changed = 0;
-  for (let row = 0; row < initial.length / dim; row++) {
-    const same = trained.subarray(row * dim, (row + 1) * dim).every((v, d) => v === initial[row * dim + d]);
-    if (!used.has(row)) assert.ok(same, `row ${row} was not in the batch but changed`);
-    else if (!same) changed++;
-  }
-  assert.ok(changed > 0, 'the rows the batch used were updated');
+  assertOnlyUsedRowsChanged(initial, trained, used, config.embeddingDim);
   await step.trainOnBatch(batch.ids, batch.rows, batch.cols, targets.slice([0, 0], [2, 3]) as tf.Tensor2D);
   step.restoreBest();
   weightsOf(network).forEach((w, i) => assert.deepEqual(w, i === 0 ? trained : w));
@@ -118,14 +122,7 @@ for (const tableOptimizer of ['sgd', 'rowwise-adagrad'] as const) {
     step.syncNetwork();
     const trained = weightsOf(network)[0];
     const used = new Set(batch.ids);
-    const dim = config.embeddingDim;
-    let changed = 0;
-    for (let row = 0; row < initial.length / dim; row++) {
-      const same = trained.subarray(row * dim, (row + 1) * dim).every((v, d) => v === initial[row * dim + d]);
-      if (!used.has(row)) assert.ok(same, `row ${row} was not in the batch but changed`);
-      else if (!same) changed++;
-    }
-    assert.ok(changed > 0, 'the rows the batch used were updated');
+    assertOnlyUsedRowsChanged(initial, trained, used, config.embeddingDim);
     step.dispose();
   });
 
