@@ -25,21 +25,38 @@ export interface ClassWeights {
  * @throws RangeError when targets are not a whole number of rows of k.
  */
 export function classWeights(targets: Float32Array, k: number, weighting: ClassWeighting): ClassWeights {
-  if (k <= 0 || targets.length % k !== 0) throw new RangeError(`class weights: ${targets.length} targets are not rows of ${k} genres`);
+  const positives = positiveCounts(targets, k);
   const n = targets.length / k;
-  const positives = new Float64Array(k);
-  for (let i = 0; i < targets.length; i++) positives[i % k] += targets[i];
   const positive = new Float32Array(k).fill(1);
   const negative = new Float32Array(k).fill(1);
   if (weighting === 'none' || n === 0) return { positive, negative };
+  if (weighting === 'sqrt') return { positive: sqrtPositiveWeights(positives, n), negative };
   for (let j = 0; j < k; j++) {
-    const p = Math.max(positives[j], 1);
-    const q = Math.max(n - positives[j], 1);
-    if (weighting === 'sqrt') positive[j] = Math.min(10, Math.max(1, Math.sqrt(q / p)));
-    else {
-      positive[j] = n / (2 * p);
-      negative[j] = n / (2 * q);
-    }
+    positive[j] = n / (2 * Math.max(positives[j], 1));
+    negative[j] = n / (2 * Math.max(n - positives[j], 1));
   }
   return { positive, negative };
+}
+
+/**
+ * Positive weights for BCE: sqrt(negatives / positives) per genre, between 1 and `cap`. The square
+ * root (rather than the full ratio) keeps rare genres from flooding predictions with false positives;
+ * the floor of 1 keeps a genre on most titles from losing its positive term altogether.
+ * @throws RangeError when targets are not a whole number of rows of numLabels.
+ */
+export function positiveWeightsFrom(targets: Float32Array, numLabels: number, cap = 10): Float32Array {
+  return sqrtPositiveWeights(positiveCounts(targets, numLabels), targets.length / numLabels, cap);
+}
+
+/** Positives per genre of n x k multi-hot targets. */
+function positiveCounts(targets: Float32Array, k: number): Float64Array {
+  if (k <= 0 || targets.length % k !== 0) throw new RangeError(`class weights: ${targets.length} targets are not rows of ${k} genres`);
+  const positives = new Float64Array(k);
+  for (let i = 0; i < targets.length; i++) positives[i % k] += targets[i];
+  return positives;
+}
+
+/** min(cap, max(1, sqrt(negatives / positives))) per genre; a genre without positives is weighed as if it had one. */
+function sqrtPositiveWeights(positives: Float64Array, n: number, cap = 10): Float32Array {
+  return Float32Array.from(positives, (p) => Math.min(cap, Math.max(1, Math.sqrt((n - p) / Math.max(p, 1)))));
 }

@@ -59,17 +59,8 @@ export function macroDoubleSoftF1(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor
   });
 }
 
-/**
- * Positive weights for BCE: sqrt(negatives / positives) per genre, between 1 and a cap. The square
- * root (rather than the full ratio) keeps rare genres from flooding predictions with false positives;
- * the floor of 1 keeps a genre on most titles from losing its positive term altogether.
- */
-export function positiveWeightsFrom(targets: Float32Array, numLabels: number, cap = 10): Float32Array {
-  const n = targets.length / numLabels;
-  const positives = new Float64Array(numLabels);
-  for (let i = 0; i < targets.length; i++) positives[i % numLabels] += targets[i];
-  return Float32Array.from(positives, (p) => Math.min(cap, Math.max(1, Math.sqrt((n - p) / Math.max(p, 1)))));
-}
+/** The text heads' positive weights (sqrt of the class ratio, capped): class-weights.ts. */
+export { positiveWeightsFrom } from './class-weights.js';
 
 export function lossFunction(name: LossName, positiveWeights: Float32Array | null) {
   if (name === 'softf1') return macroSoftF1;
