@@ -12,6 +12,11 @@ export interface FieldlessRows {
   rows: number;
 }
 
+/** Whether `values` has a non-blank value for at least one of `fields`. */
+export function hasAnyField(values: Readonly<Record<string, string>> | undefined, fields: readonly string[]): boolean {
+  return fields.some((name) => (values?.[name] ?? '').trim() !== '');
+}
+
 /** Passes `rows` through unchanged, counting into `found`; with no fields (a description-only model) nothing is counted. */
 export function watchFieldlessRows(rows: AsyncIterable<PredictionInputRow>, fields: readonly string[]): { rows: AsyncGenerator<PredictionInputRow>; found: FieldlessRows } {
   const found: FieldlessRows = { count: 0, rows: 0 };
@@ -19,7 +24,7 @@ export function watchFieldlessRows(rows: AsyncIterable<PredictionInputRow>, fiel
     for await (const row of rows) {
       if (fields.length > 0) {
         found.rows += 1;
-        if (!fields.some((name) => (row.fields?.[name] ?? '').trim() !== '')) found.count += 1;
+        if (!hasAnyField(row.fields, fields)) found.count += 1;
       }
       yield row;
     }

@@ -4,6 +4,7 @@
  * comparing with the README's fielded scores should know.
  */
 import type { FieldValues } from '../models/genre-model.js';
+import { hasAnyField } from '../batch/fieldless-rows.js';
 
 /**
  * @param modelFields the fields the model reads (lower-case), empty for a description-only model.
@@ -12,7 +13,7 @@ import type { FieldValues } from '../models/genre-model.js';
  * @returns one warning line, or null when every title has at least one of the fields (or the model reads none).
  */
 export function fieldlessWarning(modelFields: readonly string[], rows: readonly (FieldValues | undefined)[], source: string): string | null {
-  const without = rows.filter((fields) => !modelFields.some((name) => (fields?.[name] ?? '').trim() !== '')).length;
+  const without = rows.filter((fields) => !hasAnyField(fields, modelFields)).length;
   return fieldlessCountWarning(modelFields, without, rows.length, source);
 }
 

@@ -16,7 +16,7 @@ import type { GenreModel, FieldValues } from '../models/genre-model.js';
 import { FieldVectorizer } from '../models/fields/field-vectorizer.js';
 import { trainFieldModel, type FieldModelSettings } from '../models/fields/field-model.js';
 import { fitFieldlessFusion, fitLogitFusion, fuse, logit, type LogitFusion } from '../models/fields/logit-fusion.js';
-import { CatalogueModel } from '../models/fields/catalogue-model.js';
+import { CatalogueModel, fieldlessRows } from '../models/fields/catalogue-model.js';
 import { applyGenreRules, learnGenreRules, type GenreRules, type UnknownFamilyRule } from '../models/genre-rules.js';
 
 /** The unknown-family rules validation chooses between: each holds a title to one family. */
@@ -97,12 +97,11 @@ export function addCatalogue(
     fusion = { ...fitLogitFusion(textValidationScores, fieldLogits, validation.targets, k), withoutFields: fitFieldlessFusion(textValidationScores, validation.targets, k) };
     model = new CatalogueModel(text, vectorizer, trained.model, fusion, text.thresholds);
     // As CatalogueModel.score does: a title whose fields give no feature is scored from its text alone.
-    const fieldless = (rows: readonly Int32Array[]) => Uint8Array.from(rows, (ids) => (ids.length === 0 ? 1 : 0));
-    raw = fuse(textValidationScores, fieldLogits, fusion, k, fieldless(validationRows));
+    raw = fuse(textValidationScores, fieldLogits, fusion, k, fieldlessRows(validationRows));
     if (options.familyField !== null) {
       const hide = new Set([options.familyField]);
       const hiddenRows = validation.fields.map((f) => vectorizer.transform(f, hide));
-      hiddenFamily = fuse(textValidationScores, trained.model.logits(hiddenRows), fusion, k, fieldless(hiddenRows));
+      hiddenFamily = fuse(textValidationScores, trained.model.logits(hiddenRows), fusion, k, fieldlessRows(hiddenRows));
     } else hiddenFamily = raw;
   }
 

@@ -10,6 +10,11 @@ import type { FieldModel } from './field-model.js';
 import { fuse, type LogitFusion } from './logit-fusion.js';
 import type { Manifest } from '../manifest.js';
 
+/** 1 for each title whose field features are none (scored from its text alone by `fuse`), else 0. */
+export function fieldlessRows(rows: readonly Int32Array[]): Uint8Array {
+  return Uint8Array.from(rows, (ids) => (ids.length === 0 ? 1 : 0));
+}
+
 export class CatalogueModel extends GenreModel {
   constructor(
     /** The description model; its own thresholds and rules are not used. */
@@ -48,8 +53,7 @@ export class CatalogueModel extends GenreModel {
     const text = await this.text.score(texts);
     const rows: Int32Array[] = [];
     for (let i = 0; i < texts.length; i++) rows.push(this.vectorizer.transform(fields?.[i]));
-    const fieldless = Uint8Array.from(rows, (ids) => (ids.length === 0 ? 1 : 0));
-    return fuse(text, this.fieldModel.logits(rows), this.fusion, this.genres.length, fieldless);
+    return fuse(text, this.fieldModel.logits(rows), this.fusion, this.genres.length, fieldlessRows(rows));
   }
 
   /** The text model's: the field part is saved beside it (fields.json). */
