@@ -69,6 +69,12 @@ export async function openRecords(path: string, options: { format?: FileFormat; 
   return format === 'jsonl' ? openJsonLines(path) : openDelimited(path, format, options.slice);
 }
 
+/** The two delimited layouts, for the error that says a file looks like the other one. */
+const DELIMITED = {
+  csv: { format: 'csv', separator: ',', name: 'comma', plural: 'commas' },
+  tsv: { format: 'tsv', separator: '\t', name: 'tab', plural: 'tabs' },
+} as const;
+
 /**
  * Looks at the first line before parsing, so a file in another layout gets a message about that
  * instead of a parser error further down: JSON named .csv, a `;`- or tab-separated file read as CSV, or
@@ -90,23 +96,16 @@ async function sniffLayout(path: string, format: 'csv' | 'tsv', slice?: CsvTextS
       { file: path, line: 1 },
     );
   }
-  if (format === 'csv' && !firstLine.includes(',')) {
-    const other = firstLine.includes('\t') ? 'tab' : firstLine.includes(';') ? ';' : null;
-    if (other !== null) {
+  // A TSV read as CSV (or a CSV pinned with --format tsv) would read as one column named after the
+  // whole header: say which layout it looks like instead.
+  const own = DELIMITED[format];
+  const other = DELIMITED[format === 'csv' ? 'tsv' : 'csv'];
+  if (!firstLine.includes(own.separator)) {
+    const seen = firstLine.includes(other.separator) ? other.name : firstLine.includes(';') ? ';' : null;
+    if (seen !== null) {
       throw new PlotlineError(
-        `the header "${printable(firstLine)}" has no commas: the file looks ${other}-separated, not comma-separated, so no required column can be found. ` +
-          (other === 'tab' ? 'Read it with --format tsv (or name it .tsv)' : 'Save it with commas (CSV) or tabs (then --format tsv)'),
-        { file: path, line: 1 },
-      );
-    }
-  }
-  if (format === 'tsv' && !firstLine.includes('\t')) {
-    // A CSV pinned with --format tsv would read as one column named after the whole header.
-    const other = firstLine.includes(',') ? 'comma' : firstLine.includes(';') ? ';' : null;
-    if (other !== null) {
-      throw new PlotlineError(
-        `the header "${printable(firstLine)}" has no tabs: the file looks ${other}-separated, not tab-separated, so no required column can be found. ` +
-          (other === 'comma' ? 'Read it with --format csv (or name it .csv)' : 'Save it with tabs (TSV) or commas (then --format csv)'),
+        `the header "${printable(firstLine)}" has no ${own.plural}: the file looks ${seen}-separated, not ${own.name}-separated, so no required column can be found. ` +
+          (seen === other.name ? `Read it with --format ${other.format} (or name it .${other.format})` : `Save it with ${own.plural} (${format.toUpperCase()}) or ${other.plural} (then --format ${other.format})`),
         { file: path, line: 1 },
       );
     }
