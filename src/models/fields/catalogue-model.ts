@@ -40,9 +40,14 @@ export class CatalogueModel extends GenreModel {
 
   /** Field logits for n titles (n x genres); a title without fields gets the field model's bias. */
   fieldLogits(fields: readonly (FieldValues | undefined)[] | undefined, n: number): Float32Array {
+    return this.fieldModel.logits(this.fieldRows(fields, n));
+  }
+
+  /** The field feature ids of n titles (none for a title without fields). */
+  private fieldRows(fields: readonly (FieldValues | undefined)[] | undefined, n: number): Int32Array[] {
     const rows: Int32Array[] = [];
     for (let i = 0; i < n; i++) rows.push(this.vectorizer.transform(fields?.[i]));
-    return this.fieldModel.logits(rows);
+    return rows;
   }
 
   /**
@@ -51,8 +56,7 @@ export class CatalogueModel extends GenreModel {
    */
   async score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
     const text = await this.text.score(texts);
-    const rows: Int32Array[] = [];
-    for (let i = 0; i < texts.length; i++) rows.push(this.vectorizer.transform(fields?.[i]));
+    const rows = this.fieldRows(fields, texts.length);
     return fuse(text, this.fieldModel.logits(rows), this.fusion, this.genres.length, fieldlessRows(rows));
   }
 
