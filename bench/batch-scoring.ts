@@ -1,18 +1,21 @@
 /**
  * Batch scoring throughput: `predict --input` (scoreFile, the same code path as the CLI) over the
  * catalogue's descriptions repeated to ~50,000 rows, with 1 and 2 worker threads (or --workers LIST),
- * printing descriptions per second for each and the ratio to one worker. Times are end to end
- * (start-up and model loading included). Also checks that every run wrote the same bytes.
+ * for each `--scores` choice asked for (default all: every genre's score a row, as predict writes by
+ * default; decided; none: id and genres, as the scikit-learn peer writes), printing descriptions per
+ * second for each and the ratio to the first run. Times are end to end (start-up and model loading
+ * included). Also checks that every run of one choice wrote the same bytes.
  *
  *   node --import tsx bench/batch-scoring.ts --model models/cnn [--rows 50000] [--workers 1,2]
- *        [--format csv|jsonl] [--data ../shared/data/netflix_titles.csv] [--json] [--stages]
+ *        [--scores all,decided,none] [--format csv|jsonl] [--data ../shared/data/netflix_titles.csv] [--json] [--stages]
  *
  * --stages first times each stage of the pipeline on its own, in this process, on one thread (CPU
  * seconds, so other load on the machine matters less): reading and parsing the input (as a whole
  * file, and as the worker threads read a CSV: cut into slices of whole records, each decoded and
  * parsed behind the header), scoring the texts as the model does (a saved bag: tokenising, the word
  * cache and the sums), for a bag the reference path beside it (every feature encoded, every row
- * summed), the genre-set rules when the model has them, and writing the JSON Lines as predict does.
+ * summed), the genre-set rules when the model has them, and writing the JSON Lines as predict does
+ * (once per --scores choice).
  */
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
@@ -31,12 +34,14 @@ import { decodeUtf8Slice } from '../src/data/text-decoding.js';
 import { SLICE_BYTES } from '../src/batch/score-file.js';
 import { applyThresholds } from '../src/models/thresholds.js';
 import { useBackend } from '../src/engine/backend.js';
+import { SCORE_CHOICES, type ScoreChoice } from '../src/batch/score-choice.js';
 
 const { values } = parseArgs({
   options: {
     model: { type: 'string' },
     rows: { type: 'string', default: '50000' },
     workers: { type: 'string', default: '1,2' },
+    scores: { type: 'string', default: 'all' },
     format: { type: 'string', default: 'csv' },
     data: { type: 'string', default: '../shared/data/netflix_titles.csv' },
     json: { type: 'boolean', default: false },
@@ -64,6 +69,11 @@ const targetRows = Number(values.rows);
 const workerCounts = values.workers.split(',').map(Number);
 if (!Number.isInteger(targetRows) || targetRows < 1 || workerCounts.some((n) => !Number.isInteger(n) || n < 1)) {
   console.error('bench/batch-scoring: --rows and --workers take whole numbers >= 1');
+  process.exit(1);
+}
+const scoreChoices = values.scores.split(',').map((c) => c.trim()) as ScoreChoice[];
+if (scoreChoices.some((c) => !SCORE_CHOICES.includes(c))) {
+  console.error(`bench/batch-scoring: --scores takes a list of ${SCORE_CHOICES.join(', ')}`);
   process.exit(1);
 }
 if (values.format !== 'csv' && values.format !== 'jsonl') {
@@ -146,23 +156,26 @@ if (values.stages) {
   const k = classifier.genres.length;
   let scored = { scores, raw: scores, outcomes: null as unknown };
   if (classifier.rules !== null) stages.push(['genre-set rules (family, cap)', await cpuSeconds(() => (scored = classifier.constrain(scores)))]);
-  stages.push([
-    'write JSON Lines (UTF-8 bytes, row by row)',
-    await cpuSeconds(() => {
-      // As format.ts does: decisions on the ruled scores, and what the rules removed.
-      const thresholds = classifier.activeThresholds();
-      const decided = applyThresholds(scored.scores, k, thresholds);
-      if (scored.outcomes === null) return scoreLineBytes(classifier.genres, ids, scored.scores, decided);
-      for (let c = 0; c < scored.scores.length; c++) if (scored.scores[c] === 0 && scored.raw[c] > 0) decided[c] = 0;
-      return scoreLineBytes(classifier.genres, ids, scored.scores, decided, undefined, { raw: scored.raw, before: applyThresholds(scored.raw, k, thresholds) });
-    }),
-  ]);
+  for (const choice of scoreChoices) {
+    stages.push([
+      `write JSON Lines (UTF-8 bytes, row by row), --scores ${choice}`,
+      await cpuSeconds(() => {
+        // As format.ts does: decisions on the ruled scores, and what the rules removed.
+        const thresholds = classifier.activeThresholds();
+        const decided = applyThresholds(scored.scores, k, thresholds);
+        if (scored.outcomes === null) return scoreLineBytes(classifier.genres, ids, scored.scores, decided, { scores: choice });
+        for (let c = 0; c < scored.scores.length; c++) if (scored.scores[c] === 0 && scored.raw[c] > 0) decided[c] = 0;
+        return scoreLineBytes(classifier.genres, ids, scored.scores, decided, { scores: choice, ruled: { raw: scored.raw, before: applyThresholds(scored.raw, k, thresholds) } });
+      }),
+    ]);
+  }
   await classifier.dispose();
   console.log(`stages, one thread, ${texts.length} rows (1-minute load average ${loadavg()[0].toFixed(2)}):`);
   for (const [name, seconds] of stages) console.log(`  ${name.padEnd(62)} ${seconds.toFixed(2).padStart(6)} CPU s  ${Math.round(texts.length / seconds).toLocaleString('en').padStart(9)} rows/s`);
 }
 
 interface Run {
+  scores: ScoreChoice;
   workers: number;
   rows: number;
   seconds: number;
@@ -173,28 +186,31 @@ const runs: Run[] = [];
 // Worker threads only help on idle cores: the load before the runs says whether they were.
 const loadBefore = loadavg()[0];
 try {
-  for (const workers of workerCounts) {
-    const output = join(work, `out-${workers}.jsonl`);
-    const result = await scoreFile({ model, input, output, workers, onError: 'fail' });
-    runs.push({ workers, rows: result.rows, seconds: result.seconds, perSecond: result.rows / result.seconds, sha256: await sha256(output) });
-    rmSync(output);
-    if (!values.json) console.error(`  ${workers} worker(s): ${result.rows} rows in ${result.seconds.toFixed(1)}s`);
+  for (const scores of scoreChoices) {
+    for (const workers of workerCounts) {
+      const output = join(work, `out-${scores}-${workers}.jsonl`);
+      const result = await scoreFile({ model, input, output, workers, onError: 'fail', scores });
+      runs.push({ scores, workers, rows: result.rows, seconds: result.seconds, perSecond: result.rows / result.seconds, sha256: await sha256(output) });
+      rmSync(output);
+      if (!values.json) console.error(`  --scores ${scores}, ${workers} worker(s): ${result.rows} rows in ${result.seconds.toFixed(1)}s`);
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
 const base = runs[0].perSecond;
-const identical = runs.every((r) => r.sha256 === runs[0].sha256);
+// The same bytes for any number of workers (each --scores choice writes its own).
+const identical = runs.every((r) => r.sha256 === runs.find((s) => s.scores === r.scores)!.sha256);
 if (values.json) {
   console.log(JSON.stringify({ model, rows: targetRows, format: values.format, cores: availableParallelism(), loadBefore, identical, runs: runs.map((r) => ({ ...r, ratio: r.perSecond / base })) }));
 } else {
   console.log(`batch scoring: ${targetRows} descriptions (${values.format}), model ${model}`);
   console.log(`${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(2)} before the runs (other work on the cores lowers the ratio)`);
-  console.log('workers  descriptions/s  seconds  vs first');
+  console.log(' --scores  workers  descriptions/s  seconds  vs first');
   for (const r of runs) {
-    console.log(`${String(r.workers).padStart(7)}  ${r.perSecond.toFixed(0).padStart(14)}  ${r.seconds.toFixed(1).padStart(7)}  ${(r.perSecond / base).toFixed(2).padStart(7)}x`);
+    console.log(`${r.scores.padStart(9)}  ${String(r.workers).padStart(7)}  ${r.perSecond.toFixed(0).padStart(14)}  ${r.seconds.toFixed(1).padStart(7)}  ${(r.perSecond / base).toFixed(2).padStart(7)}x`);
   }
-  console.log(identical ? 'outputs identical across runs' : 'OUTPUTS DIFFER between runs');
+  console.log(identical ? 'outputs identical across worker counts' : 'OUTPUTS DIFFER between worker counts');
 }
 if (!identical) process.exitCode = 1;

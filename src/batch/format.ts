@@ -1,7 +1,9 @@
 /**
  * The JSON Lines `predict --input` writes, one object per row:
- *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}, "top": [...]?, "removed": [...]?}
- * where `removed` lists genres the genre-set rules took out (other family, over the cap), when any.
+ *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}?, "top": [...]?, "removed": [...]?}
+ * where `scores` holds every genre, the decided genres only, or is left out (`--scores all|decided|none`,
+ * score-choice.ts), and `removed` lists genres the genre-set rules took out (other family, over the
+ * cap), when any.
  * Shared by in-process scoring and the worker threads, so the bytes are the same whichever does it.
  *
  * The lines are built as text from the score matrix rather than by JSON.stringify of `predict()`'s
@@ -11,45 +13,36 @@
 import type { GenreModel, PredictOptions } from '../models/genre-model.js';
 import { applyThresholds } from '../models/thresholds.js';
 import { scoreLineBytes } from './score-line-bytes.js';
+import type { ScoreChoice } from './score-choice.js';
 
-export async function formatPredictionLines(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: PredictOptions): Promise<string> {
-  return formatPredictions(classifier, ids, texts, options, 'text') as Promise<string>;
+/** How a chunk is decided and written: `predict()`'s options, and which scores each row holds (`--scores`, default all). */
+export interface FormatOptions extends PredictOptions {
+  scores?: ScoreChoice;
+}
+
+/** The same lines as `formatPredictionBytes`, as one string (the distributed workers' shard files). */
+export async function formatPredictionLines(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: FormatOptions): Promise<string> {
+  const bytes = await formatPredictionBytes(classifier, ids, texts, options);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /**
- * The same lines as `formatPredictionLines`, as UTF-8 bytes written row by row into one buffer: what
+ * JSON Lines (UTF-8 bytes) for a chunk of texts, written row by row into one buffer: what
  * `predict --input` writes (in-process or from a worker thread, whose buffer is transferred), without a
- * chunk-sized string to build and then encode.
+ * chunk-sized string to build and then encode. Byte for byte JSON.stringify of `predict()`'s objects
+ * (id first, `family` left out) restricted as `options.scores` says (score-choice.ts `restrictScores`).
  */
-export async function formatPredictionBytes(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: PredictOptions): Promise<Uint8Array> {
-  return formatPredictions(classifier, ids, texts, options, 'bytes') as Promise<Uint8Array>;
-}
-
-async function formatPredictions(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: PredictOptions, as: 'text' | 'bytes'): Promise<string | Uint8Array> {
+export async function formatPredictionBytes(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: FormatOptions): Promise<Uint8Array> {
   const scored = await classifier.scoreWithRules(texts, options.fields);
-  if (as === 'bytes') {
-    // As `decide` does: thresholds on the ruled scores, a genre the rules zeroed stays off, and what
-    // was decided on the raw scores but not after was removed.
-    const k = classifier.genres.length;
-    const thresholds = options.thresholds ?? classifier.activeThresholds();
-    const decided = applyThresholds(scored.scores, k, thresholds);
-    if (scored.outcomes === null) return scoreLineBytes(classifier.genres, ids, scored.scores, decided, options.topK);
-    const { scores, raw } = scored;
-    for (let c = 0; c < scores.length; c++) if (scores[c] === 0 && raw[c] > 0) decided[c] = 0;
-    return scoreLineBytes(classifier.genres, ids, scores, decided, options.topK, { raw, before: applyThresholds(raw, k, thresholds) });
-  }
-  if (scored.outcomes === null) {
-    // No genre-set rules: the fast path (nothing is ever removed).
-    const decided = applyThresholds(scored.scores, classifier.genres.length, options.thresholds ?? classifier.activeThresholds());
-    return as === 'text' ? formatScores(classifier.genres, ids, scored.scores, decided, options.topK) : formatScoresBytes(classifier.genres, ids, scored.scores, decided, options.topK);
-  }
-  const predictions = classifier.decide(scored, options);
-  let lines = '';
-  for (let i = 0; i < ids.length; i++) {
-    const p = predictions[i];
-    lines += JSON.stringify({ id: ids[i], genres: p.genres, scores: p.scores, ...(p.top === undefined ? {} : { top: p.top }), ...(p.removed === undefined ? {} : { removed: p.removed }) }) + '\n';
-  }
-  return as === 'text' ? lines : Buffer.from(lines, 'utf8');
+  // As `decide` does: thresholds on the ruled scores, a genre the rules zeroed stays off, and what
+  // was decided on the raw scores but not after was removed.
+  const k = classifier.genres.length;
+  const thresholds = options.thresholds ?? classifier.activeThresholds();
+  const decided = applyThresholds(scored.scores, k, thresholds);
+  if (scored.outcomes === null) return scoreLineBytes(classifier.genres, ids, scored.scores, decided, { topK: options.topK, scores: options.scores });
+  const { scores, raw } = scored;
+  for (let c = 0; c < scores.length; c++) if (scores[c] === 0 && raw[c] > 0) decided[c] = 0;
+  return scoreLineBytes(classifier.genres, ids, scores, decided, { topK: options.topK, scores: options.scores, ruled: { raw, before: applyThresholds(raw, k, thresholds) } });
 }
 
 /**
@@ -67,7 +60,7 @@ export function formatScores(genres: readonly string[], ids: readonly string[], 
 
 /** `formatScores`'s lines as UTF-8 bytes, each line written into one growing buffer as it is made. */
 export function formatScoresBytes(genres: readonly string[], ids: readonly string[], scores: Float32Array, decided: Uint8Array, topK?: number): Uint8Array {
-  return scoreLineBytes(genres, ids, scores, decided, topK);
+  return scoreLineBytes(genres, ids, scores, decided, { topK });
 }
 
 function eachScoreLine(genres: readonly string[], ids: readonly string[], scores: Float32Array, decided: Uint8Array, topK: number | undefined, emit: (line: string) => void): void {

@@ -8,6 +8,7 @@ import type { LinearBag } from '../models/bag/linear-bag-scorer.js';
 import type { NgramOptions } from '../text/hashed-ngrams.js';
 import type { RowProblem } from '../data/csv.js';
 import type { ColumnMapping, ColumnOptions } from '../data/columns.js';
+import type { ScoreChoice } from './score-choice.js';
 
 /**
  * A saved `bag` the main thread has already loaded and verified, handed to the workers as is: its
@@ -28,6 +29,8 @@ export interface ScoringWorkerData {
   backend: BackendName;
   thresholds?: number;
   topK?: number;
+  /** `--scores`: which genres' scores each row holds (default all). */
+  scores?: ScoreChoice;
   /** For a use/onnx model: where its encoder is, if not where it was trained from. */
   encoder?: EncoderLocation;
   /** For a use/onnx model: the embedding cache folder, or null for none (see LoadModelOptions). */

@@ -46,6 +46,7 @@ import { watchFieldValues, type FieldValueProblems } from './field-value-problem
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
 import type { SharedLinearBag } from './protocol.js';
+import type { ScoreChoice } from './score-choice.js';
 
 /** Rows per chunk: one message to a worker, one forward pass group. */
 export const CHUNK_ROWS = 1024;
@@ -76,6 +77,8 @@ export interface ScoreFileOptions {
   onError?: 'skip' | 'fail';
   thresholds?: number;
   topK?: number;
+  /** Which genres' scores each output row holds (`--scores`, score-choice.ts; default all). */
+  scores?: ScoreChoice;
   backend?: BackendName;
   /** For a use/onnx model: where its encoder is, if not where it was trained from. */
   encoder?: EncoderLocation;
@@ -128,7 +131,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   const chunkRows = options.chunkRows ?? CHUNK_ROWS;
   const onError = options.onError ?? 'fail';
   const backend = options.backend ?? 'wasm';
-  const decide = { thresholds: options.thresholds, topK: options.topK };
+  const decide = { thresholds: options.thresholds, topK: options.topK, scores: options.scores };
   if (!Number.isInteger(workers) || workers < 1) throw new PlotlineError(`--workers must be a whole number >= 1, got ${workers}`);
   await assertReadableFile(options.input);
   if (options.output !== undefined) await assertNotSameFile(options.input, options.output, { inputOption: '--input', outputOption: '--output' });
@@ -176,7 +179,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         loaded = bag;
         shared = shareLinearBag(bag);
       }
-      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
+      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, scores: options.scores, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
       // The workers hold the model; the rows are read here, so the field vectorizer checks them here.
       const vectorizer = linearBag ? null : await readFieldVectorizer(options.model);
       if (vectorizer !== null) checkFields = (fields) => vectorizer.valueProblems(fields);

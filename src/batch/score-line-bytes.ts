@@ -1,13 +1,16 @@
 /**
  * The JSON Lines of `predict --input` written straight into bytes: per row
- *   {"id":...,"genres":[...],"scores":{genre:score,...},"top":[...]?,"removed":[...]?}
- * byte for byte what JSON.stringify of `GenreModel.decide()`'s objects writes (format.ts; tested
- * against it), with the genre-set rules' ranking and `removed` list when the rules ran.
+ *   {"id":...,"genres":[...],"scores":{genre:score,...}?,"top":[...]?,"removed":[...]?}
+ * byte for byte what JSON.stringify of `GenreModel.decide()`'s objects writes, restricted as
+ * `--scores` says (score-choice.ts: every genre's score, the decided genres' only, or none; format.ts,
+ * tested against it), with the genre-set rules' ranking and `removed` list when the rules ran.
  *
- * A row's 42 numbers are made by one JSON.stringify of the row (Number::toString digits, as
- * JSON.stringify of the objects writes them), copied into the output as bytes between the genres'
- * pre-encoded keys: no per-number string, no per-row string to encode.
+ * With every score, a row's 42 numbers are made by one JSON.stringify of the row (Number::toString
+ * digits, as JSON.stringify of the objects writes them), copied into the output as bytes between the
+ * genres' pre-encoded keys: no per-number string, no per-row string to encode. With the decided
+ * genres' scores only (one to three a row) or none, only the numbers written are formatted, one by one.
  */
+import { DEFAULT_SCORE_CHOICE, type ScoreChoice } from './score-choice.js';
 
 /** What the genre-set rules did to a chunk (see `GenreModel.decide`); absent when none ran. */
 export interface RuledScores {
@@ -17,14 +20,28 @@ export interface RuledScores {
   before: Uint8Array;
 }
 
+/** How `scoreLineBytes` writes a chunk's rows. */
+export interface ScoreLineOptions {
+  /** Also list the k best genres with their scores (`--top-k`), whatever `scores` says. */
+  topK?: number;
+  /** Set when the genre-set rules ran: ranks ties and lists what they removed. */
+  ruled?: RuledScores;
+  /** Which genres' scores each row holds (`--scores`; default all). */
+  scores?: ScoreChoice;
+}
+
 const encoder = new TextEncoder();
 
 /**
  * JSON Lines (UTF-8) for `ids.length` rows of `scores` (n x genres) and their 0/1 `decided` genres:
- * genres in descending score (ties: raw score when `ruled`, then genre order), every genre's score in
- * genre order, the `topK` best if given, and with `ruled` the genres the rules removed (when any).
+ * genres in descending score (ties: raw score when `ruled`, then genre order), the scores `options.scores`
+ * chooses in genre order (every genre's, the decided genres', or no `scores` key), the `topK` best if
+ * given, and with `ruled` the genres the rules removed (when any).
  */
-export function scoreLineBytes(genres: readonly string[], ids: readonly string[], scores: Float32Array, decided: Uint8Array, topK?: number, ruled?: RuledScores): Uint8Array {
+export function scoreLineBytes(genres: readonly string[], ids: readonly string[], scores: Float32Array, decided: Uint8Array, options: ScoreLineOptions = {}): Uint8Array {
+  const { topK, ruled } = options;
+  const choice = options.scores ?? DEFAULT_SCORE_CHOICE;
+  const all = choice === 'all';
   const k = genres.length;
   const names = genres.map((g) => encoder.encode(JSON.stringify(g)));
   const keys = genres.map((g) => encoder.encode(`${JSON.stringify(g)}:`));
@@ -47,30 +64,35 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
   const starts = new Int32Array(k);
   const ends = new Int32Array(k);
   let digits = Buffer.allocUnsafe(64 * k);
-  let out = new Uint8Array(Math.max(1024, ids.length * (rowFixed + 24 * k + 32)));
+  // Without every score a row is mostly its id and genres: start small, grow when needed.
+  let out = new Uint8Array(Math.max(1024, ids.length * (all ? rowFixed + 24 * k + 32 : 160)));
   let at = 0;
   const raw = ruled?.raw;
   for (let i = 0; i < ids.length; i++) {
     const base = i * k;
-    for (let j = 0; j < k; j++) row[j] = scores[base + j];
-    const numbers = JSON.stringify(row);
     const id = JSON.stringify(ids[i]);
-    const need = rowFixed + 3 * id.length + 2 * numbers.length;
+    // Every number written is at most 24 characters (JSON.stringify of a double); each byte of the id at most 3.
+    let need = rowFixed + 3 * id.length + 26 * k;
+    if (all) {
+      for (let j = 0; j < k; j++) row[j] = scores[base + j];
+      const numbers = JSON.stringify(row);
+      need = rowFixed + 3 * id.length + 2 * numbers.length;
+      // The numbers' characters are ASCII: written as bytes by one native call, then found between the
+      // commas with native searches (faster than a charCodeAt loop over the ~800 characters).
+      if (numbers.length > digits.length) digits = Buffer.allocUnsafe(2 * numbers.length);
+      digits.write(numbers, 0, numbers.length, 'latin1');
+      let from = 1;
+      for (let j = 0; j < k; j++) {
+        const end = j + 1 < k ? digits.indexOf(44, from) : numbers.length - 1;
+        starts[j] = from;
+        ends[j] = end;
+        from = end + 1;
+      }
+    }
     if (at + need > out.length) {
       const grown = new Uint8Array(2 * out.length + need);
       grown.set(out.subarray(0, at));
       out = grown;
-    }
-    // The numbers' characters are ASCII: written as bytes by one native call, then found between the
-    // commas with native searches (faster than a charCodeAt loop over the ~800 characters).
-    if (numbers.length > digits.length) digits = Buffer.allocUnsafe(2 * numbers.length);
-    digits.write(numbers, 0, numbers.length, 'latin1');
-    let from = 1;
-    for (let j = 0; j < k; j++) {
-      const end = j + 1 < k ? digits.indexOf(44, from) : numbers.length - 1;
-      starts[j] = from;
-      ends[j] = end;
-      from = end + 1;
     }
     // The ranking is needed only for the decided genres (a few) and the top k: the genres decided,
     // insertion-sorted (stable, so ties stay in genre order), and the top k by selection.
@@ -104,13 +126,29 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
       at = put(out, at, names[g]);
       first = false;
     }
-    at = put(out, at, SCORES);
-    for (let g = 0; g < k; g++) {
-      if (g > 0) out[at++] = 44;
-      at = put(out, at, keys[g]);
-      at = putRange(out, at, digits, starts[g], ends[g]);
+    if (all) {
+      at = put(out, at, SCORES);
+      for (let g = 0; g < k; g++) {
+        if (g > 0) out[at++] = 44;
+        at = put(out, at, keys[g]);
+        at = putRange(out, at, digits, starts[g], ends[g]);
+      }
+      out[at++] = 125; // }
+    } else if (choice === 'decided') {
+      // The decided genres' scores, in genre order (as the object restricted to them keeps its keys).
+      at = put(out, at, SCORES);
+      let firstScore = true;
+      for (let g = 0; g < k; g++) {
+        if (decided[base + g] !== 1) continue;
+        if (!firstScore) out[at++] = 44;
+        at = put(out, at, keys[g]);
+        at = putAscii(out, at, numberText(scores[base + g]));
+        firstScore = false;
+      }
+      out[at++] = 125; // }
+    } else {
+      out[at++] = 93; // ] closing genres: no scores
     }
-    out[at++] = 125; // }
     if (topK !== undefined) {
       at = put(out, at, TOP);
       for (let a = 0; a < top; a++) {
@@ -119,7 +157,7 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
         at = put(out, at, GENRE);
         at = put(out, at, names[g]);
         at = put(out, at, SCORE);
-        at = putRange(out, at, digits, starts[g], ends[g]);
+        at = all ? putRange(out, at, digits, starts[g], ends[g]) : putAscii(out, at, numberText(scores[base + g]));
         out[at++] = 125;
       }
       out[at++] = 93; // ]
@@ -151,6 +189,17 @@ function put(out: Uint8Array, at: number, bytes: Uint8Array): number {
 function putRange(out: Uint8Array, at: number, from: Uint8Array, start: number, end: number): number {
   for (let b = start; b < end; b++) out[at++] = from[b];
   return at;
+}
+
+/** Copies the ASCII characters of `text` into `out` at `at`; returns the offset after them. */
+function putAscii(out: Uint8Array, at: number, text: string): number {
+  for (let c = 0; c < text.length; c++) out[at++] = text.charCodeAt(c);
+  return at;
+}
+
+/** A number as JSON.stringify writes it (Number::toString; NaN and infinities as null). */
+function numberText(x: number): string {
+  return Number.isFinite(x) ? String(x) : 'null';
 }
 
 /** Whether genre `g` ranks before genre `h` in a row: higher score, then (with `raw`) higher raw score, then lower index. */

@@ -8,13 +8,13 @@
 import { readPredictionInput } from '../data/prediction-input.js';
 import { decodeUtf8Slice } from '../data/text-decoding.js';
 import type { RowProblem } from '../data/csv.js';
-import type { FieldValues, GenreModel, PredictOptions } from '../models/genre-model.js';
+import type { FieldValues, GenreModel } from '../models/genre-model.js';
 import { PlotlineError } from '../util/errors.js';
-import { formatPredictionBytes } from './format.js';
+import { formatPredictionBytes, type FormatOptions } from './format.js';
 import type { SentProblem, SliceRequest, SliceResult } from './protocol.js';
 
 /** Reads, scores and formats `request`'s slice with `classifier`. Never throws for bad input: see SliceResult. */
-export async function scoreSlice(classifier: GenreModel, request: SliceRequest, decide: Omit<PredictOptions, 'fields'>): Promise<SliceResult> {
+export async function scoreSlice(classifier: GenreModel, request: SliceRequest, decide: Omit<FormatOptions, 'fields'>): Promise<SliceResult> {
   const { slice, reading } = request;
   const ids: string[] = [];
   const texts: string[] = [];

@@ -24,7 +24,7 @@ export default threadTask<ScoringWorkerData, ScoreRequest | SliceRequest, Uint8A
     const { openModel } = await import('../models/open-model.js');
     classifier = (await openModel(data.model, { backend: data.backend, encoder: data.encoder, embeddingCache: data.embeddingCache })).classifier;
   }
-  const decide = { thresholds: data.thresholds, topK: data.topK };
+  const decide = { thresholds: data.thresholds, topK: data.topK, scores: data.scores };
   return (request) =>
     'slice' in request ? scoreSlice(classifier, request, decide) : formatPredictionBytes(classifier, request.ids, request.texts, { ...decide, fields: request.fields });
 });

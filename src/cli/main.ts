@@ -14,6 +14,7 @@ import { MONITORS } from '../models/training-settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { configureUsage, errorText } from './usage.js';
 import { addModelOptions, addReadOptions } from './catalogue-options.js';
+import { DEFAULT_SCORE_CHOICE, SCORE_CHOICES } from '../batch/score-choice.js';
 
 /** The named Netflix catalogue (src/data/datasets.ts): cached, or a clear message saying how to get it. */
 const DEFAULT_DATA = 'netflix';
@@ -111,6 +112,11 @@ addReadOptions(encoderOptions(program
   .option('--field <name=value>', 'a catalogue field of the texts given as arguments, e.g. --field type="TV Show" (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
   .option('--output <path>', 'JSON Lines file to write (default: stdout)')
   .option('--top-k <n>', 'also list the k most likely genres', integer(1))
+  .addOption(
+    new Option('--scores <which>', 'what each JSON row holds besides id and genres: every genre\'s score (all), only the decided genres\' scores (decided), or none (none: the fastest to write)')
+      .choices([...SCORE_CHOICES])
+      .default(DEFAULT_SCORE_CHOICE),
+  )
   .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
   .addOption(new Option('--on-error <mode>', 'a malformed input row: skip it (and report it) or fail').choices(['skip', 'fail']).default('fail'))
   .option('--json', 'print JSON Lines for texts given as arguments', false)

@@ -30,6 +30,7 @@ import { readyWithin, redisConnection } from './redis-connection.js';
 import { DEFAULT_QUEUE_NAME, SHARD_JOB_NAME, shardJobId, type ShardJob } from './shard-job.js';
 import { shardPaths, writeShardRows } from './shard-files.js';
 import type { ShardProgress } from './shard-progress.js';
+import type { ScoreChoice } from '../batch/score-choice.js';
 
 /** Rows per shard by default: ~1 s of `bag` scoring, a few MB of rows. */
 export const DEFAULT_SHARD_ROWS = 10_000;
@@ -49,6 +50,8 @@ export interface QueueScoreOptions {
   onError?: 'skip' | 'fail';
   thresholds?: number;
   topK?: number;
+  /** `--scores`: which genres' scores each output row holds (default all). */
+  scores?: ScoreChoice;
   /** Tries per shard before the run fails (default 3), and the first retry's delay in ms (doubling). */
   attempts?: number;
   backoffMs?: number;
@@ -158,6 +161,8 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
         lastLine: batch[batch.length - 1].line,
         ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
         ...(options.topK === undefined ? {} : { topK: options.topK }),
+        // Left out for the default, so a job for every score reads as before.
+        ...(options.scores === undefined || options.scores === 'all' ? {} : { scores: options.scores }),
       };
       const id = shardJobId(run, shard);
       tracker.queue(id, job);

@@ -6,8 +6,8 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PredictionInputRow } from '../data/prediction-input.js';
-import type { GenreModel, PredictOptions } from '../models/genre-model.js';
-import { formatPredictionLines } from '../batch/format.js';
+import type { GenreModel } from '../models/genre-model.js';
+import { formatPredictionLines, type FormatOptions } from '../batch/format.js';
 
 /**
  * Rows per forward pass. Smaller than `predict --input`'s chunks (a text scores the same in any batch,
@@ -17,7 +17,7 @@ import { formatPredictionLines } from '../batch/format.js';
 export const SHARD_CHUNK_ROWS = 256;
 
 /** JSON Lines (one line per row, in row order) for `rows`, decided with `decide`. */
-export async function scoreShard(classifier: GenreModel, rows: readonly PredictionInputRow[], decide: PredictOptions, chunkRows = SHARD_CHUNK_ROWS): Promise<string> {
+export async function scoreShard(classifier: GenreModel, rows: readonly PredictionInputRow[], decide: FormatOptions, chunkRows = SHARD_CHUNK_ROWS): Promise<string> {
   let lines = '';
   for (let start = 0; start < rows.length; start += chunkRows) {
     const chunk = rows.slice(start, start + chunkRows);

@@ -5,6 +5,7 @@
  * program or another Plotline version fails with a message instead of being misread.
  */
 import { z } from 'zod';
+import { SCORE_CHOICES } from '../batch/score-choice.js';
 
 /** Default queue name (`--queue-name`): coordinators and workers of one pipeline must agree on it. */
 export const DEFAULT_QUEUE_NAME = 'plotline-scoring';
@@ -30,6 +31,8 @@ export const ShardJobSchema = z.object({
   thresholds: z.number().min(0).max(1).optional(),
   /** `--top-k`. */
   topK: z.number().int().min(1).optional(),
+  /** `--scores`: which genres' scores each row holds (absent: all). */
+  scores: z.enum(SCORE_CHOICES).optional(),
 });
 export type ShardJob = z.infer<typeof ShardJobSchema>;
 

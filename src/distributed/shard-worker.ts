@@ -75,7 +75,7 @@ export async function startShardWorker(options: ShardWorkerOptions): Promise<Run
     const started = performance.now();
     log({ event: 'started', worker: name, run: shard.run, shard: shard.shard, rows: shard.count, attempt });
     const rows = await readShardRows(shard.rows, shard.count);
-    const lines = await scoreShard(classifier, rows, { thresholds: shard.thresholds, topK: shard.topK });
+    const lines = await scoreShard(classifier, rows, { thresholds: shard.thresholds, topK: shard.topK, scores: shard.scores });
     await writeShardOutput(shard.output, lines);
     log({ event: 'done', worker: name, run: shard.run, shard: shard.shard, rows: rows.length, attempt, ms: Math.round(performance.now() - started) });
     return { rows: rows.length, worker: name };

@@ -63,3 +63,62 @@ test('with genre-set rules, the byte lines are JSON.stringify of predict(): rank
   }
   assert.ok(removedSeen > 100, `${removedSeen} rows with removed genres`);
 });
+
+test('--scores all|decided|none: each row is JSON.stringify of predict() restricted the same way; the default is all', async () => {
+  const { formatPredictionBytes, formatPredictionLines } = await import('../../src/batch/format.js');
+  const { restrictScores, SCORE_CHOICES } = await import('../../src/batch/score-choice.js');
+  const rng = createRng(11);
+  const n = 250;
+  const k = GENRES.length;
+  const scores = new Float32Array(n * k);
+  for (let i = 0; i < scores.length; i++) scores[i] = rng.next();
+  scores.fill(0.25, 0, k); // none over 0.5: the first genre stands in (its score is the decided one)
+  scores[k + 1] = 1e-7; // numbers String() writes in exponent form
+  scores[k + 2] = 0.9999999;
+  const ids = Array.from({ length: n }, (_, i) => (i === 3 ? 'ïd "q"\n' : i === 4 ? `${'é'.repeat(5000)}東京` : `s${i}`));
+  const plain = new FixedScores(scores);
+  const ruled = new FixedScores(scores);
+  ruled.rules = { familyField: null, families: [{ value: 'Movie', genres: [GENRES[0], GENRES[2], GENRES[4]] }, { value: 'TV Show', genres: [GENRES[1], GENRES[3]] }], unknownFamily: 'max', maxGenres: 2 };
+  const shapes = new Set<string>();
+  for (const model of [plain, ruled]) {
+    for (const options of [{}, { topK: 3 }, { topK: 6, thresholds: 0.2 }, { thresholds: [0.9, 0.1, 0.5, 0.5, 0.2, 0.99] }]) {
+      const predictions = await model.predict(ids, options);
+      const reference = (choice: 'all' | 'decided' | 'none') =>
+        predictions
+          .map((p, i) => {
+            const { family: _family, ...written } = p; // predict --input writes no family
+            return JSON.stringify({ id: ids[i], ...restrictScores(written, choice) }) + '\n';
+          })
+          .join('');
+      const byDefault = Buffer.from(await formatPredictionBytes(model, ids, ids, options)).toString('utf8');
+      assert.equal(byDefault, reference('all'), `default = all, ${JSON.stringify(options)}`);
+      for (const choice of SCORE_CHOICES) {
+        const expected = reference(choice);
+        const label = `${choice}, rules ${model.rules !== null}, ${JSON.stringify(options)}`;
+        assert.equal(Buffer.from(await formatPredictionBytes(model, ids, ids, { ...options, scores: choice })).toString('utf8'), expected, label);
+        assert.equal(await formatPredictionLines(model, ids, ids, { ...options, scores: choice }), expected, `text: ${label}`);
+        const first = JSON.parse(expected.slice(0, expected.indexOf('\n'))) as Record<string, unknown>;
+        shapes.add(`${choice}:${Object.keys(first).join(',')}`);
+        if (choice !== 'all') {
+          // Not vacuous: the restriction changed the row, and (decided) kept exactly the chosen genres' scores.
+          assert.notEqual(expected, reference('all'));
+          for (const line of expected.trimEnd().split('\n')) {
+            const row = JSON.parse(line) as { genres: string[]; scores?: Record<string, number> };
+            if (choice === 'none') assert.equal(row.scores, undefined);
+            else assert.deepEqual(Object.keys(row.scores!).sort(), [...row.genres].sort());
+          }
+        }
+      }
+    }
+  }
+  assert.ok(shapes.has('none:id,genres'), [...shapes].join(' '));
+  assert.ok(shapes.has('decided:id,genres,scores,top'), [...shapes].join(' '));
+});
+
+test('restrictScores keeps the keys in place: scores stays between genres and top', async () => {
+  const { restrictScores } = await import('../../src/batch/score-choice.js');
+  const p = { genres: ['B', 'A'], scores: { A: 0.6, B: 0.7, C: 0.1 }, top: [{ genre: 'B', score: 0.7 }], removed: ['C'] };
+  assert.equal(JSON.stringify(restrictScores(p, 'all')), JSON.stringify(p));
+  assert.equal(JSON.stringify(restrictScores(p, 'decided')), '{"genres":["B","A"],"scores":{"A":0.6,"B":0.7},"top":[{"genre":"B","score":0.7}],"removed":["C"]}');
+  assert.equal(JSON.stringify(restrictScores(p, 'none')), '{"genres":["B","A"],"top":[{"genre":"B","score":0.7}],"removed":["C"]}');
+});

@@ -103,6 +103,25 @@ test('--workers 2 and 3 write the same bytes as --workers 1, in input order (JSO
   }
 });
 
+test('--scores decided|none reach the worker threads: the same bytes for 1, 2 and 3 workers, each row the full row restricted', async () => {
+  const { restrictScores } = await import('../../src/batch/score-choice.js');
+  const full = join(files.dir, 'scores-all.jsonl');
+  await scoreFile({ model, input: csv, output: full, onError: 'skip', workers: 1, chunkRows: 100, topK: 2 });
+  const fullRows = readFileSync(full, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { genres: string[]; scores: Record<string, number> });
+  for (const choice of ['decided', 'none'] as const) {
+    const one = join(files.dir, `scores-${choice}-1.jsonl`);
+    await scoreFile({ model, input: csv, output: one, onError: 'skip', workers: 1, chunkRows: 100, topK: 2, scores: choice });
+    const written = readFileSync(one);
+    const expected = fullRows.map((r) => JSON.stringify(restrictScores(r, choice)) + '\n').join('');
+    assert.equal(written.toString('utf8'), expected, `${choice}: rows are the full rows restricted`);
+    for (const workers of [2, SLICED_FROM_WORKERS]) {
+      const many = join(files.dir, `scores-${choice}-${workers}.jsonl`);
+      await scoreFile({ model, input: csv, output: many, onError: 'skip', workers, chunkRows: 100, sliceBytes: 4096, topK: 2, scores: choice });
+      assert.ok(readFileSync(many).equals(written), `${choice}, ${workers} workers: outputs differ`);
+    }
+  }
+});
+
 test('a model that cannot be loaded fails with a message naming it, from the workers too', async () => {
   for (const workers of [1, 2]) {
     const output = join(files.dir, `nomodel-${workers}.jsonl`);

@@ -68,6 +68,20 @@ test('two workers score the shards; the output is byte-identical to predict --in
   assert.deepEqual(readdirSync(files.dir).filter((f) => f.startsWith('.')), [], 'no shard folder or temporary file left');
 });
 
+test('--scores none and decided travel with the shards: the output is byte-identical to predict --input with the same choice', { skip }, async () => {
+  const url = parseRedisUrl(REDIS_URL!);
+  if (workers.length === 0) for (let i = 0; i < 2; i++) workers.push(await startShardWorker({ queue: url, queueName, model }));
+  for (const scores of ['none', 'decided'] as const) {
+    const single = join(files.dir, `single-${scores}.jsonl`);
+    await scoreFile({ model, input, output: single, onError: 'skip', topK: 2, scores });
+    const output = join(files.dir, `queued-${scores}.jsonl`);
+    await scoreFileOnQueue({ model, input, output, queue: url, queueName, shardSize: 53, onError: 'skip', topK: 2, scores });
+    assert.deepEqual(readFileSync(output), readFileSync(single), scores);
+    const first = JSON.parse(readFileSync(output, 'utf8').split('\n')[0]) as Record<string, unknown>;
+    assert.equal('scores' in first, scores === 'decided');
+  }
+});
+
 test('a worker refuses shards queued for another model; the run fails naming both and leaves no output', { skip }, async () => {
   const url = parseRedisUrl(REDIS_URL!);
   const name = `${queueName}-other`;

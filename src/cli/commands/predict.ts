@@ -3,6 +3,7 @@
  * streamed in chunks (constant memory) to JSON Lines in input order, optionally on several worker
  * threads (`--workers`), with a progress bar on a terminal:
  *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}}
+ * (`--scores decided`: only the decided genres' scores; `--scores none`: no scores, see src/batch/score-choice.ts).
  * The output is written to a temporary file and renamed when complete (see src/batch/score-file.ts).
  */
 import { openModel } from '../../models/open-model.js';
@@ -25,6 +26,7 @@ import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js'
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { familyKey, type GenreRules } from '../../models/genre-rules.js';
 import { fieldlessCountWarning, fieldlessWarning } from '../fieldless-warning.js';
+import { restrictScores, type ScoreChoice } from '../../batch/score-choice.js';
 
 export interface PredictCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
   model: string;
@@ -32,6 +34,8 @@ export interface PredictCommandOptions extends EncoderLocationOptions, Catalogue
   input?: string;
   output?: string;
   topK?: number;
+  /** `--scores`: which genres' scores each JSON row holds (default all); the human-readable output lists the top k as before. */
+  scores?: ScoreChoice;
   threshold?: number;
   json: boolean;
   onError: 'skip' | 'fail';
@@ -110,6 +114,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   if (options.input !== undefined && (options.field ?? []).length > 0) throw new UsageError('--field is for descriptions given as arguments; an --input file carries its fields as columns');
   if (options.input === undefined) {
     if (options.output !== undefined) throw new UsageError('--output is for --input FILE; descriptions given as arguments are printed');
+    if (!options.json && (options.scores ?? 'all') !== 'all') throw new UsageError('--scores is for JSON output: --json, or --input FILE (the human-readable answer lists the top genres with their scores)');
     if (options.textColumn !== undefined || options.idColumn !== undefined || options.format !== undefined) {
       throw new UsageError('--text-column, --id-column and --format are for --input FILE');
     }
@@ -141,7 +146,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       .predict(options.texts, { thresholds: options.threshold, topK: options.topK ?? (options.json ? undefined : 5), fields: options.texts.map(() => fields) })
       .finally(() => classifier.dispose());
     if (options.json) {
-      for (const [i, p] of predictions.entries()) process.stdout.write(JSON.stringify({ id: i + 1, ...p }) + '\n');
+      for (const [i, p] of predictions.entries()) process.stdout.write(JSON.stringify({ id: i + 1, ...restrictScores(p, options.scores ?? 'all') }) + '\n');
     } else {
       for (const [i, p] of predictions.entries()) process.stdout.write(describe(options.texts[i], p, options.topK ?? 5, rules) + '\n');
     }
@@ -165,6 +170,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
       onError: options.onError,
       thresholds: options.threshold,
       topK: options.topK,
+      scores: options.scores,
       backend: options.backend,
       encoder: { override: options.encoder, allowDownload: options.allowDownload },
       embeddingCache: embeddingCacheOf(options),
@@ -210,6 +216,7 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
       onError: options.onError,
       thresholds: options.threshold,
       topK: options.topK,
+      scores: options.scores,
       progress,
       signal: interrupted.signal,
       columns: columnOptions(options),
