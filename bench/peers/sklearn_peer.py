@@ -3,8 +3,9 @@
 Reads train / validation / test JSON Lines ({"text": str, "labels": [int]}) and a CSV catalogue to score
 (id,description), and prints one JSON object: train seconds, test micro/macro-F1 at a global threshold
 tuned on validation, model size, and end-to-end scoring rate over the catalogue (read CSV, featurise,
-score, write JSON Lines with the genres: lighter output than
-Plotline's, which adds every genre's score), plus the model-only rate (transform + decision_function).
+score, write JSON Lines of id and genres: what Plotline's
+`predict --input --scores none` row in the bench writes, with genre numbers where Plotline writes names),
+plus the model-only rate (transform + decision_function).
 
 Pipeline: word 1-2-gram TF-IDF (sublinear tf) + one-vs-rest LinearSVC, the fastest strong linear model
 in the dataset README's table. Usage: python3 sklearn_peer.py WORKDIR NUM_GENRES
