@@ -10,7 +10,9 @@
  */
 import type { GenrePrediction } from '../models/genre-model.js';
 
+/** The values `--scores` takes (the CLI's choices, the shard job's schema). */
 export const SCORE_CHOICES = ['all', 'decided', 'none'] as const;
+/** Which genres' scores an output row holds: see the module comment. */
 export type ScoreChoice = (typeof SCORE_CHOICES)[number];
 
 /** The default: every genre's score, as predict wrote before the choice existed. */
