@@ -89,6 +89,15 @@ test('predict --input streams a file to JSON Lines in input order, reporting a m
   assert.match(skipped.stderr, /skipped 2 malformed row/);
   const lines = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.id), ['a', '4']);
+  // --scores none / decided: the same rows with the scores left out / cut to the decided genres.
+  for (const choice of ['none', 'decided']) {
+    const restricted = join(work, `scored-${choice}.jsonl`);
+    const result = await plotline('predict', '--model', model, '--input', input, '--output', restricted, '--on-error', 'skip', '--scores', choice, '--workers', '2');
+    assert.equal(result.code, 0, result.stderr);
+    const rows = readFileSync(restricted, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const expected = lines.map(({ scores, ...rest }) => (choice === 'none' ? rest : { ...rest, scores: Object.fromEntries(Object.entries(scores as Record<string, number>).filter(([g]) => (rest.genres as string[]).includes(g))) }));
+    assert.deepEqual(rows, expected, choice);
+  }
 });
 
 test('errors name the file and what was expected', { skip }, async () => {
