@@ -71,8 +71,9 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
   for (let i = 0; i < ids.length; i++) {
     const base = i * k;
     const id = JSON.stringify(ids[i]);
-    // Every number written is at most 24 characters (JSON.stringify of a double); each byte of the id at most 3.
-    let need = rowFixed + 3 * id.length + 26 * k;
+    // At most 2k numbers (decided scores and top), each at most 24 characters (JSON.stringify of a
+    // double), and each UTF-16 unit of the id at most 3 bytes.
+    let need = rowFixed + 3 * id.length + 2 * 24 * k;
     if (all) {
       for (let j = 0; j < k; j++) row[j] = scores[base + j];
       const numbers = JSON.stringify(row);

@@ -122,3 +122,20 @@ test('restrictScores keeps the keys in place: scores stays between genres and to
   assert.equal(JSON.stringify(restrictScores(p, 'decided')), '{"genres":["B","A"],"scores":{"A":0.6,"B":0.7},"top":[{"genre":"B","score":0.7}],"removed":["C"]}');
   assert.equal(JSON.stringify(restrictScores(p, 'none')), '{"genres":["B","A"],"top":[{"genre":"B","score":0.7}],"removed":["C"]}');
 });
+
+test('--scores decided with every genre decided and listed in top, and the longest numbers: still JSON.stringify of predict()', async () => {
+  const { formatPredictionBytes } = await import('../../src/batch/format.js');
+  const { restrictScores } = await import('../../src/batch/score-choice.js');
+  const n = 2000;
+  const k = GENRES.length;
+  const scores = new Float32Array(n * k);
+  // Float32 values whose shortest double text is long: -1.1754942106924411e-38 and the like.
+  for (let i = 0; i < scores.length; i++) scores[i] = (i % 3 === 0 ? 1.1754942106924411e-38 : 3.4028234663852886e-38) * (1 + (i % 7) / 7);
+  const model = new FixedScores(scores);
+  const ids = Array.from({ length: n }, (_, i) => String(i));
+  const options = { topK: k, thresholds: 0, scores: 'decided' as const };
+  const predictions = await model.predict(ids, options);
+  const expected = predictions.map((p, i) => JSON.stringify({ id: ids[i], ...restrictScores(p, 'decided') }) + '\n').join('');
+  assert.ok(expected.length / n > 2 * k * 20, `rows of ${Math.round(expected.length / n)} bytes`);
+  assert.equal(Buffer.from(await formatPredictionBytes(model, ids, ids, options)).toString('utf8'), expected);
+});
