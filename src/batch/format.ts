@@ -26,7 +26,7 @@ export async function formatPredictionBytes(classifier: GenreModel, ids: readonl
 }
 
 async function formatPredictions(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: PredictOptions, as: 'text' | 'bytes'): Promise<string | Uint8Array> {
-  const scored = await classifier.scoreWithRules(texts, options.fields);
+  const scored = await classifier.scoreWithRules(texts, options.fields, options.thresholds);
   if (as === 'bytes') {
     // As `decide` does: thresholds on the ruled scores, a genre the rules zeroed stays off, and what
     // was decided on the raw scores but not after was removed.

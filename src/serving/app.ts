@@ -262,7 +262,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const model = requireModel();
     const plan = planPrediction(body, model.classifier, settings);
     const { classifier, batcher } = model;
-    const scored = classifier.constrain(await batcher.score(plan.texts, plan.fields), plan.fields);
+    const scored = classifier.constrain(await batcher.score(plan.texts, plan.fields), plan.fields, plan.thresholds);
     return { model: { id: model.id, kind: model.manifest.kind }, predictions: await buildPredictions(classifier, plan, scored, model.explainer) };
   });
 

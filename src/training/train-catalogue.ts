@@ -10,7 +10,9 @@
  *    a genre set no training title had. The rule for titles whose family field is unknown ('total' or
  *    'max') is chosen by cross-fitted validation micro-F1 with the family field hidden from the model
  *    (thresholds tuned on one half, scored on the other, as for the threshold mode; ties keep 'total').
- * 3. Thresholds: tuned on the validation scores with the rules applied, as users will get them.
+ * 3. Thresholds: tuned on the validation scores with the rules applied, as users will get them (the
+ *    cap keeping the most probable genres, which is what it keeps under any global threshold; with
+ *    per-genre thresholds the cap then chooses among the genres that pass them, genre-rules.ts `capRow`).
  */
 import type { GenreModel, FieldValues } from '../models/genre-model.js';
 import { FieldVectorizer } from '../models/fields/field-vectorizer.js';
@@ -171,8 +173,15 @@ export function decideRules(
       learned.familyField === null ? learned.unknownFamily : best(CHOSEN_FAMILY_RULES, (rule) => heldOut({ ...learned, unknownFamily: rule }, hiddenFamily, undefined));
     rules = { ...learned, maxGenres, unknownFamily };
   }
-  const constrained = rules === null ? raw : applyGenreRules(raw, genres, rules, readsFamily ? validation.fields : undefined).scores;
-  return { rules, scores: constrained, tuned: tuneDecisionThresholds(validation.targets, constrained, k) };
+  const ruleFields = readsFamily ? validation.fields : undefined;
+  const constrained = rules === null ? raw : applyGenreRules(raw, genres, rules, ruleFields).scores;
+  const tuned = tuneDecisionThresholds(validation.targets, constrained, k);
+  if (rules === null || rules.maxGenres === null) return { rules, scores: constrained, tuned };
+  // The thresholds were tuned with the cap keeping the most probable genres (what it keeps under any
+  // global threshold); the scores returned are capped as the model will cap them, by the chosen thresholds.
+  const { thresholds } = tuned;
+  const active = thresholds.mode === 'perGenre' && thresholds.perGenre !== null ? thresholds.perGenre : thresholds.global;
+  return { rules, scores: applyGenreRules(raw, genres, rules, ruleFields, active).scores, tuned };
 }
 
 /** The candidate with the highest value (ties: the earliest). */
