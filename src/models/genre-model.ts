@@ -19,11 +19,13 @@ export type { DecisionThresholds } from './thresholds.js';
 /** A title's catalogue fields by lower-case name, as text (see data/titles.ts). */
 export type FieldValues = Readonly<Record<string, string>>;
 
-/** A field value a model cannot use and reads as missing (out of range), with what was expected instead. */
+/** A field value a model cannot use and reads as missing (not a number, out of range), with what was expected instead. */
 export interface FieldValueProblem {
   field: string;
   /** As written (trimmed). */
   value: string;
+  /** What is wrong, read after "is": `out of range`, `not a number`, `not a number with a unit`. */
+  reason: string;
   expected: string;
 }
 

@@ -263,7 +263,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const plan = planPrediction(body, model.classifier, settings);
     const { classifier, batcher } = model;
     const scored = classifier.constrain(await batcher.score(plan.texts, plan.fields), plan.fields, plan.thresholds);
-    return { model: { id: model.id, kind: model.manifest.kind }, predictions: await buildPredictions(classifier, plan, scored, model.explainer) };
+    const predictions = await buildPredictions(classifier, plan, scored, model.explainer);
+    return { model: { id: model.id, kind: model.manifest.kind }, predictions, ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) };
   });
 
   app.get('/v1/model', { schema: routeSchemas.model }, async () => {

@@ -20,7 +20,7 @@ import { shardProgress } from '../../distributed/shard-progress.js';
 import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 import { unknownFamiliesWarning, unknownFamilyRuleText } from '../../batch/unknown-families.js';
-import { fieldValueWarnings } from '../../batch/field-value-problems.js';
+import { fieldValueWarning, fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { familyKey, type GenreRules } from '../../models/genre-rules.js';
@@ -97,9 +97,9 @@ export function unknownFamilyWarning(fields: FieldValues | undefined, rules: Gen
   return `--field ${rules.familyField}="${value}" is not a ${rules.familyField} the model knows (${known.join(', ')}); scored as if ${rules.familyField} were missing: ${how}`;
 }
 
-/** One warning per `--field` value the model reads as missing because it is out of range (a year of 99999999999999999999). */
+/** One warning per `--field` value the model reads as missing: not a number where one is read (year=abc), or out of range (a year of 99999999999999999999). */
 export function outOfRangeFieldWarnings(model: Pick<GenreModel, 'fieldValueProblems'>, fields: FieldValues | undefined): string[] {
-  return model.fieldValueProblems(fields).map(({ field, value, expected }) => `--field ${field}=${JSON.stringify(value)} is out of range (expected ${expected}); scored as if ${field} were missing`);
+  return model.fieldValueProblems(fields).map((problem) => fieldValueWarning(problem, `--field ${problem.field}`));
 }
 
 /**
@@ -226,6 +226,7 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  for (const warning of fieldValueWarnings(result.fieldValues, options.input)) warn(warning);
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
 
