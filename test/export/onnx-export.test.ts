@@ -153,7 +153,7 @@ test('bag with genre rules and per-genre thresholds: the side file\'s decision s
   assert.match(side.decision, /largest margin s - t first/);
   const scores = await runIds(out, loaded as GenreClassifier, texts);
   // The model reads no fields, so a given type does not hold the family: the unknown-family rule does.
-  const fields: Record<string, string>[] = texts.map((_, i) => (i % 2 === 0 ? { type: 'TV Show' } : {}));
+  const fields = texts.map((_, i): Record<string, string> => (i % 2 === 0 ? { type: 'TV Show' } : {}));
   const expected = (await loaded.predict(texts, { fields })).map((p) => [...p.genres].sort());
   assert.deepEqual(decideFromSideFile(side, scores, fields), expected);
   // The cases that tell the margin from the probability apart occur: a title where both pass, Comedies
