@@ -15,7 +15,7 @@ import swagger from '@fastify/swagger';
 import helmet from '@fastify/helmet';
 import { modelIdOf } from '../models/model-id.js';
 import { MANIFEST_FILE, resolveModelFolder } from '../models/model-folder.js';
-import { readManifest, type EncoderLocation, type LoadModelOptions, type SavedModel } from '../models/storage.js';
+import { readFieldVectorizer, readManifest, type EncoderLocation, type LoadModelOptions, type SavedModel } from '../models/storage.js';
 import { openModel } from '../models/open-model.js';
 import type { Manifest } from '../models/manifest.js';
 import type { GenreModel } from '../models/genre-model.js';
@@ -322,8 +322,10 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     let threaded: ThreadedModel | null = null;
     if (settings.scoringThreads > 0 && options.loader === undefined) {
       manifest = await readManifest(options.modelDir);
+      // Read before the threads start, so a malformed fields.json leaves no thread behind.
+      const vectorizer = await readFieldVectorizer(options.modelDir);
       const threads = await ScoringThreads.start(settings.scoringThreads, settings.maxQueue, { modelDir: options.modelDir, backend, encoder: options.encoder });
-      threaded = new ThreadedModel(manifest, threads);
+      threaded = new ThreadedModel(manifest, threads, vectorizer);
       classifier = threaded;
     } else if (options.loader !== undefined) {
       await useBackend(backend);
