@@ -3,7 +3,7 @@
  * for the mean on validation. `plotline compare` forms one (e.g. bag+use, the best model on the standard
  * split) and, with --save-models, saves it so it can be served like any other model.
  */
-import { GenreModel, type DecisionThresholds, type FieldValues } from '../genre-model.js';
+import { GenreModel, type DecisionThresholds, type FieldValueProblem, type FieldValues } from '../genre-model.js';
 
 export interface EnsembleMember {
   name: string;
@@ -34,6 +34,16 @@ export class EnsembleModel extends GenreModel {
   async score(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
     const scores = await Promise.all(this.members.map((m) => m.model.score(texts, fields)));
     return averageScores(scores, this.members.map((m) => m.weight));
+  }
+
+  /**
+   * Field values a member reads as missing (not a number, out of range), each field and problem once
+   * (the first member's words): the members were fitted on one training split, so they agree.
+   */
+  override fieldValueProblems(fields: FieldValues | undefined): FieldValueProblem[] {
+    const found = new Map<string, FieldValueProblem>();
+    for (const m of this.members) for (const p of m.model.fieldValueProblems(fields)) if (!found.has(`${p.field}\u0000${p.reason}`)) found.set(`${p.field}\u0000${p.reason}`, p);
+    return [...found.values()];
   }
 
   /** An ensemble has no encoder of its own (its members, saved under members/, have theirs). */

@@ -51,6 +51,17 @@ test('an ensemble scores the weighted mean of its members and disposes every one
   assert.deepEqual([a.disposed, b.disposed], [1, 1]);
 });
 
+test('an ensemble reports the field values its members read as missing, each field and problem once', async () => {
+  class Checking extends Constant {
+    override fieldValueProblems(fields: Readonly<Record<string, string>> | undefined) {
+      return fields?.release_year === 'abc' ? [{ field: 'release_year', value: 'abc', reason: 'not a number', expected: 'a number' }] : [];
+    }
+  }
+  const ensemble = new EnsembleModel([{ name: 'a', model: new Checking(0.2), weight: 0.5 }, { name: 'b', model: new Checking(0.8), weight: 0.5 }, { name: 'c', model: new Constant(0.5), weight: 0 }], THRESHOLDS);
+  assert.deepEqual(ensemble.fieldValueProblems({ release_year: 'abc' }), [{ field: 'release_year', value: 'abc', reason: 'not a number', expected: 'a number' }]);
+  assert.deepEqual(ensemble.fieldValueProblems({ release_year: '2001' }), []);
+});
+
 test('members must share one genre list, in order, and there must be two of them', () => {
   assert.throws(() => new EnsembleModel([{ name: 'a', model: new Constant(0.1), weight: 1 }], THRESHOLDS), /at least 2 members/);
   const reordered = new Constant(0.1, [...GENRES].reverse());
