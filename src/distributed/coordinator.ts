@@ -22,7 +22,7 @@ import { assertReadableFile, type RowProblem } from '../data/csv.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import { readModelId } from '../models/model-id.js';
-import { readFieldVectorizer, readManifest } from '../models/storage.js';
+import { readFieldValueCheck, readManifest } from '../models/storage.js';
 import { watchFieldValues, type FieldValueProblems } from '../batch/field-value-problems.js';
 import { cannotWriteOutput } from '../util/write-error.js';
 import { PlotlineError } from '../util/errors.js';
@@ -136,7 +136,7 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     // which travel to the workers inside each shard's rows.
     const catalogue = (await readManifest(options.model)).catalogue;
     // The rows are read here, so their field values are checked here, as scoreFile checks them.
-    const vectorizer = await readFieldVectorizer(options.model);
+    const checkFields = await readFieldValueCheck(options.model);
     const read = readPredictionInput(options.input, {
       columns: options.columns,
       saved: catalogue?.columns,
@@ -148,7 +148,7 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
         if (problems.length < KEPT_PROBLEMS) problems.push(problem);
       },
     });
-    const watched = watchFieldValues(read, vectorizer === null ? null : (fields) => vectorizer.valueProblems(fields));
+    const watched = watchFieldValues(read, checkFields);
     fieldValues = watched.found;
     const input = watched.rows;
     let shard = 0;

@@ -1,11 +1,11 @@
 /**
  * The server's view of a model scored on its scoring threads: the genres, thresholds, genre-set rules
  * and input fields (from the manifest) that decide, on the HTTP thread, which genres a text gets, the
- * field vectorizer that checks field values (`fieldValueProblems`), and `score` that runs on the
+ * check of field values (`fieldValueProblems`, from the saved field vectorizers), and `score` that runs on the
  * threads. No weights are held on the HTTP thread.
  */
 import { GenreModel, type FieldValueProblem, type FieldValues } from '../models/genre-model.js';
-import type { FieldVectorizer } from '../models/fields/field-vectorizer.js';
+import type { FieldValueCheck } from '../models/storage.js';
 import type { Manifest } from '../models/manifest.js';
 import type { Explanation } from '../explain/occlusion.js';
 import type { ScoringThreads } from './scoring-threads.js';
@@ -14,13 +14,13 @@ export class ThreadedModel extends GenreModel {
   private readonly fields: readonly string[];
 
   /**
-   * @param vectorizer the model's field vectorizer (storage.ts `readFieldVectorizer`), or null for a
+   * @param checkFields the model's field-value check (storage.ts `readFieldValueCheck`), or null for a
    *   model that reads no fields.
    */
   constructor(
     manifest: Manifest,
     private readonly threads: ScoringThreads,
-    private readonly vectorizer: FieldVectorizer | null = null,
+    private readonly checkFields: FieldValueCheck | null = null,
   ) {
     super(manifest.genres, manifest.thresholds);
     this.rules = manifest.catalogue?.rules ?? null;
@@ -34,7 +34,7 @@ export class ThreadedModel extends GenreModel {
 
   /** Field values the model reads as missing (not a number, out of range), as the loaded model says them. */
   override fieldValueProblems(fields: FieldValues | undefined): FieldValueProblem[] {
-    return this.vectorizer?.valueProblems(fields) ?? [];
+    return this.checkFields?.(fields) ?? [];
   }
 
   /** Raw probabilities for `texts` (texts x genres, row-major), computed on a scoring thread. */

@@ -41,9 +41,7 @@ export class EnsembleModel extends GenreModel {
    * (the first member's words): the members were fitted on one training split, so they agree.
    */
   override fieldValueProblems(fields: FieldValues | undefined): FieldValueProblem[] {
-    const found = new Map<string, FieldValueProblem>();
-    for (const m of this.members) for (const p of m.model.fieldValueProblems(fields)) if (!found.has(`${p.field}\u0000${p.reason}`)) found.set(`${p.field}\u0000${p.reason}`, p);
-    return [...found.values()];
+    return uniqueFieldValueProblems(this.members.map((m) => m.model.fieldValueProblems(fields)));
   }
 
   /** An ensemble has no encoder of its own (its members, saved under members/, have theirs). */
@@ -64,4 +62,11 @@ export function averageScores(members: readonly Float32Array[], weights: readonl
     for (let i = 0; i < out.length; i++) out[i] += weights[m] * scores[i];
   });
   return out;
+}
+
+/** The members' problems with one title's field values, each field and problem once (the first member's words). */
+export function uniqueFieldValueProblems(lists: readonly (readonly FieldValueProblem[])[]): FieldValueProblem[] {
+  const found = new Map<string, FieldValueProblem>();
+  for (const list of lists) for (const p of list) if (!found.has(`${p.field}\u0000${p.reason}`)) found.set(`${p.field}\u0000${p.reason}`, p);
+  return [...found.values()];
 }

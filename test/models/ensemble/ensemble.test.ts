@@ -133,3 +133,35 @@ test('a saved ensemble records the sha256 of every member file and refuses a cha
   }
   await (await loadModel(ensembleDir)).classifier.dispose();
 });
+
+test('readFieldValueCheck: a saved ensemble checks field values with its members\' vectorizers, without loading it; as the loaded ensemble does', async () => {
+  const { readFieldValueCheck } = await import('../../../src/models/storage.js');
+  const { savedNumbersModel } = await import('../../serving/fixtures.js');
+  const numbers = await savedNumbersModel();
+  try {
+    const plain = join(dir, 'plain-bag');
+    const source = tinyClassifier('bag', 3);
+    await saveModel(source, tinyManifestFields('bag', 3), plain);
+    source.dispose();
+    const ensembleDir = join(dir, 'numbers+bag');
+    await saveEnsemble(
+      [{ name: 'numbers', dir: numbers.modelDir, weight: 0.5 }, { name: 'plain', dir: plain, weight: 0.5 }],
+      { ...withoutKindAndConfig(tinyManifestFields('bag', 3)), format: 'plotline-model', formatVersion: FORMAT_VERSION, genres: [...GENRES], thresholds: THRESHOLDS },
+      ensembleDir,
+    );
+    const check = await readFieldValueCheck(ensembleDir);
+    assert.ok(check !== null, 'a member reads fields');
+    const bad = { release_year: 'abc', duration: '-90 min' };
+    assert.deepEqual(check(bad).map((p) => [p.field, p.reason]), [['release_year', 'not a number'], ['duration', 'out of range']]);
+    assert.deepEqual(check({ release_year: '2001' }), []);
+    const { classifier } = await loadModel(ensembleDir);
+    try {
+      assert.deepEqual(classifier.fieldValueProblems(bad), check(bad));
+    } finally {
+      await classifier.dispose();
+    }
+    assert.equal(await readFieldValueCheck(plain), null, 'a model that reads no fields has no check');
+  } finally {
+    await numbers.remove();
+  }
+});
