@@ -341,7 +341,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     const id = modelIdOf(manifest.kind, manifestBytes);
     const scoring = classifier;
     const batcher = new MicroBatcher((texts, fields) => scoring.score(texts, fields), classifier.genres.length, settings);
-    const explainer: Explainer = threaded !== null ? (text, genre, fields) => threaded.explain(text, genre, fields) : batchedExplainer(classifier, batcher);
+    const explainer: Explainer = threaded !== null ? (text, genre, fields, thresholds) => threaded.explain(text, genre, fields, thresholds) : batchedExplainer(classifier, batcher);
     state.model = { classifier, manifest, id, batcher, explainer };
     app.log.info({ model: id, genres: classifier.genres.length, scoringThreads: threaded !== null ? settings.scoringThreads : 0, loadMs: Math.round(performance.now() - started) }, 'model loaded');
   };
@@ -361,8 +361,8 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
  * scored with the text's fields and the genre-set rules applied, as the answer is.
  */
 function batchedExplainer(classifier: GenreModel, batcher: MicroBatcher): Explainer {
-  return async (text, genre, fields) => {
-    const scorer = ruledScorer(classifier, fields, (texts, each) => batcher.score(texts, each));
+  return async (text, genre, fields, thresholds) => {
+    const scorer = ruledScorer(classifier, fields, (texts, each) => batcher.score(texts, each), thresholds);
     return (await explain(scorer, text, genre === null ? undefined : [genre]))[0];
   };
 }

@@ -38,7 +38,8 @@ export interface PredictLimits {
  * Explains one text for one genre (null: its best genre), scoring every variant with the text's
  * catalogue fields (if any) and the genre-set rules applied: occlusion, on a scoring thread or in process.
  */
-export type Explainer = (text: string, genre: string | null, fields?: FieldValues) => Promise<Explanation>;
+/** Explains `genre` (null: the best) for `text` with its fields; `thresholds` (default the saved ones) are those the genre cap chooses by, as in the answer. */
+export type Explainer = (text: string, genre: string | null, fields?: FieldValues, thresholds?: number | number[]) => Promise<Explanation>;
 
 export interface GenreScore {
   genre: string;
@@ -220,7 +221,7 @@ export async function buildPredictions(classifier: GenreModel, plan: PredictPlan
     if (plan.includeScores) prediction.scores = d.scores;
     if (d.removed !== undefined) prediction.removed = d.removed;
     if (d.family !== undefined) prediction.family = d.family;
-    if (plan.explainGenre !== undefined) prediction.explanation = await explainer(plan.texts[i], plan.explainGenre, plan.fields?.[i]);
+    if (plan.explainGenre !== undefined) prediction.explanation = await explainer(plan.texts[i], plan.explainGenre, plan.fields?.[i], plan.thresholds);
     return prediction;
   }));
 }

@@ -43,8 +43,8 @@ export class ThreadedModel extends GenreModel {
   }
 
   /** The occlusion explanation of `genre` (null: the best genre) for `text`, computed on a scoring thread. */
-  explain(text: string, genre: string | null, fields?: FieldValues): Promise<Explanation> {
-    return this.threads.explain(text, genre, fields);
+  explain(text: string, genre: string | null, fields?: FieldValues, thresholds?: number | number[]): Promise<Explanation> {
+    return this.threads.explain(text, genre, fields, thresholds);
   }
 
   /** Stops the scoring threads. */

@@ -170,3 +170,20 @@ test('field values the model cannot use come back as "warnings", named as the re
   }
 });
 
+
+test('an explanation is scored under the request\'s thresholds, as its answer is: the cap keeps the genre they let through', async () => {
+  // Cap 1 and the Movie family (Comedies, Dramas): with the saved low threshold the cap keeps the more
+  // probable of the two; a threshold map that only the other one passes makes the cap keep that one.
+  const fields = { type: 'Movie', country: 'France' };
+  const first = (await predict({ text: TEXTS[1], fields, scores: true })).json() as { predictions: Answer[] };
+  const kept = first.predictions[0].genres[0].genre;
+  const other = kept === 'Comedies' ? 'Dramas' : 'Comedies';
+  const threshold = { [kept]: 0.99, [other]: 0.01 };
+  const response = await predict({ text: TEXTS[1], fields, scores: true, threshold, explain: other });
+  assert.equal(response.statusCode, 200, response.body);
+  const answer = (response.json() as { predictions: (Answer & { explanation: { genre: string; score: number } })[] }).predictions[0];
+  assert.deepEqual(answer.genres.map((g) => g.genre), [other]);
+  assert.ok(answer.scores![other] > 0);
+  assert.equal(answer.explanation.genre, other);
+  assert.ok(Math.abs(answer.explanation.score - answer.scores![other]) < 1e-6, `explanation ${answer.explanation.score} vs answer ${answer.scores![other]}`);
+});
