@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { SeededDropout } from './layers/seeded-dropout.js';
+import { MaskedMaxPool } from './layers/masked-max-pool.js';
 import { createRng } from '../util/random.js';
 import type { PretrainedEmbedding } from './vectorizers/word-vector-table.js';
 
@@ -36,6 +37,13 @@ export const BilstmConfig = z.object({
   embeddingInit: z.number().positive().max(10).default(0.05),
   /** Mask padding (Keras `mask_zero`), so the LSTMs skip it and a text scores the same in any batch. */
   maskPadding: z.boolean().default(true),
+  /**
+   * How the second BiLSTM's outputs become one vector: `last` (its final states, the write-up's) or `max`
+   * (the element-wise max over the text's words, BiLSTM-max: layers/masked-max-pool.ts).
+   */
+  pooling: z.enum(['last', 'max']).default('last'),
+  /** Activation of the Dense(denseUnits) layer before the output (`relu` in the reference). */
+  denseActivation: z.enum(['relu', 'linear', 'tanh']).default('relu'),
 });
 export type BilstmConfig = z.infer<typeof BilstmConfig>;
 
@@ -77,11 +85,16 @@ export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: 
     })
     .apply(ids) as tf.SymbolicTensor;
   x = lstm(true, 'bilstm_1').apply(x) as tf.SymbolicTensor;
-  x = lstm(false, 'bilstm_2').apply(x) as tf.SymbolicTensor;
+  if (config.pooling === 'max') {
+    x = lstm(true, 'bilstm_2').apply(x) as tf.SymbolicTensor;
+    x = new MaskedMaxPool({ name: 'max_pool' }).apply([x, ids]) as tf.SymbolicTensor;
+  } else {
+    x = lstm(false, 'bilstm_2').apply(x) as tf.SymbolicTensor;
+  }
   x = tf.layers
     .dense({
       units: config.denseUnits,
-      activation: 'relu',
+      activation: config.denseActivation,
       kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }),
       name: 'dense',
     })

@@ -14,6 +14,12 @@ export const CnnConfig = z.object({
   widths: z.array(z.number().int().min(1).max(10)).nonempty().default([2, 3, 4, 5]),
   filters: z.number().int().positive().default(64),
   dropout: z.number().min(0).max(0.95).default(0.5),
+  /**
+   * Kim 2014's CNN-multichannel: a frozen copy of the pretrained word vectors beside the trained embedding,
+   * the two concatenated per word before the convolutions (so fine-tuning cannot wash out what the vectors
+   * knew). Needs pretrained vectors (`--word-vectors`).
+   */
+  multichannel: z.boolean().default(false),
 });
 export type CnnConfig = z.infer<typeof CnnConfig>;
 
@@ -41,8 +47,16 @@ export function buildCnn(config: CnnConfig, vocabSize: number, numLabels: number
       name: 'embedding',
     })
     .apply(ids) as tf.SymbolicTensor;
+  let words = embedded;
+  if (config.multichannel) {
+    // Without `pretrained` (a saved model being rebuilt, whose weights are set next) the copy starts at 0.
+    const fixed = tf.layers
+      .embedding({ inputDim: vocabSize, outputDim: config.embeddingDim, trainable: false, embeddingsInitializer: 'zeros', weights: initial === null ? undefined : [initial], name: 'embedding_static' })
+      .apply(ids) as tf.SymbolicTensor;
+    words = tf.layers.concatenate({ axis: -1, name: 'channels' }).apply([embedded, fixed]) as tf.SymbolicTensor;
+  }
   const pooled = new ConvPool({ widths: config.widths, filters: config.filters, seed: rng.seed(), name: 'conv_pool' }).apply([
-    embedded,
+    words,
     ids,
   ]) as tf.SymbolicTensor;
   const dropped = new SeededDropout({ rate: config.dropout, seed: rng.seed(), name: 'dropout' }).apply(pooled) as tf.SymbolicTensor;

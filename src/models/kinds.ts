@@ -90,7 +90,8 @@ const WordsConfig = z.object({
 const cnnConfig = CnnConfig.merge(WordsConfig)
   .strict()
   .refine((c) => new Set(c.widths).size === c.widths.length, { message: 'widths must be distinct', path: ['widths'] })
-  .refine((c) => c.maxLength >= Math.max(...c.widths), { message: 'maxLength must be at least the widest convolution', path: ['maxLength'] });
+  .refine((c) => c.maxLength >= Math.max(...c.widths), { message: 'maxLength must be at least the widest convolution', path: ['maxLength'] })
+  .refine((c) => !c.multichannel || c.wordVectors !== null, { message: 'multichannel needs pretrained word vectors (--word-vectors)', path: ['multichannel'] });
 const bilstmConfig = BilstmConfig.merge(WordsConfig);
 const bagConfig = BagConfig.extend({
   maxLength: z.number().int().positive().default(1024),

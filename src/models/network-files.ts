@@ -14,6 +14,7 @@ import { checkWeightsFinite } from './weight-checks.js';
 // Importing the layers registers their classes for deserialisation.
 import './layers/conv-pool.js';
 import './layers/seeded-dropout.js';
+import './layers/masked-max-pool.js';
 import './layers/weighted-mean.js';
 
 const TOPOLOGY_FILE = 'model.json';

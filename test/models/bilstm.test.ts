@@ -14,8 +14,8 @@ before(async () => {
 });
 
 /** A small bilstm with weights large enough that padding read as input would move every output. */
-function scaledBilstm(maskPadding: boolean): tf.LayersModel {
-  const model = buildBilstm(BilstmConfig.parse({ embeddingDim: 4, units: 5, denseUnits: 6, dropout: 0, maskPadding }), 12, 3, 5);
+function scaledBilstm(maskPadding: boolean, pooling: 'last' | 'max' = 'last'): tf.LayersModel {
+  const model = buildBilstm(BilstmConfig.parse({ embeddingDim: 4, units: 5, denseUnits: 6, dropout: 0, maskPadding, pooling }), 12, 3, 5);
   const rng = createRng(9);
   model.setWeights(model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => (rng.next() * 2 - 1) * 0.9), w.shape)));
   return model;
@@ -25,8 +25,8 @@ function scores(model: tf.LayersModel, rows: number[][]): number[][] {
   return tf.tidy(() => (model.predict(tf.tensor2d(rows, undefined, 'int32')) as tf.Tensor).arraySync() as number[][]);
 }
 
-test('padding is masked: a text scores the same alone, right-padded, and beside a longer text (both LSTM directions)', () => {
-  const model = scaledBilstm(true);
+for (const pooling of ['last', 'max'] as const) test(`padding is masked: a text scores the same alone, right-padded, and beside a longer text (both LSTM directions, pooling ${pooling})`, () => {
+  const model = scaledBilstm(true, pooling);
   const alone = scores(model, [[3, 7, 2]])[0];
   const padded = scores(model, [[3, 7, 2, 0, 0, 0, 0, 0, 0, 0]])[0];
   const inBatch = scores(model, [[3, 7, 2, 0, 0, 0], [1, 4, 9, 11, 5, 6]])[0];
@@ -34,6 +34,13 @@ test('padding is masked: a text scores the same alone, right-padded, and beside 
     assert.ok(Math.abs(alone[j] - padded[j]) < 1e-6, `genre ${j}: alone ${alone[j]} vs padded ${padded[j]}`);
     assert.ok(Math.abs(alone[j] - inBatch[j]) < 1e-6, `genre ${j}: alone ${alone[j]} vs in a batch ${inBatch[j]}`);
   }
+  model.dispose();
+});
+
+test('max pooling reads every step: changing a middle word moves the score', () => {
+  const model = scaledBilstm(true, 'max');
+  const [a, b] = scores(model, [[3, 7, 2, 5], [3, 9, 2, 5]]);
+  assert.ok(Math.max(...a.map((v, j) => Math.abs(v - b[j]))) > 1e-4, `scores ${a} and ${b}`);
   model.dispose();
 });
 

@@ -2,6 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/engine/backend.js';
+import { MaskedMaxPool } from '../../src/models/layers/masked-max-pool.js';
 import { ConvPool } from '../../src/models/layers/conv-pool.js';
 import { WeightedMean } from '../../src/models/layers/weighted-mean.js';
 import { SeededDropout } from '../../src/models/layers/seeded-dropout.js';
@@ -248,4 +249,25 @@ test('SeededDropout draws a fresh mask each call, and the same sequence of masks
   assert.notDeepEqual(first[1], first[2]);
   assert.deepEqual(sequence(3), first);
   assert.notDeepEqual(sequence(4)[0], first[0]);
+});
+
+test('MaskedMaxPool: max over the real steps only, whatever the padded steps hold; a text with no word pools to 0', () => {
+  const pool = new MaskedMaxPool();
+  // Row 0: two real steps then padding holding large values; row 1: no real step.
+  const sequence = tf.tensor3d([[[0.1, -0.5], [-0.2, -0.3], [0.9, 0.9]], [[0.7, 0.7], [0.8, 0.8], [0.9, 0.9]]]);
+  const ids = tf.tensor2d([[4, 2, 0], [0, 0, 0]], undefined, 'int32');
+  const out = pool.apply([sequence, ids]) as tf.Tensor;
+  const values = out.arraySync() as number[][];
+  assert.deepEqual(out.shape, [2, 2]);
+  assert.ok(Math.abs(values[0][0] - 0.1) < 1e-6 && Math.abs(values[0][1] + 0.3) < 1e-6, `row 0 pooled to ${values[0]}`);
+  assert.ok(values[1].every((v) => v === 0), `an empty text pooled to ${values[1]}`);
+  tf.dispose([sequence, ids, out]);
+});
+
+test("MaskedMaxPool: the gradient reaches only each feature's maximal real step", () => {
+  const pool = new MaskedMaxPool();
+  const ids = tf.tensor2d([[4, 2, 0]], undefined, 'int32');
+  const grad = tf.grad((x: tf.Tensor) => (pool.apply([x, ids]) as tf.Tensor).sum())(tf.tensor3d([[[0.1, -0.5], [-0.2, -0.3], [0.9, 0.9]]]));
+  assert.deepEqual(grad.arraySync(), [[[1, 0], [0, 1], [0, 0]]]);
+  tf.dispose([ids, grad]);
 });

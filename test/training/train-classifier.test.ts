@@ -74,3 +74,51 @@ test('word vectors for a kind that does not read words, or a malformed file, are
     /Unrecognized key|wordVectors/,
   );
 });
+
+test('cnn multichannel (Kim 2014): a frozen copy of the vectors beside the trained embedding; saved and loaded back; refused without vectors', async () => {
+  const file = vectorFile();
+  const trained = await trainClassifier(KEYWORD_GENRES, keywordDataset(48, 1), keywordDataset(16, 2), {
+    kind: 'cnn',
+    config: { minCount: 1, wordVectors: file, multichannel: true, widths: [2], filters: 4 },
+    seed: 3,
+    epochs: 2,
+  });
+  const tokens = (trained.classifier.vectorizer as WordVectorizer).vocabulary.toJSON().tokens;
+  const network = trained.classifier.network;
+  const fixed = network.getLayer('embedding_static');
+  const tuned = network.getLayer('embedding');
+  assert.equal(fixed.trainable, false);
+  assert.equal(tuned.trainable, true);
+  const fixedRows = fixed.getWeights()[0].arraySync() as number[][];
+  const tunedRows = tuned.getWeights()[0].arraySync() as number[][];
+  const row = tokens.indexOf(KEYWORDS[0]) + 2;
+  assert.deepEqual(fixedRows[row].map((x) => +x.toFixed(5)), [1, -1, 0.5], 'the static channel keeps the vector');
+  assert.notDeepEqual(tunedRows[row].map((x) => +x.toFixed(5)), [1, -1, 0.5], 'the trained channel moved');
+  const dir = join(write.dir, 'cnn-multichannel-model');
+  await saveModel(trained.classifier, { ...tinyManifestFields('cnn'), config: trained.config }, dir);
+  const loaded = await loadModel(dir);
+  const texts = ['a hilarious murder', 'the city at night'];
+  assert.deepEqual(await loaded.classifier.score(texts), await trained.classifier.score(texts));
+  await loaded.classifier.dispose();
+  await trained.classifier.dispose();
+  await assert.rejects(
+    trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), { kind: 'cnn', config: { minCount: 1, multichannel: true }, seed: 1, epochs: 1 }),
+    /multichannel needs pretrained word vectors/,
+  );
+});
+
+test('bilstm with max pooling is saved and loaded back with the same scores', async () => {
+  const trained = await trainClassifier(KEYWORD_GENRES, keywordDataset(48, 1), keywordDataset(16, 2), {
+    kind: 'bilstm',
+    config: { minCount: 1, units: 4, denseUnits: 4, pooling: 'max' },
+    seed: 3,
+    epochs: 1,
+  });
+  const dir = join(write.dir, 'bilstm-max-model');
+  await saveModel(trained.classifier, { ...tinyManifestFields('bilstm'), config: trained.config }, dir);
+  const loaded = await loadModel(dir);
+  const texts = ['a hilarious murder', 'the city at night', ''];
+  assert.deepEqual(await loaded.classifier.score(texts), await trained.classifier.score(texts));
+  await loaded.classifier.dispose();
+  await trained.classifier.dispose();
+});
