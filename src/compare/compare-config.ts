@@ -25,6 +25,8 @@ const TrainedModelSpec = z
     patience: z.number().int().positive().optional(),
     loss: z.enum(LOSSES).optional(),
     monitor: z.enum(MONITORS).optional(),
+    /** Weigh each genre's positives in binary cross-entropy (as `train --positive-weights on|off`). */
+    positiveWeights: z.boolean().optional(),
   })
   .strict();
 

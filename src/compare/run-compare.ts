@@ -189,6 +189,7 @@ async function trainAndEvaluate(spec: TrainedModelSpec, tracks: readonly Track[]
     patience: spec.patience,
     loss: spec.loss,
     monitor: spec.monitor,
+    positiveWeights: spec.positiveWeights,
     encoder: { ...options.encoder, spec: spec.encoder },
     cacheDir: options.cacheDir,
     onEpoch: (log, max) => hooks.onEpoch?.(spec.name, log, max),

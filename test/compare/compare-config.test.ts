@@ -25,7 +25,7 @@ test('a valid config passes, keeping every field', () => {
     seed: 7,
     validationFraction: 0.2,
     models: [
-      { kind: 'bag', epochs: 2, batchSize: 16, learningRate: 0.01, patience: 3, loss: 'bce', monitor: 'macro', config: { buckets: 4096 } },
+      { kind: 'bag', epochs: 2, batchSize: 16, learningRate: 0.01, patience: 3, loss: 'bce', monitor: 'macro', positiveWeights: false, config: { buckets: 4096 } },
       { kind: 'onnx', name: 'minilm', encoder: '../shared/models/all-MiniLM-L6-v2' },
       { ensemble: ['bag', 'minilm'], name: 'both' },
     ],
@@ -35,7 +35,7 @@ test('a valid config passes, keeping every field', () => {
   assert.equal(config.seed, 7);
   assert.equal(config.validationFraction, 0.2);
   assert.deepEqual(config.models, [
-    { name: 'bag', kind: 'bag', epochs: 2, batchSize: 16, learningRate: 0.01, patience: 3, loss: 'bce', monitor: 'macro', config: { buckets: 4096 } },
+    { name: 'bag', kind: 'bag', epochs: 2, batchSize: 16, learningRate: 0.01, patience: 3, loss: 'bce', monitor: 'macro', positiveWeights: false, config: { buckets: 4096 } },
     { name: 'minilm', kind: 'onnx', encoder: '../shared/models/all-MiniLM-L6-v2' },
     { name: 'both', ensemble: ['bag', 'minilm'] },
   ]);
@@ -124,6 +124,7 @@ test('wrong values are refused naming the field', () => {
   assert.equal(monitor.field, 'models.1.monitor');
   assert.match(monitor.message, /micro/);
   assert.equal(refused(() => parseCompareConfig({ models: [{ kind: 'bag', epochs: '2' }] })).field, 'models.0.epochs');
+  assert.equal(refused(() => parseCompareConfig({ models: [{ kind: 'cnn', positiveWeights: 'off' }] })).field, 'models.0.positiveWeights');
   assert.equal(refused(() => parseCompareConfig({ models: [{ name: 'bag' }] })).field, 'models.0.kind');
   assert.equal(refused(() => parseCompareConfig({ models: [{ kind: 'bag' }, { kind: 'cnn' }, { ensemble: 'bag+cnn' }] })).field, 'models.2.ensemble');
   assert.equal(refused(() => parseCompareConfig({ models: [{ kind: 'bag' }], validationFraction: 1 })).field, 'validationFraction');

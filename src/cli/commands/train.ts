@@ -20,7 +20,7 @@ import { configProblem } from '../config-problems.js';
 import { assertReadableFile } from '../../data/csv.js';
 import { UsageError } from '../usage.js';
 
-export interface TrainCommandOptions extends Partial<Omit<TrainingSettings, 'positiveWeights'>>, CatalogueReadFlags, CatalogueModelFlags {
+export interface TrainCommandOptions extends Partial<TrainingSettings>, CatalogueReadFlags, CatalogueModelFlags {
   data: string;
   split?: string;
   model: string;
@@ -104,6 +104,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       patience: options.patience,
       monitor: options.monitor,
       loss: options.loss,
+      positiveWeights: options.positiveWeights,
       onBatch: progress.onBatch,
       onEpoch: progress.onEpoch,
     });
