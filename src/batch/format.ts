@@ -33,7 +33,7 @@ export async function formatPredictionLines(classifier: GenreModel, ids: readonl
  * (id first, `family` left out) restricted as `options.scores` says (score-choice.ts `restrictScores`).
  */
 export async function formatPredictionBytes(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: FormatOptions): Promise<Uint8Array> {
-  const scored = await classifier.scoreWithRules(texts, options.fields);
+  const scored = await classifier.scoreWithRules(texts, options.fields, options.thresholds);
   // As `decide` does: thresholds on the ruled scores, a genre the rules zeroed stays off, and what
   // was decided on the raw scores but not after was removed.
   const k = classifier.genres.length;

@@ -17,7 +17,7 @@ import { readPredictionInput, type PredictionInputRow } from '../data/prediction
 import { assertReadableFile, countLineBreaks, problemError, type RowProblem } from '../data/csv.js';
 import { openCsvSlices, type CsvSlice } from '../data/csv-slices.js';
 import { fileFormatOf } from '../data/records.js';
-import { readFieldVectorizer, readManifest, type EncoderLocation } from '../models/storage.js';
+import { readFieldValueCheck, readManifest, type EncoderLocation } from '../models/storage.js';
 import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
@@ -180,9 +180,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         shared = shareLinearBag(bag);
       }
       pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, scores: options.scores, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
-      // The workers hold the model; the rows are read here, so the field vectorizer checks them here.
-      const vectorizer = linearBag ? null : await readFieldVectorizer(options.model);
-      if (vectorizer !== null) checkFields = (fields) => vectorizer.valueProblems(fields);
+      // The workers hold the model; the rows are read here, so the saved field vectorizers check them here.
+      checkFields = linearBag ? null : await readFieldValueCheck(options.model);
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
     }

@@ -7,7 +7,7 @@
 import { Option, type Command } from 'commander';
 import { LABEL_SEPARATORS, type LabelSeparator } from '../data/labels.js';
 import { FILE_FORMATS, type FileFormat } from '../data/records.js';
-import type { ColumnOptions } from '../data/columns.js';
+import { mixedFieldListProblem, type ColumnOptions } from '../data/columns.js';
 import type { CatalogueRequest } from '../training/train-catalogue.js';
 import { positiveInteger } from './options.js';
 import { UsageError } from './usage.js';
@@ -47,7 +47,7 @@ export function addReadOptions(command: Command, labels = true): Command {
 /** Adds the field and rule options of train and compare. */
 export function addModelOptions(command: Command): Command {
   return command
-    .option('--fields <list>', 'catalogue fields the model reads, comma-separated; "description" for none, "all" for every column (default: those of type, country, rating, duration, release_year, cast, director, title the file has)')
+    .option('--fields <list>', 'catalogue fields the model reads, comma-separated; "description" (alone) for none, "all" (alone) for every column (default: those of type, country, rating, duration, release_year, cast, director, title the file has)')
     .option('--family-field <name>', 'field whose values split the genres into families that never share a title (default: type, when the file has it; "none" for no families)')
     .option('--max-genres <n>', 'most genres per title, a positive integer (default: the most any training title has)', positiveInteger)
     .option('--no-rules', 'no genre-set rules (families, cap)')
@@ -63,7 +63,8 @@ export function columnOptions(flags: CatalogueReadFlags): ColumnOptions {
  * any data).
  *
  * @throws UsageError for flags that contradict each other: `--no-rules` with `--max-genres` or
- *   `--family-field` other than `none` (both are rules), and a `--fields` list with no name in it (`--fields ""`).
+ *   `--family-field` other than `none` (both are rules), a `--fields` list with no name in it (`--fields ""`),
+ *   and one mixing `description` or `all` with field names (`--fields description,type`).
  */
 export function catalogueRequest(flags: CatalogueModelFlags): CatalogueRequest {
   if (flags.rules === false) {
@@ -75,6 +76,9 @@ export function catalogueRequest(flags: CatalogueModelFlags): CatalogueRequest {
   if (flags.fields !== undefined && flags.fields.split(',').every((f) => f.trim() === '')) {
     throw new UsageError(`--fields "${flags.fields}" is an empty list; name the fields (e.g. --fields type,country), or --fields description for the description-only model, or --fields all`);
   }
+  // Checked again where the list meets the file (resolveFieldList), for compare's config; here before any data is read.
+  const mixed = flags.fields === undefined ? null : mixedFieldListProblem(flags.fields.split(','));
+  if (mixed !== null) throw new UsageError(mixed);
   return {
     fields: flags.fields === undefined ? undefined : flags.fields.split(','),
     familyField: flags.familyField,

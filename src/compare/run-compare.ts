@@ -305,9 +305,9 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
   });
   const rules = decided.rules;
   const validation = decided.scores;
-  const test = rules === null ? rawTest : applyGenreRules(rawTest, genres, rules, readsFamily ? context.test.fields : undefined).scores;
   const tuned = decided.tuned;
   const thresholds = tuned.thresholds.mode === 'perGenre' && tuned.thresholds.perGenre !== null ? tuned.thresholds.perGenre : tuned.thresholds.global;
+  const test = rules === null ? rawTest : applyGenreRules(rawTest, genres, rules, readsFamily ? context.test.fields : undefined, thresholds).scores;
   const evaluation = evaluateScores(testTargets, test, genres, thresholds, seed, rawTest);
   const rows = members.map((m) => m.row);
   const sum = (pick: (row: ComparedModel) => number | undefined): number => rows.reduce((total, row) => total + (pick(row) ?? 0), 0);

@@ -89,6 +89,26 @@ export function resolveColumns(
 }
 
 /**
+ * What is wrong with a `--fields` list (names as given) that mixes a keyword with field names:
+ * `description` (the description-only model: no catalogue field at all) or `all` (every field) given
+ * beside named fields contradicts them, and was read as the named fields alone. Null when the list
+ * is one keyword alone, or field names alone (the description is always read by the text model).
+ */
+export function mixedFieldListProblem(requested: readonly string[]): string | null {
+  const names = requested.map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
+  for (const keyword of ['description', 'all']) {
+    const others = [...new Set(names.filter((f) => f !== keyword))];
+    if (!names.includes(keyword) || others.length === 0) continue;
+    const meaning = keyword === 'description' ? 'the description-only model, with no catalogue field' : 'every field the file has';
+    return (
+      `--fields "${requested.join(',')}" mixes "${keyword}" (${meaning}) with field names (${others.join(', ')}); ` +
+      `give --fields ${keyword} alone, or the fields alone (--fields ${others.join(',')}${keyword === 'description' ? ': the text model reads the description anyway' : ''})`
+    );
+  }
+  return null;
+}
+
+/**
  * The catalogue fields a model will read, from `--fields`: undefined means the usual catalogue
  * fields the file has (CATALOGUE_FIELDS); `description` (alone) or an empty list means none, the
  * description-only model of the 2020 write-up; `all` means every field column of the file.
@@ -96,8 +116,9 @@ export function resolveColumns(
  * @param available the file's field columns (lower-case).
  * @param roles the file's text, label and id columns, which are not fields: naming one is an error
  *   that says which role it has (rather than that the file lacks it).
- * @throws PlotlineError naming the role of a text, label or id column given as a field, and listing
- *   the file's fields when a named field is not one of them.
+ * @throws PlotlineError naming the role of a text, label or id column given as a field, listing
+ *   the file's fields when a named field is not one of them, and for a list mixing `description` or
+ *   `all` with field names (`mixedFieldListProblem`).
  */
 export function resolveFieldList(requested: readonly string[] | undefined, available: readonly string[], file: string, roles?: ColumnMapping): string[] {
   if (requested !== undefined && roles !== undefined) {
@@ -114,6 +135,8 @@ export function resolveFieldList(requested: readonly string[] | undefined, avail
     }
   }
   if (requested === undefined) return CATALOGUE_FIELDS.filter((f) => available.includes(f));
+  const mixed = mixedFieldListProblem(requested);
+  if (mixed !== null) throw new PlotlineError(mixed, { file });
   const names = requested.map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
   if (names.length === 0 || (names.length === 1 && names[0] === 'description')) return [];
   if (names.length === 1 && names[0] === 'all') return [...available];

@@ -22,7 +22,8 @@ import { assertReadableFile, type RowProblem } from '../data/csv.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import { readModelId } from '../models/model-id.js';
-import { readManifest } from '../models/storage.js';
+import { readFieldValueCheck, readManifest } from '../models/storage.js';
+import { watchFieldValues, type FieldValueProblems } from '../batch/field-value-problems.js';
 import { cannotWriteOutput } from '../util/write-error.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
@@ -76,6 +77,8 @@ export interface QueueScoreResult {
   seconds: number;
   /** Which worker scored each shard (its `host:pid`), in shard order. */
   workers: string[];
+  /** Field values the model reads as missing (not a number, out of range), per field and problem, as `predict --input` reports them. */
+  fieldValues: FieldValueProblems;
 }
 
 /**
@@ -105,6 +108,7 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
   const problems: RowProblem[] = [];
   let skipped = 0;
   let rows = 0;
+  let fieldValues: FieldValueProblems = new Map();
   let poller: NodeJS.Timeout | undefined;
   try {
     const timeout = options.connectTimeoutMs ?? 10_000;
@@ -134,7 +138,9 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     // The input is read as `predict --input` reads it: the model's saved columns and catalogue fields,
     // which travel to the workers inside each shard's rows.
     const catalogue = (await readManifest(options.model)).catalogue;
-    const input = readPredictionInput(options.input, {
+    // The rows are read here, so their field values are checked here, as scoreFile checks them.
+    const checkFields = await readFieldValueCheck(options.model);
+    const read = readPredictionInput(options.input, {
       columns: options.columns,
       saved: catalogue?.columns,
       fields: [...(catalogue?.fields ?? [])],
@@ -145,6 +151,9 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
         if (problems.length < KEPT_PROBLEMS) problems.push(problem);
       },
     });
+    const watched = watchFieldValues(read, checkFields);
+    fieldValues = watched.found;
+    const input = watched.rows;
     let shard = 0;
     for await (const batch of shards(input, shardSize)) {
       if (tracker.failure !== null) throw tracker.failure; // a shard failed for good: stop reading
@@ -179,7 +188,7 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     tracker.close();
     const workers = await tracker.finished;
     await assemble(tracker.jobs(), output);
-    return { rows, shards: shard, skipped, problems, seconds: (performance.now() - started) / 1000, workers };
+    return { rows, shards: shard, skipped, problems, seconds: (performance.now() - started) / 1000, workers, fieldValues };
   } catch (error) {
     // Nothing is left queued for a run that has failed (a shard being scored finishes, or fails on the missing folder).
     await Promise.all(tracker.pendingIds().map((id) => queue.remove(id).catch(() => 0)));

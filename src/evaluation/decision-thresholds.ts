@@ -22,10 +22,22 @@ export interface TunedThresholds {
   crossFitted: { global: number; perGenre: number };
 }
 
-export function tuneDecisionThresholds(targets: Float32Array, scores: Float32Array, k: number): TunedThresholds {
+/**
+ * @param scores the validation scores the thresholds are tuned on (n x k).
+ * @param decide how the model decides rows of validation under given thresholds, when that is not
+ *   `applyThresholds` on `scores` (a genre cap that chooses among the genres passing the thresholds,
+ *   models/genre-rules.ts): the held-out decisions that choose the mode are then the model's own.
+ *   Returns the rows' decisions (rows.length x k).
+ */
+export function tuneDecisionThresholds(
+  targets: Float32Array,
+  scores: Float32Array,
+  k: number,
+  decide?: (rows: readonly number[], thresholds: number | number[]) => Uint8Array,
+): TunedThresholds {
   const global = tuneGlobalThreshold(targets, scores, k);
   const perGenre = tunePerGenreThresholds(targets, scores, k, { start: global.threshold });
-  const crossFitted = crossFittedMicroF1(targets, scores, k);
+  const crossFitted = crossFittedMicroF1(targets, scores, k, decide);
   return {
     thresholds: { global: global.threshold, perGenre: perGenre.thresholds, mode: crossFitted.perGenre > crossFitted.global ? 'perGenre' : 'global' },
     microF1: { microF1Global: global.microF1, microF1PerGenre: perGenre.microF1 },
@@ -37,7 +49,12 @@ export function tuneDecisionThresholds(targets: Float32Array, scores: Float32Arr
  * Rows alternate between the halves (no randomness: the same validation rows always split the same
  * way). Every row gets the decisions of thresholds tuned on the other half; micro-F1 over all rows.
  */
-function crossFittedMicroF1(targets: Float32Array, scores: Float32Array, k: number): { global: number; perGenre: number } {
+function crossFittedMicroF1(
+  targets: Float32Array,
+  scores: Float32Array,
+  k: number,
+  decide: ((rows: readonly number[], thresholds: number | number[]) => Uint8Array) | undefined,
+): { global: number; perGenre: number } {
   const n = rowsOf(targets.length, k, 'targets');
   const halves = [0, 1].map((h) => Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === h));
   const decided = { global: new Uint8Array(n * k), perGenre: new Uint8Array(n * k) };
@@ -47,8 +64,8 @@ function crossFittedMicroF1(targets: Float32Array, scores: Float32Array, k: numb
     const heldScores = selectRows(scores, held, k);
     const global = tuneGlobalThreshold(fitTargets, fitScores, k).threshold;
     const perGenre = tunePerGenreThresholds(fitTargets, fitScores, k, { start: global }).thresholds;
-    placeRows(decided.global, applyThresholds(heldScores, k, global), held, k);
-    placeRows(decided.perGenre, applyThresholds(heldScores, k, perGenre), held, k);
+    placeRows(decided.global, decide === undefined ? applyThresholds(heldScores, k, global) : decide(held, global), held, k);
+    placeRows(decided.perGenre, decide === undefined ? applyThresholds(heldScores, k, perGenre) : decide(held, perGenre), held, k);
   }
   return { global: microF1(targets, decided.global, k), perGenre: microF1(targets, decided.perGenre, k) };
 }

@@ -15,7 +15,8 @@ export interface Evaluation {
 /**
  * Evaluates n x k scores against n x k 0/1 truth.
  *
- * @param scores what the decisions are taken from: for a model with genre-set rules, its scores with the rules applied.
+ * @param scores what the decisions are taken from: for a model with genre-set rules, its scores with the rules applied
+ *   (the cap choosing by `thresholds`, genre-rules.ts `capRow`; the fixed-0.5 metrics are taken on these same scores).
  * @param rankingScores what precision@k, LRAP and ROC-AUC rank (default `scores`): give the scores
  *   before the rules, which set the genres they rule out (other family, past the cap) to an equal 0
  *   and so would turn the ranking below the top few into ties.

@@ -15,17 +15,19 @@ export type Scorer = Pick<GenreModel, 'genres' | 'score'>;
  *
  * @param fields the text's catalogue fields, or undefined.
  * @param score the raw scoring to use (default the model's own `score`; the server passes its micro-batcher).
+ * @param thresholds the thresholds the genre cap chooses by (`GenreModel.constrain`), default the model's saved ones.
  */
 export function ruledScorer(
   model: Pick<GenreModel, 'genres' | 'score' | 'constrain'>,
   fields: FieldValues | undefined,
   score: (texts: readonly string[], fields?: readonly (FieldValues | undefined)[]) => Promise<Float32Array> = (texts, each) => model.score(texts, each),
+  thresholds?: number | number[],
 ): Scorer {
   return {
     genres: model.genres,
     score: async (texts: readonly string[]) => {
       const each = fields === undefined ? undefined : texts.map(() => fields);
-      return model.constrain(await score(texts, each), each).scores;
+      return model.constrain(await score(texts, each), each, thresholds).scores;
     },
   };
 }

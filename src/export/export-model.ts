@@ -61,9 +61,24 @@ export interface OnnxSideFile {
   featurisation: Record<string, unknown>;
   /** For a model that reads catalogue fields: their names and the field vectorizer (null otherwise). */
   fields: { names: string[]; vectorizer: unknown; note: string } | null;
-  /** The model's genre-set rules (families, cap), applied after thresholds; null when it has none. */
+  /** The model's genre-set rules (families, cap), as saved (src/models/genre-rules.ts `GenreRules`); null when it has none. */
   rules: unknown;
+  /** How Plotline turns the graph's scores into a title's genres (thresholds and rules), step by step: `DECISION`. */
+  decision: string;
 }
+
+/**
+ * The decision rule of `GenreModel.predict` (genre-model.ts, genre-rules.ts `applyGenreRules` and
+ * `capRow`, thresholds.ts `applyThresholds`) in words, for whoever runs the graph elsewhere; the
+ * export test follows it on ONNX Runtime's scores and gets `predict`'s genres.
+ */
+export const DECISION = [
+  'Per title, on the graph\'s scores s (genre order):',
+  '1. thresholds t: thresholds.perGenre when thresholds.mode is "perGenre", else thresholds.global for every genre; compare in float32.',
+  '2. families (when rules.familyField is not null): the title\'s family is the rules.families entry whose value equals its rules.familyField value (trimmed, case-insensitive) when fields.names includes that field; otherwise, by rules.unknownFamily, "total": the family with the largest sum of its genres\' scores, "max": the family holding the largest single score (the first family on ties), "none": no family. Set the scores of every other family\'s genres to 0.',
+  '3. cap (when rules.maxGenres is not null and less than the number of genres): keep the genres with s >= t, largest margin s - t first, at most rules.maxGenres of them; while fewer are kept, add the most probable of the others; ties go to the lower genre index; set every other genre\'s score to 0.',
+  '4. genres: those with s >= t whose score step 2 or 3 did not set to 0; when none, the single highest-scoring genre after steps 2-3 (the lower index on ties).',
+].join('\n');
 
 export interface ExportResult {
   onnx: string;
@@ -141,6 +156,7 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
       featurisation,
       fields,
       rules: manifest.catalogue?.rules ?? null,
+      decision: DECISION,
     };
     const sideFile = `${options.out}.json`;
     await writeAtomically(options.out, bytes);

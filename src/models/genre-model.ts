@@ -19,11 +19,13 @@ export type { DecisionThresholds } from './thresholds.js';
 /** A title's catalogue fields by lower-case name, as text (see data/titles.ts). */
 export type FieldValues = Readonly<Record<string, string>>;
 
-/** A field value a model cannot use and reads as missing (out of range), with what was expected instead. */
+/** A field value a model cannot use and reads as missing (not a number, out of range), with what was expected instead. */
 export interface FieldValueProblem {
   field: string;
   /** As written (trimmed). */
   value: string;
+  /** What is wrong, read after "is": `out of range`, `not a number`, `not a number with a unit`. */
+  reason: string;
   expected: string;
 }
 
@@ -53,6 +55,8 @@ export interface ScoredTitles {
   scores: Float32Array;
   raw: Float32Array;
   outcomes: RuleOutcome[] | null;
+  /** The thresholds the cap chose by (genre-rules.ts `capRow`): `decide` must use these. */
+  thresholds: number | number[];
 }
 
 export abstract class GenreModel {
@@ -79,18 +83,22 @@ export abstract class GenreModel {
    * Scores with the genre-set rules applied. The family field is read from `fields` only when the
    * model takes it as input: a description-only model chooses the family by its rule for unknowns.
    */
-  async scoreWithRules(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<ScoredTitles> {
+  async scoreWithRules(texts: readonly string[], fields?: readonly (FieldValues | undefined)[], thresholds?: number | number[]): Promise<ScoredTitles> {
     if (fields !== undefined && fields.length !== texts.length) throw new RangeError(`${texts.length} texts but ${fields.length} field sets`);
-    return this.constrain(await this.score(texts, fields), fields);
+    return this.constrain(await this.score(texts, fields), fields, thresholds);
   }
 
-  /** Applies the genre-set rules to raw scores (n x genres) of titles with these fields; see `scoreWithRules`. */
-  constrain(raw: Float32Array, fields?: readonly (FieldValues | undefined)[]): ScoredTitles {
-    if (this.rules === null) return { scores: raw, raw, outcomes: null };
+  /**
+   * Applies the genre-set rules to raw scores (n x genres) of titles with these fields; see
+   * `scoreWithRules`. The cap chooses among the genres that pass `thresholds` (default: the saved
+   * ones, `activeThresholds()`), so give the thresholds the decisions will use.
+   */
+  constrain(raw: Float32Array, fields?: readonly (FieldValues | undefined)[], thresholds: number | number[] = this.activeThresholds()): ScoredTitles {
+    if (this.rules === null) return { scores: raw, raw, outcomes: null, thresholds };
     const family = this.rules.familyField;
     const ruleFields = family !== null && this.inputFields.includes(family) ? fields : undefined;
-    const { scores, outcomes } = applyGenreRules(raw, this.genres, this.rules, ruleFields);
-    return { scores, raw, outcomes };
+    const { scores, outcomes } = applyGenreRules(raw, this.genres, this.rules, ruleFields, thresholds);
+    return { scores, raw, outcomes, thresholds };
   }
 
   /** Probabilities as users get them: `score` with the genre-set rules applied. */
@@ -148,11 +156,16 @@ export abstract class GenreModel {
   /**
    * Turns scores into predictions; split from `score` so callers can score once and decide many ways.
    * Given the whole ScoredTitles, each prediction also says what the rules removed and which family held.
+   * @throws RangeError when `options.thresholds` differ from those `scored` was constrained with (the
+   *   cap chose by those: constrain again with the new ones).
    */
   decide(scored: Float32Array | ScoredTitles, options: PredictOptions = {}): GenrePrediction[] {
     const k = this.genres.length;
     const scores = scored instanceof Float32Array ? scored : scored.scores;
-    const thresholds = options.thresholds ?? this.activeThresholds();
+    const thresholds = options.thresholds ?? (scored instanceof Float32Array ? this.activeThresholds() : scored.thresholds);
+    if (!(scored instanceof Float32Array) && scored.outcomes !== null && !sameThresholds(thresholds, scored.thresholds)) {
+      throw new RangeError(`decide: thresholds ${JSON.stringify(thresholds)} differ from those the scores were constrained with (${JSON.stringify(scored.thresholds)})`);
+    }
     const decided = applyThresholds(scores, k, thresholds);
     const before = scored instanceof Float32Array || scored.outcomes === null ? null : applyThresholds(scored.raw, k, thresholds);
     const outcomes = scored instanceof Float32Array ? null : scored.outcomes;
@@ -187,6 +200,12 @@ export abstract class GenreModel {
   }
 
   async predict(texts: readonly string[], options: PredictOptions = {}): Promise<GenrePrediction[]> {
-    return this.decide(await this.scoreWithRules(texts, options.fields), options);
+    return this.decide(await this.scoreWithRules(texts, options.fields, options.thresholds), options);
   }
+}
+
+/** Whether two threshold settings are the same cut-offs (a number, or one per genre). */
+function sameThresholds(a: number | readonly number[], b: number | readonly number[]): boolean {
+  if (typeof a === 'number' || typeof b === 'number') return a === b;
+  return a.length === b.length && a.every((v, j) => v === b[j]);
 }

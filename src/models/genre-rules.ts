@@ -8,12 +8,14 @@
  *   rule picked on validation (`total`: the family with the larger total probability; `max`: the one
  *   holding the single most probable genre; `none`: no choice is made).
  * - **A cap** on genres per title: the largest count seen in training (3 in Netflix), keeping the
- *   most probable.
+ *   genres that clear their thresholds by the most (`capRow`), so it never takes a passing genre
+ *   from a title that has fewer than the cap.
  *
  * Both act on scores: the genres they rule out get probability 0, so thresholds, metrics and every
  * caller see the same constrained scores, and the at-least-one-genre fallback stays in the family.
  */
 import { z } from 'zod';
+import { thresholdVector } from './thresholds.js';
 
 export const UNKNOWN_FAMILY_RULES = ['total', 'max', 'none'] as const;
 export type UnknownFamilyRule = (typeof UNKNOWN_FAMILY_RULES)[number];
@@ -98,16 +100,26 @@ export interface RuleOutcome {
  * Applies the rules to n x k probabilities (row-major, genre order `genres`): genres outside the
  * title's family, then genres beyond the cap, get 0. Returns new scores; `scores` is not changed.
  *
+ * The cap chooses among the genres that pass their thresholds (see `capRow`), so a title under the
+ * cap never loses a passing genre; the scores therefore depend on the thresholds the decisions will
+ * use, and a caller deciding with other thresholds must apply the rules again with those.
+ *
  * @param fields one entry per row (its fields, or undefined when the caller has none).
+ * @param thresholds the thresholds the decisions will apply (one for all genres, or one per genre in
+ *   genre order), or undefined: the cap keeps the most probable genres, which is what it keeps under
+ *   any single global threshold (threshold tuning uses this before thresholds exist).
+ * @throws RangeError when `scores` is not whole rows of k, or `thresholds` is an array not of k.
  */
 export function applyGenreRules(
   scores: Float32Array,
   genres: readonly string[],
   rules: GenreRules,
   fields: readonly (Readonly<Record<string, string>> | undefined)[] | undefined,
+  thresholds?: number | readonly number[],
 ): { scores: Float32Array; outcomes: RuleOutcome[] } {
   const k = genres.length;
   if (scores.length % k !== 0) throw new RangeError(`scores has ${scores.length} cells, not a multiple of ${k} genres`);
+  const cut = thresholds === undefined ? null : thresholdVector(thresholds, k);
   const n = scores.length / k;
   const out = Float32Array.from(scores);
   const index = new Map(genres.map((g, j) => [g, j]));
@@ -142,21 +154,47 @@ export function applyGenreRules(
         });
       }
     }
-    if (rules.maxGenres !== null && rules.maxGenres < k) {
-      // Keeps the maxGenres most probable (ties to the lower genre index, as the decisions break
-      // them) and zeroes the rest: a selection of a few, cheaper than sorting all k per row.
-      const cap = rules.maxGenres;
-      kept.fill(0);
-      for (let r = 0; r < cap; r++) {
-        let best = -1;
-        for (let j = 0; j < k; j++) if (kept[j] === 0 && (best < 0 || row[j] > row[best])) best = j;
-        kept[best] = 1;
-      }
-      for (let j = 0; j < k; j++) if (kept[j] === 0) row[j] = 0;
-    }
+    if (rules.maxGenres !== null && rules.maxGenres < k) capRow(row, rules.maxGenres, cut, kept);
     outcomes.push({ family: chosen >= 0 ? rules.families[chosen].value : null, familyGiven: given });
   }
   return { scores: out, outcomes };
+}
+
+/**
+ * The cap on one row (family rule already applied): keeps `cap` genres and sets the others to 0.
+ *
+ * Kept first are the genres that pass their threshold (score >= threshold, at float32 as
+ * `applyThresholds` compares), the largest margin (score - threshold) first; then, while fewer than
+ * `cap` pass, the most probable of the rest (so the at-least-one-genre stand-in, the most probable
+ * genre, is never removed). Ties go to the lower genre index, as the decisions break them. The margin
+ * ranks genres by how far each clears its own cut-off, so a genre with a low tuned threshold that it
+ * clears easily is not pushed out by a likelier genre that only just passes a high one. Under one
+ * global threshold (and with `cut` null) the margin order is the probability order, so the kept set
+ * is the `cap` most probable genres: global-threshold decisions are those of a plain top-`cap` cut.
+ *
+ * @param cut per-genre thresholds (float32), or null: rank by probability alone.
+ * @param kept scratch of k cells.
+ */
+function capRow(row: Float32Array, cap: number, cut: Float32Array | null, kept: Uint8Array): void {
+  const k = row.length;
+  kept.fill(0);
+  const passes = (j: number): boolean => cut !== null && row[j] >= cut[j];
+  let taken = 0;
+  if (cut !== null) {
+    // A selection of a few, cheaper than sorting all k per row.
+    for (; taken < cap; taken++) {
+      let best = -1;
+      for (let j = 0; j < k; j++) if (kept[j] === 0 && passes(j) && (best < 0 || row[j] - cut[j] > row[best] - cut[best])) best = j;
+      if (best < 0) break;
+      kept[best] = 1;
+    }
+  }
+  for (; taken < cap; taken++) {
+    let best = -1;
+    for (let j = 0; j < k; j++) if (kept[j] === 0 && (best < 0 || row[j] > row[best])) best = j;
+    kept[best] = 1;
+  }
+  for (let j = 0; j < k; j++) if (kept[j] === 0) row[j] = 0;
 }
 
 /**

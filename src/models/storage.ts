@@ -18,7 +18,9 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { GenreModel } from './genre-model.js';
+import type { FieldValueProblem, FieldValues, GenreModel } from './genre-model.js';
+import { EnsembleConfigSchema, MEMBERS_FOLDER } from './ensemble/ensemble-storage.js';
+import { uniqueFieldValueProblems } from './ensemble/ensemble-model.js';
 import { EncoderReferenceSchema } from '../encoders/sentence-encoder.js';
 import { FORMAT_VERSION, ManifestSchema, decodeManifestField, type Manifest, type ManifestFields } from './manifest.js';
 import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
@@ -207,3 +209,32 @@ export async function readFieldVectorizer(path: string): Promise<FieldVectorizer
   const parsed = await readFieldsFile(join(modelDataFolder(dir, manifest.files), FIELDS));
   return FieldVectorizer.fromJSON(parsed.data.vectorizer);
 }
+
+/** How a saved model checks a title's field values (`GenreModel.fieldValueProblems`), without loading it. */
+export type FieldValueCheck = (fields: FieldValues | undefined) => FieldValueProblem[];
+
+/**
+ * The field-value check of a saved model, without loading it: its field vectorizer's (`readFieldVectorizer`),
+ * or for an ensemble its members' (each field and problem once, as `EnsembleModel.fieldValueProblems`);
+ * null for a model that reads no fields. For rows read on a thread that does not score them
+ * (`predict --input --workers N`, `predict --queue`'s coordinator, the server's HTTP thread).
+ *
+ * @throws PlotlineError naming the file for a missing or malformed manifest, ensemble config or fields.json.
+ */
+export async function readFieldValueCheck(path: string): Promise<FieldValueCheck | null> {
+  const dir = await resolveModelFolder(path);
+  const manifest = await readManifest(dir);
+  if (findKind(manifest.kind)?.family === 'ensemble') {
+    const config = decodeManifestField(() => EnsembleConfigSchema.parse(manifest.config), join(dir, MANIFEST_FILE), 'config');
+    const dataDir = modelDataFolder(dir, manifest.files);
+    const checks: FieldValueCheck[] = [];
+    for (const member of config.members) {
+      const check = await readFieldValueCheck(join(dataDir, MEMBERS_FOLDER, member.name));
+      if (check !== null) checks.push(check);
+    }
+    return checks.length === 0 ? null : (fields) => uniqueFieldValueProblems(checks.map((check) => check(fields)));
+  }
+  const vectorizer = await readFieldVectorizer(dir);
+  return vectorizer === null ? null : (fields) => vectorizer.valueProblems(fields);
+}
+

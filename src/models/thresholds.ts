@@ -21,7 +21,7 @@ export interface DecisionThresholds {
 }
 
 /** One cut-off per genre: `thresholds` repeated k times, or copied (float32); RangeError when an array does not hold k. */
-function thresholdVector(thresholds: number | readonly number[], k: number): Float32Array {
+export function thresholdVector(thresholds: number | readonly number[], k: number): Float32Array {
   const out = new Float32Array(k);
   if (typeof thresholds === 'number') {
     out.fill(thresholds);

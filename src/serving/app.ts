@@ -15,7 +15,7 @@ import swagger from '@fastify/swagger';
 import helmet from '@fastify/helmet';
 import { modelIdOf } from '../models/model-id.js';
 import { MANIFEST_FILE, resolveModelFolder } from '../models/model-folder.js';
-import { readManifest, type EncoderLocation, type LoadModelOptions, type SavedModel } from '../models/storage.js';
+import { readFieldValueCheck, readManifest, type EncoderLocation, type LoadModelOptions, type SavedModel } from '../models/storage.js';
 import { openModel } from '../models/open-model.js';
 import type { Manifest } from '../models/manifest.js';
 import type { GenreModel } from '../models/genre-model.js';
@@ -262,8 +262,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const model = requireModel();
     const plan = planPrediction(body, model.classifier, settings);
     const { classifier, batcher } = model;
-    const scored = classifier.constrain(await batcher.score(plan.texts, plan.fields), plan.fields);
-    return { model: { id: model.id, kind: model.manifest.kind }, predictions: await buildPredictions(classifier, plan, scored, model.explainer) };
+    const scored = classifier.constrain(await batcher.score(plan.texts, plan.fields), plan.fields, plan.thresholds);
+    const predictions = await buildPredictions(classifier, plan, scored, model.explainer);
+    return { model: { id: model.id, kind: model.manifest.kind }, predictions, ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}) };
   });
 
   app.get('/v1/model', { schema: routeSchemas.model }, async () => {
@@ -321,8 +322,10 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     let threaded: ThreadedModel | null = null;
     if (settings.scoringThreads > 0 && options.loader === undefined) {
       manifest = await readManifest(options.modelDir);
+      // Read before the threads start, so a malformed fields.json leaves no thread behind.
+      const checkFields = await readFieldValueCheck(options.modelDir);
       const threads = await ScoringThreads.start(settings.scoringThreads, settings.maxQueue, { modelDir: options.modelDir, backend, encoder: options.encoder });
-      threaded = new ThreadedModel(manifest, threads);
+      threaded = new ThreadedModel(manifest, threads, checkFields);
       classifier = threaded;
     } else if (options.loader !== undefined) {
       await useBackend(backend);
@@ -338,7 +341,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     const id = modelIdOf(manifest.kind, manifestBytes);
     const scoring = classifier;
     const batcher = new MicroBatcher((texts, fields) => scoring.score(texts, fields), classifier.genres.length, settings);
-    const explainer: Explainer = threaded !== null ? (text, genre, fields) => threaded.explain(text, genre, fields) : batchedExplainer(classifier, batcher);
+    const explainer: Explainer = threaded !== null ? (text, genre, fields, thresholds) => threaded.explain(text, genre, fields, thresholds) : batchedExplainer(classifier, batcher);
     state.model = { classifier, manifest, id, batcher, explainer };
     app.log.info({ model: id, genres: classifier.genres.length, scoringThreads: threaded !== null ? settings.scoringThreads : 0, loadMs: Math.round(performance.now() - started) }, 'model loaded');
   };
@@ -358,8 +361,8 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
  * scored with the text's fields and the genre-set rules applied, as the answer is.
  */
 function batchedExplainer(classifier: GenreModel, batcher: MicroBatcher): Explainer {
-  return async (text, genre, fields) => {
-    const scorer = ruledScorer(classifier, fields, (texts, each) => batcher.score(texts, each));
+  return async (text, genre, fields, thresholds) => {
+    const scorer = ruledScorer(classifier, fields, (texts, each) => batcher.score(texts, each), thresholds);
     return (await explain(scorer, text, genre === null ? undefined : [genre]))[0];
   };
 }

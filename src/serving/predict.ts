@@ -4,6 +4,7 @@
  * so the rules read in one place; every refusal is an HttpError that names the field, index or limit.
  */
 import type { FieldValues, GenreModel, ScoredTitles } from '../models/genre-model.js';
+import { fieldValueWarning } from '../batch/field-value-problems.js';
 import { splitWords, type Explanation } from '../explain/occlusion.js';
 import { HttpError } from './errors.js';
 import { hasWords, noWordsMessage } from '../text/tokenizer.js';
@@ -37,7 +38,8 @@ export interface PredictLimits {
  * Explains one text for one genre (null: its best genre), scoring every variant with the text's
  * catalogue fields (if any) and the genre-set rules applied: occlusion, on a scoring thread or in process.
  */
-export type Explainer = (text: string, genre: string | null, fields?: FieldValues) => Promise<Explanation>;
+/** Explains `genre` (null: the best) for `text` with its fields; `thresholds` (default the saved ones) are those the genre cap chooses by, as in the answer. */
+export type Explainer = (text: string, genre: string | null, fields?: FieldValues, thresholds?: number | number[]) => Promise<Explanation>;
 
 export interface GenreScore {
   genre: string;
@@ -64,6 +66,8 @@ export interface PredictPlan {
   explainGenre?: string | null;
   /** Each text's catalogue fields, or undefined when the request gave none. */
   fields?: FieldValues[];
+  /** Field values the model reads as missing, one warning each (the response's `warnings`). */
+  warnings: string[];
 }
 
 /** How many texts a body carries, for the request log, before any rule is checked. */
@@ -81,14 +85,28 @@ export function planPrediction(body: PredictRequest, classifier: GenreModel, lim
   }
   const explainGenre = explainGenreFor(body.explain, classifier.genres);
   if (explainGenre !== undefined) checkExplainLimits(texts, body.text !== undefined, limits);
+  const fields = fieldsFor(body.fields, texts.length, classifier.inputFields);
   return {
     texts,
     thresholds: thresholdsFor(body.threshold, classifier),
     topK: body.top_k,
     includeScores: body.scores === true,
     explainGenre,
-    fields: fieldsFor(body.fields, texts.length, classifier.inputFields),
+    fields,
+    warnings: fieldValueWarningsOf(fields, Array.isArray(body.fields), classifier),
   };
+}
+
+/**
+ * One warning per field value the model reads as missing (field-value-problems.ts, as `--field` and
+ * `predict --input` report them), named as the request wrote it: `"fields[2].release_year"` in an
+ * array of one set per text, `"fields.release_year"` for the one object that applies to every text
+ * (warned about once).
+ */
+function fieldValueWarningsOf(fields: FieldValues[] | undefined, perText: boolean, classifier: GenreModel): string[] {
+  if (fields === undefined || fields.length === 0) return [];
+  const sets = perText ? fields : [fields[0]];
+  return sets.flatMap((set, i) => classifier.fieldValueProblems(set).map((problem) => fieldValueWarning(problem, `"fields${perText ? `[${i}]` : ''}.${problem.field}"`)));
 }
 
 /** Refuses an explanation request beyond maxExplainTexts texts or maxExplainWords words per text, naming the limit. */
@@ -203,7 +221,7 @@ export async function buildPredictions(classifier: GenreModel, plan: PredictPlan
     if (plan.includeScores) prediction.scores = d.scores;
     if (d.removed !== undefined) prediction.removed = d.removed;
     if (d.family !== undefined) prediction.family = d.family;
-    if (plan.explainGenre !== undefined) prediction.explanation = await explainer(plan.texts[i], plan.explainGenre, plan.fields?.[i]);
+    if (plan.explainGenre !== undefined) prediction.explanation = await explainer(plan.texts[i], plan.explainGenre, plan.fields?.[i], plan.thresholds);
     return prediction;
   }));
 }

@@ -115,7 +115,15 @@ const modelRef = {
 export const predictResponse = {
   type: 'object',
   required: ['model', 'predictions'],
-  properties: { model: modelRef, predictions: { type: 'array', items: prediction } },
+  properties: {
+    model: modelRef,
+    predictions: { type: 'array', items: prediction },
+    warnings: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'present when some field value cannot be used (not a number where one is read, out of range): each names the value and what was expected; such a field is scored as missing',
+    },
+  },
 } as const;
 
 /** Metrics are stored as free-form objects in the manifest and passed through as they are. */

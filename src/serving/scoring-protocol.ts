@@ -15,7 +15,7 @@ export interface ScoringThreadData {
 export type ScoringTask =
   | { type: 'ready' }
   | { type: 'score'; texts: string[]; fields?: (FieldValues | undefined)[] }
-  | { type: 'explain'; text: string; /** null: the best genre */ genre: string | null; fields?: FieldValues };
+  | { type: 'explain'; text: string; /** null: the best genre */ genre: string | null; fields?: FieldValues; /** the genre cap's thresholds (default the saved ones) */ thresholds?: number | number[] };
 
 /**
  * `score`: texts x genres raw probabilities (no genre-set rules), row-major; `explain`: one explanation

@@ -24,7 +24,7 @@ export default async function run(task: ScoringTask): Promise<ScoringResult> {
       return classifier.score(task.texts, task.fields);
     case 'explain': {
       // Every variant with the text's fields, the genre-set rules applied, as the answer is scored.
-      return (await explain(ruledScorer(classifier, task.fields), task.text, task.genre === null ? undefined : [task.genre]))[0];
+      return (await explain(ruledScorer(classifier, task.fields, undefined, task.thresholds), task.text, task.genre === null ? undefined : [task.genre]))[0];
     }
   }
 }

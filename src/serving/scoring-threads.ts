@@ -53,8 +53,8 @@ export class ScoringThreads {
   }
 
   /** The occlusion explanation of `genre` (null: the best genre) for `text` with its `fields`, rules applied. */
-  explain(text: string, genre: string | null, fields?: FieldValues): Promise<Explanation> {
-    return this.pool.run({ type: 'explain', text, genre, fields }) as Promise<Explanation>;
+  explain(text: string, genre: string | null, fields?: FieldValues, thresholds?: number | number[]): Promise<Explanation> {
+    return this.pool.run({ type: 'explain', text, genre, fields, thresholds }) as Promise<Explanation>;
   }
 
   /** Tasks waiting for a thread. */

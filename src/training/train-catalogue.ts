@@ -10,7 +10,10 @@
  *    a genre set no training title had. The rule for titles whose family field is unknown ('total' or
  *    'max') is chosen by cross-fitted validation micro-F1 with the family field hidden from the model
  *    (thresholds tuned on one half, scored on the other, as for the threshold mode; ties keep 'total').
- * 3. Thresholds: tuned on the validation scores with the rules applied, as users will get them.
+ * 3. Thresholds: tuned on the validation scores with the rules applied, as users will get them (the
+ *    cap keeping the most probable genres, which is what it keeps under any global threshold; with
+ *    per-genre thresholds the cap then chooses among the genres that pass them, genre-rules.ts `capRow`,
+ *    and the cross-fitted choice between global and per-genre thresholds is made on decisions taken so).
  */
 import type { GenreModel, FieldValues } from '../models/genre-model.js';
 import { FieldVectorizer } from '../models/fields/field-vectorizer.js';
@@ -23,6 +26,8 @@ import { applyGenreRules, learnGenreRules, type GenreRules, type UnknownFamilyRu
 const CHOSEN_FAMILY_RULES: readonly UnknownFamilyRule[] = ['total', 'max'];
 import { tuneDecisionThresholds, type TunedThresholds } from '../evaluation/decision-thresholds.js';
 import { tuneGlobalThreshold } from '../evaluation/thresholds.js';
+import { applyThresholds } from '../models/thresholds.js';
+import { selectRows } from '../util/row-matrix.js';
 import { splitData, type Dataset } from '../data/dataset.js';
 import { resolveFieldList } from '../data/columns.js';
 import type { CatalogueSection } from '../models/manifest.js';
@@ -160,7 +165,7 @@ export function decideRules(
     const titles = train.fields.map((fields, i) => ({ fields, genres: train.genres[i] }));
     const learned = learnGenreRules(titles, genres, { familyField: options.familyField, maxGenres: options.maxGenres });
     const heldOut = (candidate: GenreRules, candidateScores: Float32Array, fields: readonly FieldValues[] | undefined): number => {
-      const { crossFitted } = tuneDecisionThresholds(validation.targets, applyGenreRules(candidateScores, genres, candidate, fields).scores, k);
+      const { crossFitted } = tuneUnderRules(validation.targets, candidateScores, genres, candidate, fields).tuned;
       return Math.max(crossFitted.global, crossFitted.perGenre);
     };
     // The cap always holds (the training maximum, or --max-genres), and a family is always chosen: a
@@ -171,8 +176,38 @@ export function decideRules(
       learned.familyField === null ? learned.unknownFamily : best(CHOSEN_FAMILY_RULES, (rule) => heldOut({ ...learned, unknownFamily: rule }, hiddenFamily, undefined));
     rules = { ...learned, maxGenres, unknownFamily };
   }
-  const constrained = rules === null ? raw : applyGenreRules(raw, genres, rules, readsFamily ? validation.fields : undefined).scores;
-  return { rules, scores: constrained, tuned: tuneDecisionThresholds(validation.targets, constrained, k) };
+  if (rules === null) return { rules, scores: raw, tuned: tuneDecisionThresholds(validation.targets, raw, k) };
+  const ruleFields = readsFamily ? validation.fields : undefined;
+  const { tuned } = tuneUnderRules(validation.targets, raw, genres, rules, ruleFields);
+  // The scores returned are capped as the model will cap them: by the chosen thresholds.
+  const { thresholds } = tuned;
+  const active = thresholds.mode === 'perGenre' && thresholds.perGenre !== null ? thresholds.perGenre : thresholds.global;
+  return { rules, scores: applyGenreRules(raw, genres, rules, ruleFields, active).scores, tuned };
+}
+
+/**
+ * Thresholds for raw validation scores under genre rules. They are tuned on the scores with the rules
+ * applied and the cap keeping the most probable genres (what it keeps under any global threshold; the
+ * per-genre tuner weighs each genre alone, so it cannot follow a cap that couples them); the mode
+ * (global or per-genre) is chosen on held-out decisions taken as the model takes them, the cap
+ * choosing among the genres that pass the thresholds (genre-rules.ts `capRow`).
+ */
+function tuneUnderRules(
+  targets: Float32Array,
+  raw: Float32Array,
+  genres: readonly string[],
+  rules: GenreRules,
+  fields: readonly FieldValues[] | undefined,
+): { tuned: TunedThresholds } {
+  const k = genres.length;
+  const constrained = applyGenreRules(raw, genres, rules, fields).scores;
+  if (rules.maxGenres === null) return { tuned: tuneDecisionThresholds(targets, constrained, k) };
+  // The family rule once, then the cap by the thresholds of each held-out decision.
+  const family = applyGenreRules(raw, genres, { ...rules, maxGenres: null }, fields).scores;
+  const capOnly: GenreRules = { ...rules, familyField: null, families: [] };
+  const decide = (rows: readonly number[], thresholds: number | number[]): Uint8Array =>
+    applyThresholds(applyGenreRules(selectRows(family, rows, k), genres, capOnly, undefined, thresholds).scores, k, thresholds);
+  return { tuned: tuneDecisionThresholds(targets, constrained, k, decide) };
 }
 
 /** The candidate with the highest value (ties: the earliest). */

@@ -39,4 +39,9 @@ test('contradictory field and rule flags are usage errors that say what conflict
   assert.equal(catalogueRequest(parse(['--no-rules', '--family-field', 'none']).flags).rules, false);
   assert.deepEqual(catalogueRequest(parse(['--no-rules']).flags), { fields: undefined, familyField: undefined, maxGenres: undefined, rules: false });
   assert.deepEqual(catalogueRequest({ fields: 'description' }).fields, ['description']);
+  // "description" means no fields: beside field names it is a contradiction, reported before any data is read.
+  assert.throws(
+    () => catalogueRequest(parse(['--fields', 'description,type']).flags),
+    (error: unknown) => error instanceof UsageError && /--fields "description,type" mixes "description" \(the description-only model, with no catalogue field\) with field names \(type\)/.test(error.message),
+  );
 });

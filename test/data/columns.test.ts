@@ -24,6 +24,22 @@ test('--fields naming the label, id or text column says which role it has, not t
   assert.throws(() => resolveFieldList(['rating'], available, 'titles.csv', roles), /"rating", which the file does not have/);
 });
 
+test('--fields mixing "description" (no fields) or "all" with field names is an error saying so, not the named fields read silently', () => {
+  for (const [list, pattern] of [
+    [['description', 'type'], /--fields "description,type" mixes "description" \(the description-only model, with no catalogue field\) with field names \(type\); give --fields description alone, or the fields alone \(--fields type: /],
+    [['Type', ' DESCRIPTION ', 'country'], /mixes "description" .* with field names \(type, country\)/],
+    [['all', 'country'], /--fields "all,country" mixes "all" \(every field the file has\) with field names \(country\)/],
+  ] as const) {
+    assert.throws(
+      () => resolveFieldList(list, available, 'titles.csv', roles),
+      (error: unknown) => error instanceof PlotlineError && pattern.test(error.message) && error.file === 'titles.csv',
+      list.join(','),
+    );
+  }
+  assert.deepEqual(resolveFieldList([' description '], available, 'titles.csv', roles), []);
+  assert.deepEqual(resolveFieldList(['all'], available, 'titles.csv', roles), available);
+});
+
 test('a missing column is reported with each candidate name once, the saved one first', async () => {
   const { resolveColumns } = await import('../../src/data/columns.js');
   const columns = ['show_id', 'description'];

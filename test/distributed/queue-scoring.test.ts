@@ -19,6 +19,8 @@ import { readModelId } from '../../src/models/model-id.js';
 import { fixtureFolder, rejectsWith } from '../helpers/files.js';
 import { TEXTS } from '../models/fixtures.js';
 import { saveTinyModel } from '../batch/tiny-model.js';
+import { savedNumbersModel } from '../serving/fixtures.js';
+import { fieldValueWarnings } from '../../src/batch/field-value-problems.js';
 
 const REDIS_URL = process.env.REDIS_URL;
 const skip = REDIS_URL === undefined ? 'REDIS_URL is not set (.ci/run starts redis-server and sets it); skipping the BullMQ tests' : false;
@@ -79,6 +81,26 @@ test('--scores none and decided travel with the shards: the output is byte-ident
     assert.deepEqual(readFileSync(output), readFileSync(single), scores);
     const first = JSON.parse(readFileSync(output, 'utf8').split('\n')[0]) as Record<string, unknown>;
     assert.equal('scores' in first, scores === 'decided');
+  }
+});
+
+test('field values the model cannot use are reported as predict --input reports them (per field and problem, first line)', { skip }, async () => {
+  const url = parseRedisUrl(REDIS_URL!);
+  const name = `${queueName}-fields`;
+  const numbers = await savedNumbersModel();
+  try {
+    workers.push(await startShardWorker({ queue: url, queueName: name, model: numbers.modelDir }));
+    const rows = ['{"id":"a","description":"love","type":"Movie","release_year":"abc"}', '{"id":"b","description":"a killer robot","release_year":"2001"}', '{"id":"c","description":"love","release_year":"99999999999999999999"}', '{"id":"d","description":"love","release_year":"soon"}'];
+    const fieldsInput = files('fields.jsonl', rows.join('\n') + '\n');
+    const expected = await scoreFile({ model: numbers.modelDir, input: fieldsInput, output: join(files.dir, 'fields-single.jsonl') });
+    const result = await scoreFileOnQueue({ model: numbers.modelDir, input: fieldsInput, output: join(files.dir, 'fields-queued.jsonl'), queue: url, queueName: name, shardSize: 2 });
+    const warnings = fieldValueWarnings(result.fieldValues, fieldsInput);
+    assert.deepEqual(warnings, fieldValueWarnings(expected.fieldValues, fieldsInput));
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0], /^2 row\(s\) of .*fields\.jsonl have a release_year that is not a number \(first: line 1, release_year="abc"/);
+    assert.match(warnings[1], /^1 row\(s\) of .*fields\.jsonl have a release_year out of range \(first: line 3, /);
+  } finally {
+    await numbers.remove();
   }
 });
 

@@ -57,7 +57,7 @@ test('plotline export: ONNX Runtime on the exported files gives predict --input\
   const k = side.genres.length;
   // Plotline applies the genre-set rules after scoring (a removed genre scores 0); the graph's scores
   // come before them (the side file's `rules` describe them), so removed genres (the other family's,
-  // and all but the cap's most probable) are not compared: every title's kept genres are.
+  // and those past the cap) are not compared: every title's kept genres are.
   let compared = 0;
   titles.forEach((title, r) => {
     side.genres.forEach((genre: string, g: number) => {

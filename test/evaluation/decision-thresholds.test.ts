@@ -43,3 +43,23 @@ test('the same inputs give the same choice (no randomness in the halves)', () =>
   const { targets, scores } = sample(200, 3, (_j, positive, u) => (positive ? 0.6 : 0.4) + (u - 0.5) * 0.5);
   assert.deepEqual(tuneDecisionThresholds(targets, scores, K), tuneDecisionThresholds(targets, scores, K));
 });
+
+test('the mode is chosen on the held-out decisions of the given decision rule (a genre cap by thresholds), not on plain thresholds', async () => {
+  const { applyThresholds } = await import('../../src/models/thresholds.js');
+  const { selectRows } = await import('../../src/util/row-matrix.js');
+  const centre = [0.1, 0.35, 0.6, 0.85];
+  const { targets, scores } = sample(600, 1, (j, positive, u) => Math.min(0.99, Math.max(0.01, centre[j] + (positive ? 0.04 : -0.04) + (u - 0.5) * 0.06)));
+  const plain = tuneDecisionThresholds(targets, scores, K);
+  // The plain rule given as `decide`: the same choice and numbers.
+  assert.deepEqual(tuneDecisionThresholds(targets, scores, K, (rows, t) => applyThresholds(selectRows(scores, rows, K), K, t)), plain);
+  // A rule under which per-genre thresholds decide nothing right: global is chosen.
+  const seen: number[] = [];
+  const spoiled = tuneDecisionThresholds(targets, scores, K, (rows, t) => {
+    seen.push(rows.length);
+    return typeof t === 'number' ? applyThresholds(selectRows(scores, rows, K), K, t) : new Uint8Array(rows.length * K);
+  });
+  assert.equal(spoiled.thresholds.mode, 'global');
+  assert.equal(spoiled.crossFitted.perGenre, 0);
+  assert.deepEqual(spoiled.thresholds.perGenre, plain.thresholds.perGenre, 'the thresholds themselves are tuned as before');
+  assert.deepEqual(seen, [300, 300, 300, 300], 'each half held out once, for each way');
+});

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/serving/app.js';
 import type { GenreModel } from '../../src/models/genre-model.js';
-import { FIELD_FAMILIES, GENRES, TEXTS, savedFieldsModel, savedTinyModel, type SavedFixture } from './fixtures.js';
+import { FIELD_FAMILIES, GENRES, TEXTS, savedFieldsModel, savedNumbersModel, savedTinyModel, type SavedFixture } from './fixtures.js';
 
 let fixture: SavedFixture;
 let plain: SavedFixture;
@@ -144,4 +144,46 @@ test('a fields array whose length differs from the texts is a 400 naming both co
   const joined = await predict({ text: TEXTS[0], fields: { type: 'Movie', country: 'India, France' } });
   assert.equal(listed.statusCode, 200, listed.body);
   assert.deepEqual(listed.json().predictions, joined.json().predictions);
+});
+
+test('field values the model cannot use come back as "warnings", named as the request wrote them; the texts are still scored', async () => {
+  const numbers = await savedNumbersModel();
+  const served = await buildApp({ modelDir: numbers.modelDir, maxTexts: 8, maxWaitMs: 1 });
+  try {
+    await served.plotline.ready;
+    const perText = await predict({ texts: [TEXTS[0], TEXTS[1]], fields: [{ type: 'Movie', release_year: 'abc' }, { release_year: '99999999999999999999', duration: '90 min' }] }, served);
+    assert.equal(perText.statusCode, 200, perText.body);
+    const body = perText.json() as { predictions: Answer[]; warnings?: string[] };
+    assert.equal(body.predictions.length, 2);
+    assert.equal(body.warnings?.length, 2, perText.body);
+    assert.match(body.warnings![0], /^"fields\[0\]\.release_year"="abc" is not a number \(expected a number from \d+ to \d+.*\); scored as if release_year were missing$/);
+    assert.match(body.warnings![1], /^"fields\[1\]\.release_year"="99999999999999999999" is out of range \(expected /);
+    // One object for every text: warned about once.
+    const shared = (await predict({ texts: [TEXTS[0], TEXTS[1]], fields: { duration: 'long' } }, served)).json() as { warnings?: string[] };
+    assert.deepEqual(shared.warnings?.map((w) => w.split(' is ')[0]), ['"fields.duration"="long"']);
+    // Usable values: no "warnings" at all.
+    const clean = (await predict({ text: TEXTS[0], fields: { release_year: '2001', duration: '90 min' } }, served)).json() as { warnings?: string[] };
+    assert.equal(clean.warnings, undefined);
+  } finally {
+    await served.close();
+    await numbers.remove();
+  }
+});
+
+
+test('an explanation is scored under the request\'s thresholds, as its answer is: the cap keeps the genre they let through', async () => {
+  // Cap 1 and the Movie family (Comedies, Dramas): with the saved low threshold the cap keeps the more
+  // probable of the two; a threshold map that only the other one passes makes the cap keep that one.
+  const fields = { type: 'Movie', country: 'France' };
+  const first = (await predict({ text: TEXTS[1], fields, scores: true })).json() as { predictions: Answer[] };
+  const kept = first.predictions[0].genres[0].genre;
+  const other = kept === 'Comedies' ? 'Dramas' : 'Comedies';
+  const threshold = { [kept]: 0.99, [other]: 0.01 };
+  const response = await predict({ text: TEXTS[1], fields, scores: true, threshold, explain: other });
+  assert.equal(response.statusCode, 200, response.body);
+  const answer = (response.json() as { predictions: (Answer & { explanation: { genre: string; score: number } })[] }).predictions[0];
+  assert.deepEqual(answer.genres.map((g) => g.genre), [other]);
+  assert.ok(answer.scores![other] > 0);
+  assert.equal(answer.explanation.genre, other);
+  assert.ok(Math.abs(answer.explanation.score - answer.scores![other]) < 1e-6, `explanation ${answer.explanation.score} vs answer ${answer.scores![other]}`);
 });

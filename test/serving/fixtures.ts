@@ -71,3 +71,26 @@ export async function savedFieldsModel(): Promise<SavedFixture> {
   }
   return { root, modelDir, remove: () => rm(root, { recursive: true, force: true }) };
 }
+
+/**
+ * A saved tiny model that reads type, release_year (2000-2002) and duration (80-130 min, 1-3 Seasons):
+ * numbers and quantities, whose unusable values (not a number, out of range) are warned about.
+ */
+export async function savedNumbersModel(): Promise<SavedFixture> {
+  await useBackend('wasm');
+  const root = await mkdtemp(join(tmpdir(), 'plotline-numbers-model-'));
+  const modelDir = join(root, 'model');
+  const text = tinyClassifier('bag', 3);
+  try {
+    const fields = TEXTS.map((_, i) => ({ type: i % 2 === 0 ? 'TV Show' : 'Movie', release_year: String(2000 + (i % 3)), duration: i % 2 === 0 ? `${1 + (i % 3)} Seasons` : `${80 + 10 * i} min` }));
+    const genres = TEXTS.map((_, i) => (i % 2 === 0 ? ['Thrillers'] : ['Dramas']));
+    const targets = Float32Array.from(genres.flatMap((g) => GENRES.map((name) => (g.includes(name) ? 1 : 0))));
+    const names = ['type', 'release_year', 'duration'];
+    const result = addCatalogue(text, await text.score(TEXTS), { fields, targets, genres }, { fields, targets }, { fields: names, familyField: 'type', rules: true, seed: 5, fieldModel: { epochs: 5, patience: 5 } });
+    const columns = { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const };
+    await saveModel(text, { ...tinyManifestFields('bag', 3), catalogue: { columns, fields: names, rules: result.rules, fusion: result.fusion } }, modelDir, result.model);
+  } finally {
+    text.dispose();
+  }
+  return { root, modelDir, remove: () => rm(root, { recursive: true, force: true }) };
+}

@@ -48,7 +48,7 @@ test('fields and rules are added to any text model; the saved folder loads back 
   });
   // --top-k: genres the rules zeroed come after the kept ones, ordered by their scores before the rules
   // (here the cap kept Comedies; Thrillers scored higher than Dramas before it), not in genre order.
-  const [top] = result.model.decide({ scores: Float32Array.of(0.9, 0, 0), raw: Float32Array.of(0.9, 0.2, 0.6), outcomes: null }, { topK: 3 });
+  const [top] = result.model.decide({ scores: Float32Array.of(0.9, 0, 0), raw: Float32Array.of(0.9, 0.2, 0.6), outcomes: null, thresholds: result.model.activeThresholds() }, { topK: 3 });
   assert.deepEqual(top.top?.map((t) => t.genre), ['Comedies', 'Thrillers', 'Dramas']);
 
   // A title whose fields give no feature is scored from its text alone: sigmoid(a0_j * logit(p_text) + d0_j).

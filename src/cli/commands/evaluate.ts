@@ -60,13 +60,15 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   const { classifier, manifest } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
+  // The cap chooses among the genres that pass the thresholds decided with, so they are given first.
+  const thresholds = options.threshold ?? classifier.activeThresholds();
   const scored = await classifier
     .scoreWithRules(
       selected.map((t) => t.description),
       selected.map((t) => t.fields),
+      thresholds,
     )
     .finally(() => classifier.dispose());
-  const thresholds = options.threshold ?? classifier.activeThresholds();
   const evaluation = evaluateScores(targets, scored.scores, classifier.genres, thresholds, options.seed, scored.raw);
   // Rows with no label the model knows score as misses: say so loudly when many do (another label
   // column, separator or catalogue), rather than print a low score as if it were the model's.

@@ -9,7 +9,8 @@ import type { EncoderLocationOptions } from '../options.js';
 import type { BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
-import { outOfRangeFieldWarnings, parseFieldOptions, unknownFamilyWarning } from './predict.js';
+import type { GenrePrediction } from '../../models/genre-model.js';
+import { fieldOptionWarnings, parseFieldOptions, removedByRules } from './predict.js';
 
 export interface ExplainCommandOptions extends EncoderLocationOptions {
   model: string;
@@ -30,14 +31,17 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
   if (!hasWords(text)) throw new PlotlineError(noWordsMessage('the description to explain', text));
   const { classifier } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
   let explanations: Explanation[];
+  let removed: string | null;
+  let prediction: GenrePrediction;
   try {
     const genres = options.genre.length === 0 ? undefined : unique(options.genre.map((g) => resolveGenre(g, classifier.genres)));
-    // As predict and the API score it: with the text's --field values and the genre-set rules applied.
+    // As predict and the API score it: with the text's --field values and the genre-set rules applied,
+    // and the same warnings about those values as predict gives.
     const fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
-    const unknown = unknownFamilyWarning(fields, classifier.rules);
-    if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
-    for (const warning of outOfRangeFieldWarnings(classifier, fields)) process.stderr.write(`warning: ${warning}\n`);
-    explanations = await explain(ruledScorer(classifier, fields), text, genres);
+    for (const warning of fieldOptionWarnings(classifier, fields)) process.stderr.write(`warning: ${warning}\n`);
+    [prediction] = await classifier.predict([text], { thresholds: options.threshold, fields: fields === undefined ? undefined : [fields] });
+    removed = removedByRules(prediction, classifier.rules);
+    explanations = await explain(ruledScorer(classifier, fields, undefined, options.threshold), text, genres);
   } finally {
     // An encoder + head model's worker threads would otherwise keep the process alive.
     await classifier.dispose();
@@ -48,11 +52,16 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
     const out = {
       text,
       explanations: explanations.map((e) => ({ genre: e.genre, score: e.score, threshold: thresholdOf(e.genre), predicted: e.score >= thresholdOf(e.genre), words: e.words })),
+      // As predict --json: genres that passed their threshold on the model's scores but the rules took out.
+      ...(prediction.removed === undefined ? {} : { removed: prediction.removed }),
+      ...(prediction.family === undefined ? {} : { family: prediction.family }),
     };
     process.stdout.write(JSON.stringify(out) + '\n');
     return;
   }
   process.stdout.write(explanations.map((e) => formatExplanation(text, e, thresholdOf(e.genre))).join('\n') + '\n');
+  // A genre the rules removed scores 0 here (the weights are of the ruled scores): say which and why.
+  if (removed !== null) process.stdout.write(`${removed}\n`);
 }
 
 /**

@@ -21,7 +21,7 @@ import { shardProgress } from '../../distributed/shard-progress.js';
 import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 import { unknownFamiliesWarning, unknownFamilyRuleText } from '../../batch/unknown-families.js';
-import { fieldValueWarnings } from '../../batch/field-value-problems.js';
+import { fieldValueWarning, fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { familyKey, type GenreRules } from '../../models/genre-rules.js';
@@ -101,9 +101,19 @@ export function unknownFamilyWarning(fields: FieldValues | undefined, rules: Gen
   return `--field ${rules.familyField}="${value}" is not a ${rules.familyField} the model knows (${known.join(', ')}); scored as if ${rules.familyField} were missing: ${how}`;
 }
 
-/** One warning per `--field` value the model reads as missing because it is out of range (a year of 99999999999999999999). */
+/** One warning per `--field` value the model reads as missing: not a number where one is read (year=abc), or out of range (a year of 99999999999999999999). */
 export function outOfRangeFieldWarnings(model: Pick<GenreModel, 'fieldValueProblems'>, fields: FieldValues | undefined): string[] {
-  return model.fieldValueProblems(fields).map(({ field, value, expected }) => `--field ${field}=${JSON.stringify(value)} is out of range (expected ${expected}); scored as if ${field} were missing`);
+  return model.fieldValueProblems(fields).map((problem) => fieldValueWarning(problem, `--field ${problem.field}`));
+}
+
+/**
+ * Every warning about the `--field` values of texts given as arguments (predict and explain): a family
+ * value the rules do not know, values out of range, and no field at all for a model that reads fields.
+ */
+export function fieldOptionWarnings(model: Pick<GenreModel, 'fieldValueProblems' | 'rules' | 'inputFields'>, fields: FieldValues | undefined): string[] {
+  const unknown = unknownFamilyWarning(fields, model.rules);
+  const fieldless = fieldlessWarning(model.inputFields, [fields], 'on the command line');
+  return [...(unknown === null ? [] : [unknown]), ...outOfRangeFieldWarnings(model, fields), ...(fieldless === null ? [] : [fieldless])];
 }
 
 export async function predictCommand(options: PredictCommandOptions): Promise<void> {
@@ -132,11 +142,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     let fields: FieldValues | undefined;
     try {
       fields = parseFieldOptions(options.field ?? [], classifier.inputFields);
-      const unknown = unknownFamilyWarning(fields, classifier.rules);
-      if (unknown !== null) process.stderr.write(`warning: ${unknown}\n`);
-      for (const warning of outOfRangeFieldWarnings(classifier, fields)) process.stderr.write(`warning: ${warning}\n`);
-      const fieldless = fieldlessWarning(classifier.inputFields, [fields], 'on the command line');
-      if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
+      for (const warning of fieldOptionWarnings(classifier, fields)) warn(warning);
     } catch (error) {
       await classifier.dispose();
       throw error;
@@ -227,6 +233,7 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  for (const warning of fieldValueWarnings(result.fieldValues, options.input)) warn(warning);
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
 
@@ -252,16 +259,26 @@ export function describe(text: string, prediction: GenrePrediction, topK: number
   const top = prediction.top ?? Object.entries(prediction.scores).map(([genre, score]) => ({ genre, score })).sort((a, b) => b.score - a.score);
   const ranked = top.slice(0, topK).map(({ genre, score }) => `  ${prediction.genres.includes(genre) ? '*' : ' '} ${score.toFixed(3)}  ${genre}`);
   const lines = [`${text}`, `  genres: ${prediction.genres.join(', ')}`];
-  if (prediction.removed !== undefined) {
-    const held = prediction.family === undefined ? undefined : rules?.families.find((f) => f.value === prediction.family!.value);
-    const otherFamily = held === undefined ? [] : prediction.removed.filter((g) => !held.genres.includes(g) && rules!.families.some((f) => f.genres.includes(g)));
-    const overCap = prediction.removed.filter((g) => !otherFamily.includes(g));
-    const how = prediction.family?.given === true ? 'given' : 'chosen by the scores';
-    const parts = [
-      ...(otherFamily.length > 0 ? [`${otherFamily.join(', ')} (not ${prediction.family!.value} genres; ${rules!.familyField} ${how})`] : []),
-      ...(overCap.length > 0 ? [`${overCap.join(', ')} (${rules?.maxGenres != null ? `over the cap of ${rules.maxGenres} genre${rules.maxGenres === 1 ? "" : "s"}` : 'by the rules'})`] : []),
-    ];
-    lines.push(`  removed by the genre rules: ${parts.join('; ')}`);
-  }
+  const removed = removedByRules(prediction, rules);
+  if (removed !== null) lines.push(`  ${removed}`);
   return [...lines, ...ranked].join('\n');
+}
+
+/**
+ * The line saying which genres passed their threshold on the model's scores but were taken out by the
+ * genre rules, and why each (another family's, with how the family was known; or over the cap), e.g.
+ * `removed by the genre rules: Kids' TV (not Movie genres; type given); Dramas (over the cap of 3 genres)`;
+ * null when the rules removed nothing. Shared by `predict` and `explain`.
+ */
+export function removedByRules(prediction: Pick<GenrePrediction, 'removed' | 'family'>, rules: GenreRules | null): string | null {
+  if (prediction.removed === undefined) return null;
+  const held = prediction.family === undefined ? undefined : rules?.families.find((f) => f.value === prediction.family!.value);
+  const otherFamily = held === undefined ? [] : prediction.removed.filter((g) => !held.genres.includes(g) && rules!.families.some((f) => f.genres.includes(g)));
+  const overCap = prediction.removed.filter((g) => !otherFamily.includes(g));
+  const how = prediction.family?.given === true ? 'given' : 'chosen by the scores';
+  const parts = [
+    ...(otherFamily.length > 0 ? [`${otherFamily.join(', ')} (not ${prediction.family!.value} genres; ${rules!.familyField} ${how})`] : []),
+    ...(overCap.length > 0 ? [`${overCap.join(', ')} (${rules?.maxGenres != null ? `over the cap of ${rules.maxGenres} genre${rules.maxGenres === 1 ? "" : "s"}` : 'by the rules'})`] : []),
+  ];
+  return `removed by the genre rules: ${parts.join('; ')}`;
 }

@@ -3,7 +3,7 @@
  * for the mean on validation. `plotline compare` forms one (e.g. bag+use, the best model on the standard
  * split) and, with --save-models, saves it so it can be served like any other model.
  */
-import { GenreModel, type DecisionThresholds, type FieldValues } from '../genre-model.js';
+import { GenreModel, type DecisionThresholds, type FieldValueProblem, type FieldValues } from '../genre-model.js';
 
 export interface EnsembleMember {
   name: string;
@@ -36,6 +36,14 @@ export class EnsembleModel extends GenreModel {
     return averageScores(scores, this.members.map((m) => m.weight));
   }
 
+  /**
+   * Field values a member reads as missing (not a number, out of range), each field and problem once
+   * (the first member's words): the members were fitted on one training split, so they agree.
+   */
+  override fieldValueProblems(fields: FieldValues | undefined): FieldValueProblem[] {
+    return uniqueFieldValueProblems(this.members.map((m) => m.model.fieldValueProblems(fields)));
+  }
+
   /** An ensemble has no encoder of its own (its members, saved under members/, have theirs). */
   override manifestEncoder(): { type: 'ensemble' } {
     return { type: 'ensemble' };
@@ -54,4 +62,11 @@ export function averageScores(members: readonly Float32Array[], weights: readonl
     for (let i = 0; i < out.length; i++) out[i] += weights[m] * scores[i];
   });
   return out;
+}
+
+/** The members' problems with one title's field values, each field and problem once (the first member's words). */
+export function uniqueFieldValueProblems(lists: readonly (readonly FieldValueProblem[])[]): FieldValueProblem[] {
+  const found = new Map<string, FieldValueProblem>();
+  for (const list of lists) for (const p of list) if (!found.has(`${p.field}\u0000${p.reason}`)) found.set(`${p.field}\u0000${p.reason}`, p);
+  return [...found.values()];
 }

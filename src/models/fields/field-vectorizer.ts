@@ -98,32 +98,40 @@ export function plausibleRange(edges: readonly number[] | undefined): { low: num
 }
 
 /**
- * Why a number or quantity value is unusable, or null when it is fine (or not a number at all: a
- * non-numeric value simply gives no feature). Unusable: not finite once parsed ("1e400"), or outside
- * `plausibleRange` of its training quantiles ("99999999999999999999" as a year, "-90 min").
+ * Why a non-empty number or quantity value is unusable (the model reads it as missing), or null when it
+ * is fine. Unusable: not a number at all ("abc" as a year; a duration without a leading number, "n/a"),
+ * not finite once parsed ("1e400"), or outside `plausibleRange` of its training quantiles
+ * ("99999999999999999999" as a year, "-90 min").
  */
-function outOfRange(spec: FieldSpec, value: string): string | null {
+function unusable(spec: FieldSpec, value: string): Pick<FieldValueProblem, 'reason' | 'expected'> | null {
   let n: number;
   let edges: readonly number[] | undefined;
   let unit = '';
   if (spec.kind === 'number') {
-    if (value === '' || Number.isNaN(Number(value))) return null;
     n = Number(value);
     edges = spec.edges;
+    if (Number.isNaN(n)) return { reason: 'not a number', expected: expectedNumber(plausibleRange(edges), '') };
   } else if (spec.kind === 'quantity') {
     const m = QUANTITY.exec(value);
-    if (m === null) return null;
+    if (m === null) {
+      const units = Object.keys(spec.unitEdges ?? {});
+      return { reason: 'not a number with a unit', expected: units.length === 0 ? 'a number and a unit, e.g. "90 min"' : `a number and a unit (${units.map((u) => `${u}s`).join(' or ')}), e.g. "90 min"` };
+    }
     n = Number(m[1]);
     unit = unitOf(m[2]);
     edges = spec.unitEdges?.[unit];
   } else return null;
   const range = plausibleRange(edges);
-  const expected =
-    range === null
-      ? 'a finite number'
-      : `${unit === '' ? 'a number' : `a number of ${unit}s`} from ${Math.floor(range.low)} to ${Math.ceil(range.high)} (the training values' middle 75% widened ${PLAUSIBLE_SPANS} times its span)`;
-  if (!Number.isFinite(n)) return expected;
-  return range !== null && (n < range.low || n > range.high) ? expected : null;
+  const expected = expectedNumber(range, unit);
+  if (!Number.isFinite(n)) return { reason: 'out of range', expected };
+  return range !== null && (n < range.low || n > range.high) ? { reason: 'out of range', expected } : null;
+}
+
+/** "a number (of mins) from low to high (...)", or "a finite number" without a training range. */
+function expectedNumber(range: { low: number; high: number } | null, unit: string): string {
+  return range === null
+    ? 'a finite number'
+    : `${unit === '' ? 'a number' : `a number of ${unit}s`} from ${Math.floor(range.low)} to ${Math.ceil(range.high)} (the training values' middle 75% widened ${PLAUSIBLE_SPANS} times its span)`;
 }
 
 /** The kind of a field not in KNOWN_FIELD_KINDS, from its training values. */
@@ -142,7 +150,7 @@ function featuresOf(spec: FieldSpec, raw: string | undefined): string[] {
   const value = raw?.trim() ?? '';
   if (value === '') return [];
   // An out-of-range number would land in the top (or bottom) bucket as if it were plausible: missing instead.
-  if (outOfRange(spec, value) !== null) return [];
+  if (unusable(spec, value) !== null) return [];
   const name = spec.name;
   switch (spec.kind) {
     case 'category':
@@ -240,8 +248,9 @@ export class FieldVectorizer {
   }
 
   /**
-   * The values of `fields` this vectorizer reads as missing because they are out of range (see
-   * `plausibleRange`), one per field at most, in field order.
+   * The values of `fields` this vectorizer reads as missing because they are not numbers where a
+   * number (or a number with a unit) is read, or out of range (see `plausibleRange`); one per field at
+   * most, in field order.
    */
   valueProblems(fields: Readonly<Record<string, string>> | undefined): FieldValueProblem[] {
     if (fields === undefined) return [];
@@ -249,8 +258,8 @@ export class FieldVectorizer {
     for (const spec of this.fields) {
       const value = fields[spec.name]?.trim() ?? '';
       if (value === '') continue;
-      const expected = outOfRange(spec, value);
-      if (expected !== null) problems.push({ field: spec.name, value, expected });
+      const problem = unusable(spec, value);
+      if (problem !== null) problems.push({ field: spec.name, value, ...problem });
     }
     return problems;
   }

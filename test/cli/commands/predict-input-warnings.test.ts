@@ -8,34 +8,26 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { outOfRangeFieldWarnings, predictCommand, type PredictCommandOptions } from '../../../src/cli/commands/predict.js';
 import { openModel } from '../../../src/models/open-model.js';
-import { readFieldVectorizer, saveModel } from '../../../src/models/storage.js';
-import { addCatalogue } from '../../../src/training/train-catalogue.js';
-import { GENRES, TEXTS, tinyClassifier, tinyManifestFields } from '../../models/fixtures.js';
-import { savedFieldsModel, type SavedFixture } from '../../serving/fixtures.js';
+import { readFieldVectorizer } from '../../../src/models/storage.js';
+import { savedFieldsModel, savedNumbersModel, type SavedFixture } from '../../serving/fixtures.js';
 import { fixtureFolder } from '../../helpers/files.js';
 import { captureOutput } from '../../helpers/capture-output.js';
 
 const files = fixtureFolder('predict-input-warnings');
 let fixture: SavedFixture;
+let numbers: SavedFixture;
 /** A tiny model that reads type, release_year (2000-2002) and duration (80-130 min, 1-3 Seasons). */
-const numbersModel = join(files.dir, 'numbers-model');
+let numbersModel: string;
 
 before(async () => {
   fixture = await savedFieldsModel();
-  const text = tinyClassifier('bag', 3);
-  try {
-    const fields = TEXTS.map((_, i) => ({ type: i % 2 === 0 ? 'TV Show' : 'Movie', release_year: String(2000 + (i % 3)), duration: i % 2 === 0 ? `${1 + (i % 3)} Seasons` : `${80 + 10 * i} min` }));
-    const genres = TEXTS.map((_, i) => (i % 2 === 0 ? ['Thrillers'] : ['Dramas']));
-    const targets = Float32Array.from(genres.flatMap((g) => GENRES.map((name) => (g.includes(name) ? 1 : 0))));
-    const names = ['type', 'release_year', 'duration'];
-    const result = addCatalogue(text, await text.score(TEXTS), { fields, targets, genres }, { fields, targets }, { fields: names, familyField: 'type', rules: true, seed: 5, fieldModel: { epochs: 5, patience: 5 } });
-    const columns = { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const };
-    await saveModel(text, { ...tinyManifestFields('bag', 3), catalogue: { columns, fields: names, rules: result.rules, fusion: result.fusion } }, numbersModel, result.model);
-  } finally {
-    text.dispose();
-  }
+  numbers = await savedNumbersModel();
+  numbersModel = numbers.modelDir;
 });
-after(() => fixture.remove());
+after(async () => {
+  await fixture.remove();
+  await numbers.remove();
+});
 
 const predictFile = (input: string, extra: Partial<PredictCommandOptions> = {}) =>
   captureOutput(() =>
@@ -102,3 +94,25 @@ test('--field values out of range get the same warning for texts given as argume
     await classifier.dispose();
   }
 });
+
+test('a value that is not a number where the model reads one is warned about on every path: --field, --input rows', async () => {
+  const { classifier } = await openModel(numbersModel, { backend: 'wasm' });
+  try {
+    const [year, duration, ...rest] = outOfRangeFieldWarnings(classifier, { type: 'Movie', release_year: 'abc', duration: 'n/a' });
+    assert.deepEqual(rest, []);
+    assert.match(year, /^--field release_year="abc" is not a number \(expected a number from \d+ to \d+.*\); scored as if release_year were missing$/);
+    assert.match(duration, /^--field duration="n\/a" is not a number with a unit \(expected a number and a unit \((mins or seasons|seasons or mins)\), e\.g\. "90 min"\); scored as if duration were missing$/);
+  } finally {
+    await classifier.dispose();
+  }
+  const run = await predictFile(files('words.csv', 'show_id,description,type,release_year\n1,a killer robot,Movie,abc\n2,love,Movie,2001\n3,love,Movie,soon\n4,love,Movie,99999999999999999999\n'), {
+    model: numbersModel,
+    output: join(files.dir, 'words.jsonl'),
+  });
+  assert.equal(run.error, null, String(run.error));
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('release_year'));
+  assert.equal(warnings.length, 2, run.stderr);
+  assert.match(warnings[0], /^warning: 2 row\(s\) of .*words\.csv have a release_year that is not a number \(first: line 2, release_year="abc"; expected a number from \d+ to \d+/);
+  assert.match(warnings[1], /^warning: 1 row\(s\) of .*words\.csv have a release_year out of range \(first: line 5, /);
+});
+

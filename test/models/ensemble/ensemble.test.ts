@@ -51,6 +51,17 @@ test('an ensemble scores the weighted mean of its members and disposes every one
   assert.deepEqual([a.disposed, b.disposed], [1, 1]);
 });
 
+test('an ensemble reports the field values its members read as missing, each field and problem once', async () => {
+  class Checking extends Constant {
+    override fieldValueProblems(fields: Readonly<Record<string, string>> | undefined) {
+      return fields?.release_year === 'abc' ? [{ field: 'release_year', value: 'abc', reason: 'not a number', expected: 'a number' }] : [];
+    }
+  }
+  const ensemble = new EnsembleModel([{ name: 'a', model: new Checking(0.2), weight: 0.5 }, { name: 'b', model: new Checking(0.8), weight: 0.5 }, { name: 'c', model: new Constant(0.5), weight: 0 }], THRESHOLDS);
+  assert.deepEqual(ensemble.fieldValueProblems({ release_year: 'abc' }), [{ field: 'release_year', value: 'abc', reason: 'not a number', expected: 'a number' }]);
+  assert.deepEqual(ensemble.fieldValueProblems({ release_year: '2001' }), []);
+});
+
 test('members must share one genre list, in order, and there must be two of them', () => {
   assert.throws(() => new EnsembleModel([{ name: 'a', model: new Constant(0.1), weight: 1 }], THRESHOLDS), /at least 2 members/);
   const reordered = new Constant(0.1, [...GENRES].reverse());
@@ -121,4 +132,36 @@ test('a saved ensemble records the sha256 of every member file and refuses a cha
     await writeFile(file, original);
   }
   await (await loadModel(ensembleDir)).classifier.dispose();
+});
+
+test('readFieldValueCheck: a saved ensemble checks field values with its members\' vectorizers, without loading it; as the loaded ensemble does', async () => {
+  const { readFieldValueCheck } = await import('../../../src/models/storage.js');
+  const { savedNumbersModel } = await import('../../serving/fixtures.js');
+  const numbers = await savedNumbersModel();
+  try {
+    const plain = join(dir, 'plain-bag');
+    const source = tinyClassifier('bag', 3);
+    await saveModel(source, tinyManifestFields('bag', 3), plain);
+    source.dispose();
+    const ensembleDir = join(dir, 'numbers+bag');
+    await saveEnsemble(
+      [{ name: 'numbers', dir: numbers.modelDir, weight: 0.5 }, { name: 'plain', dir: plain, weight: 0.5 }],
+      { ...withoutKindAndConfig(tinyManifestFields('bag', 3)), format: 'plotline-model', formatVersion: FORMAT_VERSION, genres: [...GENRES], thresholds: THRESHOLDS },
+      ensembleDir,
+    );
+    const check = await readFieldValueCheck(ensembleDir);
+    assert.ok(check !== null, 'a member reads fields');
+    const bad = { release_year: 'abc', duration: '-90 min' };
+    assert.deepEqual(check(bad).map((p) => [p.field, p.reason]), [['release_year', 'not a number'], ['duration', 'out of range']]);
+    assert.deepEqual(check({ release_year: '2001' }), []);
+    const { classifier } = await loadModel(ensembleDir);
+    try {
+      assert.deepEqual(classifier.fieldValueProblems(bad), check(bad));
+    } finally {
+      await classifier.dispose();
+    }
+    assert.equal(await readFieldValueCheck(plain), null, 'a model that reads no fields has no check');
+  } finally {
+    await numbers.remove();
+  }
 });

@@ -66,7 +66,13 @@ test('out-of-range numbers and negative durations are read as missing, not as th
   assert.match(v.valueProblems({ release_year: '99999999999999999999' })[0].expected, /^a number from \d+ to \d+/);
   assert.match(v.valueProblems({ duration: '-90 min' })[0].expected, /^a number of mins from 0 to \d+/);
   assert.deepEqual(v.valueProblems({ release_year: '2015', duration: '95 min' }), []);
-  assert.deepEqual(v.valueProblems({ release_year: 'unknown', duration: 'n/a' }), [], 'a value that is not a number is not out of range');
+  // A value that is not a number is read as missing too, and said so (not as out of range).
+  assert.deepEqual(v.valueProblems({ release_year: 'unknown', duration: 'n/a' }).map((p) => [p.field, p.reason]), [
+    ['release_year', 'not a number'],
+    ['duration', 'not a number with a unit'],
+  ]);
+  assert.deepEqual(v.transform({ release_year: 'unknown', duration: 'n/a' }), missing);
+  assert.equal(v.valueProblems({ release_year: '99999999999999999999' })[0].reason, 'out of range');
 });
 
 test('unknown fields get a kind from their values', () => {

@@ -1,0 +1,44 @@
+/**
+ * GenreModel's decisions with genre-set rules: the cap chooses by the thresholds actually used (the
+ * saved per-genre ones, or a caller's), and scores constrained for one set of thresholds are not
+ * decided with another.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GenreModel } from '../../src/models/genre-model.js';
+
+/** A model that gives every text the same scores. */
+class FixedModel extends GenreModel {
+  constructor(private readonly row: number[], perGenre: number[]) {
+    super(['A', 'B', 'C', 'D'], { global: 0.5, perGenre, mode: 'perGenre' });
+    this.rules = { familyField: null, families: [], unknownFamily: 'total', maxGenres: 3 };
+  }
+  async score(texts: readonly string[]): Promise<Float32Array> {
+    return Float32Array.from(texts.flatMap(() => this.row));
+  }
+  async dispose(): Promise<void> {}
+}
+
+test('predict: a genre that passes its per-genre threshold is kept while the title is under the cap', async () => {
+  const model = new FixedModel([0.9, 0.8, 0.7, 0.6], [0.95, 0.95, 0.95, 0.5]);
+  const [saved] = await model.predict(['a text']);
+  assert.deepEqual(saved.genres, ['D']);
+  assert.equal(saved.removed, undefined);
+  assert.ok(saved.scores.D > 0.5);
+  // A caller's global threshold: the cap keeps the three most probable, as it always did.
+  const [global] = await model.predict(['a text'], { thresholds: 0.55 });
+  assert.deepEqual(global.genres, ['A', 'B', 'C']);
+  assert.deepEqual(global.removed, ['D']);
+  // A caller's per-genre thresholds: the largest margins over them win (D +0.5, C +0.4, B +0.1; A +0.05 goes).
+  const [own] = await model.predict(['a text'], { thresholds: [0.85, 0.7, 0.3, 0.1] });
+  assert.deepEqual(own.genres, ['B', 'C', 'D']);
+  assert.deepEqual(own.removed, ['A']);
+});
+
+test('decide refuses thresholds other than those the scores were constrained with', async () => {
+  const model = new FixedModel([0.9, 0.8, 0.7, 0.6], [0.95, 0.95, 0.95, 0.5]);
+  const scored = await model.scoreWithRules(['a text']);
+  assert.deepEqual(model.decide(scored)[0].genres, ['D']);
+  assert.deepEqual(model.decide(scored, { thresholds: [0.95, 0.95, 0.95, 0.5] })[0].genres, ['D']);
+  assert.throws(() => model.decide(scored, { thresholds: 0.5 }), /differ from those the scores were constrained with/);
+});
