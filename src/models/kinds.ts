@@ -91,7 +91,11 @@ const cnnConfig = CnnConfig.merge(WordsConfig)
   .strict()
   .refine((c) => new Set(c.widths).size === c.widths.length, { message: 'widths must be distinct', path: ['widths'] })
   .refine((c) => c.maxLength >= Math.max(...c.widths), { message: 'maxLength must be at least the widest convolution', path: ['maxLength'] })
-  .refine((c) => !c.multichannel || c.wordVectors !== null, { message: 'multichannel needs pretrained word vectors (--word-vectors)', path: ['multichannel'] });
+  .refine((c) => !c.multichannel || c.wordVectors !== null, { message: 'multichannel needs pretrained word vectors (--word-vectors)', path: ['multichannel'] })
+  .refine((c) => !(c.multichannel && c.freezeEmbeddings), {
+    message: 'multichannel already keeps a frozen copy of the vectors beside the trained one; --freeze-embeddings would freeze both (leave it out)',
+    path: ['freezeEmbeddings'],
+  });
 const bilstmConfig = BilstmConfig.merge(WordsConfig);
 const bagConfig = BagConfig.extend({
   maxLength: z.number().int().positive().default(1024),

@@ -105,6 +105,10 @@ test('cnn multichannel (Kim 2014): a frozen copy of the vectors beside the train
     trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), { kind: 'cnn', config: { minCount: 1, multichannel: true }, seed: 1, epochs: 1 }),
     /multichannel needs pretrained word vectors/,
   );
+  await assert.rejects(
+    trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), { kind: 'cnn', config: { minCount: 1, wordVectors: file, multichannel: true, freezeEmbeddings: true }, seed: 1, epochs: 1 }),
+    /multichannel already keeps a frozen copy/,
+  );
 });
 
 test('bilstm with max pooling is saved and loaded back with the same scores', async () => {
