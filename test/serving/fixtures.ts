@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { useBackend } from '../../src/engine/backend.js';
 import type { DecisionThresholds } from '../../src/models/classifier.js';
 import { saveModel } from '../../src/models/storage.js';
-import { addCatalogue } from '../../src/training/train-catalogue.js';
+import { addCatalogue, type CatalogueOptions, type CatalogueResult } from '../../src/training/train-catalogue.js';
 import { GENRES, TEXTS, saveTinyModel, tinyClassifier, tinyManifestFields } from '../models/fixtures.js';
 
 export { GENRES, TEXTS } from '../models/fixtures.js';
@@ -43,29 +43,28 @@ export const FIELD_FAMILIES = [
 ];
 
 /**
- * A saved tiny model that reads `type` and `country`, with families by `type` and a cap of one genre
- * per title (given, as `--max-genres 1` would). Its threshold is set low (0.05) after the catalogue
- * step so that more genres pass than the rules allow: every answer then has genres the rules removed.
+ * Saves the tiny (untrained) bag text model with catalogue fields fused in, trained on `titles` (their
+ * fields and genres, one per text of TEXTS, which are also the validation rows), into a fresh temporary
+ * folder whose name starts with `prefix`. `adjust` may change the catalogue model before it is saved.
  */
-export async function savedFieldsModel(): Promise<SavedFixture> {
+async function savedCatalogueModel(
+  prefix: string,
+  titles: readonly { fields: Record<string, string>; genres: readonly string[] }[],
+  options: Omit<CatalogueOptions, 'rules' | 'seed'>,
+  adjust: (model: CatalogueResult['model']) => void = () => {},
+): Promise<SavedFixture> {
   await useBackend('wasm');
-  const root = await mkdtemp(join(tmpdir(), 'plotline-serving-fields-'));
+  const root = await mkdtemp(join(tmpdir(), prefix));
   const modelDir = join(root, 'model');
   const text = tinyClassifier('bag', 3);
   try {
-    const fields = FIELD_TITLES.map((t) => t.fields);
-    const targets = Float32Array.from(FIELD_TITLES.flatMap((t) => GENRES.map((g) => (t.genres.includes(g) ? 1 : 0))));
-    const result = addCatalogue(text, await text.score(TEXTS), { fields, targets, genres: FIELD_TITLES.map((t) => t.genres) }, { fields, targets }, {
-      fields: ['type', 'country'],
-      familyField: 'type',
-      maxGenres: 1,
-      rules: true,
-      seed: 5,
-      fieldModel: { epochs: 30, patience: 30 },
-    });
-    result.model.thresholds = { global: 0.05, perGenre: null, mode: 'global' };
+    const fields = titles.map((t) => t.fields);
+    const targets = Float32Array.from(titles.flatMap((t) => GENRES.map((g) => (t.genres.includes(g) ? 1 : 0))));
+    const genres = titles.map((t) => t.genres);
+    const result = addCatalogue(text, await text.score(TEXTS), { fields, targets, genres }, { fields, targets }, { ...options, rules: true, seed: 5 });
+    adjust(result.model);
     const columns = { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const };
-    await saveModel(text, { ...tinyManifestFields('bag', 3), catalogue: { columns, fields: ['type', 'country'], rules: result.rules, fusion: result.fusion } }, modelDir, result.model);
+    await saveModel(text, { ...tinyManifestFields('bag', 3), catalogue: { columns, fields: [...options.fields], rules: result.rules, fusion: result.fusion } }, modelDir, result.model);
   } finally {
     text.dispose();
   }
@@ -73,24 +72,24 @@ export async function savedFieldsModel(): Promise<SavedFixture> {
 }
 
 /**
+ * A saved tiny model that reads `type` and `country`, with families by `type` and a cap of one genre
+ * per title (given, as `--max-genres 1` would). Its threshold is set low (0.05) after the catalogue
+ * step so that more genres pass than the rules allow: every answer then has genres the rules removed.
+ */
+export function savedFieldsModel(): Promise<SavedFixture> {
+  return savedCatalogueModel('plotline-serving-fields-', FIELD_TITLES, { fields: ['type', 'country'], familyField: 'type', maxGenres: 1, fieldModel: { epochs: 30, patience: 30 } }, (model) => {
+    model.thresholds = { global: 0.05, perGenre: null, mode: 'global' };
+  });
+}
+
+/**
  * A saved tiny model that reads type, release_year (2000-2002) and duration (80-130 min, 1-3 Seasons):
  * numbers and quantities, whose unusable values (not a number, out of range) are warned about.
  */
-export async function savedNumbersModel(): Promise<SavedFixture> {
-  await useBackend('wasm');
-  const root = await mkdtemp(join(tmpdir(), 'plotline-numbers-model-'));
-  const modelDir = join(root, 'model');
-  const text = tinyClassifier('bag', 3);
-  try {
-    const fields = TEXTS.map((_, i) => ({ type: i % 2 === 0 ? 'TV Show' : 'Movie', release_year: String(2000 + (i % 3)), duration: i % 2 === 0 ? `${1 + (i % 3)} Seasons` : `${80 + 10 * i} min` }));
-    const genres = TEXTS.map((_, i) => (i % 2 === 0 ? ['Thrillers'] : ['Dramas']));
-    const targets = Float32Array.from(genres.flatMap((g) => GENRES.map((name) => (g.includes(name) ? 1 : 0))));
-    const names = ['type', 'release_year', 'duration'];
-    const result = addCatalogue(text, await text.score(TEXTS), { fields, targets, genres }, { fields, targets }, { fields: names, familyField: 'type', rules: true, seed: 5, fieldModel: { epochs: 5, patience: 5 } });
-    const columns = { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const };
-    await saveModel(text, { ...tinyManifestFields('bag', 3), catalogue: { columns, fields: names, rules: result.rules, fusion: result.fusion } }, modelDir, result.model);
-  } finally {
-    text.dispose();
-  }
-  return { root, modelDir, remove: () => rm(root, { recursive: true, force: true }) };
+export function savedNumbersModel(): Promise<SavedFixture> {
+  const titles = TEXTS.map((_, i) => ({
+    fields: { type: i % 2 === 0 ? 'TV Show' : 'Movie', release_year: String(2000 + (i % 3)), duration: i % 2 === 0 ? `${1 + (i % 3)} Seasons` : `${80 + 10 * i} min` },
+    genres: i % 2 === 0 ? ['Thrillers'] : ['Dramas'],
+  }));
+  return savedCatalogueModel('plotline-numbers-model-', titles, { fields: ['type', 'release_year', 'duration'], familyField: 'type', fieldModel: { epochs: 5, patience: 5 } });
 }
