@@ -1,5 +1,6 @@
 /**
- * `cnn` as an ONNX graph, the same maths as src/models/layers/conv-pool.ts: word embeddings, zeroed at
+ * `cnn` as an ONNX graph, the same maths as src/models/layers/conv-pool.ts: word embeddings (a multichannel
+ * cnn's trained and frozen rows side by side), zeroed at
  * padding (id 0), padded with max(width) - 1 zero rows at the end; each position's window of the next
  * max(width) rows concatenated; for each width, ReLU(window[:width] x kernel + bias), zeroed at
  * padding, max over time; the pooled features of all widths concatenated; sigmoid(x W + b). Dropout is
@@ -13,7 +14,10 @@ const INT64_MAX = Number.MAX_SAFE_INTEGER;
 
 /** Adds a trained cnn network to `g` with graph input `ids`; returns the name of its probabilities [batch, genres]. */
 export function addCnn(g: OnnxGraph, network: tf.LayersModel): string {
-  const table = network.getLayer('embedding').getWeights()[0];
+  // A multichannel cnn concatenates each word's trained and frozen rows: gathering from the two tables
+  // side by side ([vocab, 2 x dim]) is the same as concatenating the two gathers.
+  const tables = ['embedding', 'embedding_static'].filter((name) => network.layers.some((l) => l.name === name)).map((name) => network.getLayer(name).getWeights()[0]);
+  const table = tables.length === 1 ? tables[0] : tf.concat(tables, 1);
   const [vocab, dim] = table.shape as [number, number];
   const convPool = network.getLayer('conv_pool');
   const { widths, filters } = convPool.getConfig() as { widths: number[]; filters: number };
@@ -25,6 +29,7 @@ export function addCnn(g: OnnxGraph, network: tf.LayersModel): string {
   const ids = g.input('ids', INT64, ['batch', 'length']);
   const mask = g.op('Unsqueeze', [g.op('Cast', [g.op('Not', [g.op('Equal', [ids, g.int64('zero', [], [0])])])], { to: FLOAT }), g.int64('axis_2', [1], [2])]);
   const embedded = g.op('Mul', [g.op('Gather', [g.float('embedding', [vocab, dim], table.dataSync() as Float32Array), ids], { axis: 0 }), mask]);
+  if (tables.length > 1) table.dispose();
   const padded = g.op('Pad', [embedded, g.int64('time_padding', [6], [0, 0, 0, 0, maxWidth - 1, 0])]);
   const axis1 = g.int64('axis_1', [1], [1]);
   // Shift s: rows s .. s + length of the padded sequence (length + maxWidth - 1 rows).

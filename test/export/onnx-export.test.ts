@@ -164,15 +164,18 @@ test('bag with genre rules and per-genre thresholds: the side file\'s decision s
   await loaded.dispose();
 });
 
-test('cnn: ONNX Runtime scores = Plotline\'s network, batched and alone', async () => {
-  const dir = join(files.dir, 'cnn');
-  const source = tinyClassifier('cnn', 6);
+// Multichannel: a frozen copy of the (here random) vectors beside the trained embedding; the path is only a record.
+for (const multichannel of [false, true]) test(`cnn${multichannel ? ' (multichannel)' : ''}: ONNX Runtime scores = Plotline's network, batched and alone`, async () => {
+  const name = multichannel ? 'cnn-multichannel' : 'cnn';
+  const dir = join(files.dir, name);
+  const changes = multichannel ? { multichannel: true, wordVectors: 'vectors.vec' } : {};
+  const source = tinyClassifier('cnn', 6, undefined, changes);
   randomise(source.network, 12, 1);
-  await saveModel(source, { ...tinyManifestFields('cnn', 6), config: TINY_CONFIGS.cnn }, dir);
+  await saveModel(source, { ...tinyManifestFields('cnn', 6), config: { ...TINY_CONFIGS.cnn, ...changes } }, dir);
   const { classifier: loaded } = await loadModel(dir);
   const expected = await loaded.score(texts);
   assert.ok(Math.max(...expected) - Math.min(...expected) > 0.5, 'scores spread widely, so agreeing means something');
-  const out = join(files.dir, 'cnn.onnx');
+  const out = join(files.dir, `${name}.onnx`);
   assert.equal((await exportOnnx({ model: dir, out })).kind, 'cnn');
   assertClose(await runIds(out, loaded as GenreClassifier, texts), expected, 'batched');
   const k = loaded.genres.length;

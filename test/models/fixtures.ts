@@ -21,9 +21,9 @@ export const TEXTS = [
   'a family drama about an old house',
 ];
 
-export function tinyClassifier(kindName: string, seed = 1, thresholds?: DecisionThresholds): GenreClassifier {
+export function tinyClassifier(kindName: string, seed = 1, thresholds?: DecisionThresholds, configChanges: Record<string, unknown> = {}): GenreClassifier {
   const kind = scratchKind(kindName);
-  const config = kind.config.parse(TINY_CONFIGS[kindName] ?? {});
+  const config = kind.config.parse({ ...TINY_CONFIGS[kindName], ...configChanges });
   const encoder = kind.fitVectorizer(TEXTS, config);
   const encoded = TEXTS.map((t) => encoder.encode(t));
   const network = kind.build(config, encoder, encoded, GENRES.length, seed);
