@@ -105,7 +105,12 @@ async function pretrainedFor(config: Record<string, unknown>, encoder: Vectorize
   const tokens = encoder.vocabulary.toJSON().tokens;
   const vectors = await readWordVectors(file, new Set(tokens));
   config.embeddingDim = vectors.dimension;
-  config.wordVectorCoverage = coverageOf(tokens, vectors);
+  const coverage = coverageOf(tokens, vectors);
+  // No word found is a misread file (a header whose dimension is not the lines', say), not vectors to train from.
+  if (coverage.found === 0) {
+    throw new PlotlineError(`none of the ${coverage.words} vocabulary words is in the file, read as ${vectors.dimension}-d vectors: check its format and, for a .vec, that its header's dimension is the number of values on each line`, { file });
+  }
+  config.wordVectorCoverage = coverage;
   // A seed of its own for the rows the vectors lack, apart from the network's initialisers.
   return pretrainedEmbedding(tokens, vectors, (seed ^ 0x5bd1e995) >>> 0);
 }
