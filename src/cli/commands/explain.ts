@@ -51,7 +51,8 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
   if (options.json) {
     const out = {
       text,
-      explanations: explanations.map((e) => ({ genre: e.genre, score: e.score, threshold: thresholdOf(e.genre), predicted: e.score >= thresholdOf(e.genre), words: e.words })),
+      // `predicted` is predict's answer for the text, so it includes the at-least-one-genre stand-in.
+      explanations: explanations.map((e) => ({ genre: e.genre, score: e.score, threshold: thresholdOf(e.genre), predicted: prediction.genres.includes(e.genre), words: e.words })),
       // As predict --json: genres that passed their threshold on the model's scores but the rules took out.
       ...(prediction.removed === undefined ? {} : { removed: prediction.removed }),
       ...(prediction.family === undefined ? {} : { family: prediction.family }),
@@ -59,7 +60,7 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
     process.stdout.write(JSON.stringify(out) + '\n');
     return;
   }
-  process.stdout.write(explanations.map((e) => formatExplanation(text, e, thresholdOf(e.genre))).join('\n') + '\n');
+  process.stdout.write(explanations.map((e) => formatExplanation(text, e, thresholdOf(e.genre), prediction.genres.includes(e.genre))).join('\n') + '\n');
   // A genre the rules removed scores 0 here (the weights are of the ruled scores): say which and why.
   if (removed !== null) process.stdout.write(`${removed}\n`);
 }
@@ -149,10 +150,15 @@ export function displayWord(word: { word: string; start: number; end: number }):
  *     a heartbreaking[+0.412] story of two brothers[-0.031] ...
  *     +0.412  heartbreaking  ##########
  *     -0.031  brothers       #
+ *
+ * @param predicted whether `predict` gives the text this genre (default: the score passes the
+ *   threshold); true below the threshold for the at-least-one-genre stand-in, false for a genre the
+ *   genre-set rules removed.
  */
-export function formatExplanation(text: string, explanation: Explanation, threshold: number): string {
+export function formatExplanation(text: string, explanation: Explanation, threshold: number, predicted = explanation.score >= threshold): string {
   const { genre, score, words } = explanation;
-  const verdict = score >= threshold ? 'predicted' : 'not predicted';
+  // A genre predict gives although it is below its threshold is the at-least-one-genre stand-in.
+  const verdict = !predicted ? 'not predicted' : score >= threshold ? 'predicted' : 'predicted as the most probable genre, none passing its threshold';
   const lines = [`${genre}  ${score.toFixed(3)}  (${verdict}: threshold ${threshold.toFixed(3)})`];
   // Inline: the text as written, each word that moved the score followed by its weight (before any
   // punctuation that closes it: "love[+0.120],").

@@ -18,3 +18,13 @@ test('explain shows words without the punctuation around them; the weights (and 
   // The occlusion still leaves out the whole whitespace-separated word, as before.
   assert.deepEqual(words.map((w) => w.word).slice(4, 6), ['love,', '(2019)']);
 });
+
+test('the verdict is what predict answers: the at-least-one-genre stand-in below its threshold is predicted, a genre the rules removed is not', () => {
+  const text = 'A quiet story.';
+  const words = splitWords(text).map((w) => ({ ...w, weight: 0.01 }));
+  const head = (score: number, threshold: number, predicted?: boolean): string => formatExplanation(text, { genre: 'Dramas', score, words }, threshold, predicted).split('\n')[0];
+  assert.equal(head(0.8, 0.4), 'Dramas  0.800  (predicted: threshold 0.400)');
+  assert.equal(head(0.3, 0.4), 'Dramas  0.300  (not predicted: threshold 0.400)');
+  assert.equal(head(0.3, 0.4, true), 'Dramas  0.300  (predicted as the most probable genre, none passing its threshold: threshold 0.400)');
+  assert.equal(head(0.8, 0.4, false), 'Dramas  0.800  (not predicted: threshold 0.400)');
+});
