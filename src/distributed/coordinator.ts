@@ -23,10 +23,11 @@ import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import { readModelId } from '../models/model-id.js';
 import { readFieldValueCheck, readManifest } from '../models/storage.js';
-import { watchFieldValues, type FieldValueProblems } from '../batch/field-value-problems.js';
-import { watchDuplicateIds, type DuplicateIds } from '../batch/duplicate-ids.js';
-import { watchUnknownFamilies, type UnknownFamilies } from '../batch/unknown-families.js';
-import { watchFieldlessRows, type FieldlessRows } from '../batch/fieldless-rows.js';
+import type { FieldValueProblems } from '../batch/field-value-problems.js';
+import type { DuplicateIds } from '../batch/duplicate-ids.js';
+import type { UnknownFamilies } from '../batch/unknown-families.js';
+import type { FieldlessRows } from '../batch/fieldless-rows.js';
+import { watchInputRows } from '../batch/input-checks.js';
 import type { GenreRules } from '../models/genre-rules.js';
 import { cannotWriteOutput } from '../util/write-error.js';
 import { PlotlineError } from '../util/errors.js';
@@ -173,14 +174,8 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     // Checked as `predict --input` checks its rows (batch/score-file.ts), in the same order.
     fields = [...(catalogue?.fields ?? [])];
     rules = catalogue?.rules ?? null;
-    const bare = watchFieldlessRows(read, fields);
-    fieldless = bare.found;
-    const families = watchUnknownFamilies(bare.rows, rules);
-    unknownFamilies = families.found;
-    const checked = watchFieldValues(families.rows, checkFields);
-    fieldValues = checked.found;
-    const watched = watchDuplicateIds(checked.rows);
-    duplicateIds = watched.found;
+    const watched = watchInputRows(read, fields, rules, checkFields);
+    ({ fieldless, unknownFamilies, fieldValues, duplicateIds } = watched.found);
     const input = watched.rows;
     let shard = 0;
     for await (const batch of shards(input, shardSize)) {

@@ -63,21 +63,10 @@ before(async () => {
 
   // A second server, whose model reads catalogue fields and has genre rules.
   fieldsFixture = await savedFieldsModel();
-  fieldsApp = await buildApp({ modelDir: fieldsFixture.modelDir, maxWaitMs: 2, logger: false });
-  await fieldsApp.plotline.ready;
-  await fieldsApp.listen({ host: '127.0.0.1', port: 0 });
-  const fieldsAddress = fieldsApp.server.address();
-  assert.ok(fieldsAddress !== null && typeof fieldsAddress === 'object');
-  fieldsBase = `http://127.0.0.1:${fieldsAddress.port}`;
-
+  ({ app: fieldsApp, base: fieldsBase } = await listening(fieldsFixture.modelDir));
   // A third, whose model reads type, release_year and duration: values it cannot use come back as warnings.
   numbersFixture = await savedNumbersModel();
-  numbersApp = await buildApp({ modelDir: numbersFixture.modelDir, maxWaitMs: 2, logger: false });
-  await numbersApp.plotline.ready;
-  await numbersApp.listen({ host: '127.0.0.1', port: 0 });
-  const numbersAddress = numbersApp.server.address();
-  assert.ok(numbersAddress !== null && typeof numbersAddress === 'object');
-  numbersBase = `http://127.0.0.1:${numbersAddress.port}`;
+  ({ app: numbersApp, base: numbersBase } = await listening(numbersFixture.modelDir));
 
   context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
     executablePath: CHROMIUM,
@@ -104,6 +93,16 @@ after(async () => {
   await numbersFixture?.remove();
   if (work) await rm(work, { recursive: true, force: true });
 });
+
+/** A server for the model in `modelDir`, listening on a free loopback port. */
+async function listening(modelDir: string): Promise<{ app: FastifyInstance; base: string }> {
+  const served = await buildApp({ modelDir, maxWaitMs: 2, logger: false });
+  await served.plotline.ready;
+  await served.listen({ host: '127.0.0.1', port: 0 });
+  const address = served.server.address();
+  assert.ok(address !== null && typeof address === 'object');
+  return { app: served, base: `http://127.0.0.1:${address.port}` };
+}
 
 /** Waits for the next /v1/predict answer while `action` runs; returns its status and JSON body. */
 async function predictAnswer(action: () => Promise<void>): Promise<{ status: number; body: any; request: any }> {
