@@ -101,7 +101,10 @@ export function unknownFamilyWarning(fields: FieldValues | undefined, rules: Gen
 
 /** One warning per `--field` value the model reads as missing: not a number where one is read (year=abc), or out of range (a year of 99999999999999999999). */
 export function outOfRangeFieldWarnings(model: Pick<GenreModel, 'fieldValueProblems'>, fields: FieldValues | undefined): string[] {
-  return model.fieldValueProblems(fields).map((problem) => fieldValueWarning(problem, `--field ${problem.field}`));
+  // In the order the --field flags gave the values (the model reports them in its own field order).
+  const given = Object.keys(fields ?? {});
+  const problems = [...model.fieldValueProblems(fields)].sort((a, b) => given.indexOf(a.field) - given.indexOf(b.field));
+  return problems.map((problem) => fieldValueWarning(problem, `--field ${problem.field}`));
 }
 
 /**
