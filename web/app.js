@@ -412,7 +412,10 @@ function renderExplanation(explanation) {
   state.explainedGenre = explanation.genre;
   els.explainedGenre.textContent = explanation.genre;
   const threshold = thresholdFor(explanation.genre);
-  els.explainedScore.textContent = `probability ${percent(explanation.score)}${threshold === null ? '' : ` · threshold ${percent(threshold)}`}`;
+  // As the bars say: a predicted genre below its threshold is the best guess (no genre passed its threshold).
+  const predictedGenres = new Set((state.prediction?.genres ?? []).map((g) => g.genre));
+  const bestGuess = predictedGenres.has(explanation.genre) && threshold !== null && explanation.score < threshold;
+  els.explainedScore.textContent = `probability ${percent(explanation.score)}${threshold === null ? '' : ` · threshold ${percent(threshold)}`}${bestGuess ? ' · best guess: no genre passes its threshold' : ''}`;
 
   const text = state.text;
   const words = explanation.words.slice().sort((a, b) => a.start - b.start);
