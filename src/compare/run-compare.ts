@@ -229,7 +229,7 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
       if (!keep) await rm(dir, { recursive: true, force: true });
     }
     if (evaluated.test === null || evaluated.testScores === null) throw new Error('the test split has no titles: nothing to compare on');
-    const { scores: testScores, raw: rawTest } = evaluated.testScores;
+    const { raw: rawTest, global: globalTest } = evaluated.testScores;
     const readsFamily = catalogue.rules?.familyField != null && model.inputFields.includes(catalogue.rules.familyField);
     const predictionsPerSecond = await timePredictions(model, test.texts.slice(0, options.timingSample ?? 512), test.fields);
     const row: ComparedModel = {
@@ -238,7 +238,7 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
       track: track.name,
       ...(track.catalogue.fields.length > 0 ? { fields: [...track.catalogue.fields] } : {}),
       status: 'ok',
-      test: testSection(evaluated.test, testScores, test.targets, genres.length),
+      test: testSection(evaluated.test, globalTest, test.targets, genres.length),
       validationMacroF1AtHalf: macroF1(validation.targets, applyThresholds(trained.validation.scores, genres.length, 0.5), genres.length),
       rules: ruleSummary(catalogue.rules, readsFamily),
       ...wordVectorsOf(trained.config),
@@ -307,8 +307,11 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
   const validation = decided.scores;
   const tuned = decided.tuned;
   const thresholds = tuned.thresholds.mode === 'perGenre' && tuned.thresholds.perGenre !== null ? tuned.thresholds.perGenre : tuned.thresholds.global;
-  const test = rules === null ? rawTest : applyGenreRules(rawTest, genres, rules, readsFamily ? context.test.fields : undefined, thresholds).scores;
-  const evaluation = evaluateScores(testTargets, test, genres, thresholds, seed, rawTest);
+  const testFields = readsFamily ? context.test.fields : undefined;
+  const test = rules === null ? rawTest : applyGenreRules(rawTest, genres, rules, testFields, thresholds).scores;
+  // As any one global threshold decides under the rules (the cap keeping the most probable): 0.5 and the threshold curve.
+  const globalTest = rules === null ? rawTest : applyGenreRules(rawTest, genres, rules, testFields).scores;
+  const evaluation = evaluateScores(testTargets, test, genres, thresholds, seed, rawTest, globalTest);
   const rows = members.map((m) => m.row);
   const sum = (pick: (row: ComparedModel) => number | undefined): number => rows.reduce((total, row) => total + (pick(row) ?? 0), 0);
   const row: ComparedModel = {
@@ -317,7 +320,7 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
     track: track.name,
     ...(track.catalogue.fields.length > 0 ? { fields: [...track.catalogue.fields] } : {}),
     status: 'ok',
-    test: testSection(evaluation, test, testTargets, k),
+    test: testSection(evaluation, globalTest, testTargets, k),
     rules: ruleSummary(rules, readsFamily),
     history: [],
     trainSeconds: sum((r) => r.trainSeconds),
@@ -330,7 +333,8 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
   // Saved like the trained models when they are kept: the members' folders are copied in, so it serves alone.
   if (context.modelsDir !== null && rows.every((r) => r.modelDir !== undefined)) {
     const modelDir = join(context.modelsDir, safeFolderName(name));
-    const validationEvaluation = evaluateScores(validationTargets, validation, genres, thresholds, seed, rawValidation);
+    const validationGlobal = rules === null ? rawValidation : applyGenreRules(rawValidation, genres, rules, readsFamily ? context.validation.fields : undefined).scores;
+    const validationEvaluation = evaluateScores(validationTargets, validation, genres, thresholds, seed, rawValidation, validationGlobal);
     await saveEnsemble(
       spec.ensemble.map((member, i) => ({ name: safeFolderName(member), dir: rows[i].modelDir!, weight: weights[i] })),
       ensembleManifestFields(context.run, {
@@ -349,7 +353,11 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
   return { validation: rawValidation, hiddenFamily, test: rawTest, rules, readsFamily, row };
 }
 
-function testSection(evaluation: Evaluation, scores: Float32Array, targets: Float32Array, k: number): NonNullable<ComparedModel['test']> {
+/**
+ * The report's test block. `globalScores`: test scores under the genre rules as any one global
+ * threshold decides them (the cap keeping the most probable genres), for the threshold curve.
+ */
+function testSection(evaluation: Evaluation, globalScores: Float32Array, targets: Float32Array, k: number): NonNullable<ComparedModel['test']> {
   const { atHalf, tuned, microF1Interval } = evaluation;
   const set = (m: typeof tuned) => ({ microF1: m.microF1, macroF1: m.macroF1, samplesF1: m.samplesF1 });
   return {
@@ -360,7 +368,7 @@ function testSection(evaluation: Evaluation, scores: Float32Array, targets: Floa
     lrap: tuned.lrap,
     macroAuc: tuned.macroAuc,
     perGenreF1: tuned.perGenre.map((g) => g.f1),
-    thresholdCurve: precisionRecallCurve(targets, scores, k),
+    thresholdCurve: precisionRecallCurve(targets, globalScores, k),
   };
 }
 

@@ -20,6 +20,10 @@ export interface Evaluation {
  * @param rankingScores what precision@k, LRAP and ROC-AUC rank (default `scores`): give the scores
  *   before the rules, which set the genres they rule out (other family, past the cap) to an equal 0
  *   and so would turn the ranking below the top few into ties.
+ * @param globalScores what the fixed-0.5 metrics decide on (default `scores`): for a model with
+ *   genre-set rules, the scores with the rules applied as any global threshold decides
+ *   (`GenreModel.constrainForGlobalThresholds`: the cap keeps the most probable genres), since the
+ *   cap in `scores` chose among the genres passing `thresholds`, not 0.5.
  * @throws RangeError when the shapes differ.
  */
 export function evaluateScores(
@@ -29,12 +33,13 @@ export function evaluateScores(
   thresholds: number | number[],
   seed: number,
   rankingScores: Float32Array = scores,
+  globalScores: Float32Array = scores,
 ): Evaluation {
   const k = genres.length;
   const tunedDecisions = applyThresholds(scores, k, thresholds);
   const interval = bootstrapMicroF1(truth, tunedDecisions, k, { seed, samples: 1000 });
   return {
-    atHalf: computeMetrics(truth, rankingScores, applyThresholds(scores, k, 0.5), genres),
+    atHalf: computeMetrics(truth, rankingScores, applyThresholds(globalScores, k, 0.5), genres),
     tuned: computeMetrics(truth, rankingScores, tunedDecisions, genres),
     microF1Interval: { low: interval.low, high: interval.high },
   };

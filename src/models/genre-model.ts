@@ -101,6 +101,19 @@ export abstract class GenreModel {
     return { scores, raw, outcomes, thresholds };
   }
 
+  /**
+   * Raw scores (n x genres) under the genre-set rules as any single global threshold decides them: the
+   * family rule, then the cap keeping the most probable genres (genre-rules.ts, without thresholds).
+   * What metrics at a fixed threshold (0.5) and threshold curves read; the model's own decisions use
+   * `constrain`, whose cap chooses by the model's thresholds (per genre, perhaps).
+   */
+  constrainForGlobalThresholds(raw: Float32Array, fields?: readonly (FieldValues | undefined)[]): Float32Array {
+    if (this.rules === null) return raw;
+    const family = this.rules.familyField;
+    const ruleFields = family !== null && this.inputFields.includes(family) ? fields : undefined;
+    return applyGenreRules(raw, this.genres, this.rules, ruleFields).scores;
+  }
+
   /** Probabilities as users get them: `score` with the genre-set rules applied. */
   async scoreTitles(texts: readonly string[], fields?: readonly (FieldValues | undefined)[]): Promise<Float32Array> {
     return (await this.scoreWithRules(texts, fields)).scores;

@@ -39,8 +39,11 @@ export interface EvaluateAndSaveOptions {
 export interface EvaluatedModel {
   validation: Evaluation;
   test: Evaluation | null;
-  /** Test scores as users get them (fields fused, rules applied), and before the rules; null without a test split. */
-  testScores: { scores: Float32Array; raw: Float32Array } | null;
+  /**
+   * Test scores as users get them (fields fused, rules applied), before the rules (`raw`), and under
+   * the rules as any global threshold decides them (`global`: threshold curves); null without a test split.
+   */
+  testScores: { scores: Float32Array; raw: Float32Array; global: Float32Array } | null;
 }
 
 /**
@@ -56,11 +59,13 @@ export async function evaluateAndSave(trained: TrainedModel, catalogue: Catalogu
   let testScores: EvaluatedModel['testScores'] = null;
   if (test.texts.length > 0) {
     const raw = model === trained.classifier && options.textTestScores !== undefined ? options.textTestScores : await model.score(test.texts, test.fields);
-    testScores = { scores: model.constrain(raw, test.fields).scores, raw };
+    testScores = { scores: model.constrain(raw, test.fields).scores, raw, global: model.constrainForGlobalThresholds(raw, test.fields) };
   }
-  // Ranking metrics read the scores before the genre rules (raw), decisions the scores after them.
-  const testEvaluation = testScores === null ? null : evaluateScores(test.targets, testScores.scores, genres, thresholds, seed, testScores.raw);
-  const validationEvaluation = evaluateScores(validation.targets, catalogue.validation.scores, genres, thresholds, seed, catalogue.validation.raw);
+  // Ranking metrics read the scores before the genre rules (raw), decisions the scores after them
+  // (at 0.5: the rules as a global threshold of 0.5 applies them).
+  const testEvaluation = testScores === null ? null : evaluateScores(test.targets, testScores.scores, genres, thresholds, seed, testScores.raw, testScores.global);
+  const validationGlobal = model.constrainForGlobalThresholds(catalogue.validation.raw, validation.fields);
+  const validationEvaluation = evaluateScores(validation.targets, catalogue.validation.scores, genres, thresholds, seed, catalogue.validation.raw, validationGlobal);
   const manifest = {
     ...trainedManifestFields(trained, options.run, { validation: summarise(validationEvaluation), test: testEvaluation === null ? null : summarise(testEvaluation) }),
     catalogue: catalogueSection(dataset, catalogueOptions, catalogue),

@@ -6,6 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GenreModel } from '../../src/models/genre-model.js';
+import { applyThresholds } from '../../src/models/thresholds.js';
+import { evaluateScores } from '../../src/evaluation/evaluate-scores.js';
 
 /** A model that gives every text the same scores. */
 class FixedModel extends GenreModel {
@@ -41,4 +43,18 @@ test('decide refuses thresholds other than those the scores were constrained wit
   assert.deepEqual(model.decide(scored)[0].genres, ['D']);
   assert.deepEqual(model.decide(scored, { thresholds: [0.95, 0.95, 0.95, 0.5] })[0].genres, ['D']);
   assert.throws(() => model.decide(scored, { thresholds: 0.5 }), /differ from those the scores were constrained with/);
+});
+
+test('metrics at 0.5 decide on the rules as a global threshold applies them, not on scores capped for per-genre thresholds', async () => {
+  // Per-genre thresholds 0.95 0.95 0.95 0.5: the model's cap keeps D and leaves A, B, C (below their
+  // thresholds) with their scores, so at 0.5 those scores would give four genres, over the cap of 3.
+  const model = new FixedModel([0.9, 0.8, 0.7, 0.6], [0.95, 0.95, 0.95, 0.5]);
+  const { scores, raw } = await model.scoreWithRules(['a text']);
+  assert.deepEqual([...applyThresholds(scores, 4, 0.5)], [1, 1, 1, 1], 'the model-capped scores are not for other thresholds');
+  const global = model.constrainForGlobalThresholds(raw);
+  assert.deepEqual([...global], [...Float32Array.of(0.9, 0.8, 0.7, 0)]);
+  const truth = Float32Array.of(1, 0, 0, 1);
+  const evaluation = evaluateScores(truth, scores, model.genres, [0.95, 0.95, 0.95, 0.5], 1, raw, global);
+  assert.equal(evaluation.atHalf.microF1, 2 * 1 / (2 * 1 + 2 + 1), 'at 0.5: A, B, C predicted (1 right, 2 wrong), D missed');
+  assert.equal(evaluation.tuned.microF1, 2 * 1 / (2 * 1 + 0 + 1), 'tuned: D alone');
 });

@@ -72,7 +72,9 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
       thresholds,
     )
     .finally(() => classifier.dispose());
-  const evaluation = evaluateScores(targets, scored.scores, classifier.genres, thresholds, options.seed, scored.raw);
+  // At 0.5: the rules as a global threshold of 0.5 applies them (the cap keeping the most probable).
+  const atAnyGlobal = classifier.constrainForGlobalThresholds(scored.raw, selected.map((t) => t.fields));
+  const evaluation = evaluateScores(targets, scored.scores, classifier.genres, thresholds, options.seed, scored.raw, atAnyGlobal);
   // Rows with no label the model knows score as misses: say so loudly when many do (another label
   // column, separator or catalogue), rather than print a low score as if it were the model's.
   const k = genres.size;
