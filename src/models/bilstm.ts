@@ -44,6 +44,16 @@ export const BilstmConfig = z.object({
   pooling: z.enum(['last', 'max']).default('last'),
   /** Activation of the Dense(denseUnits) layer before the output (`relu` in the reference). */
   denseActivation: z.enum(['relu', 'linear', 'tanh']).default('relu'),
+  /**
+   * How many BiLSTM layers: 2 (the write-up's) or 1 (the one layer of Conneau et al. 2017's BiLSTM-max). With
+   * `pooling: "last"` the last layer gives its final states, with `"max"` its outputs are max-pooled.
+   */
+  layers: z.union([z.literal(1), z.literal(2)]).default(2),
+  /**
+   * Dropout rate on the word vectors before the first BiLSTM (each value of each word's vector dropped
+   * independently, seeded; padding stays masked). 0, the reference, adds no layer.
+   */
+  embeddingDropout: z.number().min(0).max(0.95).default(0),
 });
 export type BilstmConfig = z.infer<typeof BilstmConfig>;
 
@@ -84,13 +94,15 @@ export function buildBilstm(config: BilstmConfig, vocabSize: number, numLabels: 
       name: 'embedding',
     })
     .apply(ids) as tf.SymbolicTensor;
-  x = lstm(true, 'bilstm_1').apply(x) as tf.SymbolicTensor;
-  if (config.pooling === 'max') {
-    x = lstm(true, 'bilstm_2').apply(x) as tf.SymbolicTensor;
-    x = new MaskedMaxPool({ name: 'max_pool' }).apply([x, ids]) as tf.SymbolicTensor;
-  } else {
-    x = lstm(false, 'bilstm_2').apply(x) as tf.SymbolicTensor;
+  if (config.embeddingDropout > 0) {
+    x = new SeededDropout({ rate: config.embeddingDropout, seed: rng.seed(), name: 'embedding_dropout' }).apply(x) as tf.SymbolicTensor;
   }
+  // Every layer but the last returns its sequence; the last does too when its outputs are max-pooled.
+  for (let layer = 1; layer <= config.layers; layer++) {
+    const last = layer === config.layers;
+    x = lstm(!last || config.pooling === 'max', `bilstm_${layer}`).apply(x) as tf.SymbolicTensor;
+  }
+  if (config.pooling === 'max') x = new MaskedMaxPool({ name: 'max_pool' }).apply([x, ids]) as tf.SymbolicTensor;
   x = tf.layers
     .dense({
       units: config.denseUnits,

@@ -14,8 +14,8 @@ before(async () => {
 });
 
 /** A small bilstm with weights large enough that padding read as input would move every output. */
-function scaledBilstm(maskPadding: boolean, pooling: 'last' | 'max' = 'last'): tf.LayersModel {
-  const model = buildBilstm(BilstmConfig.parse({ embeddingDim: 4, units: 5, denseUnits: 6, dropout: 0, maskPadding, pooling }), 12, 3, 5);
+function scaledBilstm(maskPadding: boolean, pooling: 'last' | 'max' = 'last', extra: Record<string, unknown> = {}): tf.LayersModel {
+  const model = buildBilstm(BilstmConfig.parse({ embeddingDim: 4, units: 5, denseUnits: 6, dropout: 0, maskPadding, pooling, ...extra }), 12, 3, 5);
   const rng = createRng(9);
   model.setWeights(model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => (rng.next() * 2 - 1) * 0.9), w.shape)));
   return model;
@@ -35,6 +35,47 @@ for (const pooling of ['last', 'max'] as const) test(`padding is masked: a text 
     assert.ok(Math.abs(alone[j] - inBatch[j]) < 1e-6, `genre ${j}: alone ${alone[j]} vs in a batch ${inBatch[j]}`);
   }
   model.dispose();
+});
+
+// One BiLSTM layer, and dropout on the word vectors, keep the mask (the dropout layer passes it on).
+for (const [label, extra] of [['one layer, last states', { layers: 1 }], ['one layer, max', { layers: 1, pooling: 'max' }], ['embedding dropout', { embeddingDropout: 0.5, pooling: 'max' }]] as const) test(`padding is masked with ${label}`, () => {
+  const model = scaledBilstm(true, 'last', extra);
+  const alone = scores(model, [[3, 7, 2]])[0];
+  const inBatch = scores(model, [[3, 7, 2, 0, 0, 0], [1, 4, 9, 11, 5, 6]])[0];
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(alone[j] - inBatch[j]) < 1e-6, `genre ${j}: alone ${alone[j]} vs in a batch ${inBatch[j]}`);
+  model.dispose();
+});
+
+test('layers: 1 has one BiLSTM and the parameters of one; the reference keeps two and no embedding dropout', () => {
+  const reference = buildBilstm(BilstmConfig.parse({}), 853, 42, 1);
+  const names = (m: tf.LayersModel) => m.layers.map((l) => l.name).filter((n) => n.startsWith('bilstm_') || n === 'embedding_dropout');
+  assert.deepEqual(names(reference), ['bilstm_1', 'bilstm_2']);
+  const one = buildBilstm(BilstmConfig.parse({ layers: 1 }), 853, 42, 1);
+  assert.deepEqual(names(one), ['bilstm_1']);
+  // Without the second BiLSTM(32) over 64 inputs: 2 x 4 x (32 x (64 + 32) + 32) = 24,832 fewer.
+  assert.equal(reference.countParams() - one.countParams(), 24832);
+  assert.throws(() => BilstmConfig.parse({ layers: 3 }));
+  reference.dispose();
+  one.dispose();
+});
+
+test('embedding dropout drops word-vector values in training only, with fresh seeded masks per call', () => {
+  const build = () => buildBilstm(BilstmConfig.parse({ embeddingDim: 4, units: 5, denseUnits: 6, dropout: 0, pooling: 'max', embeddingDropout: 0.5 }), 12, 3, 5);
+  const [a, b] = [build(), build()];
+  assert.ok(a.layers.some((l) => l.name === 'embedding_dropout'));
+  const ids = tf.tensor2d([[3, 7, 2, 5], [1, 4, 9, 11]], undefined, 'int32');
+  const run = (m: tf.LayersModel, training: boolean) => tf.tidy(() => Array.from((m.apply(ids, { training }) as tf.Tensor).dataSync()));
+  const inference = run(a, false);
+  const first = run(a, true);
+  const second = run(a, true);
+  const differs = (x: number[], y: number[]) => Math.max(...x.map((v, i) => Math.abs(v - y[i]))) > 1e-6;
+  assert.ok(differs(first, inference), 'training output equals inference: nothing dropped');
+  assert.ok(differs(first, second), 'two training calls drew the same mask');
+  assert.deepEqual(run(b, true), first, 'the same seed must give the same first mask');
+  assert.deepEqual(run(b, false), inference);
+  ids.dispose();
+  a.dispose();
+  b.dispose();
 });
 
 test('max pooling reads every step: changing a middle word moves the score', () => {
