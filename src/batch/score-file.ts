@@ -3,7 +3,9 @@
  * in constant memory. Rows are read on the main thread and grouped into chunks; chunks are scored
  * in-process (one worker) or by a pool of worker threads, at most two per worker in flight, and written
  * in input order. From SLICED_FROM_WORKERS workers on, a UTF-8 CSV is instead cut into slices of whole
- * records (../data/csv-slices.ts) that the worker threads decode, parse and score themselves. The chunking does not depend on the number of workers, so neither do the bytes
+ * records (../data/csv-slices.ts) that the worker threads decode, parse and score themselves; with one
+ * worker a saved bag reads a UTF-8 CSV in the same slices on this thread (each parsed in one call,
+ * cheaper than the stream). The chunking does not depend on the number of workers, so neither do the bytes
  * written. Output goes to a temporary sibling file (`.OUT.tmp-<pid>-<hex>`), fsynced and renamed into
  * place when complete, then the folder is fsynced: a failed or killed run leaves the previous file (or
  * none), never a partial one; on SIGINT/SIGTERM the temporary file is removed at once and the process
@@ -39,13 +41,13 @@ import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { duplicateIdCounter, watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
-import { sentError } from './score-slice.js';
+import { scoreSlice, sentError } from './score-slice.js';
 import { watchUnknownFamilies, type UnknownFamilies } from './unknown-families.js';
 import { watchFieldlessRows, type FieldlessRows } from './fieldless-rows.js';
 import { watchFieldValues, type FieldValueProblems } from './field-value-problems.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
-import type { SharedLinearBag } from './protocol.js';
+import type { SharedLinearBag, SliceRequest, SliceResult } from './protocol.js';
 import type { ScoreChoice } from './score-choice.js';
 
 /** Rows per chunk: one message to a worker, one forward pass group. */
@@ -158,6 +160,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     // A saved bag (its collapsed linear form) is plain arrays: no tfjs backend to start.
     const linearBag = manifest !== undefined && isLinearBag(manifest);
     let job: (chunk: Chunk) => Promise<Uint8Array | string>;
+    /** Reads, scores and writes one slice of a CSV input: on a worker thread, or here with one worker. */
+    let sliceJob: ((request: SliceRequest) => Promise<SliceResult>) | null = null;
     /** Out-of-range field values of a row (the model reads them as missing), checked as rows are read. */
     let checkFields: ((fields: FieldValues | undefined) => ReturnType<GenreModel['fieldValueProblems']>) | null = null;
     if (workers === 1) {
@@ -170,6 +174,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       const c = classifier;
       checkFields = (fields) => c.fieldValueProblems(fields);
       job = (chunk) => formatPredictionBytes(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
+      // A bag reads a CSV input in slices here too (parsed in one call each, see ../data/csv.ts): cheaper
+      // than the streamed read, with the same bytes out (its scores do not depend on how rows are grouped).
+      if (c instanceof LinearBagModel) sliceJob = (request) => scoreSlice(c, request, decide);
     } else {
       // A bag is loaded and verified once, here, and shared with the workers, which then need neither
       // the folder nor tfjs; other models are loaded by each worker.
@@ -184,18 +191,19 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       checkFields = linearBag ? null : await readFieldValueCheck(options.model);
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
+      if (workers >= SLICED_FROM_WORKERS) sliceJob = (request) => p.scoreSlice(request);
     }
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
     rules = options.classifier?.rules ?? catalogue?.rules ?? null;
     // With SLICED_FROM_WORKERS or more worker threads and a UTF-8 CSV, the threads read the file too:
     // this thread only cuts it into slices of whole records (csv-slices.ts) and writes what comes back.
     // Only for a model that reads no catalogue fields: the field and family checks below read rows here.
-    const sliceable = pool !== null && workers >= SLICED_FROM_WORKERS && fields.length === 0 && fileFormatOf(options.input, options.format) === 'csv';
+    const sliceable = sliceJob !== null && fields.length === 0 && fileFormatOf(options.input, options.format) === 'csv';
     // (A file that cannot be opened here is left to the reader below, whose error names it.)
     const slices = sliceable ? await openCsvSlices(options.input, options.sliceBytes ?? SLICE_BYTES).catch(() => null) : null;
     if (slices !== null) {
       closeSlices = slices.close;
-      const p = pool!;
+      const scoreOne = sliceJob!;
       const reading = { file: options.input, columns: options.columns, saved: catalogue?.columns, fields: [...fields] };
       // The header alone, read first: a missing column or a file in another layout fails here, before any slice.
       const headerOnly = { text: slices.header, lineShift: 0, rowShift: 0 };
@@ -207,7 +215,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       await mapInOrder(
         slices.slices,
         (slice: CsvSlice) =>
-          p.scoreSlice({
+          scoreOne({
             slice: { header: slices.header, bytes: slice.bytes, lineShift: slice.firstLine - 1 - headerLines, rowShift: slice.rowsBefore, firstLfLine: slice.firstLfLine },
             reading,
           }),
@@ -224,7 +232,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
           records += result.records;
           options.progress?.update(rows, result.lastLine);
         },
-        workers * IN_FLIGHT_PER_WORKER,
+        workers === 1 ? 1 : workers * IN_FLIGHT_PER_WORKER,
       );
       if (records === 0) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: options.input, line: slices.headerLine });
       await sink.commit();
