@@ -12,8 +12,8 @@
  *
  * --stages first times each stage of the pipeline on its own, in this process, on one thread (CPU
  * seconds, so other load on the machine matters less): reading and parsing the input (as a whole
- * file, and as the worker threads read a CSV: cut into slices of whole records, each decoded and
- * parsed behind the header), scoring the texts as the model does (a saved bag: tokenising, the word
+ * file, and as predict --input reads a CSV for a bag: cut into slices of whole records, each decoded
+ * and parsed behind the header), scoring the texts as the model does (a saved bag: tokenising, the word
  * cache and the sums), for a bag the reference path beside it (every feature encoded, every row
  * summed), the genre-set rules when the model has them, and writing the JSON Lines as predict does
  * (once per --scores choice).
@@ -25,7 +25,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { assertFreshBuild, runBuiltPredict } from './built-cli.js';
-import { readPredictionInput } from '../src/data/prediction-input.js';
+import { readPredictionInput, readPredictionSlice } from '../src/data/prediction-input.js';
 import { loadModel } from '../src/models/storage.js';
 import { LinearBagModel } from '../src/models/bag/linear-bag-model.js';
 import { scoreLineBytes } from '../src/batch/score-line-bytes.js';
@@ -137,11 +137,11 @@ if (values.stages) {
     const parse = await cpuSeconds(async () => {
       for (const slice of sliced) {
         const text = header + decodeUtf8Slice(slice.bytes, input, slice.lfLine);
-        for await (const row of readPredictionInput(input, { slice: { text, lineShift: slice.lineShift, rowShift: slice.rowShift } })) slicedRows += row.text.length > 0 ? 1 : 0;
+        await readPredictionSlice(input, { slice: { text, lineShift: slice.lineShift, rowShift: slice.rowShift } }, (row) => (slicedRows += row.text.length > 0 ? 1 : 0));
       }
     });
     if (slicedRows !== texts.length) throw new Error(`bench/batch-scoring: slices gave ${slicedRows} rows, the whole file ${texts.length}`);
-    stages.push([`  in slices: cut (reading thread), ${sliced.length} slices`, cut], ['  in slices: decode + parse (worker threads)', parse]);
+    stages.push([`  in slices: cut (reading thread), ${sliced.length} slices`, cut], ['  in slices: decode + parse (as predict --input reads them)', parse]);
   }
   const { classifier } = await loadModel(model);
   await classifier.score(texts.slice(0, 2000)); // warm-up (compiles the hot loops)

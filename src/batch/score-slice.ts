@@ -1,11 +1,12 @@
 /**
- * Reading and scoring one slice of a CSV input on a worker thread (`predict --input --workers N`): the
- * slice's bytes are decoded and parsed by the same reader as a whole file (`readPredictionInput`, with
- * the file's header and line numbers), its good rows scored and written as JSON Lines. Bad rows and a
+ * Reading and scoring one slice of a CSV input on a worker thread (`predict --input --workers N`), or on
+ * the main thread for a bag with one worker: the slice's bytes are decoded and parsed by the rules of the
+ * whole-file reader (`readPredictionSlice`, those of `readPredictionInput`, with the file's header and
+ * line numbers), its good rows scored and written as JSON Lines. Bad rows and a
  * reading error come back as data, in order, for the main thread to skip or fail on as the sequential
  * read would.
  */
-import { readPredictionInput } from '../data/prediction-input.js';
+import { readPredictionSlice } from '../data/prediction-input.js';
 import { decodeUtf8Slice } from '../data/text-decoding.js';
 import type { RowProblem } from '../data/csv.js';
 import type { FieldValues, GenreModel } from '../models/genre-model.js';
@@ -25,25 +26,25 @@ export async function scoreSlice(classifier: GenreModel, request: SliceRequest, 
   let lastLine = 0;
   try {
     const text = slice.header + decodeUtf8Slice(slice.bytes, reading.file, slice.firstLfLine);
-    const rows = readPredictionInput(reading.file, {
+    const options = {
       columns: reading.columns,
       saved: reading.saved,
       fields: reading.fields,
-      format: 'csv',
-      onError: 'skip',
-      onProblem: (problem) => {
+      format: 'csv' as const,
+      onError: 'skip' as const,
+      onProblem: (problem: RowProblem) => {
         problems.push(problem);
         lastLine = problem.line;
       },
       slice: { text, lineShift: slice.lineShift, rowShift: slice.rowShift },
-    });
-    for await (const row of rows) {
+    };
+    await readPredictionSlice(reading.file, options, (row) => {
       ids.push(row.id);
       texts.push(row.text);
       lines.push(row.line);
       if (row.fields !== undefined) (fields ??= []).push(row.fields);
       lastLine = row.line;
-    }
+    });
   } catch (thrown) {
     if (!(thrown instanceof PlotlineError)) throw thrown;
     error = { message: thrown.message, file: thrown.file, line: thrown.line, field: thrown.field };

@@ -60,6 +60,11 @@ export interface CsvTable {
   missingColumns(names: readonly string[]): PlotlineError;
   /** Data rows in file order, blank lines skipped. Iterate once. */
   rows(): AsyncGenerator<CsvRow>;
+  /**
+   * The same rows without awaiting each one, for a table whose records were parsed up front (a slice
+   * parsed in one call); absent for a streamed table. Iterate once, and only one of the two.
+   */
+  rowsNow?(): Generator<CsvRow>;
   /** Stops reading; safe to call more than once. */
   close(): void;
 }
@@ -259,7 +264,7 @@ function parsedTable(path: string, records: ParsedRecord[], rowShift: number): C
   while (first < records.length && records[first].blank) first++;
   if (first === records.length) throw new PlotlineError('the file is empty; expected a header row naming the columns', { file: path });
   let closed = false;
-  return tableOf(path, records[first], () => (closed = true), async function* () {
+  function* rowsNow(): Generator<CsvRow> {
     let row = 0;
     for (let i = first + 1; i < records.length && !closed; i++) {
       const record = records[i];
@@ -268,7 +273,13 @@ function parsedTable(path: string, records: ParsedRecord[], rowShift: number): C
       yield { line: record.line, row: row + rowShift, fields: record.fields };
     }
     closed = true;
-  });
+  }
+  return {
+    ...tableOf(path, records[first], () => (closed = true), async function* () {
+      yield* rowsNow();
+    }),
+    rowsNow,
+  };
 }
 
 /** Turns "no such file" and "is a directory" into messages naming the file, before any parsing. */
