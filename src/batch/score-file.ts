@@ -41,7 +41,7 @@ import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { duplicateIdCounter, watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
-import { scoreSlice, sentError } from './score-slice.js';
+import { formatWith, scoreSlice, sentError, type SliceFormatter } from './score-slice.js';
 import { watchUnknownFamilies, type UnknownFamilies } from './unknown-families.js';
 import { watchFieldlessRows, type FieldlessRows } from './fieldless-rows.js';
 import { watchFieldValues, type FieldValueProblems } from './field-value-problems.js';
@@ -59,9 +59,10 @@ export const CHUNK_ROWS = 1024;
 export const SLICE_BYTES = 256 * 1024;
 /**
  * Worker threads from which they read a CSV input themselves. With fewer, this thread reads and parses
- * (~70,000 rows/s on one core) while the workers score: on this project's 2-core machine that
- * measured better than slices (2 workers: 4.5 vs 5.4-5.9 process CPU s on 60,000 rows, two workers each
- * warming up the reader too), but with more workers the reading thread becomes the limit.
+ * while the workers score (for a saved bag in slices too, each parsed in one call): on this project's
+ * 2-core machine, shared with other jobs, that measured no worse than the workers reading (2 workers,
+ * the built CLI, 60,000 rows: 3.3-3.7 process CPU s either way), and each worker reading would warm up
+ * the reader too; with more workers the reading thread becomes the limit.
  */
 export const SLICED_FROM_WORKERS = 3;
 /** Chunks in flight per worker: one being scored, one waiting, so a worker never idles on the main thread. */
@@ -176,7 +177,10 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       job = (chunk) => formatPredictionBytes(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
       // A bag reads a CSV input in slices here too (parsed in one call each, see ../data/csv.ts): cheaper
       // than the streamed read, with the same bytes out (its scores do not depend on how rows are grouped).
-      if (c instanceof LinearBagModel) sliceJob = (request) => scoreSlice(c, request, decide);
+      if (c instanceof LinearBagModel) {
+        const format = formatWith(c, decide);
+        sliceJob = (request) => scoreSlice(request, format);
+      }
     } else {
       // A bag is loaded and verified once, here, and shared with the workers, which then need neither
       // the folder nor tfjs; other models are loaded by each worker.
@@ -192,6 +196,12 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
       if (workers >= SLICED_FROM_WORKERS) sliceJob = (request) => p.scoreSlice(request);
+      else if (shared !== undefined) {
+        // A shared bag with fewer workers: this thread reads the CSV in slices (each parsed in one call)
+        // and the workers score their rows; the same bytes (a bag's scores do not depend on grouping).
+        const format: SliceFormatter = (ids, texts) => p.score(ids, texts);
+        sliceJob = (request) => scoreSlice(request, format);
+      }
     }
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
     rules = options.classifier?.rules ?? catalogue?.rules ?? null;

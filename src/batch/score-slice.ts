@@ -14,8 +14,20 @@ import { PlotlineError } from '../util/errors.js';
 import { formatPredictionBytes, type FormatOptions } from './format.js';
 import type { SentProblem, SliceRequest, SliceResult } from './protocol.js';
 
-/** Reads, scores and formats `request`'s slice with `classifier`. Never throws for bad input: see SliceResult. */
-export async function scoreSlice(classifier: GenreModel, request: SliceRequest, decide: Omit<FormatOptions, 'fields'>): Promise<SliceResult> {
+/** Scores a slice's good rows and writes their JSON Lines (UTF-8), one line per text, in order. */
+export type SliceFormatter = (ids: string[], texts: string[], fields: FieldValues[] | undefined) => Promise<Uint8Array>;
+
+/** The formatter that scores with `classifier` on this thread, deciding as `decide` says. */
+export function formatWith(classifier: GenreModel, decide: Omit<FormatOptions, 'fields'>): SliceFormatter {
+  return (ids, texts, fields) => formatPredictionBytes(classifier, ids, texts, { ...decide, fields });
+}
+
+/**
+ * Reads `request`'s slice and has `format` score and write its good rows (here, or on a worker thread
+ * the formatter hands them to). Never throws for bad input: see SliceResult. A slice whose reading
+ * failed is not scored (the run fails on it before its rows would be written).
+ */
+export async function scoreSlice(request: SliceRequest, format: SliceFormatter): Promise<SliceResult> {
   const { slice, reading } = request;
   const ids: string[] = [];
   const texts: string[] = [];
@@ -49,7 +61,7 @@ export async function scoreSlice(classifier: GenreModel, request: SliceRequest, 
     if (!(thrown instanceof PlotlineError)) throw thrown;
     error = { message: thrown.message, file: thrown.file, line: thrown.line, field: thrown.field };
   }
-  const bytes = ids.length === 0 ? new Uint8Array(0) : await formatPredictionBytes(classifier, ids, texts, { ...decide, fields });
+  const bytes = ids.length === 0 || error !== undefined ? new Uint8Array(0) : await format(ids, texts, fields);
   return { bytes, ids, lines: Int32Array.from(lines), problems, records: ids.length + problems.length, lastLine, error };
 }
 
