@@ -3,9 +3,9 @@
  * in constant memory. Rows are read on the main thread and grouped into chunks; chunks are scored
  * in-process (one worker) or by a pool of worker threads, at most two per worker in flight, and written
  * in input order. From SLICED_FROM_WORKERS workers on, a UTF-8 CSV is instead cut into slices of whole
- * records (../data/csv-slices.ts) that the worker threads decode, parse and score themselves; with one
- * worker a saved bag reads a UTF-8 CSV in the same slices on this thread (each parsed in one call,
- * cheaper than the stream). The chunking does not depend on the number of workers, so neither do the bytes
+ * records (../data/csv-slices.ts) that the worker threads decode, parse and score themselves (for a
+ * saved bag from 2 workers on); with one worker a saved bag reads a UTF-8 CSV in the same slices on this
+ * thread (each parsed in one call, cheaper than the stream). The chunking does not depend on the number of workers, so neither do the bytes
  * written. Output goes to a temporary sibling file (`.OUT.tmp-<pid>-<hex>`), fsynced and renamed into
  * place when complete, then the folder is fsynced: a failed or killed run leaves the previous file (or
  * none), never a partial one; on SIGINT/SIGTERM the temporary file is removed at once and the process
@@ -41,7 +41,7 @@ import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { duplicateIdCounter, watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
-import { formatWith, scoreSlice, sentError, type SliceFormatter } from './score-slice.js';
+import { formatWith, scoreSlice, sentError } from './score-slice.js';
 import { watchUnknownFamilies, type UnknownFamilies } from './unknown-families.js';
 import { watchFieldlessRows, type FieldlessRows } from './fieldless-rows.js';
 import { watchFieldValues, type FieldValueProblems } from './field-value-problems.js';
@@ -58,11 +58,11 @@ export const CHUNK_ROWS = 1024;
  */
 export const SLICE_BYTES = 256 * 1024;
 /**
- * Worker threads from which they read a CSV input themselves. With fewer, this thread reads and parses
- * while the workers score (for a saved bag in slices too, each parsed in one call): on this project's
- * 2-core machine, shared with other jobs, that measured no worse than the workers reading (2 workers,
- * the built CLI, 60,000 rows: 3.3-3.7 process CPU s either way), and each worker reading would warm up
- * the reader too; with more workers the reading thread becomes the limit.
+ * Worker threads from which they read a CSV input themselves, for a model each worker loads on its own.
+ * With fewer, this thread reads and parses while the workers score. A saved bag, shared with the
+ * workers, has them read from 2 on: on this project's 2-core machine (shared with other jobs, load 4.6-5.2,
+ * the built CLI, 60,000 rows) that took 3.1-3.4 s wall against 3.2-3.9 with this thread parsing the
+ * same slices, at the same CPU seconds (3.0-3.3).
  */
 export const SLICED_FROM_WORKERS = 3;
 /** Chunks in flight per worker: one being scored, one waiting, so a worker never idles on the main thread. */
@@ -195,13 +195,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       checkFields = linearBag ? null : await readFieldValueCheck(options.model);
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
-      if (workers >= SLICED_FROM_WORKERS) sliceJob = (request) => p.scoreSlice(request);
-      else if (shared !== undefined) {
-        // A shared bag with fewer workers: this thread reads the CSV in slices (each parsed in one call)
-        // and the workers score their rows; the same bytes (a bag's scores do not depend on grouping).
-        const format: SliceFormatter = (ids, texts) => p.score(ids, texts);
-        sliceJob = (request) => scoreSlice(request, format);
-      }
+      // A shared bag's workers read slices from 2 workers on (its scores do not depend on how rows are
+      // grouped, and the workers have no model to load, so reading is what they warm up).
+      if (workers >= SLICED_FROM_WORKERS || shared !== undefined) sliceJob = (request) => p.scoreSlice(request);
     }
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
     rules = options.classifier?.rules ?? catalogue?.rules ?? null;

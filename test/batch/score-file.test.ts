@@ -87,7 +87,7 @@ test('fail: the malformed row fails the run with its line, and no output file is
   assert.deepEqual(readdirSync(files.dir).filter((f) => f.includes('.tmp-')), [], 'no temporary file left behind');
 });
 
-test('--workers 2 and 3 write the same bytes as --workers 1, in input order (JSON Lines and CSV; a bag\'s CSV read in slices: by this thread for 1 and 2, by the workers for 3)', async () => {
+test('--workers 2 and 3 write the same bytes as --workers 1, in input order (JSON Lines and CSV; a bag\'s CSV read in slices: by this thread for 1, by the workers for 2 and 3)', async () => {
   for (const [input, workers] of [[jsonl, 2], [csv, 2], [csv, SLICED_FROM_WORKERS]] as const) {
     const one = join(files.dir, 'one.jsonl');
     const two = join(files.dir, 'two.jsonl');
