@@ -61,6 +61,7 @@ const els = {
   fieldInputs: $('field-inputs'),
   familyNote: $('family-note'),
   removedNote: $('removed-note'),
+  warningsNote: $('warnings-note'),
   results: $('results'),
   predicted: $('predicted'),
   bars: $('genre-bars'),
@@ -83,6 +84,8 @@ const state = {
   fields: undefined,
   /** The shown prediction: { genres, scores } for that text. */
   prediction: null,
+  /** The answer's "warnings" (field values the API could not use), shown with the rules' notes. */
+  warnings: [],
   explainedGenre: null,
   showAll: false,
   /** Increases with every request, so a slow earlier answer never overwrites a later one. */
@@ -392,6 +395,14 @@ function renderRulesNotes() {
   } else {
     els.removedNote.hidden = true;
   }
+  // The API's warnings: field values it could not use (scored as missing), each naming the value.
+  const warnings = Array.isArray(state.warnings) ? state.warnings : [];
+  if (warnings.length > 0) {
+    els.warningsNote.replaceChildren(el('strong', {}, 'Not used: '), ...warnings.flatMap((w, i) => (i === 0 ? [w] : [el('br'), w])));
+    els.warningsNote.hidden = false;
+  } else {
+    els.warningsNote.hidden = true;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -401,7 +412,10 @@ function renderExplanation(explanation) {
   state.explainedGenre = explanation.genre;
   els.explainedGenre.textContent = explanation.genre;
   const threshold = thresholdFor(explanation.genre);
-  els.explainedScore.textContent = `probability ${percent(explanation.score)}${threshold === null ? '' : ` · threshold ${percent(threshold)}`}`;
+  // As the bars say: a predicted genre below its threshold is the best guess (no genre passed its threshold).
+  const predictedGenres = new Set((state.prediction?.genres ?? []).map((g) => g.genre));
+  const bestGuess = predictedGenres.has(explanation.genre) && threshold !== null && explanation.score < threshold;
+  els.explainedScore.textContent = `probability ${percent(explanation.score)}${threshold === null ? '' : ` · threshold ${percent(threshold)}`}${bestGuess ? ' · best guess: no genre passes its threshold' : ''}`;
 
   const text = state.text;
   const words = explanation.words.slice().sort((a, b) => a.start - b.start);
@@ -444,6 +458,7 @@ async function classify() {
     state.text = text;
     state.fields = fields;
     state.prediction = prediction;
+    state.warnings = answer.warnings ?? [];
     state.explainedGenre = prediction.explanation?.genre ?? null;
     state.showAll = false;
     renderBars();

@@ -40,11 +40,12 @@ import { removeStaleTemporaries } from '../util/stale-temporaries.js';
 import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
-import { duplicateIdCounter, watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
+import { duplicateIdCounter, type DuplicateIds } from './duplicate-ids.js';
 import { formatWith, scoreSlice, sentError } from './score-slice.js';
-import { watchUnknownFamilies, type UnknownFamilies } from './unknown-families.js';
-import { watchFieldlessRows, type FieldlessRows } from './fieldless-rows.js';
-import { watchFieldValues, type FieldValueProblems } from './field-value-problems.js';
+import type { UnknownFamilies } from './unknown-families.js';
+import type { FieldlessRows } from './fieldless-rows.js';
+import type { FieldValueProblems } from './field-value-problems.js';
+import { watchInputRows } from './input-checks.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
 import type { SharedLinearBag, SliceRequest, SliceResult } from './protocol.js';
@@ -256,14 +257,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       },
     });
     modelFields = [...fields];
-    const bare = watchFieldlessRows(rowsRead, fields);
-    fieldless = bare.found;
-    const families = watchUnknownFamilies(bare.rows, rules);
-    unknownFamilies = families.found;
-    const checked = watchFieldValues(families.rows, checkFields);
-    fieldValues = checked.found;
-    const watched = watchDuplicateIds(checked.rows);
-    duplicateIds = watched.found;
+    const watched = watchInputRows(rowsRead, fields, rules, checkFields);
+    ({ fieldless, unknownFamilies, fieldValues, duplicateIds } = watched.found);
     await mapInOrder(
       chunked(watched.rows, chunkRows),
       job,

@@ -98,6 +98,7 @@ addReadOptions(encoderOptions(program
   .addOption(new Option('--fold <name>', 'which fold of --split').choices(['test', 'train', 'all']).default('test'))
   .option('--threshold <x>', 'one threshold for every genre instead of the saved ones', probability)
   .option('--per-genre', 'also print precision, recall and F1 per genre', false)
+  .option('--held-out', 'score only the titles the model was not trained on (its split file\'s test fold, or its seeded split made again from the same data file)', false)
   .option('--merge-labels', 'merge labels that differ only by case, apostrophe or spaces (default: an error listing them)', false)
   .option('--seed <n>', 'seed of the bootstrap interval', integer(0), 42)
   .option('--json', 'print JSON instead of tables', false)

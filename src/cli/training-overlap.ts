@@ -15,6 +15,7 @@ import type { Title } from '../data/titles.js';
 import { readSplitFile } from '../data/split.js';
 import { loadDataset } from '../data/dataset.js';
 import { sha256File } from '../util/file-hash.js';
+import { PlotlineError } from '../util/errors.js';
 
 export interface TrainingOverlap {
   /** Scored titles that were among the model's training rows (null: the same file, rows not told apart). */
@@ -30,7 +31,7 @@ export interface TrainingOverlap {
 export async function trainingOverlap(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string, scored: readonly Title[]): Promise<TrainingOverlap | null> {
   const { training } = manifest;
   const trainingIds = await modelTrainingIds(manifest, dataFile);
-  const hint = training.splitFile !== null ? `pass --split ${training.splitFile} to score its test fold only` : 'evaluate on titles it was not trained on';
+  const hint = training.splitFile !== null ? `pass --split ${training.splitFile} (or --held-out) to score its test fold only` : 'pass --held-out to score only the titles it was not trained on';
   if (trainingIds === 'same file') {
     return {
       rows: null,
@@ -47,8 +48,12 @@ export async function trainingOverlap(manifest: Pick<Manifest, 'training' | 'cat
   };
 }
 
-/** The show_ids of the model's training fold, 'same file' if only the sha256 says so, or null. */
-async function modelTrainingIds(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string): Promise<Set<string> | 'same file' | null> {
+/**
+ * The show_ids of the model's training fold (train + validation), 'same file' if only the sha256 says
+ * the data is its training file (its split file cannot be read from here), or null: neither a readable
+ * split file nor the same file (the rows cannot be told apart).
+ */
+export async function modelTrainingIds(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string): Promise<Set<string> | 'same file' | null> {
   const { training } = manifest;
   if (training.splitFile !== null) {
     const assignment = await readSplitFile(training.splitFile).catch(() => null);
@@ -65,4 +70,23 @@ async function modelTrainingIds(manifest: Pick<Manifest, 'training' | 'catalogue
   if (dataset === null) return null;
   const test = new Set(dataset.splits.test);
   return new Set(dataset.titles.filter((_, i) => !test.has(i)).map((t) => t.id));
+}
+
+/**
+ * `--held-out`: the titles of `titles` that are not among the model's training rows (train + validation
+ * of its split: the split file it was trained with, or its seeded split made again from the same data
+ * file). Throws PlotlineError when those rows cannot be known, naming why.
+ */
+export async function heldOutTitles<T extends { id: string }>(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string, titles: readonly T[]): Promise<T[]> {
+  const ids = await modelTrainingIds(manifest, dataFile);
+  if (ids === 'same file') {
+    throw new PlotlineError(`--held-out: ${dataFile} is the model's training file, but its split file ${manifest.training.splitFile} cannot be read from here; pass --split with that file`);
+  }
+  if (ids === null) {
+    const how = manifest.training.splitFile !== null ? `its split file ${manifest.training.splitFile} cannot be read from here` : 'it was trained on a seeded split of another file (its sha256 differs)';
+    throw new PlotlineError(`--held-out: cannot tell which titles of ${dataFile} the model was trained on: ${how}`);
+  }
+  const held = titles.filter((t) => !ids.has(t.id));
+  if (held.length === 0) throw new PlotlineError(`--held-out: every one of the ${titles.length} titles of ${dataFile} is a training title of this model`);
+  return held;
 }

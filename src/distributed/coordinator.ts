@@ -23,7 +23,12 @@ import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import { readModelId } from '../models/model-id.js';
 import { readFieldValueCheck, readManifest } from '../models/storage.js';
-import { watchFieldValues, type FieldValueProblems } from '../batch/field-value-problems.js';
+import type { FieldValueProblems } from '../batch/field-value-problems.js';
+import type { DuplicateIds } from '../batch/duplicate-ids.js';
+import type { UnknownFamilies } from '../batch/unknown-families.js';
+import type { FieldlessRows } from '../batch/fieldless-rows.js';
+import { watchInputRows } from '../batch/input-checks.js';
+import type { GenreRules } from '../models/genre-rules.js';
 import { cannotWriteOutput } from '../util/write-error.js';
 import { PlotlineError } from '../util/errors.js';
 import { temporarySibling } from '../util/temporary-path.js';
@@ -79,6 +84,16 @@ export interface QueueScoreResult {
   workers: string[];
   /** Field values the model reads as missing (not a number, out of range), per field and problem, as `predict --input` reports them. */
   fieldValues: FieldValueProblems;
+  /** Rows with an id seen before (batch/duplicate-ids.ts), as `predict --input` counts them. */
+  duplicateIds: DuplicateIds;
+  /** Rows whose family field has a value the model's genre rules do not know (batch/unknown-families.ts). */
+  unknownFamilies: UnknownFamilies;
+  /** Rows without a value for any field the model reads (batch/fieldless-rows.ts). */
+  fieldless: FieldlessRows;
+  /** The catalogue fields the model reads (none for a description-only model). */
+  fields: string[];
+  /** The model's genre-set rules, or null. */
+  rules: GenreRules | null;
 }
 
 /**
@@ -109,6 +124,11 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
   let skipped = 0;
   let rows = 0;
   let fieldValues: FieldValueProblems = new Map();
+  let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
+  let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
+  let fieldless: FieldlessRows = { count: 0, rows: 0 };
+  let fields: string[] = [];
+  let rules: GenreRules | null = null;
   let poller: NodeJS.Timeout | undefined;
   try {
     const timeout = options.connectTimeoutMs ?? 10_000;
@@ -151,8 +171,11 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
         if (problems.length < KEPT_PROBLEMS) problems.push(problem);
       },
     });
-    const watched = watchFieldValues(read, checkFields);
-    fieldValues = watched.found;
+    // Checked as `predict --input` checks its rows (batch/score-file.ts), in the same order.
+    fields = [...(catalogue?.fields ?? [])];
+    rules = catalogue?.rules ?? null;
+    const watched = watchInputRows(read, fields, rules, checkFields);
+    ({ fieldless, unknownFamilies, fieldValues, duplicateIds } = watched.found);
     const input = watched.rows;
     let shard = 0;
     for await (const batch of shards(input, shardSize)) {
@@ -188,7 +211,7 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     tracker.close();
     const workers = await tracker.finished;
     await assemble(tracker.jobs(), output);
-    return { rows, shards: shard, skipped, problems, seconds: (performance.now() - started) / 1000, workers, fieldValues };
+    return { rows, shards: shard, skipped, problems, seconds: (performance.now() - started) / 1000, workers, fieldValues, duplicateIds, unknownFamilies, fieldless, fields, rules };
   } catch (error) {
     // Nothing is left queued for a run that has failed (a shard being scored finishes, or fails on the missing folder).
     await Promise.all(tracker.pendingIds().map((id) => queue.remove(id).catch(() => 0)));

@@ -75,8 +75,8 @@ export interface OnnxSideFile {
 export const DECISION = [
   'Per title, on the graph\'s scores s (genre order):',
   '1. thresholds t: thresholds.perGenre when thresholds.mode is "perGenre", else thresholds.global for every genre; compare in float32.',
-  '2. families (when rules.familyField is not null): the title\'s family is the rules.families entry whose value equals its rules.familyField value (trimmed, case-insensitive) when fields.names includes that field; otherwise, by rules.unknownFamily, "total": the family with the largest sum of its genres\' scores, "max": the family holding the largest single score (the first family on ties), "none": no family. Set the scores of every other family\'s genres to 0.',
-  '3. cap (when rules.maxGenres is not null and less than the number of genres): keep the genres with s >= t, largest margin s - t first, at most rules.maxGenres of them; while fewer are kept, add the most probable of the others; ties go to the lower genre index; set every other genre\'s score to 0.',
+  '2. families (when rules.familyField is not null): the title\'s family is the rules.families entry whose value equals its rules.familyField value (trimmed, case-insensitive) when fields.names includes that field; otherwise (the field not read, missing, blank, or a value no family has, such as "Cartoon"), by rules.unknownFamily, "total": the family with the largest sum of its genres\' scores (summed in double precision), "max": the family holding the largest single score (the first family on ties), "none": no family. Set the scores of every other family\'s genres to 0.',
+  '3. cap (when rules.maxGenres is not null and less than the number of genres): of the genres with s >= t, keep at most rules.maxGenres, largest margin s - t first, ties to the lower genre index; set the scores of the passing genres not kept to 0 (genres with s < t keep their scores).',
   '4. genres: those with s >= t whose score step 2 or 3 did not set to 0; when none, the single highest-scoring genre after steps 2-3 (the lower index on ties).',
 ].join('\n');
 

@@ -11,8 +11,10 @@
  *   genres that clear their thresholds by the most (`capRow`), so it never takes a passing genre
  *   from a title that has fewer than the cap.
  *
- * Both act on scores: the genres they rule out get probability 0, so thresholds, metrics and every
- * caller see the same constrained scores, and the at-least-one-genre fallback stays in the family.
+ * Both act on scores: the genres they rule out get probability 0 (the family rule: every genre of
+ * another family; the cap: only the passing genres beyond the cap, see `capRow`), so thresholds,
+ * metrics and every caller see the same constrained scores, and the at-least-one-genre fallback
+ * stays in the family.
  */
 import { z } from 'zod';
 import { thresholdVector } from './thresholds.js';
@@ -88,6 +90,19 @@ export function learnGenreRules(
   return { familyField: families.length > 0 ? field : null, families, unknownFamily: options.unknownFamily ?? 'total', maxGenres: cap };
 }
 
+/**
+ * The value of a title's family field when the rules know no family by it (e.g. `type` "Cartoon" for
+ * families Movie and TV Show), trimmed, or null: no rules, no family field, the field missing or
+ * blank (the documented unknown case), or a known value. Such a title is scored as if the field were
+ * missing (its family chosen by `unknownFamily`), which the CLI and the API warn about.
+ */
+export function unknownFamilyValue(rules: GenreRules | null, fields: Readonly<Record<string, string>> | undefined): string | null {
+  if (rules === null || rules.familyField === null || rules.families.length === 0 || fields === undefined) return null;
+  const value = fields[rules.familyField]?.trim();
+  if (value === undefined || value === '') return null;
+  return rules.families.some((f) => familyKey(f.value) === familyKey(value)) ? null : value;
+}
+
 /** What the rules did to one title: which family they held it to, and why. */
 export interface RuleOutcome {
   /** The family value the title was held to, or null (no families, or unknown with rule `none`). */
@@ -98,7 +113,8 @@ export interface RuleOutcome {
 
 /**
  * Applies the rules to n x k probabilities (row-major, genre order `genres`): genres outside the
- * title's family, then genres beyond the cap, get 0. Returns new scores; `scores` is not changed.
+ * title's family, then the passing genres beyond the cap, get 0 (see `capRow`: below-threshold
+ * genres keep their scores). Returns new scores; `scores` is not changed.
  *
  * The cap chooses among the genres that pass their thresholds (see `capRow`), so a title under the
  * cap never loses a passing genre; the scores therefore depend on the thresholds the decisions will
@@ -161,16 +177,23 @@ export function applyGenreRules(
 }
 
 /**
- * The cap on one row (family rule already applied): keeps `cap` genres and sets the others to 0.
+ * The cap on one row (family rule already applied), as a decision step: sets to 0 the genres it
+ * takes off, and leaves every other score as it was.
  *
- * Kept first are the genres that pass their threshold (score >= threshold, at float32 as
- * `applyThresholds` compares), the largest margin (score - threshold) first; then, while fewer than
- * `cap` pass, the most probable of the rest (so the at-least-one-genre stand-in, the most probable
- * genre, is never removed). Ties go to the lower genre index, as the decisions break them. The margin
- * ranks genres by how far each clears its own cut-off, so a genre with a low tuned threshold that it
- * clears easily is not pushed out by a likelier genre that only just passes a high one. Under one
- * global threshold (and with `cut` null) the margin order is the probability order, so the kept set
- * is the `cap` most probable genres: global-threshold decisions are those of a plain top-`cap` cut.
+ * With thresholds (`cut`), the cap keeps at most `cap` of the genres that pass their threshold
+ * (score >= threshold, at float32 as `applyThresholds` compares), the largest margin (score -
+ * threshold) first, ties to the lower genre index, and sets only the passing genres it does not keep
+ * to 0. Genres below their threshold keep their scores: the cap does not decide them (they are off
+ * anyway), so `--scores all`, `--top-k` and `explain --genre` still show what the model gave them,
+ * and the at-least-one-genre stand-in (the most probable genre when none passes) is unchanged. The
+ * margin ranks genres by how far each clears its own cut-off, so a genre with a low tuned threshold
+ * that it clears easily is not pushed out by a likelier genre that only just passes a high one.
+ * Under one global threshold the margin order is the probability order, so the decisions are those
+ * of a plain top-`cap` cut.
+ *
+ * Without thresholds (`cut` null: threshold tuning, before thresholds exist), it keeps the `cap` most
+ * probable genres and sets all others to 0, which gives the decisions of the top-`cap` cut under
+ * every global threshold at once.
  *
  * @param cut per-genre thresholds (float32), or null: rank by probability alone.
  * @param kept scratch of k cells.
@@ -178,18 +201,18 @@ export function applyGenreRules(
 function capRow(row: Float32Array, cap: number, cut: Float32Array | null, kept: Uint8Array): void {
   const k = row.length;
   kept.fill(0);
-  const passes = (j: number): boolean => cut !== null && row[j] >= cut[j];
-  let taken = 0;
   if (cut !== null) {
     // A selection of a few, cheaper than sorting all k per row.
-    for (; taken < cap; taken++) {
+    for (let taken = 0; taken < cap; taken++) {
       let best = -1;
-      for (let j = 0; j < k; j++) if (kept[j] === 0 && passes(j) && (best < 0 || row[j] - cut[j] > row[best] - cut[best])) best = j;
+      for (let j = 0; j < k; j++) if (kept[j] === 0 && row[j] >= cut[j] && (best < 0 || row[j] - cut[j] > row[best] - cut[best])) best = j;
       if (best < 0) break;
       kept[best] = 1;
     }
+    for (let j = 0; j < k; j++) if (kept[j] === 0 && row[j] >= cut[j]) row[j] = 0;
+    return;
   }
-  for (; taken < cap; taken++) {
+  for (let taken = 0; taken < cap; taken++) {
     let best = -1;
     for (let j = 0; j < k; j++) if (kept[j] === 0 && (best < 0 || row[j] > row[best])) best = j;
     kept[best] = 1;

@@ -73,7 +73,7 @@ export async function readNetwork(dataDir: string, genres: number): Promise<tf.L
   checkWeightsFinite(weightSpecs, weightData, weightsFile);
   let network: tf.LayersModel;
   try {
-    network = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology.modelTopology, weightSpecs, weightData }));
+    network = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: withZeroInitializers(topology.modelTopology), weightSpecs, weightData }));
   } catch (error) {
     throw new PlotlineError(`cannot be loaded as a network: ${(error as Error).message}`, { file: topologyFile });
   }
@@ -88,4 +88,17 @@ export async function readNetwork(dataDir: string, genres: number): Promise<tf.L
 /** Weights of a network's trainable or frozen variables, counted. */
 export function weightCount(weights: readonly { shape: readonly (number | null)[] }[]): number {
   return weights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+}
+
+/**
+ * The topology with every layer initializer replaced by zeros, for loading: the saved weights overwrite
+ * every variable anyway, and tfjs's Orthogonal initializer (the LSTMs' recurrent kernels) otherwise
+ * warns "Orthogonal initializer is being called on a matrix with more than 2000 elements: Slowness may
+ * result" once per LSTM direction and spends the time of a QR decomposition on values thrown away.
+ * `topology` is not changed.
+ */
+export function withZeroInitializers(topology: object): object {
+  return JSON.parse(JSON.stringify(topology), (key, value: unknown) =>
+    key.endsWith('_initializer') && value !== null && typeof value === 'object' && 'class_name' in value ? { class_name: 'Zeros', config: {} } : value,
+  ) as object;
 }

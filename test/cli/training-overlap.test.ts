@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trainingOverlap } from '../../src/cli/training-overlap.js';
+import { heldOutTitles, trainingOverlap } from '../../src/cli/training-overlap.js';
 import { loadDataset } from '../../src/data/dataset.js';
 import { readTitles } from '../../src/data/titles.js';
 import { sha256File } from '../../src/util/file-hash.js';
@@ -43,4 +43,17 @@ test('a seeded split is made again from the manifest seed; an unreadable split f
   assert.match(lost!.message, /is the file this model was trained on \(same sha256\).*cannot be read from here/);
   // A different file and no split to compare ids with: nothing can be said.
   assert.equal(await trainingOverlap(await training(null), other, (await readTitles(other)).titles), null);
+});
+
+test('--held-out keeps the titles the model was not trained on: its split file\'s test fold, or its seeded split remade', async () => {
+  const { titles } = await readTitles(data);
+  const held = await heldOutTitles(await training(split), data, titles);
+  assert.deepEqual(held.map((t) => t.id), titles.slice(30).map((t) => t.id));
+  const seeded = await loadDataset(data, { seed: 5 });
+  const heldSeeded = await heldOutTitles(await training(null, 5), data, titles);
+  assert.deepEqual(new Set(heldSeeded.map((t) => t.id)), new Set(seeded.splits.test.map((i) => seeded.titles[i].id)));
+  // When the training rows cannot be known, or none is left, it fails saying why.
+  await assert.rejects(heldOutTitles(await training(fixture.dir + '/moved-split.csv'), data, titles), /training file, but its split file .*moved-split\.csv cannot be read from here/);
+  await assert.rejects(heldOutTitles(await training(null), other, (await readTitles(other)).titles), /cannot tell which titles .*later\.csv.*seeded split of another file/);
+  await assert.rejects(heldOutTitles(await training(split), data, titles.slice(0, 30)), /every one of the 30 titles/);
 });

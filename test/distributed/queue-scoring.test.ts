@@ -84,13 +84,13 @@ test('--scores none and decided travel with the shards: the output is byte-ident
   }
 });
 
-test('field values the model cannot use are reported as predict --input reports them (per field and problem, first line)', { skip }, async () => {
+test('field values the model cannot use, repeated ids, unknown families and rows without fields are reported as predict --input reports them', { skip }, async () => {
   const url = parseRedisUrl(REDIS_URL!);
   const name = `${queueName}-fields`;
   const numbers = await savedNumbersModel();
   try {
     workers.push(await startShardWorker({ queue: url, queueName: name, model: numbers.modelDir }));
-    const rows = ['{"id":"a","description":"love","type":"Movie","release_year":"abc"}', '{"id":"b","description":"a killer robot","release_year":"2001"}', '{"id":"c","description":"love","release_year":"99999999999999999999"}', '{"id":"d","description":"love","release_year":"soon"}'];
+    const rows = ['{"id":"a","description":"love","type":"Movie","release_year":"abc"}', '{"id":"b","description":"a killer robot","release_year":"2001"}', '{"id":"c","description":"love","release_year":"99999999999999999999"}', '{"id":"d","description":"love","release_year":"soon"}', '{"id":"a","description":"a robot","type":"Cartoon"}', '{"id":"e","description":"plain"}'];
     const fieldsInput = files('fields.jsonl', rows.join('\n') + '\n');
     const expected = await scoreFile({ model: numbers.modelDir, input: fieldsInput, output: join(files.dir, 'fields-single.jsonl') });
     const result = await scoreFileOnQueue({ model: numbers.modelDir, input: fieldsInput, output: join(files.dir, 'fields-queued.jsonl'), queue: url, queueName: name, shardSize: 2 });
@@ -99,6 +99,14 @@ test('field values the model cannot use are reported as predict --input reports 
     assert.equal(warnings.length, 2);
     assert.match(warnings[0], /^2 row\(s\) of .*fields\.jsonl have a release_year that is not a number \(first: line 1, release_year="abc"/);
     assert.match(warnings[1], /^1 row\(s\) of .*fields\.jsonl have a release_year out of range \(first: line 3, /);
+    // The other checks of the rows, as predict --input makes them: a repeated id, a type the rules do not know, a row without fields.
+    assert.deepEqual(
+      { duplicateIds: result.duplicateIds, unknownFamilies: result.unknownFamilies, fieldless: result.fieldless, fields: result.fields, rules: result.rules },
+      { duplicateIds: expected.duplicateIds, unknownFamilies: expected.unknownFamilies, fieldless: expected.fieldless, fields: expected.fields, rules: expected.rules },
+    );
+    assert.equal(result.duplicateIds.count, 1);
+    assert.deepEqual(result.unknownFamilies, { count: 1, lines: [5], values: ['Cartoon'] });
+    assert.deepEqual(result.fieldless, { count: 1, rows: 6 });
   } finally {
     await numbers.remove();
   }

@@ -21,7 +21,7 @@ import type { FastifyInstance } from 'fastify';
 import { useBackend } from '../../src/engine/backend.js';
 import { buildApp } from '../../src/serving/app.js';
 import { GENRES, TEXTS, saveTinyModel } from '../models/fixtures.js';
-import { FIELD_FAMILIES, savedFieldsModel, type SavedFixture } from '../serving/fixtures.js';
+import { FIELD_FAMILIES, savedFieldsModel, savedNumbersModel, type SavedFixture } from '../serving/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: the browser test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`;
@@ -41,6 +41,9 @@ let base = '';
 let fieldsFixture: SavedFixture | null = null;
 let fieldsApp: FastifyInstance | null = null;
 let fieldsBase = '';
+let numbersFixture: SavedFixture | null = null;
+let numbersApp: FastifyInstance | null = null;
+let numbersBase = '';
 const pageErrors: string[] = [];
 const outsideRequests: string[] = [];
 
@@ -60,12 +63,10 @@ before(async () => {
 
   // A second server, whose model reads catalogue fields and has genre rules.
   fieldsFixture = await savedFieldsModel();
-  fieldsApp = await buildApp({ modelDir: fieldsFixture.modelDir, maxWaitMs: 2, logger: false });
-  await fieldsApp.plotline.ready;
-  await fieldsApp.listen({ host: '127.0.0.1', port: 0 });
-  const fieldsAddress = fieldsApp.server.address();
-  assert.ok(fieldsAddress !== null && typeof fieldsAddress === 'object');
-  fieldsBase = `http://127.0.0.1:${fieldsAddress.port}`;
+  ({ app: fieldsApp, base: fieldsBase } = await listening(fieldsFixture.modelDir));
+  // A third, whose model reads type, release_year and duration: values it cannot use come back as warnings.
+  numbersFixture = await savedNumbersModel();
+  ({ app: numbersApp, base: numbersBase } = await listening(numbersFixture.modelDir));
 
   context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
     executablePath: CHROMIUM,
@@ -79,7 +80,7 @@ before(async () => {
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('request', (request) => {
     const url = request.url();
-    if (!url.startsWith(base) && !url.startsWith(fieldsBase) && !url.startsWith('data:')) outsideRequests.push(url);
+    if (!url.startsWith(base) && !url.startsWith(fieldsBase) && !url.startsWith(numbersBase) && !url.startsWith('data:')) outsideRequests.push(url);
   });
 });
 
@@ -88,8 +89,20 @@ after(async () => {
   await app?.close();
   await fieldsApp?.close();
   await fieldsFixture?.remove();
+  await numbersApp?.close();
+  await numbersFixture?.remove();
   if (work) await rm(work, { recursive: true, force: true });
 });
+
+/** A server for the model in `modelDir`, listening on a free loopback port. */
+async function listening(modelDir: string): Promise<{ app: FastifyInstance; base: string }> {
+  const served = await buildApp({ modelDir, maxWaitMs: 2, logger: false });
+  await served.plotline.ready;
+  await served.listen({ host: '127.0.0.1', port: 0 });
+  const address = served.server.address();
+  assert.ok(address !== null && typeof address === 'object');
+  return { app: served, base: `http://127.0.0.1:${address.port}` };
+}
 
 /** Waits for the next /v1/predict answer while `action` runs; returns its status and JSON body. */
 async function predictAnswer(action: () => Promise<void>): Promise<{ status: number; body: any; request: any }> {
@@ -379,6 +392,29 @@ test('type unknown and an empty country send no fields; the family is then the r
   await rm(FIELDS_SCREENSHOT, { force: true });
   await page.screenshot({ path: FIELDS_SCREENSHOT, fullPage: true });
   assert.ok(existsSync(FIELDS_SCREENSHOT) && statSync(FIELDS_SCREENSHOT).size > 0, `${FIELDS_SCREENSHOT} is written`);
+  assert.deepEqual(outsideRequests, [], 'the page loads nothing from outside the server');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('field values the API cannot use are shown beside the answer, as its "warnings" name them', { skip }, async () => {
+  const response = await page.goto(numbersBase + '/');
+  assert.equal(response?.status(), 200);
+  await page.locator('#model-fields').waitFor();
+  await page.getByLabel('Duration').fill('long');
+  await page.locator('#description').fill(DESCRIPTION);
+  const { status, body } = await predictAnswer(() => page.getByRole('button', { name: 'Classify' }).click());
+  assert.equal(status, 200, JSON.stringify(body));
+  await idle();
+  assert.equal(body.warnings?.length, 1, JSON.stringify(body));
+  assert.match(body.warnings[0], /^"fields\.duration"="long"/);
+  const note = page.locator('#warnings-note');
+  await note.waitFor({ state: 'visible' });
+  assert.equal((await note.textContent())?.trim(), `Not used: ${body.warnings[0]}`);
+  // A usable value: the note goes away with the next answer.
+  await page.getByLabel('Duration').fill('90 min');
+  await predictAnswer(() => page.getByRole('button', { name: 'Classify' }).click());
+  await idle();
+  assert.ok(await note.isHidden(), 'no warnings, no note');
   assert.deepEqual(outsideRequests, [], 'the page loads nothing from outside the server');
   assert.deepEqual(pageErrors, []);
 });

@@ -143,6 +143,18 @@ test('the cap chooses among the genres that pass their thresholds: a passing gen
   assert.throws(() => applyGenreRules(scores, four, capOnly(2), undefined, [0.5, 0.5]), RangeError);
 });
 
+test('with thresholds, the cap sets to 0 only the passing genres it takes off; genres below their threshold keep their scores', () => {
+  const scores = Float32Array.of(0.9, 0.8, 0.7, 0.6);
+  // Cap 1 at 0.75: A and B pass, A is kept, B is taken off; C and D were never on and keep their scores.
+  const capped = applyGenreRules(scores, four, capOnly(1), undefined, 0.75).scores;
+  assert.deepEqual([...capped], [...Float32Array.of(0.9, 0, 0.7, 0.6)]);
+  // Nothing passes: every score stays, the stand-in is the most probable.
+  const none = applyGenreRules(scores, four, capOnly(1), undefined, 0.95).scores;
+  assert.deepEqual([...none], [...scores]);
+  // Without thresholds (tuning), the cap still keeps only the most probable.
+  assert.deepEqual([...applyGenreRules(scores, four, capOnly(1), undefined).scores], [...Float32Array.of(0.9, 0, 0, 0)]);
+});
+
 test('over many random rows with per-genre thresholds: min(cap, passing) genres, every passing one kept under the cap, families held', () => {
   const rng = createRng(3);
   const n = 400;

@@ -161,8 +161,13 @@ test('field values the model cannot use come back as "warnings", named as the re
     // One object for every text: warned about once.
     const shared = (await predict({ texts: [TEXTS[0], TEXTS[1]], fields: { duration: 'long' } }, served)).json() as { warnings?: string[] };
     assert.deepEqual(shared.warnings?.map((w) => w.split(' is ')[0]), ['"fields.duration"="long"']);
+    // A type the genre rules do not know: warned about as --field is (scored as if missing), its family chosen by the rule.
+    const cartoon = (await predict({ texts: [TEXTS[0], TEXTS[1]], fields: [{ type: 'Cartoon' }, { type: ' tv show ' }] }, served)).json() as { predictions: Answer[]; warnings?: string[] };
+    assert.equal(cartoon.warnings?.length, 1, JSON.stringify(cartoon));
+    assert.match(cartoon.warnings![0], /^"fields\[0\]\.type"="Cartoon" is not a type the model knows \(TV Show, Movie\); scored as if type were missing: the family is chosen by/);
+    assert.equal(cartoon.predictions[0].family?.given, false);
     // Usable values: no "warnings" at all.
-    const clean = (await predict({ text: TEXTS[0], fields: { release_year: '2001', duration: '90 min' } }, served)).json() as { warnings?: string[] };
+    const clean = (await predict({ text: TEXTS[0], fields: { type: 'movie', release_year: '2001', duration: '90 min' } }, served)).json() as { warnings?: string[] };
     assert.equal(clean.warnings, undefined);
   } finally {
     await served.close();

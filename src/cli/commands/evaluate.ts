@@ -13,7 +13,7 @@ import { formatMetricsTable } from '../../evaluation/format.js';
 import type { EncoderLocationOptions } from '../options.js';
 import type { BackendName } from '../../engine/backend.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
-import { trainingOverlap } from '../training-overlap.js';
+import { heldOutTitles, trainingOverlap } from '../training-overlap.js';
 import { UsageError } from '../usage.js';
 import { fieldlessWarning } from '../fieldless-warning.js';
 import { resolveDataOption } from '../data-option.js';
@@ -32,6 +32,8 @@ export interface EvaluateCommandOptions extends EncoderLocationOptions, Catalogu
   backend: BackendName;
   /** Where named datasets (`--data netflix`) are kept. */
   cacheDir: string;
+  /** Score only the titles the model was not trained on (its split's test fold), known from its split file or seed. */
+  heldOut?: boolean;
 }
 
 export async function evaluateCommand(options: EvaluateCommandOptions): Promise<void> {
@@ -50,7 +52,8 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
     preferredLabels: saved.genres,
   });
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-  const selected = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data) : titles;
+  const chosen = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data) : titles;
+  const selected = options.heldOut === true ? await heldOutTitles(saved, options.data, chosen) : chosen;
   // Scoring the model's own training rows looks like a test score and is not: say so.
   const overlap = await trainingOverlap(saved, options.data, selected);
   if (overlap !== null) process.stderr.write(`warning: ${overlap.message}\n`);
@@ -98,7 +101,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
     );
     return;
   }
-  const where = options.split === undefined || options.fold === 'all' ? 'every row' : `the ${options.fold} fold of ${options.split}`;
+  const where = (options.split === undefined || options.fold === 'all' ? 'every row' : `the ${options.fold} fold of ${options.split}`) + (options.heldOut === true ? ' the model was not trained on' : '');
   const out: string[] = [
     `${manifest.kind} model ${options.model} on ${selected.length} titles (${where}) of ${options.data}`,
     `thresholds: ${typeof thresholds === 'number' ? thresholds.toFixed(2) : 'per genre (tuned on validation)'}`,

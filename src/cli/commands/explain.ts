@@ -10,6 +10,7 @@ import type { BackendName } from '../../engine/backend.js';
 import { PlotlineError } from '../../util/errors.js';
 import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
 import type { GenrePrediction } from '../../models/genre-model.js';
+import type { GenreRules } from '../../models/genre-rules.js';
 import { fieldOptionWarnings, parseFieldOptions, removedByRules } from './predict.js';
 
 export interface ExplainCommandOptions extends EncoderLocationOptions {
@@ -48,10 +49,16 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
   }
   const thresholds = options.threshold ?? classifier.activeThresholds();
   const thresholdOf = (genre: string): number => (typeof thresholds === 'number' ? thresholds : thresholds[classifier.genres.indexOf(genre)]);
+  const ruledOut = (genre: string): string | null => outOfFamily(genre, prediction, classifier.rules);
   if (options.json) {
     const out = {
       text,
-      explanations: explanations.map((e) => ({ genre: e.genre, score: e.score, threshold: thresholdOf(e.genre), predicted: e.score >= thresholdOf(e.genre), words: e.words })),
+      // `predicted` is predict's answer for the text, so it includes the at-least-one-genre stand-in.
+      // `ruledOut`: why a genre of another family scores 0 (the weights are then all 0).
+      explanations: explanations.map((e) => {
+        const why = ruledOut(e.genre);
+        return { genre: e.genre, score: e.score, threshold: thresholdOf(e.genre), predicted: prediction.genres.includes(e.genre), ...(why === null ? {} : { ruledOut: why }), words: e.words };
+      }),
       // As predict --json: genres that passed their threshold on the model's scores but the rules took out.
       ...(prediction.removed === undefined ? {} : { removed: prediction.removed }),
       ...(prediction.family === undefined ? {} : { family: prediction.family }),
@@ -59,9 +66,30 @@ export async function explainCommand(options: ExplainCommandOptions): Promise<vo
     process.stdout.write(JSON.stringify(out) + '\n');
     return;
   }
-  process.stdout.write(explanations.map((e) => formatExplanation(text, e, thresholdOf(e.genre))).join('\n') + '\n');
+  process.stdout.write(
+    explanations
+      .map((e) => {
+        const why = ruledOut(e.genre);
+        return formatExplanation(text, e, thresholdOf(e.genre), prediction.genres.includes(e.genre)) + (why === null ? '' : `\n  (${why})`);
+      })
+      .join('\n') + '\n',
+  );
   // A genre the rules removed scores 0 here (the weights are of the ruled scores): say which and why.
   if (removed !== null) process.stdout.write(`${removed}\n`);
+}
+
+/**
+ * Why `genre` scores 0 for this text when the genre-set rules held the text to another family
+ * ("Thrillers is not a TV Show genre (type given): the genre rules set it to 0 ..."), or null when
+ * the genre is in the held family, in no family, or no family held.
+ */
+export function outOfFamily(genre: string, prediction: Pick<GenrePrediction, 'family'>, rules: GenreRules | null): string | null {
+  const family = prediction.family;
+  if (rules === null || rules.familyField === null || family === undefined) return null;
+  const held = rules.families.find((f) => f.value === family.value);
+  if (held === undefined || held.genres.includes(genre) || !rules.families.some((f) => f.genres.includes(genre))) return null;
+  const how = family.given ? 'given' : 'chosen by the scores, as it is not given';
+  return `${genre} is not a ${family.value} genre (${rules.familyField} ${how}): the genre rules set it to 0, so no word moves it`;
 }
 
 /**
@@ -149,10 +177,15 @@ export function displayWord(word: { word: string; start: number; end: number }):
  *     a heartbreaking[+0.412] story of two brothers[-0.031] ...
  *     +0.412  heartbreaking  ##########
  *     -0.031  brothers       #
+ *
+ * @param predicted whether `predict` gives the text this genre (default: the score passes the
+ *   threshold); true below the threshold for the at-least-one-genre stand-in, false for a genre the
+ *   genre-set rules removed.
  */
-export function formatExplanation(text: string, explanation: Explanation, threshold: number): string {
+export function formatExplanation(text: string, explanation: Explanation, threshold: number, predicted = explanation.score >= threshold): string {
   const { genre, score, words } = explanation;
-  const verdict = score >= threshold ? 'predicted' : 'not predicted';
+  // A genre predict gives although it is below its threshold is the at-least-one-genre stand-in.
+  const verdict = !predicted ? 'not predicted' : score >= threshold ? 'predicted' : 'predicted as the most probable genre, none passing its threshold';
   const lines = [`${genre}  ${score.toFixed(3)}  (${verdict}: threshold ${threshold.toFixed(3)})`];
   // Inline: the text as written, each word that moved the score followed by its weight (before any
   // punctuation that closes it: "love[+0.120],").

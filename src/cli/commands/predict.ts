@@ -21,7 +21,7 @@ import { unknownFamiliesWarning, unknownFamilyRuleText } from '../../batch/unkno
 import { fieldValueWarning, fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
-import { familyKey, type GenreRules } from '../../models/genre-rules.js';
+import { unknownFamilyValue, type GenreRules } from '../../models/genre-rules.js';
 import { fieldlessCountWarning, fieldlessWarning } from '../fieldless-warning.js';
 import { restrictScores, type ScoreChoice } from '../../batch/score-choice.js';
 
@@ -89,18 +89,19 @@ export function parseFieldOptions(entries: readonly string[], known: readonly st
  * as if the field were missing: its family is chosen by the rules' unknown-family rule.
  */
 export function unknownFamilyWarning(fields: FieldValues | undefined, rules: GenreRules | null): string | null {
-  if (fields === undefined || rules === null || rules.familyField === null) return null;
-  const value = fields[rules.familyField];
-  if (value === undefined) return null;
+  const value = unknownFamilyValue(rules, fields);
+  if (value === null || rules === null || rules.familyField === null) return null;
   const known = rules.families.map((f) => f.value);
-  if (known.some((k) => familyKey(k) === familyKey(value))) return null;
   const how = unknownFamilyRuleText(rules);
   return `--field ${rules.familyField}="${value}" is not a ${rules.familyField} the model knows (${known.join(', ')}); scored as if ${rules.familyField} were missing: ${how}`;
 }
 
 /** One warning per `--field` value the model reads as missing: not a number where one is read (year=abc), or out of range (a year of 99999999999999999999). */
 export function outOfRangeFieldWarnings(model: Pick<GenreModel, 'fieldValueProblems'>, fields: FieldValues | undefined): string[] {
-  return model.fieldValueProblems(fields).map((problem) => fieldValueWarning(problem, `--field ${problem.field}`));
+  // In the order the --field flags gave the values (the model reports them in its own field order).
+  const given = Object.keys(fields ?? {});
+  const problems = [...model.fieldValueProblems(fields)].sort((a, b) => given.indexOf(a.field) - given.indexOf(b.field));
+  return problems.map((problem) => fieldValueWarning(problem, `--field ${problem.field}`));
 }
 
 /**
@@ -185,13 +186,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   } finally {
     progress.stop();
   }
-  const repeated = duplicateIdsWarning(result.duplicateIds, options.input);
-  if (repeated !== null) process.stderr.write(`warning: ${repeated}\n`);
-  const families = unknownFamiliesWarning(result.unknownFamilies, result.rules, options.input);
-  if (families !== null) process.stderr.write(`warning: ${families}\n`);
-  for (const warning of fieldValueWarnings(result.fieldValues, options.input)) process.stderr.write(`warning: ${warning}\n`);
-  const fieldless = fieldlessCountWarning(result.fields, result.fieldless.count, result.fieldless.rows, `in ${options.input}`);
-  if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
+  reportInputWarnings(result, options.input);
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
 
@@ -236,8 +231,22 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  for (const warning of fieldValueWarnings(result.fieldValues, options.input)) warn(warning);
+  reportInputWarnings(result, options.input);
   reportSkipped(result.skipped, result.problems, options.quiet);
+}
+
+/** The warnings about an input file's rows, the same for `--input` on this machine and on a queue. */
+function reportInputWarnings(
+  result: Pick<Awaited<ReturnType<typeof scoreFile>>, 'duplicateIds' | 'unknownFamilies' | 'rules' | 'fieldValues' | 'fields' | 'fieldless'>,
+  input: string,
+): void {
+  const repeated = duplicateIdsWarning(result.duplicateIds, input);
+  if (repeated !== null) warn(repeated);
+  const families = unknownFamiliesWarning(result.unknownFamilies, result.rules, input);
+  if (families !== null) warn(families);
+  for (const warning of fieldValueWarnings(result.fieldValues, input)) warn(warning);
+  const fieldless = fieldlessCountWarning(result.fields, result.fieldless.count, result.fieldless.rows, `in ${input}`);
+  if (fieldless !== null) warn(fieldless);
 }
 
 function reportSkipped(skipped: number, problems: RowProblem[], quiet: boolean): void {

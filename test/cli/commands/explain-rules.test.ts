@@ -45,3 +45,13 @@ test('explain warns when a model that reads fields gets none, as predict does', 
   const warning = (s: string) => s.split('\n').find((l) => l.includes('none of them'));
   assert.equal(warning(run.stderr), warning(predicted.stderr));
 });
+
+test('explain --genre of a genre outside the held family says why it scores 0 (text and --json)', async () => {
+  const run = await explainRun({ field: ['type=Movie'], genre: ['Thrillers'] });
+  assert.equal(run.error, null, String(run.error));
+  assert.match(run.stdout, /^Thrillers {2}0\.000 {2}\(not predicted: threshold 0\.050\)$/m);
+  assert.match(run.stdout, /^ {2}\(Thrillers is not a Movie genre \(type given\): the genre rules set it to 0, so no word moves it\)$/m);
+  const json = JSON.parse((await explainRun({ field: ['type=Movie'], genre: ['Thrillers', 'Dramas'], json: true })).stdout) as { explanations: { genre: string; ruledOut?: string }[] };
+  assert.match(json.explanations.find((e) => e.genre === 'Thrillers')?.ruledOut ?? '', /not a Movie genre/);
+  assert.equal(json.explanations.find((e) => e.genre === 'Dramas')?.ruledOut, undefined, 'a Movie genre is not ruled out');
+});

@@ -90,6 +90,10 @@ test('--field values out of range get the same warning for texts given as argume
     const [warning, ...rest] = outOfRangeFieldWarnings(classifier, { type: 'Movie', release_year: '99999999999999999999' });
     assert.deepEqual(rest, []);
     assert.match(warning, /^--field release_year="99999999999999999999" is out of range \(expected a number from \d+ to \d+.*\); scored as if release_year were missing$/);
+    // Several: in the order the flags gave them, whatever the model's field order.
+    const flagged = (fields: Record<string, string>) => outOfRangeFieldWarnings(classifier, fields).map((w) => w.split('=')[0]);
+    assert.deepEqual(flagged({ duration: 'long', release_year: 'abc' }), ['--field duration', '--field release_year']);
+    assert.deepEqual(flagged({ release_year: 'abc', duration: 'long' }), ['--field release_year', '--field duration']);
   } finally {
     await classifier.dispose();
   }
