@@ -1,18 +1,19 @@
 /**
- * Batch scoring throughput: `predict --input` (scoreFile, the same code path as the CLI) over the
+ * Batch scoring throughput: `predict --input` as users run it (the built CLI, `node dist/cli/main.js
+ * predict --input ...` in a process of its own, bench/built-cli.ts: run `npm run build` first) over the
  * catalogue's descriptions repeated to ~50,000 rows, with 1 and 2 worker threads (or --workers LIST),
  * for each `--scores` choice asked for (default all: every genre's score a row, as predict writes by
  * default; decided; none: id and genres, as the scikit-learn peer writes), printing descriptions per
  * second for each and the ratio to the first run. Times are end to end (start-up and model loading
- * included). Also checks that every run of one choice wrote the same bytes.
+ * included: wall seconds from process start to exit, and the process's CPU seconds). Also checks that every run of one choice wrote the same bytes.
  *
  *   node --import tsx bench/batch-scoring.ts --model models/cnn [--rows 50000] [--workers 1,2]
  *        [--scores all,decided,none] [--format csv|jsonl] [--data ../shared/data/netflix_titles.csv] [--json] [--stages]
  *
  * --stages first times each stage of the pipeline on its own, in this process, on one thread (CPU
  * seconds, so other load on the machine matters less): reading and parsing the input (as a whole
- * file, and as the worker threads read a CSV: cut into slices of whole records, each decoded and
- * parsed behind the header), scoring the texts as the model does (a saved bag: tokenising, the word
+ * file, and as predict --input reads a CSV for a bag: cut into slices of whole records, each decoded
+ * and parsed behind the header), scoring the texts as the model does (a saved bag: tokenising, the word
  * cache and the sums), for a bag the reference path beside it (every feature encoded, every row
  * summed), the genre-set rules when the model has them, and writing the JSON Lines as predict does
  * (once per --scores choice).
@@ -23,8 +24,8 @@ import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeF
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { scoreFile } from '../src/batch/score-file.js';
-import { readPredictionInput } from '../src/data/prediction-input.js';
+import { assertFreshBuild, runBuiltPredict } from './built-cli.js';
+import { readPredictionInput, readPredictionSlice } from '../src/data/prediction-input.js';
 import { loadModel } from '../src/models/storage.js';
 import { LinearBagModel } from '../src/models/bag/linear-bag-model.js';
 import { scoreLineBytes } from '../src/batch/score-line-bytes.js';
@@ -81,6 +82,9 @@ if (values.format !== 'csv' && values.format !== 'jsonl') {
   process.exit(1);
 }
 
+// The end-to-end runs time the built CLI: fail now, not after the stages, if it is missing or stale.
+assertFreshBuild();
+
 const titles = parse(readFileSync(data), { columns: true, bom: true }) as { description?: string }[];
 const descriptions = titles.map((t) => (t.description ?? '').trim()).filter((d) => d !== '');
 const work = mkdtempSync(join(tmpdir(), 'plotline-bench-batch-'));
@@ -133,11 +137,11 @@ if (values.stages) {
     const parse = await cpuSeconds(async () => {
       for (const slice of sliced) {
         const text = header + decodeUtf8Slice(slice.bytes, input, slice.lfLine);
-        for await (const row of readPredictionInput(input, { slice: { text, lineShift: slice.lineShift, rowShift: slice.rowShift } })) slicedRows += row.text.length > 0 ? 1 : 0;
+        await readPredictionSlice(input, { slice: { text, lineShift: slice.lineShift, rowShift: slice.rowShift } }, (row) => (slicedRows += row.text.length > 0 ? 1 : 0));
       }
     });
     if (slicedRows !== texts.length) throw new Error(`bench/batch-scoring: slices gave ${slicedRows} rows, the whole file ${texts.length}`);
-    stages.push([`  in slices: cut (reading thread), ${sliced.length} slices`, cut], ['  in slices: decode + parse (worker threads)', parse]);
+    stages.push([`  in slices: cut (reading thread), ${sliced.length} slices`, cut], ['  in slices: decode + parse (as predict --input reads them)', parse]);
   }
   const { classifier } = await loadModel(model);
   await classifier.score(texts.slice(0, 2000)); // warm-up (compiles the hot loops)
@@ -179,6 +183,7 @@ interface Run {
   workers: number;
   rows: number;
   seconds: number;
+  cpuSeconds: number | undefined;
   perSecond: number;
   sha256: string;
 }
@@ -189,10 +194,11 @@ try {
   for (const scores of scoreChoices) {
     for (const workers of workerCounts) {
       const output = join(work, `out-${scores}-${workers}.jsonl`);
-      const result = await scoreFile({ model, input, output, workers, onError: 'fail', scores });
-      runs.push({ scores, workers, rows: result.rows, seconds: result.seconds, perSecond: result.rows / result.seconds, sha256: await sha256(output) });
+      const result = runBuiltPredict({ model, input, output, workers, scores });
+      if (result.rows !== targetRows) throw new Error(`bench/batch-scoring: predict --input wrote ${result.rows} lines for ${targetRows} rows`);
+      runs.push({ scores, workers, rows: result.rows, seconds: result.seconds, cpuSeconds: result.cpuSeconds, perSecond: result.rows / result.seconds, sha256: await sha256(output) });
       rmSync(output);
-      if (!values.json) console.error(`  --scores ${scores}, ${workers} worker(s): ${result.rows} rows in ${result.seconds.toFixed(1)}s`);
+      if (!values.json) console.error(`  --scores ${scores}, ${workers} worker(s): ${result.rows} rows in ${result.seconds.toFixed(1)} s (${result.cpuSeconds?.toFixed(2) ?? '?'} CPU s)`);
     }
   }
 } finally {
@@ -207,9 +213,10 @@ if (values.json) {
 } else {
   console.log(`batch scoring: ${targetRows} descriptions (${values.format}), model ${model}`);
   console.log(`${availableParallelism()} cores, 1-minute load average ${loadBefore.toFixed(2)} before the runs (other work on the cores lowers the ratio)`);
-  console.log(' --scores  workers  descriptions/s  seconds  vs first');
+  console.log('built CLI (node dist/cli/main.js predict --input), timed from process start to exit');
+  console.log(' --scores  workers  descriptions/s  seconds  CPU s  vs first');
   for (const r of runs) {
-    console.log(`${r.scores.padStart(9)}  ${String(r.workers).padStart(7)}  ${r.perSecond.toFixed(0).padStart(14)}  ${r.seconds.toFixed(1).padStart(7)}  ${(r.perSecond / base).toFixed(2).padStart(7)}x`);
+    console.log(`${r.scores.padStart(9)}  ${String(r.workers).padStart(7)}  ${r.perSecond.toFixed(0).padStart(14)}  ${r.seconds.toFixed(1).padStart(7)}  ${(r.cpuSeconds?.toFixed(2) ?? '?').padStart(5)}  ${(r.perSecond / base).toFixed(2).padStart(7)}x`);
   }
   console.log(identical ? 'outputs identical across worker counts' : 'OUTPUTS DIFFER between worker counts');
 }

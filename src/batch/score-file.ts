@@ -3,7 +3,9 @@
  * in constant memory. Rows are read on the main thread and grouped into chunks; chunks are scored
  * in-process (one worker) or by a pool of worker threads, at most two per worker in flight, and written
  * in input order. From SLICED_FROM_WORKERS workers on, a UTF-8 CSV is instead cut into slices of whole
- * records (../data/csv-slices.ts) that the worker threads decode, parse and score themselves. The chunking does not depend on the number of workers, so neither do the bytes
+ * records (../data/csv-slices.ts) that the worker threads decode, parse and score themselves (for a
+ * saved bag from 2 workers on); with one worker a saved bag reads a UTF-8 CSV in the same slices on this
+ * thread (each parsed in one call, cheaper than the stream). The chunking does not depend on the number of workers, so neither do the bytes
  * written. Output goes to a temporary sibling file (`.OUT.tmp-<pid>-<hex>`), fsynced and renamed into
  * place when complete, then the folder is fsynced: a failed or killed run leaves the previous file (or
  * none), never a partial one; on SIGINT/SIGTERM the temporary file is removed at once and the process
@@ -39,14 +41,14 @@ import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { duplicateIdCounter, type DuplicateIds } from './duplicate-ids.js';
-import { sentError } from './score-slice.js';
+import { formatWith, scoreSlice, sentError } from './score-slice.js';
 import type { UnknownFamilies } from './unknown-families.js';
 import type { FieldlessRows } from './fieldless-rows.js';
 import type { FieldValueProblems } from './field-value-problems.js';
 import { watchInputRows } from './input-checks.js';
 import { ScoringPool } from './scoring-pool.js';
 import type { BatchProgress } from './progress.js';
-import type { SharedLinearBag } from './protocol.js';
+import type { SharedLinearBag, SliceRequest, SliceResult } from './protocol.js';
 import type { ScoreChoice } from './score-choice.js';
 
 /** Rows per chunk: one message to a worker, one forward pass group. */
@@ -57,10 +59,11 @@ export const CHUNK_ROWS = 1024;
  */
 export const SLICE_BYTES = 256 * 1024;
 /**
- * Worker threads from which they read a CSV input themselves. With fewer, this thread reads and parses
- * (~70,000 rows/s on one core) while the workers score: on this project's 2-core machine that
- * measured better than slices (2 workers: 4.5 vs 5.4-5.9 process CPU s on 60,000 rows, two workers each
- * warming up the reader too), but with more workers the reading thread becomes the limit.
+ * Worker threads from which they read a CSV input themselves, for a model each worker loads on its own.
+ * With fewer, this thread reads and parses while the workers score. A saved bag, shared with the
+ * workers, has them read from 2 on: on this project's 2-core machine (shared with other jobs, load 4.6-5.2,
+ * the built CLI, 60,000 rows) that took 3.1-3.4 s wall against 3.2-3.9 with this thread parsing the
+ * same slices, at the same CPU seconds (3.0-3.3).
  */
 export const SLICED_FROM_WORKERS = 3;
 /** Chunks in flight per worker: one being scored, one waiting, so a worker never idles on the main thread. */
@@ -159,6 +162,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     // A saved bag (its collapsed linear form) is plain arrays: no tfjs backend to start.
     const linearBag = manifest !== undefined && isLinearBag(manifest);
     let job: (chunk: Chunk) => Promise<Uint8Array | string>;
+    /** Reads, scores and writes one slice of a CSV input: on a worker thread, or here with one worker. */
+    let sliceJob: ((request: SliceRequest) => Promise<SliceResult>) | null = null;
     /** Out-of-range field values of a row (the model reads them as missing), checked as rows are read. */
     let checkFields: ((fields: FieldValues | undefined) => ReturnType<GenreModel['fieldValueProblems']>) | null = null;
     if (workers === 1) {
@@ -171,6 +176,12 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       const c = classifier;
       checkFields = (fields) => c.fieldValueProblems(fields);
       job = (chunk) => formatPredictionBytes(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
+      // A bag reads a CSV input in slices here too (parsed in one call each, see ../data/csv.ts): cheaper
+      // than the streamed read, with the same bytes out (its scores do not depend on how rows are grouped).
+      if (c instanceof LinearBagModel) {
+        const format = formatWith(c, decide);
+        sliceJob = (request) => scoreSlice(request, format);
+      }
     } else {
       // A bag is loaded and verified once, here, and shared with the workers, which then need neither
       // the folder nor tfjs; other models are loaded by each worker.
@@ -185,18 +196,21 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       checkFields = linearBag ? null : await readFieldValueCheck(options.model);
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
+      // A shared bag's workers read slices from 2 workers on (its scores do not depend on how rows are
+      // grouped, and the workers have no model to load, so reading is what they warm up).
+      if (workers >= SLICED_FROM_WORKERS || shared !== undefined) sliceJob = (request) => p.scoreSlice(request);
     }
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
     rules = options.classifier?.rules ?? catalogue?.rules ?? null;
     // With SLICED_FROM_WORKERS or more worker threads and a UTF-8 CSV, the threads read the file too:
     // this thread only cuts it into slices of whole records (csv-slices.ts) and writes what comes back.
     // Only for a model that reads no catalogue fields: the field and family checks below read rows here.
-    const sliceable = pool !== null && workers >= SLICED_FROM_WORKERS && fields.length === 0 && fileFormatOf(options.input, options.format) === 'csv';
+    const sliceable = sliceJob !== null && fields.length === 0 && fileFormatOf(options.input, options.format) === 'csv';
     // (A file that cannot be opened here is left to the reader below, whose error names it.)
     const slices = sliceable ? await openCsvSlices(options.input, options.sliceBytes ?? SLICE_BYTES).catch(() => null) : null;
     if (slices !== null) {
       closeSlices = slices.close;
-      const p = pool!;
+      const scoreOne = sliceJob!;
       const reading = { file: options.input, columns: options.columns, saved: catalogue?.columns, fields: [...fields] };
       // The header alone, read first: a missing column or a file in another layout fails here, before any slice.
       const headerOnly = { text: slices.header, lineShift: 0, rowShift: 0 };
@@ -208,7 +222,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       await mapInOrder(
         slices.slices,
         (slice: CsvSlice) =>
-          p.scoreSlice({
+          scoreOne({
             slice: { header: slices.header, bytes: slice.bytes, lineShift: slice.firstLine - 1 - headerLines, rowShift: slice.rowsBefore, firstLfLine: slice.firstLfLine },
             reading,
           }),
@@ -225,7 +239,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
           records += result.records;
           options.progress?.update(rows, result.lastLine);
         },
-        workers * IN_FLIGHT_PER_WORKER,
+        workers === 1 ? 1 : workers * IN_FLIGHT_PER_WORKER,
       );
       if (records === 0) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: options.input, line: slices.headerLine });
       await sink.commit();

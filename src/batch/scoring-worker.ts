@@ -6,8 +6,7 @@
  * the worker's own tfjs backend. Modules that pull in tfjs are imported only on that second path.
  */
 import { workerData } from 'piscina';
-import { formatPredictionBytes } from './format.js';
-import { scoreSlice } from './score-slice.js';
+import { formatWith, scoreSlice } from './score-slice.js';
 import { threadTask } from '../util/thread-pool.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
 import { NgramVectorizer } from '../models/vectorizers/ngram-vectorizer.js';
@@ -25,6 +24,6 @@ export default threadTask<ScoringWorkerData, ScoreRequest | SliceRequest, Uint8A
     classifier = (await openModel(data.model, { backend: data.backend, encoder: data.encoder, embeddingCache: data.embeddingCache })).classifier;
   }
   const decide = { thresholds: data.thresholds, topK: data.topK, scores: data.scores };
-  return (request) =>
-    'slice' in request ? scoreSlice(classifier, request, decide) : formatPredictionBytes(classifier, request.ids, request.texts, { ...decide, fields: request.fields });
+  const format = formatWith(classifier, decide);
+  return (request) => ('slice' in request ? scoreSlice(request, format) : format(request.ids, request.texts, request.fields));
 });

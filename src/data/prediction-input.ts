@@ -6,7 +6,7 @@
 import { problemError, type CsvTextSlice, type RowProblem } from './csv.js';
 import { PlotlineError } from '../util/errors.js';
 import { hasWords, noWordsMessage } from '../text/tokenizer.js';
-import { columnKey, describeJson, openRecords, textOf, type FileFormat } from './records.js';
+import { columnKey, describeJson, openRecords, textOf, type FileFormat, type RecordRow, type RecordTable } from './records.js';
 import { ID_COLUMNS, TEXT_COLUMNS, resolveColumns, type ColumnMapping, type ColumnOptions } from './columns.js';
 import type { FieldValues } from './titles.js';
 
@@ -46,73 +46,110 @@ export interface PredictionInputOptions {
  *   text is empty, whose field count is wrong or whose JSON is not an object.
  */
 export async function* readPredictionInput(path: string, options: PredictionInputOptions = {}): AsyncGenerator<PredictionInputRow> {
+  const reader = await openRows(path, options);
+  try {
+    for await (const record of reader.table.rows()) {
+      const row = reader.rowOf(record);
+      if (row !== null) yield row;
+    }
+    reader.finish();
+  } finally {
+    reader.table.close();
+  }
+}
+
+/**
+ * Every row of a CSV slice (`options.slice`, csv-slices.ts), handed to `onRow` in file order: what
+ * `readPredictionInput` gives for the slice, without awaiting each row when the slice parses in one
+ * call (see csv.ts). Rows before a fatal error have been handed on when it is thrown.
+ *
+ * @throws PlotlineError as readPredictionInput.
+ */
+export async function readPredictionSlice(path: string, options: PredictionInputOptions & { slice: CsvTextSlice }, onRow: (row: PredictionInputRow) => void): Promise<void> {
+  const reader = await openRows(path, options);
+  try {
+    const now = reader.table.rowsNow?.();
+    if (now !== undefined) {
+      for (const record of now) {
+        const row = reader.rowOf(record);
+        if (row !== null) onRow(row);
+      }
+    } else {
+      for await (const record of reader.table.rows()) {
+        const row = reader.rowOf(record);
+        if (row !== null) onRow(row);
+      }
+    }
+    reader.finish();
+  } finally {
+    reader.table.close();
+  }
+}
+
+/** The opened table and the per-record rule shared by both readers: a row, or null for a problem reported. */
+async function openRows(path: string, options: PredictionInputOptions): Promise<{ table: RecordTable; rowOf(record: RecordRow): PredictionInputRow | null; finish(): void }> {
   const onError = options.onError ?? 'fail';
   if (onError === 'skip' && options.onProblem === undefined) {
     // Skipping without a listener would drop rows with no trace, which is never what a user wants.
     throw new TypeError("readPredictionInput: onError 'skip' needs an onProblem callback to report skipped rows");
   }
   const table = await openRecords(path, { format: options.format, slice: options.slice });
+  let mapping: ColumnMapping;
   try {
-    const { mapping } = resolveColumns(table, options.columns ?? {}, { requireLabels: false, saved: options.saved });
-    const textKey = columnKey(mapping.text);
-    const idKey = mapping.id === null ? null : columnKey(mapping.id);
-    const fieldKeys = (options.fields ?? []).map(columnKey);
-    let records = 0;
-    for await (const record of table.rows()) {
-      records += 1;
-      const problem = (field: string, message: string): void => {
-        const p = { file: path, line: record.line, field, message };
-        if (onError === 'fail') throw problemError(p);
-        options.onProblem?.(p);
-      };
-      if (record.problem !== undefined) {
-        problem(record.problem.field, record.problem.message);
-        continue;
-      }
-      // JSON Lines has no header: an object without the first object's text (or id) key may use
-      // another usual name ({"description": ...} then {"text": ...}); a flag pins it.
-      const jsonl = table.format === 'jsonl';
-      const textName = jsonl && !record.values.has(textKey) && options.columns?.textColumn === undefined ? (TEXT_COLUMNS.find((c) => record.values.has(c)) ?? mapping.text) : mapping.text;
-      const rawText = record.values.get(columnKey(textName));
-      if (jsonl && rawText === undefined) {
-        problem(textName, `the object has no "${textName}"${options.columns?.textColumn === undefined ? ` (nor ${TEXT_COLUMNS.map((c) => `"${c}"`).join(', ')})` : ''}`);
-        continue;
-      }
-      if (jsonl && typeof rawText !== 'string') {
-        problem(textName, `must be a string, got ${describeJson(rawText)}`);
-        continue;
-      }
-      const text = textOf(rawText) ?? '';
-      // The one rule for token-less texts (src/text/tokenizer.ts): no words is refused like empty.
-      if (!hasWords(text)) {
-        problem(textName, noWordsMessage(textName, text));
-        continue;
-      }
-      // An empty id (cell, null or "") falls back to the row number, as for a file without an id column.
-      let id = String(record.row);
-      const idName = jsonl && (idKey === null || !record.values.has(idKey)) && options.columns?.idColumn === undefined ? ID_COLUMNS.find((c) => record.values.has(c)) : (mapping.id ?? undefined);
-      if (idName !== undefined) {
-        const rawId = record.values.get(columnKey(idName));
-        if (typeof rawId === 'string' && rawId.trim() !== '') id = rawId.trim();
-        else if (typeof rawId === 'number' && Number.isFinite(rawId)) id = String(rawId);
-        else if (!(rawId === undefined || rawId === null || rawId === '' || (typeof rawId === 'string' && rawId.trim() === ''))) {
-          problem(idName, `must be a string or a number, got ${describeJson(rawId)}`);
-          continue;
-        }
-      }
-      const row: PredictionInputRow = { id, text, line: record.line };
-      if (fieldKeys.length > 0) {
-        const fields: Record<string, string> = {};
-        for (const key of fieldKeys) {
-          const value = textOf(record.values.get(key));
-          if (value !== null && value !== '') fields[key] = value;
-        }
-        row.fields = fields;
-      }
-      yield row;
-    }
-    if (records === 0 && options.slice === undefined) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: path, line: table.headerLine });
-  } finally {
+    mapping = resolveColumns(table, options.columns ?? {}, { requireLabels: false, saved: options.saved }).mapping;
+  } catch (error) {
     table.close();
+    throw error;
   }
+  const textKey = columnKey(mapping.text);
+  const idKey = mapping.id === null ? null : columnKey(mapping.id);
+  const fieldKeys = (options.fields ?? []).map(columnKey);
+  const jsonl = table.format === 'jsonl';
+  let records = 0;
+  const rowOf = (record: RecordRow): PredictionInputRow | null => {
+    records += 1;
+    const problem = (field: string, message: string): null => {
+      const p = { file: path, line: record.line, field, message };
+      if (onError === 'fail') throw problemError(p);
+      options.onProblem?.(p);
+      return null;
+    };
+    if (record.problem !== undefined) return problem(record.problem.field, record.problem.message);
+    // JSON Lines has no header: an object without the first object's text (or id) key may use
+    // another usual name ({"description": ...} then {"text": ...}); a flag pins it.
+    const textName = jsonl && !record.values.has(textKey) && options.columns?.textColumn === undefined ? (TEXT_COLUMNS.find((c) => record.values.has(c)) ?? mapping.text) : mapping.text;
+    const rawText = record.values.get(columnKey(textName));
+    if (jsonl && rawText === undefined) {
+      return problem(textName, `the object has no "${textName}"${options.columns?.textColumn === undefined ? ` (nor ${TEXT_COLUMNS.map((c) => `"${c}"`).join(', ')})` : ''}`);
+    }
+    if (jsonl && typeof rawText !== 'string') return problem(textName, `must be a string, got ${describeJson(rawText)}`);
+    const text = textOf(rawText) ?? '';
+    // The one rule for token-less texts (src/text/tokenizer.ts): no words is refused like empty.
+    if (!hasWords(text)) return problem(textName, noWordsMessage(textName, text));
+    // An empty id (cell, null or "") falls back to the row number, as for a file without an id column.
+    let id = String(record.row);
+    const idName = jsonl && (idKey === null || !record.values.has(idKey)) && options.columns?.idColumn === undefined ? ID_COLUMNS.find((c) => record.values.has(c)) : (mapping.id ?? undefined);
+    if (idName !== undefined) {
+      const rawId = record.values.get(columnKey(idName));
+      if (typeof rawId === 'string' && rawId.trim() !== '') id = rawId.trim();
+      else if (typeof rawId === 'number' && Number.isFinite(rawId)) id = String(rawId);
+      else if (!(rawId === undefined || rawId === null || rawId === '' || (typeof rawId === 'string' && rawId.trim() === ''))) {
+        return problem(idName, `must be a string or a number, got ${describeJson(rawId)}`);
+      }
+    }
+    const row: PredictionInputRow = { id, text, line: record.line };
+    if (fieldKeys.length > 0) {
+      const fields: Record<string, string> = {};
+      for (const key of fieldKeys) {
+        const value = textOf(record.values.get(key));
+        if (value !== null && value !== '') fields[key] = value;
+      }
+      row.fields = fields;
+    }
+    return row;
+  };
+  const finish = (): void => {
+    if (records === 0 && options.slice === undefined) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: path, line: table.headerLine });
+  };
+  return { table, rowOf, finish };
 }

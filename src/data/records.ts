@@ -9,7 +9,7 @@
 import { extname } from 'node:path';
 import { decodedText, printable } from './text-decoding.js';
 import { PlotlineError } from '../util/errors.js';
-import { WHOLE_ROW, assertReadableFile, fieldCountMessage, openCsv, type CsvTextSlice } from './csv.js';
+import { WHOLE_ROW, assertReadableFile, fieldCountMessage, openCsv, type CsvRow, type CsvTextSlice } from './csv.js';
 
 /** The file layouts Plotline reads. */
 export const FILE_FORMATS = ['csv', 'tsv', 'jsonl'] as const;
@@ -53,6 +53,8 @@ export interface RecordTable {
   spelling(name: string): string;
   /** Records in file order, blank lines skipped. Iterate once. */
   rows(): AsyncGenerator<RecordRow>;
+  /** The same records without awaiting each one, when they were parsed up front (a CSV slice, csv.ts); else absent. */
+  rowsNow?(): Generator<RecordRow>;
   close(): void;
 }
 
@@ -136,16 +138,22 @@ async function openDelimited(path: string, format: 'csv' | 'tsv', slice?: CsvTex
     has: (name) => keys.includes(columnKey(name)),
     spelling: (name) => table.columns[keys.indexOf(columnKey(name))] ?? name,
     async *rows(): AsyncGenerator<RecordRow> {
-      for await (const row of table.rows()) {
-        if (row.fields.length !== keys.length) {
-          yield { line: row.line, row: row.row, problem: { field: WHOLE_ROW, message: fieldCountMessage(keys.length, row.fields.length) } };
-          continue;
-        }
-        yield { line: row.line, row: row.row, values: new Map(keys.map((key, i) => [key, row.fields[i]])) };
-      }
+      for await (const row of table.rows()) yield recordOf(row);
     },
+    ...(table.rowsNow === undefined
+      ? {}
+      : {
+          *rowsNow(): Generator<RecordRow> {
+            for (const row of table.rowsNow!()) yield recordOf(row);
+          },
+        }),
     close: () => table.close(),
   };
+
+  function recordOf(row: CsvRow): RecordRow {
+    if (row.fields.length !== keys.length) return { line: row.line, row: row.row, problem: { field: WHOLE_ROW, message: fieldCountMessage(keys.length, row.fields.length) } };
+    return { line: row.line, row: row.row, values: new Map(keys.map((key, i) => [key, row.fields[i]])) };
+  }
 }
 
 async function openJsonLines(path: string): Promise<RecordTable> {

@@ -87,11 +87,11 @@ test('fail: the malformed row fails the run with its line, and no output file is
   assert.deepEqual(readdirSync(files.dir).filter((f) => f.includes('.tmp-')), [], 'no temporary file left behind');
 });
 
-test('--workers 2 and 3 write the same bytes as --workers 1, in input order (JSON Lines and CSV; CSV read in slices by 3)', async () => {
+test('--workers 2 and 3 write the same bytes as --workers 1, in input order (JSON Lines and CSV; a bag\'s CSV read in slices: by this thread for 1, by the workers for 2 and 3)', async () => {
   for (const [input, workers] of [[jsonl, 2], [csv, 2], [csv, SLICED_FROM_WORKERS]] as const) {
     const one = join(files.dir, 'one.jsonl');
     const two = join(files.dir, 'two.jsonl');
-    const a = await scoreFile({ model, input, output: one, onError: 'skip', workers: 1, chunkRows: 100 });
+    const a = await scoreFile({ model, input, output: one, onError: 'skip', workers: 1, chunkRows: 100, sliceBytes: 4096 });
     const b = await scoreFile({ model, input, output: two, onError: 'skip', workers, chunkRows: 100, sliceBytes: 4096 });
     assert.equal(a.rows, ROWS - 1);
     assert.equal(b.rows, ROWS - 1);
@@ -119,6 +119,19 @@ test('--scores decided|none reach the worker threads: the same bytes for 1, 2 an
       await scoreFile({ model, input: csv, output: many, onError: 'skip', workers, chunkRows: 100, sliceBytes: 4096, topK: 2, scores: choice });
       assert.ok(readFileSync(many).equals(written), `${choice}, ${workers} workers: outputs differ`);
     }
+  }
+});
+
+test('a malformed CSV record (a quote not closed where it should be) fails with its line however the file is read, nothing written', async () => {
+  const lines = ['id,description', ...Array.from({ length: 300 }, (_, i) => `${i + 1},"${row(i + 1).text}"`)];
+  lines.splice(201, 0, '200b,"Never closed');
+  const input = files('unclosed.csv', lines.join('\n') + '\n');
+  for (const workers of [1, 2, SLICED_FROM_WORKERS]) {
+    const output = join(files.dir, `unclosed-${workers}.jsonl`);
+    const error = await rejectsWith(scoreFile({ model, input, output, onError: 'skip', workers, sliceBytes: 1024 }));
+    assert.equal(error.line, 202, `${workers} worker(s): ${error.message}`);
+    assert.match(error.message, /malformed CSV/);
+    assert.equal(existsSync(output), false);
   }
 });
 

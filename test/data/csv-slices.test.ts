@@ -1,13 +1,14 @@
 /**
  * A CSV read in slices (csv-slices.ts, each slice behind the header through readPredictionInput's
  * `slice`) gives the rows, lines, row-number ids, problems and errors of the same file read whole,
- * whatever the slice size: quoted line breaks, CRLF, blank and whitespace-only lines, a BOM, short rows.
+ * whatever the slice size: quoted line breaks, CRLF, blank and whitespace-only lines, a BOM, short rows;
+ * and readPredictionSlice gives each slice's rows and problems as readPredictionInput does.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openCsvSlices } from '../../src/data/csv-slices.js';
 import { countLineBreaks, type RowProblem } from '../../src/data/csv.js';
-import { readPredictionInput, type PredictionInputRow } from '../../src/data/prediction-input.js';
+import { readPredictionInput, readPredictionSlice, type PredictionInputRow } from '../../src/data/prediction-input.js';
 import { decodeUtf8Slice } from '../../src/data/text-decoding.js';
 import { PlotlineError } from '../../src/util/errors.js';
 import { fixtureFolder } from '../helpers/files.js';
@@ -40,7 +41,14 @@ async function readSliced(path: string, targetBytes: number): Promise<Read & { s
       read.slices += 1;
       const text = opened.header + decodeUtf8Slice(slice.bytes, path, slice.firstLfLine);
       const options = { onError: 'skip' as const, onProblem: (p: RowProblem) => read.problems.push(p) };
-      for await (const row of readPredictionInput(path, { ...options, slice: { text, lineShift: slice.firstLine - 1 - headerLines, rowShift: slice.rowsBefore } })) read.rows.push(row);
+      const at = { rows: read.rows.length, problems: read.problems.length };
+      const sliceOf = { text, lineShift: slice.firstLine - 1 - headerLines, rowShift: slice.rowsBefore };
+      for await (const row of readPredictionInput(path, { ...options, slice: sliceOf })) read.rows.push(row);
+      // readPredictionSlice (the rows handed over without awaiting each) gives the same rows and problems.
+      const now: Read = { rows: [], problems: [] };
+      await readPredictionSlice(path, { onError: 'skip', onProblem: (p) => now.problems.push(p), slice: sliceOf }, (row) => now.rows.push(row));
+      assert.deepEqual(now.rows, read.rows.slice(at.rows));
+      assert.deepEqual(now.problems, read.problems.slice(at.problems));
     }
   } catch (error) {
     assert.ok(error instanceof PlotlineError);

@@ -167,4 +167,10 @@ test('genres are split on commas, trimmed, de-duplicated in order, empties dropp
 test('line breaks are counted the way editors number lines', () => {
   assert.equal(countLineBreaks('a\r\nb\nc\rd'), 3);
   assert.equal(countLineBreaks('no break'), 0);
+  // LF only (the native-search path) and mixed, against a character-by-character count.
+  for (const text of ['a\nb\n\nc\n', '\n', 'x\n'.repeat(50), 'a\r\n\r\nb\n\rc\r', '\r']) {
+    let expected = 0;
+    for (let i = 0; i < text.length; i++) if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) expected += 1;
+    assert.equal(countLineBreaks(text), expected, JSON.stringify(text));
+  }
 });

@@ -15,9 +15,6 @@ import { hasWords, noWordsMessage } from '../../text/tokenizer.js';
 import { UsageError } from '../usage.js';
 import { scoreFile } from '../../batch/score-file.js';
 import { batchProgress } from '../../batch/progress.js';
-import { scoreFileOnQueue } from '../../distributed/coordinator.js';
-import { parseRedisUrl } from '../../distributed/redis-connection.js';
-import { shardProgress } from '../../distributed/shard-progress.js';
 import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 import { unknownFamiliesWarning, unknownFamilyRuleText } from '../../batch/unknown-families.js';
@@ -195,6 +192,12 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
 
 /** `predict --input F --output O --queue URL`: shards on a BullMQ queue, scored by `plotline worker`s. */
 async function predictOnQueue(options: PredictCommandOptions & { input: string; queue: string }): Promise<void> {
+  // BullMQ and ioredis (~0.2 s of a core to import) only for --queue, not for every predict.
+  const [{ scoreFileOnQueue }, { parseRedisUrl }, { shardProgress }] = await Promise.all([
+    import('../../distributed/coordinator.js'),
+    import('../../distributed/redis-connection.js'),
+    import('../../distributed/shard-progress.js'),
+  ]);
   const queue = parseRedisUrl(options.queue);
   if (options.output === undefined) throw new PlotlineError('--queue needs --output FILE (on storage the workers share, like --input)');
   if (options.workers !== undefined && options.workers !== 1) throw new PlotlineError('--workers is for scoring on this machine; with --queue, start `plotline worker` processes instead');
