@@ -104,15 +104,10 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
     // A slice the parser rejects is read again by the stream below, which names the bad record's line.
     if (records !== null) return parsedTable(path, records, slice.rowShift);
   }
-  // Added to the lines of data records (and of errors after the header) in a slice: set in on_record
-  // once the header has gone by, since the parser may meet an error before the header is consumed.
-  let lineShift = 0;
   const rowShift = slice?.rowShift ?? 0;
-
-  // Start line of the record the parser is working on. It is advanced synchronously in on_record
-  // (before the record is queued), so when the parser fails it still points at the bad record.
-  let nextLine = 1;
-  let headerSeen = false;
+  // Advanced synchronously in on_record (before the record is queued), so when the parser fails its
+  // next line still points at the bad record.
+  const numbering = recordNumbering(slice?.lineShift ?? 0);
   // Decoded strictly (text-decoding.ts): a file that is not UTF-8 fails naming its first bad line.
   const source = slice === undefined ? Readable.from(decodedText(path)) : Readable.from([slice.text]);
   const parserOptions: Options<ParsedRecord, { record: string[]; raw: string }> = {
@@ -124,17 +119,7 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
     // instead of aborting the whole file.
     relax_column_count: true,
     raw: true,
-    on_record: ({ record: fields, raw }) => {
-      const line = nextLine;
-      nextLine += countLineBreaks(raw);
-      const blank = fields.length === 1 && fields[0].trim() === '' && !raw.includes('"');
-      const shift = lineShift;
-      if (!blank && !headerSeen) {
-        headerSeen = true;
-        lineShift = slice?.lineShift ?? 0;
-      }
-      return { fields, line: line + shift, blank };
-    },
+    on_record: ({ record: fields, raw }) => numbering.next(fields, raw),
   };
   // csv-parse's overloads cannot express that on_record changes the record type.
   const parser: Parser = parse(parserOptions as unknown as Options);
@@ -153,7 +138,7 @@ export async function openCsv(path: string, options: { delimiter?: string; relax
 
   const translate = (err: unknown): unknown => {
     if (err instanceof PlotlineError) return err;
-    if (err instanceof CsvError) return new PlotlineError(describeCsvError(err), { file: path, line: nextLine + lineShift });
+    if (err instanceof CsvError) return new PlotlineError(describeCsvError(err), { file: path, line: numbering.errorLine() });
     if (isErrnoException(err)) return new PlotlineError(`cannot read the file (${err.code ?? err.message})`, { file: path });
     return err;
   };
@@ -239,23 +224,37 @@ function parseSliceText(slice: CsvTextSlice, options: { delimiter?: string; rela
     return null;
   }
   // As openCsv's on_record: lines counted from each record's raw text, shifted once the header has gone by.
+  const numbering = recordNumbering(slice.lineShift);
   const records: ParsedRecord[] = new Array(parsed.length);
+  for (let i = 0; i < parsed.length; i++) records[i] = numbering.next(parsed[i].record, parsed[i].raw);
+  return records;
+}
+
+/**
+ * Line numbers of records in parse order: each record starts where the previous one's raw text ended
+ * (1-based); in a slice, the lines of data records (and of errors) after the header are shifted by
+ * `sliceLineShift`, the slice's place in its file (set once the header has gone by, since the parser
+ * may meet an error before the header is consumed). A record of one blank unquoted field is `blank`.
+ */
+function recordNumbering(sliceLineShift: number): { next(fields: string[], raw: string): ParsedRecord; errorLine(): number } {
   let nextLine = 1;
   let lineShift = 0;
   let headerSeen = false;
-  for (let i = 0; i < parsed.length; i++) {
-    const { record: fields, raw } = parsed[i];
-    const line = nextLine;
-    nextLine += countLineBreaks(raw);
-    const blank = fields.length === 1 && fields[0].trim() === '' && !raw.includes('"');
-    const shift = lineShift;
-    if (!blank && !headerSeen) {
-      headerSeen = true;
-      lineShift = slice.lineShift;
-    }
-    records[i] = { fields, line: line + shift, blank };
-  }
-  return records;
+  return {
+    next(fields, raw) {
+      const line = nextLine;
+      nextLine += countLineBreaks(raw);
+      const blank = fields.length === 1 && fields[0].trim() === '' && !raw.includes('"');
+      const shift = lineShift;
+      if (!blank && !headerSeen) {
+        headerSeen = true;
+        lineShift = sliceLineShift;
+      }
+      return { fields, line: line + shift, blank };
+    },
+    /** The line of the record the parser is working on (where an error it throws is). */
+    errorLine: () => nextLine + lineShift,
+  };
 }
 
 /** The table over records parsed up front (parseSliceText). */
