@@ -51,6 +51,16 @@ export function unknownFamilyRuleText(rules: GenreRules): string {
   return `the family is chosen by the validation rule "${rules.unknownFamily}" (${rule})`;
 }
 
+/**
+ * The warning for one title whose family field (`field`, the rules' `familyField`) holds `value`, a value the rules know no family by,
+ * named as the caller's input wrote it (`--field type`, `"fields[0].type"`), e.g. `--field
+ * type="Cartoon" is not a type the model knows (Movie, TV Show); scored as if type were missing: ...`.
+ * Shared by `--field` (predict, explain) and the API's `warnings`.
+ */
+export function unknownFamilyValueWarning(rules: GenreRules, field: string, value: string, name: string): string {
+  return `${name}=${JSON.stringify(value)} is not a ${field} the model knows (${rules.families.map((f) => f.value).join(', ')}); scored as if ${field} were missing: ${unknownFamilyRuleText(rules)}`;
+}
+
 /** The warning for `found` in `file`, or null when no row had an unknown family value. */
 export function unknownFamiliesWarning(found: UnknownFamilies, rules: GenreRules | null, file: string): string | null {
   if (found.count === 0 || rules === null || rules.familyField === null) return null;

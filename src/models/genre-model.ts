@@ -95,9 +95,7 @@ export abstract class GenreModel {
    */
   constrain(raw: Float32Array, fields?: readonly (FieldValues | undefined)[], thresholds: number | number[] = this.activeThresholds()): ScoredTitles {
     if (this.rules === null) return { scores: raw, raw, outcomes: null, thresholds };
-    const family = this.rules.familyField;
-    const ruleFields = family !== null && this.inputFields.includes(family) ? fields : undefined;
-    const { scores, outcomes } = applyGenreRules(raw, this.genres, this.rules, ruleFields, thresholds);
+    const { scores, outcomes } = applyGenreRules(raw, this.genres, this.rules, this.ruleFields(fields), thresholds);
     return { scores, raw, outcomes, thresholds };
   }
 
@@ -109,9 +107,13 @@ export abstract class GenreModel {
    */
   constrainForGlobalThresholds(raw: Float32Array, fields?: readonly (FieldValues | undefined)[]): Float32Array {
     if (this.rules === null) return raw;
-    const family = this.rules.familyField;
-    const ruleFields = family !== null && this.inputFields.includes(family) ? fields : undefined;
-    return applyGenreRules(raw, this.genres, this.rules, ruleFields).scores;
+    return applyGenreRules(raw, this.genres, this.rules, this.ruleFields(fields)).scores;
+  }
+
+  /** The fields the family rule may read: the titles' own only when the model takes the family field as input. */
+  private ruleFields(fields: readonly (FieldValues | undefined)[] | undefined): readonly (FieldValues | undefined)[] | undefined {
+    const family = this.rules?.familyField ?? null;
+    return family !== null && this.inputFields.includes(family) ? fields : undefined;
   }
 
   /** Probabilities as users get them: `score` with the genre-set rules applied. */

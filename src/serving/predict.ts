@@ -5,7 +5,7 @@
  */
 import type { FieldValues, GenreModel, ScoredTitles } from '../models/genre-model.js';
 import { fieldValueWarning } from '../batch/field-value-problems.js';
-import { unknownFamilyRuleText } from '../batch/unknown-families.js';
+import { unknownFamilyValueWarning } from '../batch/unknown-families.js';
 import { unknownFamilyValue } from '../models/genre-rules.js';
 import { splitWords, type Explanation } from '../explain/occlusion.js';
 import { HttpError } from './errors.js';
@@ -125,8 +125,7 @@ function unknownFamilyWarningOf(fields: FieldValues, classifier: GenreModel, nam
   if (rules === null || rules.familyField === null || !classifier.inputFields.includes(rules.familyField)) return null;
   const value = unknownFamilyValue(rules, fields);
   if (value === null) return null;
-  const field = rules.familyField;
-  return `${name(field)}=${JSON.stringify(value)} is not a ${field} the model knows (${rules.families.map((f) => f.value).join(', ')}); scored as if ${field} were missing: ${unknownFamilyRuleText(rules)}`;
+  return unknownFamilyValueWarning(rules, rules.familyField, value, name(rules.familyField));
 }
 
 /** Refuses an explanation request beyond maxExplainTexts texts or maxExplainWords words per text, naming the limit. */

@@ -17,7 +17,7 @@ import { scoreFile } from '../../batch/score-file.js';
 import { batchProgress } from '../../batch/progress.js';
 import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
-import { unknownFamiliesWarning, unknownFamilyRuleText } from '../../batch/unknown-families.js';
+import { unknownFamiliesWarning, unknownFamilyValueWarning } from '../../batch/unknown-families.js';
 import { fieldValueWarning, fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
@@ -91,9 +91,7 @@ export function parseFieldOptions(entries: readonly string[], known: readonly st
 export function unknownFamilyWarning(fields: FieldValues | undefined, rules: GenreRules | null): string | null {
   const value = unknownFamilyValue(rules, fields);
   if (value === null || rules === null || rules.familyField === null) return null;
-  const known = rules.families.map((f) => f.value);
-  const how = unknownFamilyRuleText(rules);
-  return `--field ${rules.familyField}="${value}" is not a ${rules.familyField} the model knows (${known.join(', ')}); scored as if ${rules.familyField} were missing: ${how}`;
+  return unknownFamilyValueWarning(rules, rules.familyField, value, `--field ${rules.familyField}`);
 }
 
 /** One warning per `--field` value the model reads as missing: not a number where one is read (year=abc), or out of range (a year of 99999999999999999999). */
