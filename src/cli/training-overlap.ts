@@ -26,7 +26,9 @@ export interface TrainingOverlap {
 
 /**
  * How many of `scored` (titles of `dataFile` about to be evaluated) the model trained on, with a
- * warning; null when none did or it cannot be known (another file, no readable split).
+ * warning; `rows` null with a warning when it cannot be known (the same file without its split file,
+ * or another file and no readable split file: an edited copy of the training file is one); null when
+ * none did.
  */
 export async function trainingOverlap(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string, scored: readonly Title[]): Promise<TrainingOverlap | null> {
   const { training } = manifest;
@@ -38,7 +40,14 @@ export async function trainingOverlap(manifest: Pick<Manifest, 'training' | 'cat
       message: `${dataFile} is the file this model was trained on (same sha256) and its split file ${training.splitFile} cannot be read from here, so its training rows cannot be told apart: up to ${training.trainSize + training.validationSize} of the ${scored.length} titles scored are training titles and the scores are optimistic`,
     };
   }
-  if (trainingIds === null) return null;
+  if (trainingIds === null) {
+    // Another file (or an edited copy: one byte changes the sha256) and no split file to match ids with.
+    const why = training.splitFile !== null ? `its split file ${training.splitFile} cannot be read from here` : `it was trained on a seeded split of ${training.dataFile}, and ${dataFile} has another sha256`;
+    return {
+      rows: null,
+      message: `cannot tell which of the ${scored.length} titles scored this model was trained on (${why}): if ${dataFile} is that file edited or re-exported, up to ${training.trainSize + training.validationSize} of them are training titles and the scores are optimistic; to be sure, evaluate on titles it was not trained on`,
+    };
+  }
   const rows = scored.filter((t) => trainingIds.has(t.id)).length;
   if (rows === 0) return null;
   const source = training.splitFile !== null ? `the training fold of ${training.splitFile}` : `the seeded split (seed ${training.seed}) this model was trained on`;

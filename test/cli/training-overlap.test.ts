@@ -41,8 +41,10 @@ test('a seeded split is made again from the manifest seed; an unreadable split f
   const lost = await trainingOverlap(await training(fixture.dir + '/moved-split.csv'), data, titles);
   assert.equal(lost?.rows, null);
   assert.match(lost!.message, /is the file this model was trained on \(same sha256\).*cannot be read from here/);
-  // A different file and no split to compare ids with: nothing can be said.
-  assert.equal(await trainingOverlap(await training(null), other, (await readTitles(other)).titles), null);
+  // A different file (an edited copy, say) and no split to compare ids with: it cannot be told, and it says so.
+  const unknown = await trainingOverlap(await training(null), other, (await readTitles(other)).titles);
+  assert.equal(unknown?.rows, null);
+  assert.match(unknown!.message, /^cannot tell which of the 2 titles scored this model was trained on \(it was trained on a seeded split of .*titles\.csv, and .*later\.csv has another sha256\): .*up to 30 of them are training titles/);
 });
 
 test('--held-out keeps the titles the model was not trained on: its split file\'s test fold, or its seeded split remade', async () => {
