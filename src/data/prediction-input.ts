@@ -86,6 +86,25 @@ export async function readPredictionSlice(path: string, options: PredictionInput
   }
 }
 
+/**
+ * Which columns `readPredictionInput` will read in `path`, as lines for the user: one per column found
+ * by detection when `options.saved` is absent, or where the file's layout differs from the saved
+ * mapping (resolveColumns), e.g. `text: overview (detected; the model was trained with column
+ * "description")`. Empty when every column is named by a flag or found under its saved name.
+ * Opens the file for its header only (the first object of JSON Lines).
+ *
+ * @throws PlotlineError as readPredictionInput for a file without a text column.
+ */
+export async function predictionColumns(path: string, options: Pick<PredictionInputOptions, 'columns' | 'saved' | 'format'>): Promise<string[]> {
+  const table = await openRecords(path, { format: options.format });
+  try {
+    // Prediction reads no labels: a label column found or not is nothing to tell.
+    return resolveColumns(table, options.columns ?? {}, { requireLabels: false, saved: options.saved }).picked.filter((line) => !line.startsWith('labels:'));
+  } finally {
+    table.close();
+  }
+}
+
 /** The opened table and the per-record rule shared by both readers: a row, or null for a problem reported. */
 async function openRows(path: string, options: PredictionInputOptions): Promise<{ table: RecordTable; rowOf(record: RecordRow): PredictionInputRow | null; finish(): void }> {
   const onError = options.onError ?? 'fail';

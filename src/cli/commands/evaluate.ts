@@ -4,6 +4,7 @@
  * the model does not know are reported; the metrics cover the model's genres only.
  */
 import { readTitles } from '../../data/titles.js';
+import { PRE_CATALOGUE_COLUMNS } from '../../data/columns.js';
 import { selectSplit } from '../../data/select-split.js';
 import { GenreVocabulary } from '../../data/genres.js';
 import { readManifest } from '../../models/storage.js';
@@ -43,14 +44,16 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   if (options.split === undefined && options.fold === 'train') throw new UsageError('--fold train needs --split (a named dataset brings its standard split); without one every row is evaluated');
   // ... read as the model's training file was (its columns), unless flags say otherwise ...
   // ... with --merge-labels, lookalike spellings are merged into the model's genre names, and each merge is said.
-  const { titles, warnings } = await readTitles(options.data, {
+  const { titles, warnings, picked } = await readTitles(options.data, {
     requireGenres: true,
     columns: columnOptions(options),
-    saved: saved.catalogue?.columns,
+    saved: saved.catalogue?.columns ?? PRE_CATALOGUE_COLUMNS,
     format: options.format,
     mergeLabels: options.mergeLabels,
     preferredLabels: saved.genres,
   });
+  // Which columns were detected where the file's layout differs from the training file's (as train says what it detected).
+  for (const line of picked) process.stderr.write(`column ${line}\n`);
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const chosen = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data) : titles;
   const selected = options.heldOut === true ? await heldOutTitles(saved, options.data, chosen) : chosen;

@@ -20,6 +20,9 @@ import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
 import { unknownFamiliesWarning, unknownFamilyValueWarning } from '../../batch/unknown-families.js';
 import { fieldValueWarning, fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
+import { readManifest } from '../../models/storage.js';
+import { predictionColumns } from '../../data/prediction-input.js';
+import { PRE_CATALOGUE_COLUMNS } from '../../data/columns.js';
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { unknownFamilyValue, type GenreRules } from '../../models/genre-rules.js';
 import { fieldlessCountWarning, fieldlessWarning } from '../fieldless-warning.js';
@@ -154,6 +157,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     }
     return;
   }
+  await reportInputColumns(options.model, options.input, options);
   if (options.queue !== undefined) {
     await predictOnQueue({ ...options, input: options.input, queue: options.queue });
     return;
@@ -231,6 +235,24 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
   }
   reportInputWarnings(result, options.input);
   reportSkipped(result.skipped, result.problems, options.quiet);
+}
+
+/**
+ * Says on stderr which columns of `--input` are read when they were detected where the file's layout
+ * differs from the training file's (a model saved without a mapping read PRE_CATALOGUE_COLUMNS)
+ * (`column text: overview (detected; the model was trained with column "description")`), as `train`
+ * says what it detected. Printed even with --quiet: a column read other than the model was trained on
+ * changes every answer. A model or file that cannot be read is left to the run itself, whose error names it.
+ */
+async function reportInputColumns(model: string, input: string, flags: CatalogueReadFlags): Promise<void> {
+  let lines: string[];
+  try {
+    const saved = (await readManifest(model)).catalogue?.columns ?? PRE_CATALOGUE_COLUMNS;
+    lines = await predictionColumns(input, { columns: columnOptions(flags), saved, format: flags.format });
+  } catch {
+    return;
+  }
+  for (const line of lines) process.stderr.write(`column ${line}\n`);
 }
 
 /** The warnings about an input file's rows, the same for `--input` on this machine and on a queue. */

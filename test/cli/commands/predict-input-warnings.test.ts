@@ -120,3 +120,18 @@ test('a value that is not a number where the model reads one is warned about on 
   assert.match(warnings[1], /^warning: 1 row\(s\) of .*words\.csv have a release_year out of range \(first: line 5, /);
 });
 
+
+test('predict --input on a file laid out other than the training file says which columns it read (even --quiet); the same layout says nothing', async () => {
+  const other = files('overview.csv', 'title,overview\nA,a killer robot\nB,love\n');
+  const run = await predictFile(other);
+  assert.equal(run.error, null, String(run.error));
+  assert.deepEqual(
+    run.stderr.split('\n').filter((l) => l.startsWith('column ')),
+    ['column text: overview (detected; the model was trained with column "description")', 'column id: none (the model was trained with column "show_id"; ids are row numbers)'],
+    run.stderr,
+  );
+  const flagged = await predictFile(other, { textColumn: 'overview' });
+  assert.doesNotMatch(flagged.stderr, /column text/, 'a column named by a flag is not detection');
+  const same = await predictFile(files('same.csv', 'show_id,description,type\n1,love,Movie\n'));
+  assert.doesNotMatch(same.stderr, /^column /m);
+});
