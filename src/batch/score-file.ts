@@ -41,6 +41,7 @@ import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { duplicateIdCounter, type DuplicateIds } from './duplicate-ids.js';
+import { blankIdCounter, type BlankIds } from './blank-ids.js';
 import { formatWith, scoreSlice, sentError } from './score-slice.js';
 import type { UnknownFamilies } from './unknown-families.js';
 import type { FieldlessRows } from './fieldless-rows.js';
@@ -109,6 +110,8 @@ export interface ScoreFileResult {
   problems: RowProblem[];
   /** Rows whose id repeats an earlier row's (all rows are scored anyway). */
   duplicateIds: DuplicateIds;
+  /** Rows of a file with an id column whose id was blank (written with their row numbers as ids). */
+  blankIds: BlankIds;
   /** Rows whose family field has a value the model's genre rules do not know (scored as unknown family). */
   unknownFamilies: UnknownFamilies;
   /** Per field: rows whose value was out of range and read as missing (the first one's line and value). */
@@ -145,6 +148,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let skipped = 0;
   let rows = 0;
   let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
+  let blankIds: BlankIds = { count: 0, lines: [], column: null };
   let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
   let fieldless: FieldlessRows = { count: 0, rows: 0 };
   let modelFields: string[] = [];
@@ -217,6 +221,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       for await (const row of readPredictionInput(options.input, { ...reading, format: 'csv', slice: headerOnly })) void row;
       const ids = duplicateIdCounter();
       duplicateIds = ids.found;
+      const blank = blankIdCounter();
+      blankIds = blank.found;
       let records = 0;
       const headerLines = countLineBreaks(slices.header);
       await mapInOrder(
@@ -234,6 +240,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
           }
           if (result.error !== undefined) throw sentError(result.error);
           for (let i = 0; i < result.ids.length; i++) ids.see(result.ids[i], result.lines[i]);
+          for (const line of result.blankIds?.lines ?? []) blank.see(line, result.blankIds!.column);
           await sink.write(result.bytes);
           rows += result.ids.length;
           records += result.records;
@@ -243,7 +250,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       );
       if (records === 0) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: options.input, line: slices.headerLine });
       await sink.commit();
-      return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, fieldless, fields: modelFields, seconds: (performance.now() - started) / 1000 };
+      return { rows, skipped, problems, duplicateIds, blankIds, unknownFamilies, fieldValues, rules, fieldless, fields: modelFields, seconds: (performance.now() - started) / 1000 };
     }
     const rowsRead = readPredictionInput(options.input, {
       columns: options.columns,
@@ -258,7 +265,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     });
     modelFields = [...fields];
     const watched = watchInputRows(rowsRead, fields, rules, checkFields);
-    ({ fieldless, unknownFamilies, fieldValues, duplicateIds } = watched.found);
+    ({ fieldless, unknownFamilies, fieldValues, duplicateIds, blankIds } = watched.found);
     await mapInOrder(
       chunked(watched.rows, chunkRows),
       job,
@@ -278,7 +285,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await pool?.close();
     await loaded?.dispose();
   }
-  return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, fieldless, fields: modelFields, seconds: (performance.now() - started) / 1000 };
+  return { rows, skipped, problems, duplicateIds, blankIds, unknownFamilies, fieldValues, rules, fieldless, fields: modelFields, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Whether a manifest describes a bag saved in its collapsed linear form, without a field model. */

@@ -19,6 +19,11 @@ export interface PredictionInputRow {
   fields?: FieldValues;
   /** 1-based physical line where the row starts. */
   line: number;
+  /**
+   * Set when the file has an id column but this row's id is blank (an empty or white-space cell, null,
+   * or a JSON Lines object without it): the id column's name. `id` is then the row number.
+   */
+  blankId?: string;
 }
 
 export interface PredictionInputOptions {
@@ -147,6 +152,7 @@ async function openRows(path: string, options: PredictionInputOptions): Promise<
     if (!hasWords(text)) return problem(textName, noWordsMessage(textName, text));
     // An empty id (cell, null or "") falls back to the row number, as for a file without an id column.
     let id = String(record.row);
+    let blankId: string | undefined;
     const idName = jsonl && (idKey === null || !record.values.has(idKey)) && options.columns?.idColumn === undefined ? ID_COLUMNS.find((c) => record.values.has(c)) : (mapping.id ?? undefined);
     if (idName !== undefined) {
       const rawId = record.values.get(columnKey(idName));
@@ -154,9 +160,14 @@ async function openRows(path: string, options: PredictionInputOptions): Promise<
       else if (typeof rawId === 'number' && Number.isFinite(rawId)) id = String(rawId);
       else if (!(rawId === undefined || rawId === null || rawId === '' || (typeof rawId === 'string' && rawId.trim() === ''))) {
         return problem(idName, `must be a string or a number, got ${describeJson(rawId)}`);
+      } else {
+        blankId = idName;
       }
+    } else if (mapping.id !== null) {
+      blankId = mapping.id; // a JSON Lines object without the id the file's first object has
     }
     const row: PredictionInputRow = { id, text, line: record.line };
+    if (blankId !== undefined) row.blankId = blankId;
     if (fieldKeys.length > 0) {
       const fields: Record<string, string> = {};
       for (const key of fieldKeys) {

@@ -17,6 +17,7 @@ import { scoreFile } from '../../batch/score-file.js';
 import { batchProgress } from '../../batch/progress.js';
 import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
+import { blankIdsWarning } from '../../batch/blank-ids.js';
 import { unknownFamiliesWarning, unknownFamilyValueWarning } from '../../batch/unknown-families.js';
 import { fieldValueWarning, fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
@@ -257,11 +258,13 @@ async function reportInputColumns(model: string, input: string, flags: Catalogue
 
 /** The warnings about an input file's rows, the same for `--input` on this machine and on a queue. */
 function reportInputWarnings(
-  result: Pick<Awaited<ReturnType<typeof scoreFile>>, 'duplicateIds' | 'unknownFamilies' | 'rules' | 'fieldValues' | 'fields' | 'fieldless'>,
+  result: Pick<Awaited<ReturnType<typeof scoreFile>>, 'duplicateIds' | 'blankIds' | 'unknownFamilies' | 'rules' | 'fieldValues' | 'fields' | 'fieldless'>,
   input: string,
 ): void {
   const repeated = duplicateIdsWarning(result.duplicateIds, input);
   if (repeated !== null) warn(repeated);
+  const blank = blankIdsWarning(result.blankIds, input);
+  if (blank !== null) warn(blank);
   const families = unknownFamiliesWarning(result.unknownFamilies, result.rules, input);
   if (families !== null) warn(families);
   for (const warning of fieldValueWarnings(result.fieldValues, input)) warn(warning);

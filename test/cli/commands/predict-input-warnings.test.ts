@@ -135,3 +135,10 @@ test('predict --input on a file laid out other than the training file says which
   const same = await predictFile(files('same.csv', 'show_id,description,type\n1,love,Movie\n'));
   assert.doesNotMatch(same.stderr, /^column /m);
 });
+
+test('predict --input warns once about blank ids: count, first lines, the column, what they became', async () => {
+  const run = await predictFile(files('blank-ids.csv', 'show_id,description,type\n1,love,Movie\n,a killer robot,Movie\n ,love,TV Show\n'));
+  assert.equal(run.error, null, String(run.error));
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('blank'));
+  assert.deepEqual(warnings, [`warning: 2 row(s) of ${join(files.dir, 'blank-ids.csv')} have a blank show_id (lines 3, 4); expected an id in every row: they are written with their row numbers as ids`]);
+});
