@@ -11,7 +11,7 @@ import type { GenreRules } from '../models/genre-rules.js';
 import { watchBlankIds, type BlankIds } from './blank-ids.js';
 import { watchDuplicateIds, type DuplicateIds } from './duplicate-ids.js';
 import { watchFieldValues, type FieldValueProblems } from './field-value-problems.js';
-import { watchFieldlessRows, type FieldlessRows } from './fieldless-rows.js';
+import { watchFieldlessRows, type FieldlessRows, type ReadsFields } from './fieldless-rows.js';
 import { watchUnknownFamilies, type UnknownFamilies } from './unknown-families.js';
 
 /** What the checks found; filled in as the rows are read, complete once they all have been. */
@@ -28,14 +28,17 @@ export interface InputFindings {
  * @param fields the catalogue fields the model reads (none: no fieldless count).
  * @param rules the model's genre-set rules, or null.
  * @param checkFields the model's (or its field vectorizer's) field-value check, or null for none.
+ * @param readsFields whether the model reads anything from a row's fields (GenreModel.readsFieldsOf,
+ *   storage.ts readFieldUseCheck), so rows with only unusable values count as fieldless; null: any value counts.
  */
 export function watchInputRows(
   rows: AsyncIterable<PredictionInputRow>,
   fields: readonly string[],
   rules: GenreRules | null,
   checkFields: ((fields: FieldValues | undefined) => FieldValueProblem[]) | null,
+  readsFields: ReadsFields | null = null,
 ): { rows: AsyncGenerator<PredictionInputRow>; found: InputFindings } {
-  const bare = watchFieldlessRows(rows, fields);
+  const bare = watchFieldlessRows(rows, fields, readsFields);
   const families = watchUnknownFamilies(bare.rows, rules);
   const checked = watchFieldValues(families.rows, checkFields);
   const watched = watchDuplicateIds(checked.rows);

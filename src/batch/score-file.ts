@@ -19,7 +19,7 @@ import { readPredictionInput, type PredictionInputRow } from '../data/prediction
 import { assertReadableFile, countLineBreaks, problemError, type RowProblem } from '../data/csv.js';
 import { openCsvSlices, type CsvSlice } from '../data/csv-slices.js';
 import { fileFormatOf } from '../data/records.js';
-import { readFieldValueCheck, readManifest, type EncoderLocation } from '../models/storage.js';
+import { readFieldUseCheck, readFieldValueCheck, readManifest, type EncoderLocation } from '../models/storage.js';
 import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
@@ -150,7 +150,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
   let blankIds: BlankIds = { count: 0, lines: [], column: null };
   let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
-  let fieldless: FieldlessRows = { count: 0, rows: 0 };
+  let fieldless: FieldlessRows = { count: 0, rows: 0, unusable: 0 };
   let modelFields: string[] = [];
   let rules: GenreRules | null = null;
   let fieldValues: FieldValueProblems = new Map();
@@ -170,6 +170,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     let sliceJob: ((request: SliceRequest) => Promise<SliceResult>) | null = null;
     /** Out-of-range field values of a row (the model reads them as missing), checked as rows are read. */
     let checkFields: ((fields: FieldValues | undefined) => ReturnType<GenreModel['fieldValueProblems']>) | null = null;
+    /** Whether the model reads anything from a row's fields (rows with only unusable values are scored from the text alone). */
+    let readsFields: ((fields: FieldValues | undefined) => boolean) | null = null;
     if (workers === 1) {
       let classifier = options.classifier;
       if (classifier === undefined) {
@@ -179,6 +181,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       }
       const c = classifier;
       checkFields = (fields) => c.fieldValueProblems(fields);
+      readsFields = (fields) => c.readsFieldsOf(fields);
       job = (chunk) => formatPredictionBytes(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
       // A bag reads a CSV input in slices here too (parsed in one call each, see ../data/csv.ts): cheaper
       // than the streamed read, with the same bytes out (its scores do not depend on how rows are grouped).
@@ -198,6 +201,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, scores: options.scores, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
       // The workers hold the model; the rows are read here, so the saved field vectorizers check them here.
       checkFields = linearBag ? null : await readFieldValueCheck(options.model);
+      readsFields = linearBag ? null : await readFieldUseCheck(options.model);
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
       // A shared bag's workers read slices from 2 workers on (its scores do not depend on how rows are
@@ -264,7 +268,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       },
     });
     modelFields = [...fields];
-    const watched = watchInputRows(rowsRead, fields, rules, checkFields);
+    const watched = watchInputRows(rowsRead, fields, rules, checkFields, readsFields);
     ({ fieldless, unknownFamilies, fieldValues, duplicateIds, blankIds } = watched.found);
     await mapInOrder(
       chunked(watched.rows, chunkRows),

@@ -22,7 +22,7 @@ import { assertReadableFile, type RowProblem } from '../data/csv.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import { readModelId } from '../models/model-id.js';
-import { readFieldValueCheck, readManifest } from '../models/storage.js';
+import { readFieldUseCheck, readFieldValueCheck, readManifest } from '../models/storage.js';
 import type { FieldValueProblems } from '../batch/field-value-problems.js';
 import type { DuplicateIds } from '../batch/duplicate-ids.js';
 import type { BlankIds } from '../batch/blank-ids.js';
@@ -130,7 +130,7 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
   let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
   let blankIds: BlankIds = { count: 0, lines: [], column: null };
   let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
-  let fieldless: FieldlessRows = { count: 0, rows: 0 };
+  let fieldless: FieldlessRows = { count: 0, rows: 0, unusable: 0 };
   let fields: string[] = [];
   let rules: GenreRules | null = null;
   let poller: NodeJS.Timeout | undefined;
@@ -178,7 +178,7 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     // Checked as `predict --input` checks its rows (batch/score-file.ts), in the same order.
     fields = [...(catalogue?.fields ?? [])];
     rules = catalogue?.rules ?? null;
-    const watched = watchInputRows(read, fields, rules, checkFields);
+    const watched = watchInputRows(read, fields, rules, checkFields, await readFieldUseCheck(options.model));
     ({ fieldless, unknownFamilies, fieldValues, duplicateIds, blankIds } = watched.found);
     const input = watched.rows;
     let shard = 0;

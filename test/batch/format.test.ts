@@ -148,7 +148,7 @@ test('predict --input rows carry family as the API does: given by the row\'s own
   const model = new Reads(scores);
   model.rules = { familyField: 'type', families: [{ value: 'Movie', genres: [GENRES[0], GENRES[2], GENRES[4]] }, { value: 'TV "Show"', genres: [GENRES[1], GENRES[3], GENRES[5]] }], unknownFamily: 'max', maxGenres: 2 };
   const ids = ['a', 'b', 'c'];
-  const fields = [{ type: 'TV "Show"' }, {}, { type: 'Cartoon' }];
+  const fields: Record<string, string>[] = [{ type: 'TV "Show"' }, {}, { type: 'Cartoon' }];
   const lines = Buffer.from(await formatPredictionBytes(model, ids, ids, { fields, scores: 'none' })).toString('utf8').trimEnd().split('\n');
   const rows = lines.map((line) => JSON.parse(line) as { family?: unknown });
   assert.deepEqual(rows.map((r) => r.family), [{ value: 'TV "Show"', given: true }, { value: 'TV "Show"', given: false }, { value: 'Movie', given: false }]);

@@ -23,7 +23,7 @@ test('every row check at once: rows pass unchanged and in order, and each findin
   const seen: PredictionInputRow[] = [];
   for await (const row of out) seen.push(row);
   assert.deepEqual(seen, rows);
-  assert.deepEqual(found.fieldless, { count: 1, rows: 4 });
+  assert.deepEqual(found.fieldless, { count: 1, rows: 4, unusable: 0 });
   assert.deepEqual(found.unknownFamilies, { count: 1, lines: [3], values: ['Cartoon'] });
   assert.equal([...found.fieldValues.values()][0]?.line, 2);
   assert.equal(found.duplicateIds.count, 1);

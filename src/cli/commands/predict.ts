@@ -110,9 +110,9 @@ export function outOfRangeFieldWarnings(model: Pick<GenreModel, 'fieldValueProbl
  * Every warning about the `--field` values of texts given as arguments (predict and explain): a family
  * value the rules do not know, values out of range, and no field at all for a model that reads fields.
  */
-export function fieldOptionWarnings(model: Pick<GenreModel, 'fieldValueProblems' | 'rules' | 'inputFields'>, fields: FieldValues | undefined): string[] {
+export function fieldOptionWarnings(model: Pick<GenreModel, 'fieldValueProblems' | 'rules' | 'inputFields' | 'readsFieldsOf'>, fields: FieldValues | undefined): string[] {
   const unknown = unknownFamilyWarning(fields, model.rules);
-  const fieldless = fieldlessWarning(model.inputFields, [fields], 'on the command line');
+  const fieldless = fieldlessWarning(model.inputFields, [fields], 'on the command line', (f) => model.readsFieldsOf(f));
   return [...(unknown === null ? [] : [unknown]), ...outOfRangeFieldWarnings(model, fields), ...(fieldless === null ? [] : [fieldless])];
 }
 
@@ -268,7 +268,7 @@ function reportInputWarnings(
   const families = unknownFamiliesWarning(result.unknownFamilies, result.rules, input);
   if (families !== null) warn(families);
   for (const warning of fieldValueWarnings(result.fieldValues, input)) warn(warning);
-  const fieldless = fieldlessCountWarning(result.fields, result.fieldless.count, result.fieldless.rows, `in ${input}`);
+  const fieldless = fieldlessCountWarning(result.fields, result.fieldless.count, result.fieldless.rows, `in ${input}`, result.fieldless.unusable);
   if (fieldless !== null) warn(fieldless);
 }
 

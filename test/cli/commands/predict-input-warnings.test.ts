@@ -142,3 +142,23 @@ test('predict --input warns once about blank ids: count, first lines, the column
   const warnings = run.stderr.split('\n').filter((l) => l.includes('blank'));
   assert.deepEqual(warnings, [`warning: 2 row(s) of ${join(files.dir, 'blank-ids.csv')} have a blank show_id (lines 3, 4); expected an id in every row: they are written with their row numbers as ids`]);
 });
+
+test('predict --input counts rows whose only field value the model cannot use (an unseen country) in the "none of them" warning; the saved model\'s check agrees with the loaded one', async () => {
+  const input = files('atlantis.csv', ['show_id,description,type,country', '1,a killer robot,Movie,India', '2,love,,Atlantis', '3,love,,'].join('\n') + '\n');
+  const run = await predictFile(input);
+  assert.equal(run.error, null, String(run.error));
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('description alone'));
+  assert.equal(warnings.length, 1, run.stderr);
+  assert.match(warnings[0], /^warning: the model reads type, country; 2 of 3 titles have no value of them that the model can use in .*atlantis\.csv \(1 of them had values not seen in training or out of range\)/);
+  // --workers N and --queue read rows on a thread without the model: they ask the saved folder.
+  const { readFieldUseCheck } = await import('../../../src/models/storage.js');
+  const check = (await readFieldUseCheck(fixture.modelDir))!;
+  const { classifier } = await openModel(fixture.modelDir, { backend: null });
+  const cases: (Record<string, string> | undefined)[] = [{ country: 'Atlantis' }, { country: 'India' }, { type: 'Movie' }, {}, undefined, { type: 'Cartoon', country: 'Atlantis' }];
+  for (const fields of cases) {
+    assert.equal(check(fields), classifier.readsFieldsOf(fields), JSON.stringify(fields));
+  }
+  assert.equal(check({ country: 'Atlantis' }), false);
+  assert.equal(check({ country: 'India' }), true);
+  await classifier.dispose();
+});
