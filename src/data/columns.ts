@@ -74,10 +74,10 @@ export function resolveColumns(
     const candidates = saved === undefined || saved === null ? usual : [saved, ...usual];
     const name = candidates.find((c) => table.has(c));
     // What the model's training file had in this role (undefined: no saved mapping to compare with).
-    const trained = settings.saved === undefined ? undefined : saved === undefined || saved === null ? 'none' : `column "${saved}"`;
+    const trained = settings.saved === undefined ? undefined : saved === undefined || saved === null ? `the model's training file had no ${role} column` : `the model was trained with column "${saved}"`;
     if (name !== undefined) {
       const same = saved !== undefined && saved !== null && columnKey(name) === columnKey(saved);
-      if (!same) picked.push(`${role}: ${table.spelling(name)} (detected${trained === undefined ? '' : `; the model was trained with ${trained}`})`);
+      if (!same) picked.push(`${role}: ${table.spelling(name)} (detected${trained === undefined ? '' : `; ${trained}`})`);
       return table.spelling(name);
     }
     if (!required && role === 'id' && saved !== undefined && saved !== null) picked.push(`id: none (the model was trained with column "${saved}"; ids are row numbers)`);

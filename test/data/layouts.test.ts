@@ -192,4 +192,5 @@ test('a file read with a saved mapping says only which columns differ from the t
   ]);
   assert.deepEqual(await predictionColumns(other, { saved, columns: { textColumn: 'overview' } }), ['id: none (the model was trained with column "show_id"; ids are row numbers)'], 'a flag is not detection');
   assert.deepEqual(await predictionColumns(other, {}), ['text: overview (detected)'], 'no saved mapping: every detected column');
+  assert.deepEqual(await predictionColumns(same, { saved: { ...saved, id: null } }), ['id: show_id (detected; the model\'s training file had no id column)']);
 });
