@@ -118,7 +118,7 @@ export interface ScoreFileResult {
   fieldValues: FieldValueProblems;
   /** The model's genre rules (null: none), for the warning about unknown family values. */
   rules: GenreRules | null;
-  /** Rows with none of the model's fields (scored from the description alone), of the rows read; 0 of 0 for a description-only model. */
+  /** Rows the model reads nothing from (none of its fields, or only values it drops: scored from the description alone), of the rows read; 0 of 0 for a description-only model. */
   fieldless: FieldlessRows;
   /** The fields the model reads (empty: description only). */
   fields: string[];

@@ -91,7 +91,7 @@ export interface QueueScoreResult {
   blankIds: BlankIds;
   /** Rows whose family field has a value the model's genre rules do not know (batch/unknown-families.ts). */
   unknownFamilies: UnknownFamilies;
-  /** Rows without a value for any field the model reads (batch/fieldless-rows.ts). */
+  /** Rows the model reads nothing from (no value for any of its fields, or only values it drops; batch/fieldless-rows.ts). */
   fieldless: FieldlessRows;
   /** The catalogue fields the model reads (none for a description-only model). */
   fields: string[];
