@@ -1,7 +1,7 @@
 /**
  * The options that say how to read a catalogue (`--text-column`, `--label-column`, `--id-column`,
  * `--label-separator`, `--format`) and which fields and genre-set rules a model uses (`--fields`,
- * `--family-field`, `--max-genres`, `--no-rules`, `--merge-labels`), shared by the commands that read
+ * `--family-field`, `--max-genres`, `--no-rules`, `--merge-labels`, `--threshold-objective`), shared by the commands that read
  * catalogues, and their translation into the data layer's options.
  */
 import { Option, type Command } from 'commander';
@@ -9,6 +9,7 @@ import { LABEL_SEPARATORS, type LabelSeparator } from '../data/labels.js';
 import { FILE_FORMATS, type FileFormat } from '../data/records.js';
 import { mixedFieldListProblem, type ColumnOptions } from '../data/columns.js';
 import type { CatalogueRequest } from '../training/train-catalogue.js';
+import { THRESHOLD_OBJECTIVES, type ThresholdObjective } from '../evaluation/decision-thresholds.js';
 import { positiveInteger } from './options.js';
 import { UsageError } from './usage.js';
 
@@ -28,6 +29,7 @@ export interface CatalogueModelFlags {
   maxGenres?: number;
   rules?: boolean;
   mergeLabels?: boolean;
+  thresholdObjective?: ThresholdObjective;
 }
 
 /** Adds the reading options; `labels` false leaves out the label options (predict). */
@@ -51,6 +53,11 @@ export function addModelOptions(command: Command): Command {
     .option('--family-field <name>', 'field whose values split the genres into families that never share a title (default: type, when the file has it; "none" for no families)')
     .option('--max-genres <n>', 'most genres per title, a positive integer (default: the most any training title has)', positiveInteger)
     .option('--no-rules', 'no genre-set rules (families, cap)')
+    .addOption(
+      new Option('--threshold-objective <objective>', 'what the decision thresholds are chosen for on validation: micro-F1, macro-F1, or their mean (rare genres count as much as common ones in macro-F1)')
+        .choices([...THRESHOLD_OBJECTIVES])
+        .default('mean'),
+    )
     .option('--merge-labels', 'merge labels that differ only by case, apostrophe or spaces (default: an error listing them)', false);
 }
 
@@ -84,5 +91,6 @@ export function catalogueRequest(flags: CatalogueModelFlags): CatalogueRequest {
     familyField: flags.familyField,
     maxGenres: flags.maxGenres,
     rules: flags.rules,
+    thresholdObjective: flags.thresholdObjective,
   };
 }

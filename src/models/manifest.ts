@@ -56,6 +56,7 @@ export const ManifestSchema = z.object({
     global: z.number().min(0).max(1),
     perGenre: z.array(z.number().min(0).max(1)).nullable(),
     mode: z.enum(['global', 'perGenre']),
+    priorShift: z.number().min(0).optional(),
   }),
   training: z.object({
     createdAt: z.string(),

@@ -18,6 +18,12 @@ export interface DecisionThresholds {
   perGenre: number[] | null;
   /** Which of the two `predict` uses by default. */
   mode: 'global' | 'perGenre';
+  /**
+   * When set, `perGenre` holds prior-shifted thresholds, sigmoid(logit(global) + priorShift * the
+   * genre's training log-odds) (../evaluation/thresholds.ts `tunePriorShiftedThresholds`), rather
+   * than each genre's own tuned threshold. Absent in models saved before them.
+   */
+  priorShift?: number;
 }
 
 /** One cut-off per genre: `thresholds` repeated k times, or copied (float32); RangeError when an array does not hold k. */

@@ -24,8 +24,8 @@ import { applyGenreRules, learnGenreRules, type GenreRules, type UnknownFamilyRu
 
 /** The unknown-family rules validation chooses between: each holds a title to one family. */
 const CHOSEN_FAMILY_RULES: readonly UnknownFamilyRule[] = ['total', 'max'];
-import { tuneDecisionThresholds, type TunedThresholds } from '../evaluation/decision-thresholds.js';
-import { tuneGlobalThreshold } from '../evaluation/thresholds.js';
+import { tuneDecisionThresholds, type ThresholdObjective, type TunedThresholds } from '../evaluation/decision-thresholds.js';
+import { genrePriorLogOdds, tuneGlobalThreshold } from '../evaluation/thresholds.js';
 import { applyThresholds } from '../models/thresholds.js';
 import { selectRows } from '../util/row-matrix.js';
 import { splitData, type Dataset } from '../data/dataset.js';
@@ -50,6 +50,8 @@ export interface CatalogueOptions {
   rules: boolean;
   seed: number;
   fieldModel?: Partial<FieldModelSettings>;
+  /** What the thresholds are chosen for (`--threshold-objective`; default `mean` of micro- and macro-F1, decision-thresholds.ts). */
+  thresholdObjective?: ThresholdObjective;
 }
 
 export interface CatalogueResult {
@@ -155,18 +157,19 @@ export function decideRules(
   genres: readonly string[],
   train: Pick<CatalogueSplit, 'fields'> & { genres: readonly (readonly string[])[] },
   validation: CatalogueSplit,
-  options: Pick<CatalogueOptions, 'familyField' | 'maxGenres' | 'rules'>,
+  options: Pick<CatalogueOptions, 'familyField' | 'maxGenres' | 'rules' | 'thresholdObjective'>,
   scores: { raw: Float32Array; hiddenFamily: Float32Array; readsFamily: boolean },
 ): { rules: GenreRules | null; scores: Float32Array; tuned: TunedThresholds } {
   const k = genres.length;
   const { raw, hiddenFamily, readsFamily } = scores;
+  const tuning: ThresholdTuning = { priorLogOdds: trainingPriorLogOdds(genres, train.genres), objective: options.thresholdObjective };
   let rules: GenreRules | null = null;
   if (options.rules) {
     const titles = train.fields.map((fields, i) => ({ fields, genres: train.genres[i] }));
     const learned = learnGenreRules(titles, genres, { familyField: options.familyField, maxGenres: options.maxGenres });
     const heldOut = (candidate: GenreRules, candidateScores: Float32Array, fields: readonly FieldValues[] | undefined): number => {
-      const { crossFitted } = tuneUnderRules(validation.targets, candidateScores, genres, candidate, fields).tuned;
-      return Math.max(crossFitted.global, crossFitted.perGenre);
+      const { crossFitted } = tuneUnderRules(validation.targets, candidateScores, genres, candidate, fields, tuning).tuned;
+      return Math.max(crossFitted.global, crossFitted.perGenre, crossFitted.priorShift?.value ?? -Infinity);
     };
     // The cap always holds (the training maximum, or --max-genres), and a family is always chosen: a
     // prediction is never a genre set no training title had. Validation only picks how the family of
@@ -176,9 +179,9 @@ export function decideRules(
       learned.familyField === null ? learned.unknownFamily : best(CHOSEN_FAMILY_RULES, (rule) => heldOut({ ...learned, unknownFamily: rule }, hiddenFamily, undefined));
     rules = { ...learned, maxGenres, unknownFamily };
   }
-  if (rules === null) return { rules, scores: raw, tuned: tuneDecisionThresholds(validation.targets, raw, k) };
+  if (rules === null) return { rules, scores: raw, tuned: tuneDecisionThresholds(validation.targets, raw, k, tuning) };
   const ruleFields = readsFamily ? validation.fields : undefined;
-  const { tuned } = tuneUnderRules(validation.targets, raw, genres, rules, ruleFields);
+  const { tuned } = tuneUnderRules(validation.targets, raw, genres, rules, ruleFields, tuning);
   // The scores returned are capped as the model will cap them: by the chosen thresholds.
   const { thresholds } = tuned;
   const active = thresholds.mode === 'perGenre' && thresholds.perGenre !== null ? thresholds.perGenre : thresholds.global;
@@ -198,16 +201,34 @@ function tuneUnderRules(
   genres: readonly string[],
   rules: GenreRules,
   fields: readonly FieldValues[] | undefined,
+  tuning: ThresholdTuning,
 ): { tuned: TunedThresholds } {
   const k = genres.length;
   const constrained = applyGenreRules(raw, genres, rules, fields).scores;
-  if (rules.maxGenres === null) return { tuned: tuneDecisionThresholds(targets, constrained, k) };
+  if (rules.maxGenres === null) return { tuned: tuneDecisionThresholds(targets, constrained, k, tuning) };
   // The family rule once, then the cap by the thresholds of each held-out decision.
   const family = applyGenreRules(raw, genres, { ...rules, maxGenres: null }, fields).scores;
   const capOnly: GenreRules = { ...rules, familyField: null, families: [] };
   const decide = (rows: readonly number[], thresholds: number | number[]): Uint8Array =>
     applyThresholds(applyGenreRules(selectRows(family, rows, k), genres, capOnly, undefined, thresholds).scores, k, thresholds);
-  return { tuned: tuneDecisionThresholds(targets, constrained, k, decide) };
+  return { tuned: tuneDecisionThresholds(targets, constrained, k, { ...tuning, decide }) };
+}
+
+/** The threshold tuner's options every tuning of one model shares. */
+type ThresholdTuning = { priorLogOdds: Float32Array; objective?: ThresholdObjective };
+
+/** Each genre's training log-odds (thresholds.ts `genrePriorLogOdds`) from the training titles' genre lists. */
+function trainingPriorLogOdds(genres: readonly string[], trainGenres: readonly (readonly string[])[]): Float32Array {
+  const k = genres.length;
+  const column = new Map(genres.map((g, j) => [g, j]));
+  const targets = new Float32Array(trainGenres.length * k);
+  trainGenres.forEach((list, i) => {
+    for (const g of list) {
+      const j = column.get(g);
+      if (j !== undefined) targets[i * k + j] = 1;
+    }
+  });
+  return genrePriorLogOdds(targets, k);
 }
 
 /** The candidate with the highest value (ties: the earliest). */
@@ -231,6 +252,7 @@ export interface CatalogueRequest {
   familyField?: string;
   maxGenres?: number;
   rules?: boolean;
+  thresholdObjective?: ThresholdObjective;
 }
 
 /**
@@ -256,7 +278,7 @@ export function catalogueOptions(dataset: Dataset, request: CatalogueRequest, se
   // so that a title's known family can hold at prediction time: `--family-field kind` on a file whose
   // `kind` is not a usual catalogue field would otherwise always be guessed.
   const withFamily = familyField !== null && request.familyField !== undefined && fields.length > 0 && !fields.includes(familyField) ? [...fields, familyField] : fields;
-  return { fields: withFamily, familyField, maxGenres: request.maxGenres, rules: request.rules ?? true, seed };
+  return { fields: withFamily, familyField, maxGenres: request.maxGenres, rules: request.rules ?? true, seed, thresholdObjective: request.thresholdObjective };
 }
 
 /** A split's fields, targets and genre lists, as `addCatalogue` takes them. */

@@ -4,6 +4,9 @@ import {
   precisionRecallCurve,
   tuneGlobalThreshold,
   tunePerGenreThresholds,
+  genrePriorLogOdds,
+  priorShiftedThresholds,
+  tunePriorShiftedThresholds,
 } from '../../src/evaluation/thresholds.js';
 
 function close(actual: number, expected: number, message?: string): void {
@@ -107,4 +110,25 @@ test('per-genre: start defaults to the tuned global threshold', () => {
   const global = tuneGlobalThreshold(truthP, scoresP, 2).threshold;
   const tuned = tunePerGenreThresholds(truthP, scoresP, 2);
   assert.equal(tuned.thresholds[1], global);
+});
+
+test('genrePriorLogOdds: add-one smoothed training log-odds per genre', () => {
+  // 4 rows x 2 genres: genre 0 on 3 rows, genre 1 on none.
+  const targets = new Float32Array([1, 0, 1, 0, 1, 0, 0, 0]);
+  const l = genrePriorLogOdds(targets, 2);
+  close(l[0], Math.fround(Math.log(4 / 6 / (2 / 6))), 'genre 0: (3+1)/(4+2), float32');
+  close(l[1], Math.fround(Math.log(1 / 6 / (5 / 6))), 'genre 1: (0+1)/(4+2), float32');
+  assert.throws(() => genrePriorLogOdds(new Float32Array(3), 2), RangeError);
+});
+
+test('prior-shifted thresholds: shift 0 is the global threshold; a shift moves each genre by its log-odds', () => {
+  const flat = tunePriorShiftedThresholds(truthT, scoresT, 2, new Float32Array([-2, 1]), 0);
+  const global = tuneGlobalThreshold(truthT, scoresT, 2);
+  close(flat.threshold, global.threshold);
+  close(flat.microF1, global.microF1);
+  flat.thresholds.forEach((t) => close(t, global.threshold));
+  const moved = priorShiftedThresholds(0.5, new Float32Array([-2, 1]), 0.5);
+  close(moved[0], 1 / (1 + Math.exp(1)), 'logit 0 + 0.5 * -2');
+  close(moved[1], 1 / (1 + Math.exp(-0.5)), 'logit 0 + 0.5 * 1');
+  assert.throws(() => tunePriorShiftedThresholds(truthT, scoresT, 2, new Float32Array(3), 0.5), RangeError);
 });

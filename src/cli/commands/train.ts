@@ -13,6 +13,8 @@ import { embeddingProgress, trainingProgress } from '../progress.js';
 import type { TrainingSettings } from '../../models/training-settings.js';
 import { addCatalogue, catalogueOptions, catalogueSplit, type CatalogueOptions, type CatalogueResult } from '../../training/train-catalogue.js';
 import { familyNearMisses } from '../../models/genre-rules.js';
+import type { DecisionThresholds } from '../../models/thresholds.js';
+import type { ThresholdObjective } from '../../evaluation/decision-thresholds.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 import { resolveDataOption } from '../data-option.js';
 import { kindConfigSchema } from '../../models/kinds.js';
@@ -151,7 +153,7 @@ async function evaluateSaveAndReport(
     sizes: { train: dataset.splits.train.length, validation: validation.texts.length, test: test.texts.length },
   };
   const evaluated = await evaluateAndSave(trained, result, catalogue, { dataset, validation, test, run, seed: options.seed, out: options.out });
-  log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${result.model.thresholds.mode}`);
+  log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${thresholdsSummary(result.model.thresholds, result.tuned.objective)}`);
   if (evaluated.test !== null) log(`test fold (${test.texts.length} titles), tuned thresholds:\n${formatMetricsTable(evaluated.test.tuned)}`);
   log(`saved ${resolve(options.out)}`);
   if (options.json) {
@@ -167,4 +169,11 @@ async function evaluateSaveAndReport(
       }) + '\n',
     );
   }
+}
+
+/** How the thresholds were chosen, for the training log: "global", "perGenre" or "prior shift 0.5", and the objective. */
+function thresholdsSummary(thresholds: DecisionThresholds, objective: ThresholdObjective): string {
+  const way = thresholds.priorShift !== undefined ? `per genre, the global ${thresholds.global} shifted by ${thresholds.priorShift} x each genre's training log-odds` : thresholds.mode;
+  const goal = objective === 'mean' ? 'the mean of micro- and macro-F1' : `${objective}-F1`;
+  return `${way} (chosen on validation for ${goal})`;
 }
