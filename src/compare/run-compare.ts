@@ -4,6 +4,7 @@
  * ensemble weights are tuned on validation only; test is scored once per model. A model that fails
  * becomes a "failed" row and the others go on.
  */
+import type { DecisionThresholds } from '../models/thresholds.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -241,6 +242,7 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
       test: testSection(evaluated.test, globalTest, test.targets, genres.length),
       validationMacroF1AtHalf: macroF1(validation.targets, applyThresholds(trained.validation.scores, genres.length, 0.5), genres.length),
       rules: ruleSummary(catalogue.rules, readsFamily),
+      thresholds: thresholdSummary(model.thresholds),
       ...wordVectorsOf(trained.config),
       history: trained.history.map((h) => ({ epoch: h.epoch, loss: h.loss, valMicroF1: h.valMicroF1, valMacroF1: h.valMacroF1 })),
       bestEpoch: trained.bestEpoch,
@@ -253,6 +255,11 @@ async function evaluateTrack(spec: TrainedModelSpec, track: Track, trained: Trai
     };
     return { validation: catalogue.validation.raw, hiddenFamily: catalogue.validation.hiddenFamily, test: rawTest, rules: catalogue.rules, readsFamily, row };
   }
+}
+
+/** A model's thresholds as its report row keeps them (the per-genre values are in its manifest). */
+function thresholdSummary(thresholds: DecisionThresholds): ComparedModel['thresholds'] {
+  return { mode: thresholds.mode, global: thresholds.global, ...(thresholds.priorShift === undefined ? {} : { priorShift: thresholds.priorShift }) };
 }
 
 /** A word model's pretrained-vector coverage (config.wordVectorCoverage, written by training), for its row. */
@@ -322,6 +329,7 @@ async function evaluateEnsemble(spec: EnsembleSpec, track: Track, finished: Map<
     status: 'ok',
     test: testSection(evaluation, globalTest, testTargets, k),
     rules: ruleSummary(rules, readsFamily),
+    thresholds: thresholdSummary(tuned.thresholds),
     history: [],
     trainSeconds: sum((r) => r.trainSeconds),
     // Every member scores every text, one after the other.

@@ -54,6 +54,12 @@ export interface ComparedModel {
    * chosen), and the cap on genres per title (null: none).
    */
   rules?: { familyField: string | null; familyGiven: boolean; unknownFamily: string; maxGenres: number | null } | null;
+  /**
+   * How its decision thresholds were chosen on validation (evaluation/decision-thresholds.ts): one
+   * global threshold, each genre's own, or the global one shifted by `priorShift` of each genre's
+   * training log-odds.
+   */
+  thresholds?: { mode: 'global' | 'perGenre'; global: number; priorShift?: number };
   /** A word model started from pretrained vectors: vocabulary words they had, of how many, and whether frozen. */
   wordVectors?: { found: number; words: number; frozen: boolean };
   /** Validation F1 after every epoch; empty for a model without epochs (an ensemble). */

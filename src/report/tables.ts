@@ -57,6 +57,7 @@ const COLUMNS: Column[] = [
     value: (m) => (m.wordVectors === undefined ? MISSING : `${integer(m.wordVectors.found)}/${integer(m.wordVectors.words)} words${m.wordVectors.frozen ? ', frozen' : ''}`),
   },
   { header: 'genre rules', align: 'left', value: rulesOf },
+  { header: 'thresholds', align: 'left', value: thresholdsOf },
   { header: 'train s', align: 'right', value: trainTime },
   {
     header: 'predictions/s',
@@ -85,6 +86,14 @@ function rulesOf(model: ComparedModel): string {
   if (familyField !== null) parts.push(familyGiven ? `${familyField} given` : unknownFamily === 'none' ? `${familyField} not chosen` : `${familyField} by ${unknownFamily}`);
   if (maxGenres !== null) parts.push(`at most ${maxGenres}`);
   return parts.length === 0 ? 'none learned' : parts.join(', ');
+}
+
+/** The thresholds' way in a few words: "global 0.35", "per genre", or "0.59 shifted 0.5" (prior-shifted). */
+function thresholdsOf(model: ComparedModel): string {
+  const t = model.thresholds;
+  if (t === undefined) return MISSING;
+  if (t.priorShift !== undefined) return `${t.global} shifted ${t.priorShift}`;
+  return t.mode === 'global' ? `global ${t.global}` : 'per genre';
 }
 
 /** What a model reads: the description alone (the 2020 write-up's question) or with catalogue fields. */

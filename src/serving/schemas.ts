@@ -143,6 +143,7 @@ export const modelResponse = {
         global: { type: 'number' },
         perGenre: { type: ['array', 'null'], items: { type: 'number' }, description: 'in genre order, or null when not tuned' },
         mode: { type: 'string', enum: ['global', 'perGenre'] },
+        priorShift: { type: 'number', description: "when present, perGenre holds the global threshold shifted by this fraction of each genre's training log-odds" },
       },
     },
     metrics: { type: 'object', required: ['validation', 'test'], properties: { validation: metrics, test: metrics } },

@@ -37,11 +37,17 @@ test('contradictory field and rule flags are usage errors that say what conflict
     );
   }
   assert.equal(catalogueRequest(parse(['--no-rules', '--family-field', 'none']).flags).rules, false);
-  assert.deepEqual(catalogueRequest(parse(['--no-rules']).flags), { fields: undefined, familyField: undefined, maxGenres: undefined, rules: false });
+  assert.deepEqual(catalogueRequest(parse(['--no-rules']).flags), { fields: undefined, familyField: undefined, maxGenres: undefined, rules: false, thresholdObjective: 'mean' });
   assert.deepEqual(catalogueRequest({ fields: 'description' }).fields, ['description']);
   // "description" means no fields: beside field names it is a contradiction, reported before any data is read.
   assert.throws(
     () => catalogueRequest(parse(['--fields', 'description,type']).flags),
     (error: unknown) => error instanceof UsageError && /--fields "description,type" mixes "description" \(the description-only model, with no catalogue field\) with field names \(type\)/.test(error.message),
   );
+});
+
+test('--threshold-objective: micro, macro or mean (the default); anything else is refused naming the choices', () => {
+  assert.equal(catalogueRequest(parse([]).flags).thresholdObjective, 'mean');
+  for (const objective of ['micro', 'macro', 'mean']) assert.equal(catalogueRequest(parse(['--threshold-objective', objective]).flags).thresholdObjective, objective);
+  assert.match(parse(['--threshold-objective', 'weighted']).error ?? '', /--threshold-objective.*weighted.*micro, macro, mean/);
 });

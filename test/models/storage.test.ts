@@ -386,3 +386,17 @@ test('a bag folder with a truncated linear.bin or a linear.json for other genres
   await rm(missingBin);
   await assertLoadError(missing, missingBin.slice(missing.length + 1), /missing/);
 });
+
+test('prior-shifted thresholds keep their shift through save and load; a negative shift is refused naming the field', async () => {
+  const { dir } = await freshDir();
+  const thresholds = { global: 0.45, perGenre: [0.2, 0.45, 0.6], mode: 'perGenre' as const, priorShift: 0.5 };
+  const classifier = tinyClassifier('bag', 1, thresholds);
+  await saveModel(classifier, manifestFor('bag'), dir);
+  classifier.dispose();
+  const { classifier: loaded, manifest } = await loadModel(dir);
+  assert.deepEqual(manifest.thresholds, thresholds);
+  assert.deepEqual(loaded.thresholds, thresholds);
+  await loaded.dispose();
+  await editManifest(dir, (m) => ((m.thresholds as Record<string, unknown>).priorShift = -1));
+  await assert.rejects(loadModel(dir), /priorShift/);
+});

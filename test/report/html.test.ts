@@ -31,7 +31,7 @@ test('the tables show every model, the failure across its row and the best value
   assertWellFormed(html, { html: true });
   const rows = html.match(/<tr>.*<\/tr>/g) ?? [];
   assert.equal(rows.length, 1 + report.models.length + 1 + report.genres.length);
-  assert.ok(html.includes(`<td colspan="17" class="failed">failed: ${escapeHtml(FAILURE)}</td>`));
+  assert.ok(html.includes(`<td colspan="18" class="failed">failed: ${escapeHtml(FAILURE)}</td>`));
   const best = Math.max(...report.models.filter((m) => m.test).map((m) => m.test!.tuned.microF1));
   assert.ok(html.includes(`<strong>${best.toFixed(3)}</strong>`));
   assert.equal(html.match(/<strong>/g)?.length, 2);

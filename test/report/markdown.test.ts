@@ -66,6 +66,18 @@ test('the model table says which genre rules each model obeyed', () => {
   assert.equal(ruleCell('bag'), 'type given, at most 2');
 });
 
+test('the model table says how each model chose its thresholds', () => {
+  const report = sampleReport();
+  report.models[0].thresholds = { mode: 'perGenre', global: 0.59, priorShift: 0.5 };
+  report.models[2].thresholds = { mode: 'global', global: 0.35 };
+  const md = renderMarkdown(report);
+  const at = header(md, 'model').indexOf('thresholds');
+  assert.ok(at > 0, 'a thresholds column');
+  const rows = tableRows(md, 'model');
+  assert.equal(rows.find((r) => r[0] === report.models[0].name)![at], '0.59 shifted 0.5');
+  assert.equal(rows.find((r) => r[0] === report.models[2].name)![at], 'global 0.35');
+});
+
 /** Asserts that in `column` exactly the rows of the models with the highest `value` (as shown) are bold. */
 function assertBestBold(report: CompareReport, column: string, value: (m: CompareReport['models'][number]) => number): void {
   const md = renderMarkdown(report);

@@ -124,3 +124,37 @@ test('a family field the user names is read by the model too, unless it reads th
   assert.deepEqual(catalogueOptions(dataset, { familyField: 'kind', fields: ['description'] }, 1).fields, []);
   assert.deepEqual(catalogueOptions(dataset, {}, 1).fields, ['country']);
 });
+
+test('decideRules passes the training prevalences and the objective to the threshold tuner: rare genres get lower prior-shifted thresholds', async () => {
+  const { decideRules } = await import('../../src/training/train-catalogue.js');
+  const { createRng } = await import('../../src/util/random.js');
+  const names = ['Common', 'Middling', 'Rare', 'Rarer'];
+  const prevalence = [0.5, 0.3, 0.06, 0.03];
+  const rng = createRng(9);
+  const draw = (n: number) => {
+    const lists: string[][] = [];
+    const t = new Float32Array(n * 4);
+    const s = new Float32Array(n * 4);
+    for (let i = 0; i < n; i++) {
+      const list: string[] = [];
+      prevalence.forEach((p, j) => {
+        const positive = rng.next() < p;
+        if (positive) list.push(names[j]);
+        t[i * 4 + j] = positive ? 1 : 0;
+        s[i * 4 + j] = 1 / (1 + Math.exp(-(Math.log(p / (1 - p)) + (positive ? 2.5 : -2.5) + (rng.next() - 0.5) * 3)));
+      });
+      lists.push(list);
+    }
+    return { lists, t, s, fields: lists.map(() => ({})) };
+  };
+  const tr = draw(2000);
+  const va = draw(800);
+  const decide = (thresholdObjective: 'micro' | 'macro') =>
+    decideRules(names, { fields: tr.fields, genres: tr.lists }, { fields: va.fields, targets: va.t }, { familyField: null, maxGenres: null, rules: true, thresholdObjective }, { raw: va.s, hiddenFamily: va.s, readsFamily: false });
+  const macro = decide('macro');
+  assert.equal(macro.tuned.objective, 'macro');
+  assert.ok((macro.tuned.thresholds.priorShift ?? 0) > 0, JSON.stringify(macro.tuned.crossFitted));
+  const cut = macro.tuned.thresholds.perGenre!;
+  assert.ok(cut[3] < cut[0], `the rarest genre is cut lower than the commonest: ${cut}`);
+  assert.equal(decide('micro').tuned.objective, 'micro');
+});
