@@ -229,9 +229,7 @@ async function loadModel() {
     $('model-id').title = model.id ?? '';
     $('model-genres').textContent = Array.isArray(model.genres) ? String(model.genres.length) : 'unknown';
     const t = model.thresholds;
-    $('model-thresholds').textContent = !t ? 'unknown'
-      : t.mode === 'perGenre' && Array.isArray(t.perGenre) ? `tuned per genre (global ${t.global.toFixed(2)})`
-      : `global ${Number(t.global).toFixed(2)}`;
+    $('model-thresholds').textContent = describeThresholds(t);
     renderModelFields(model);
     renderFieldInputs(model);
     const test = model.metrics?.test ?? null;
@@ -532,3 +530,15 @@ els.toggleAll.addEventListener('click', () => {
 
 renderExamples();
 loadModel();
+
+/**
+ * The model's thresholds in a few words (GET /v1/model's `thresholds`): one global threshold, per
+ * genre, or prior-shifted (a base threshold moved by a fraction of each genre's training log-odds).
+ */
+function describeThresholds(t) {
+  if (!t) return 'unknown';
+  if (t.mode !== 'perGenre' || !Array.isArray(t.perGenre) || t.perGenre.length === 0) return `global ${Number(t.global).toFixed(2)}`;
+  const range = `${Math.min(...t.perGenre).toFixed(2)}-${Math.max(...t.perGenre).toFixed(2)}`;
+  if (typeof t.priorShift === 'number') return `prior-shifted: base ${Number(t.global).toFixed(2)}, shift ${t.priorShift} (${range} per genre)`;
+  return `tuned per genre (${range})`;
+}

@@ -71,11 +71,11 @@ export function tuneDecisionThresholds(targets: Float32Array, scores: Float32Arr
   const perGenre = tunePerGenreThresholds(targets, scores, k, { start: global.threshold });
   const crossFitted = crossFittedObjective(targets, scores, k, options, objective);
   const shifted = crossFitted.priorShift;
-  let thresholds: DecisionThresholds = { global: global.threshold, perGenre: perGenre.thresholds, mode: crossFitted.perGenre > crossFitted.global ? 'perGenre' : 'global' };
+  let thresholds: DecisionThresholds = { global: global.threshold, perGenre: perGenre.thresholds, mode: crossFitted.perGenre > crossFitted.global ? 'perGenre' : 'global', objective };
   const bestSoFar = Math.max(crossFitted.global, crossFitted.perGenre);
   if (shifted !== null && options.priorLogOdds !== undefined && shifted.value > bestSoFar) {
     const tuned = tunePriorShiftedThresholds(targets, scores, k, options.priorLogOdds, shifted.shift);
-    thresholds = { global: tuned.threshold, perGenre: tuned.thresholds, mode: 'perGenre', priorShift: shifted.shift };
+    thresholds = { global: tuned.threshold, perGenre: tuned.thresholds, mode: 'perGenre', priorShift: shifted.shift, objective };
   }
   return { thresholds, microF1: { microF1Global: global.microF1, microF1PerGenre: perGenre.microF1 }, crossFitted, objective };
 }

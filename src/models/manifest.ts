@@ -52,12 +52,19 @@ export const ManifestSchema = z.object({
     .array(z.string().min(1))
     .nonempty()
     .refine((g) => new Set(g).size === g.length, { message: 'genres must be unique' }),
-  thresholds: z.object({
-    global: z.number().min(0).max(1),
-    perGenre: z.array(z.number().min(0).max(1)).nullable(),
-    mode: z.enum(['global', 'perGenre']),
-    priorShift: z.number().min(0).optional(),
-  }),
+  thresholds: z
+    .object({
+      global: z.number().min(0).max(1),
+      perGenre: z.array(z.number().min(0).max(1)).nullable(),
+      mode: z.enum(['global', 'perGenre']),
+      // A record of how perGenre was made (perGenre is what decides): s in [0, 1].
+      priorShift: z.number().min(0).max(1).optional(),
+      objective: z.enum(['micro', 'macro', 'mean']).optional(),
+    })
+    .refine((t) => t.priorShift === undefined || (t.mode === 'perGenre' && t.perGenre !== null), {
+      message: 'priorShift describes per-genre thresholds: it needs mode "perGenre" and a perGenre list',
+      path: ['priorShift'],
+    }),
   training: z.object({
     createdAt: z.string(),
     dataFile: z.string(),

@@ -24,6 +24,26 @@ export interface DecisionThresholds {
    * than each genre's own tuned threshold. Absent in models saved before them.
    */
   priorShift?: number;
+  /** What the way was chosen for on validation (evaluation/decision-thresholds.ts); absent in models saved before it. */
+  objective?: 'micro' | 'macro' | 'mean';
+}
+
+/**
+ * The thresholds in a few words, for people: "one global threshold, 0.35", "per genre (0.12-0.60)", or
+ * "prior-shifted: base 0.47 moved by 0.3 x each genre's training log-odds (0.12-0.41 per genre)", then
+ * what they were chosen for when known.
+ */
+export function describeThresholds(thresholds: DecisionThresholds): string {
+  const per = thresholds.mode === 'perGenre' ? thresholds.perGenre : null;
+  const range = per === null || per.length === 0 ? '' : `${Math.min(...per).toFixed(2)}-${Math.max(...per).toFixed(2)}`;
+  const way =
+    per === null
+      ? `one global threshold, ${thresholds.global.toFixed(2)}`
+      : thresholds.priorShift !== undefined
+        ? `prior-shifted: base ${thresholds.global.toFixed(2)} moved by ${thresholds.priorShift} x each genre's training log-odds (${range} per genre)`
+        : `per genre (${range})`;
+  const goal = thresholds.objective === undefined ? '' : thresholds.objective === 'mean' ? ', chosen on validation for the mean of micro- and macro-F1' : `, chosen on validation for ${thresholds.objective}-F1`;
+  return way + goal;
 }
 
 /** One cut-off per genre: `thresholds` repeated k times, or copied (float32); RangeError when an array does not hold k. */

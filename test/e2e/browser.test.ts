@@ -125,6 +125,7 @@ test('the page loads with the model card (kind, test F1s, trained date) and noth
   assert.equal((await page.locator('#model-macro').textContent())?.trim(), TEST_METRICS.macroF1.toFixed(3));
   assert.match((await page.locator('#model-trained').textContent()) ?? '', /2024/);
   assert.equal((await page.locator('#model-genres').textContent())?.trim(), String(GENRES.length));
+  assert.equal((await page.locator('#model-thresholds').textContent())?.trim(), 'tuned per genre (0.30-0.60)');
   assert.ok((await page.locator('#examples button').count()) >= 3, 'example descriptions to click');
   assert.ok(await page.locator('#error').isHidden(), 'no error on a fresh page');
   // A description-only model: no field inputs, and the card says so.

@@ -399,4 +399,9 @@ test('prior-shifted thresholds keep their shift through save and load; a negativ
   await loaded.dispose();
   await editManifest(dir, (m) => ((m.thresholds as Record<string, unknown>).priorShift = -1));
   await assert.rejects(loadModel(dir), /priorShift/);
+  // A shift that no per-genre list carries would claim a decision the model does not make.
+  await editManifest(dir, (m) => Object.assign(m.thresholds as Record<string, unknown>, { priorShift: 0.3, mode: 'global' }));
+  await assert.rejects(loadModel(dir), /priorShift describes per-genre thresholds/);
+  await editManifest(dir, (m) => Object.assign(m.thresholds as Record<string, unknown>, { priorShift: 5, mode: 'perGenre' }));
+  await assert.rejects(loadModel(dir), /priorShift/);
 });

@@ -19,3 +19,13 @@ test('applyThresholds compares at float32 precision', () => {
   // the fallback would pick b (the higher score) instead.
   assert.deepEqual([...applyThresholds(new Float32Array([0.7, 0.8]), 2, [0.7, 0.9])], [1, 0]);
 });
+
+test('describeThresholds names the way, the values that decide, and the objective when known', async () => {
+  const { describeThresholds } = await import('../../src/models/thresholds.js');
+  assert.equal(describeThresholds({ global: 0.35, perGenre: [0.2, 0.5], mode: 'global' }), 'one global threshold, 0.35');
+  assert.equal(describeThresholds({ global: 0.35, perGenre: [0.2, 0.5], mode: 'perGenre', objective: 'micro' }), 'per genre (0.20-0.50), chosen on validation for micro-F1');
+  assert.equal(
+    describeThresholds({ global: 0.47, perGenre: [0.12, 0.41], mode: 'perGenre', priorShift: 0.3, objective: 'mean' }),
+    "prior-shifted: base 0.47 moved by 0.3 x each genre's training log-odds (0.12-0.41 per genre), chosen on validation for the mean of micro- and macro-F1",
+  );
+});

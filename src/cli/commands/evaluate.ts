@@ -3,6 +3,7 @@
  * (the honest number); without, every row (e.g. a later catalogue release). Genres in the data that
  * the model does not know are reported; the metrics cover the model's genres only.
  */
+import { describeThresholds } from '../../models/thresholds.js';
 import { readTitles } from '../../data/titles.js';
 import { PRE_CATALOGUE_COLUMNS } from '../../data/columns.js';
 import { selectSplit } from '../../data/select-split.js';
@@ -98,7 +99,8 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
         kind: manifest.kind,
         data: options.data,
         fold: options.split === undefined ? 'all' : options.fold,
-        thresholds: typeof thresholds === 'number' ? thresholds : 'perGenre',
+        // A --threshold override, or the saved thresholds (mode, global, perGenre, priorShift, objective).
+        thresholds: options.threshold ?? classifier.thresholds,
         metrics: summarise(evaluation),
         perGenre: evaluation.tuned.perGenre,
         unknownGenres,
@@ -110,7 +112,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   const where = (options.split === undefined || options.fold === 'all' ? 'every row' : `the ${options.fold} fold of ${options.split}`) + (options.heldOut === true ? ' the model was not trained on' : '');
   const out: string[] = [
     `${manifest.kind} model ${options.model} on ${selected.length} titles (${where}) of ${options.data}`,
-    `thresholds: ${typeof thresholds === 'number' ? thresholds.toFixed(2) : 'per genre (tuned on validation)'}`,
+    `thresholds: ${options.threshold !== undefined ? `${options.threshold.toFixed(2)} for every genre (--threshold)` : describeThresholds(classifier.thresholds)}`,
     '',
     formatMetricsTable(evaluation.tuned, { perGenre: options.perGenre }),
     '',

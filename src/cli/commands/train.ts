@@ -13,8 +13,8 @@ import { embeddingProgress, trainingProgress } from '../progress.js';
 import type { TrainingSettings } from '../../models/training-settings.js';
 import { addCatalogue, catalogueOptions, catalogueSplit, type CatalogueOptions, type CatalogueResult } from '../../training/train-catalogue.js';
 import { familyNearMisses } from '../../models/genre-rules.js';
-import type { DecisionThresholds } from '../../models/thresholds.js';
-import type { ThresholdObjective } from '../../evaluation/decision-thresholds.js';
+import { describeThresholds } from '../../models/thresholds.js';
+import type { TunedThresholds } from '../../evaluation/decision-thresholds.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 import { resolveDataOption } from '../data-option.js';
 import { kindConfigSchema } from '../../models/kinds.js';
@@ -153,7 +153,8 @@ async function evaluateSaveAndReport(
     sizes: { train: dataset.splits.train.length, validation: validation.texts.length, test: test.texts.length },
   };
   const evaluated = await evaluateAndSave(trained, result, catalogue, { dataset, validation, test, run, seed: options.seed, out: options.out });
-  log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${thresholdsSummary(result.model.thresholds, result.tuned.objective)}`);
+  log(`best epoch ${trained.bestEpoch} of ${trained.history.length}, ${trained.trainSeconds.toFixed(1)} s; thresholds: ${describeThresholds(result.model.thresholds)}`);
+  log(crossFittedSummary(result.tuned));
   if (evaluated.test !== null) log(`test fold (${test.texts.length} titles), tuned thresholds:\n${formatMetricsTable(evaluated.test.tuned)}`);
   log(`saved ${resolve(options.out)}`);
   if (options.json) {
@@ -164,6 +165,8 @@ async function evaluateSaveAndReport(
         bestEpoch: trained.bestEpoch,
         trainSeconds: trained.trainSeconds,
         wordVectors: trained.config.wordVectorCoverage ?? null,
+        // As saved (mode, global, perGenre, priorShift, objective), with the cross-fitted values that chose them.
+        thresholds: { ...result.model.thresholds, crossFitted: result.tuned.crossFitted },
         validation: summarise(evaluated.validation),
         test: evaluated.test === null ? null : summarise(evaluated.test),
       }) + '\n',
@@ -171,9 +174,10 @@ async function evaluateSaveAndReport(
   }
 }
 
-/** How the thresholds were chosen, for the training log: "global", "perGenre" or "prior shift 0.5", and the objective. */
-function thresholdsSummary(thresholds: DecisionThresholds, objective: ThresholdObjective): string {
-  const way = thresholds.priorShift !== undefined ? `per genre, the global ${thresholds.global} shifted by ${thresholds.priorShift} x each genre's training log-odds` : thresholds.mode;
-  const goal = objective === 'mean' ? 'the mean of micro- and macro-F1' : `${objective}-F1`;
-  return `${way} (chosen on validation for ${goal})`;
+/** The candidates' cross-fitted validation values (what chose the thresholds), one line for the training log. */
+function crossFittedSummary(tuned: TunedThresholds): string {
+  const { global, perGenre, priorShift } = tuned.crossFitted;
+  const objective = tuned.objective === 'mean' ? 'mean of micro- and macro-F1' : `${tuned.objective}-F1`;
+  const shift = priorShift === null ? '' : `, best prior shift (${priorShift.shift}) ${priorShift.value.toFixed(3)}`;
+  return `thresholds chosen by validation ${objective}, cross-fitted over its two halves: global ${global.toFixed(3)}, per genre ${perGenre.toFixed(3)}${shift}`;
 }
