@@ -33,7 +33,9 @@ const FIELD_INPUTS = {
   country: { label: 'Country', placeholder: 'e.g. South Korea, United States', hint: 'comma-separated' },
   rating: { label: 'Rating', placeholder: 'e.g. TV-MA, PG-13' },
   duration: { label: 'Duration', placeholder: 'e.g. 95 min or 2 Seasons' },
-  release_year: { label: 'Release year', type: 'number', placeholder: 'e.g. 2019', min: 1900, max: 2100 },
+  // No min/max: the model reads the years its training saw (and a wide margin around them), which the
+  // page cannot know; a year it cannot use comes back as one of the answer's warnings, shown beside it.
+  release_year: { label: 'Release year', type: 'number', placeholder: 'e.g. 2019' },
   cast: { label: 'Cast', placeholder: 'e.g. Song Kang-ho, Kim Hye-soo', hint: 'comma-separated' },
   director: { label: 'Director', placeholder: 'e.g. Bong Joon-ho' },
   title: { label: 'Title', placeholder: 'e.g. Memories of Murder' },
@@ -299,7 +301,7 @@ function renderFieldInputs(model) {
         placeholder: spec.placeholder,
         min: spec.min,
         max: spec.max,
-        step: spec.type === 'number' ? 1 : undefined,
+        step: spec.type === 'number' ? 'any' : undefined,
         inputmode: spec.type === 'number' ? 'numeric' : undefined,
         autocomplete: 'off',
         'aria-describedby': hintId,
@@ -317,7 +319,9 @@ function currentFields() {
     if (input.type === 'radio' && !input.checked) continue;
     const value = input.value.trim();
     if (value === '') continue;
-    fields[input.dataset.field] = input.type === 'number' && Number.isFinite(Number(value)) ? Number(value) : value;
+    // Sent as typed: the API reads a year given as text as the model does, digit for digit (a JSON number
+    // past 2^53 would not survive parsing), and says in "warnings" when it cannot use it.
+    fields[input.dataset.field] = value;
   }
   return Object.keys(fields).length > 0 ? fields : undefined;
 }

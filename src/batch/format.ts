@@ -1,9 +1,10 @@
 /**
  * The JSON Lines `predict --input` writes, one object per row:
- *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}?, "top": [...]?, "removed": [...]?}
+ *   {"id": ..., "genres": [...], "scores": {genre: probability, ...}?, "top": [...]?, "removed": [...]?, "family": {...}?}
  * where `scores` holds every genre, the decided genres only, or is left out (`--scores all|decided|none`,
  * score-choice.ts), and `removed` lists genres the genre-set rules took out (other family, over the
- * cap), when any.
+ * cap), when any; `family` is `{"value": ..., "given": true|false}`, the family the rules held the row to
+ * (given by its own field, or chosen by the unknown-family rule), as the API's answer and `predict --json` give it.
  * Shared by in-process scoring and the worker threads, so the bytes are the same whichever does it.
  *
  * The lines are built as text from the score matrix rather than by JSON.stringify of `predict()`'s
@@ -30,7 +31,7 @@ export async function formatPredictionLines(classifier: GenreModel, ids: readonl
  * JSON Lines (UTF-8 bytes) for a chunk of texts, written row by row into one buffer: what
  * `predict --input` writes (in-process or from a worker thread, whose buffer is transferred), without a
  * chunk-sized string to build and then encode. Byte for byte JSON.stringify of `predict()`'s objects
- * (id first, `family` left out) restricted as `options.scores` says (score-choice.ts `restrictScores`).
+ * (id first) restricted as `options.scores` says (score-choice.ts `restrictScores`).
  */
 export async function formatPredictionBytes(classifier: GenreModel, ids: readonly string[], texts: readonly string[], options: FormatOptions): Promise<Uint8Array> {
   const scored = await classifier.scoreWithRules(texts, options.fields, options.thresholds);
@@ -42,7 +43,7 @@ export async function formatPredictionBytes(classifier: GenreModel, ids: readonl
   if (scored.outcomes === null) return scoreLineBytes(classifier.genres, ids, scored.scores, decided, { topK: options.topK, scores: options.scores });
   const { scores, raw } = scored;
   for (let c = 0; c < scores.length; c++) if (scores[c] === 0 && raw[c] > 0) decided[c] = 0;
-  return scoreLineBytes(classifier.genres, ids, scores, decided, { topK: options.topK, scores: options.scores, ruled: { raw, before: applyThresholds(raw, k, thresholds) } });
+  return scoreLineBytes(classifier.genres, ids, scores, decided, { topK: options.topK, scores: options.scores, ruled: { raw, before: applyThresholds(raw, k, thresholds), outcomes: scored.outcomes } });
 }
 
 /**

@@ -88,6 +88,8 @@ export interface SliceResult {
   ids: string[];
   /** Each good row's line. */
   lines: Int32Array;
+  /** The good rows with a blank id (PredictionInputRow.blankId): their lines, and the id column; absent when none. */
+  blankIds?: { lines: number[]; column: string };
   /** Bad rows, in order (each one skipped or fatal, as the main thread decides). */
   problems: RowProblem[];
   /** Records read (good and bad rows). */

@@ -19,7 +19,7 @@ import { readPredictionInput, type PredictionInputRow } from '../data/prediction
 import { assertReadableFile, countLineBreaks, problemError, type RowProblem } from '../data/csv.js';
 import { openCsvSlices, type CsvSlice } from '../data/csv-slices.js';
 import { fileFormatOf } from '../data/records.js';
-import { readFieldValueCheck, readManifest, type EncoderLocation } from '../models/storage.js';
+import { readFieldUseCheck, readFieldValueCheck, readManifest, type EncoderLocation } from '../models/storage.js';
 import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
@@ -41,6 +41,7 @@ import { removeOnSignal } from '../util/signal-cleanup.js';
 import { formatPredictionBytes } from './format.js';
 import { mapInOrder } from './ordered.js';
 import { duplicateIdCounter, type DuplicateIds } from './duplicate-ids.js';
+import { blankIdCounter, type BlankIds } from './blank-ids.js';
 import { formatWith, scoreSlice, sentError } from './score-slice.js';
 import type { UnknownFamilies } from './unknown-families.js';
 import type { FieldlessRows } from './fieldless-rows.js';
@@ -109,13 +110,15 @@ export interface ScoreFileResult {
   problems: RowProblem[];
   /** Rows whose id repeats an earlier row's (all rows are scored anyway). */
   duplicateIds: DuplicateIds;
+  /** Rows of a file with an id column whose id was blank (written with their row numbers as ids). */
+  blankIds: BlankIds;
   /** Rows whose family field has a value the model's genre rules do not know (scored as unknown family). */
   unknownFamilies: UnknownFamilies;
   /** Per field: rows whose value was out of range and read as missing (the first one's line and value). */
   fieldValues: FieldValueProblems;
   /** The model's genre rules (null: none), for the warning about unknown family values. */
   rules: GenreRules | null;
-  /** Rows with none of the model's fields (scored from the description alone), of the rows read; 0 of 0 for a description-only model. */
+  /** Rows the model reads nothing from (none of its fields, or only values it drops: scored from the description alone), of the rows read; 0 of 0 for a description-only model. */
   fieldless: FieldlessRows;
   /** The fields the model reads (empty: description only). */
   fields: string[];
@@ -145,8 +148,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let skipped = 0;
   let rows = 0;
   let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
+  let blankIds: BlankIds = { count: 0, lines: [], column: null };
   let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
-  let fieldless: FieldlessRows = { count: 0, rows: 0 };
+  let fieldless: FieldlessRows = { count: 0, rows: 0, unusable: 0 };
   let modelFields: string[] = [];
   let rules: GenreRules | null = null;
   let fieldValues: FieldValueProblems = new Map();
@@ -166,6 +170,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     let sliceJob: ((request: SliceRequest) => Promise<SliceResult>) | null = null;
     /** Out-of-range field values of a row (the model reads them as missing), checked as rows are read. */
     let checkFields: ((fields: FieldValues | undefined) => ReturnType<GenreModel['fieldValueProblems']>) | null = null;
+    /** Whether the model reads anything from a row's fields (rows with only unusable values are scored from the text alone). */
+    let readsFields: ((fields: FieldValues | undefined) => boolean) | null = null;
     if (workers === 1) {
       let classifier = options.classifier;
       if (classifier === undefined) {
@@ -175,6 +181,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       }
       const c = classifier;
       checkFields = (fields) => c.fieldValueProblems(fields);
+      readsFields = (fields) => c.readsFieldsOf(fields);
       job = (chunk) => formatPredictionBytes(c, chunk.ids, chunk.texts, { ...decide, fields: chunk.fields });
       // A bag reads a CSV input in slices here too (parsed in one call each, see ../data/csv.ts): cheaper
       // than the streamed read, with the same bytes out (its scores do not depend on how rows are grouped).
@@ -194,6 +201,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, scores: options.scores, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
       // The workers hold the model; the rows are read here, so the saved field vectorizers check them here.
       checkFields = linearBag ? null : await readFieldValueCheck(options.model);
+      readsFields = linearBag ? null : await readFieldUseCheck(options.model);
       const p = pool;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
       // A shared bag's workers read slices from 2 workers on (its scores do not depend on how rows are
@@ -217,6 +225,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       for await (const row of readPredictionInput(options.input, { ...reading, format: 'csv', slice: headerOnly })) void row;
       const ids = duplicateIdCounter();
       duplicateIds = ids.found;
+      const blank = blankIdCounter();
+      blankIds = blank.found;
       let records = 0;
       const headerLines = countLineBreaks(slices.header);
       await mapInOrder(
@@ -234,6 +244,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
           }
           if (result.error !== undefined) throw sentError(result.error);
           for (let i = 0; i < result.ids.length; i++) ids.see(result.ids[i], result.lines[i]);
+          for (const line of result.blankIds?.lines ?? []) blank.see(line, result.blankIds!.column);
           await sink.write(result.bytes);
           rows += result.ids.length;
           records += result.records;
@@ -243,7 +254,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       );
       if (records === 0) throw new PlotlineError('the file has a header but no rows; expected one row per text to score', { file: options.input, line: slices.headerLine });
       await sink.commit();
-      return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, fieldless, fields: modelFields, seconds: (performance.now() - started) / 1000 };
+      return { rows, skipped, problems, duplicateIds, blankIds, unknownFamilies, fieldValues, rules, fieldless, fields: modelFields, seconds: (performance.now() - started) / 1000 };
     }
     const rowsRead = readPredictionInput(options.input, {
       columns: options.columns,
@@ -257,8 +268,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       },
     });
     modelFields = [...fields];
-    const watched = watchInputRows(rowsRead, fields, rules, checkFields);
-    ({ fieldless, unknownFamilies, fieldValues, duplicateIds } = watched.found);
+    const watched = watchInputRows(rowsRead, fields, rules, checkFields, readsFields);
+    ({ fieldless, unknownFamilies, fieldValues, duplicateIds, blankIds } = watched.found);
     await mapInOrder(
       chunked(watched.rows, chunkRows),
       job,
@@ -278,7 +289,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     await pool?.close();
     await loaded?.dispose();
   }
-  return { rows, skipped, problems, duplicateIds, unknownFamilies, fieldValues, rules, fieldless, fields: modelFields, seconds: (performance.now() - started) / 1000 };
+  return { rows, skipped, problems, duplicateIds, blankIds, unknownFamilies, fieldValues, rules, fieldless, fields: modelFields, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Whether a manifest describes a bag saved in its collapsed linear form, without a field model. */

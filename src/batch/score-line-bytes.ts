@@ -1,15 +1,17 @@
 /**
  * The JSON Lines of `predict --input` written straight into bytes: per row
- *   {"id":...,"genres":[...],"scores":{genre:score,...}?,"top":[...]?,"removed":[...]?}
+ *   {"id":...,"genres":[...],"scores":{genre:score,...}?,"top":[...]?,"removed":[...]?,"family":{"value":...,"given":...}?}
  * byte for byte what JSON.stringify of `GenreModel.decide()`'s objects writes, restricted as
  * `--scores` says (score-choice.ts: every genre's score, the decided genres' only, or none; format.ts,
- * tested against it), with the genre-set rules' ranking and `removed` list when the rules ran.
+ * tested against it), with the genre-set rules' ranking, `removed` list and `family` (the family the
+ * rules held the title to, as the API's answer gives it) when the rules ran.
  *
  * With every score, a row's 42 numbers are made by one JSON.stringify of the row (Number::toString
  * digits, as JSON.stringify of the objects writes them), copied into the output as bytes between the
  * genres' pre-encoded keys: no per-number string, no per-row string to encode. With the decided
  * genres' scores only (one to three a row) or none, only the numbers written are formatted, one by one.
  */
+import type { RuleOutcome } from '../models/genre-rules.js';
 import { DEFAULT_SCORE_CHOICE, type ScoreChoice } from './score-choice.js';
 
 /** What the genre-set rules did to a chunk (see `GenreModel.decide`); absent when none ran. */
@@ -18,6 +20,11 @@ export interface RuledScores {
   raw: Float32Array;
   /** The genres decided on the raw scores: those decided there and not after were removed. */
   before: Uint8Array;
+  /**
+   * What the rules decided per row (n entries, genre-rules.ts): each row whose `family` is not null
+   * gets `"family":{"value":...,"given":...}` after `removed`, as `GenreModel.decide` and the API write it.
+   */
+  outcomes?: readonly RuleOutcome[];
 }
 
 /** How `scoreLineBytes` writes a chunk's rows. */
@@ -36,7 +43,8 @@ const encoder = new TextEncoder();
  * JSON Lines (UTF-8) for `ids.length` rows of `scores` (n x genres) and their 0/1 `decided` genres:
  * genres in descending score (ties: raw score when `ruled`, then genre order), the scores `options.scores`
  * chooses in genre order (every genre's, the decided genres', or no `scores` key), the `topK` best if
- * given, and with `ruled` the genres the rules removed (when any).
+ * given, and with `ruled` the genres the rules removed (when any) and the family they held the row to
+ * (when `ruled.outcomes` names one).
  */
 export function scoreLineBytes(genres: readonly string[], ids: readonly string[], scores: Float32Array, decided: Uint8Array, options: ScoreLineOptions = {}): Uint8Array {
   const { topK, ruled } = options;
@@ -53,6 +61,18 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
   const GENRE = fixed('{"genre":');
   const SCORE = fixed(',"score":');
   const REMOVED = fixed(',"removed":[');
+  // Each family value's bytes, made once: a chunk has a few families, given or chosen.
+  const familyBytes = new Map<string, Uint8Array>();
+  const familyOf = (outcome: RuleOutcome | undefined): Uint8Array | null => {
+    if (outcome === undefined || outcome.family === null) return null;
+    const key = `${outcome.familyGiven ? 1 : 0}${outcome.family}`;
+    let bytes = familyBytes.get(key);
+    if (bytes === undefined) {
+      bytes = fixed(`,"family":${JSON.stringify({ value: outcome.family, given: outcome.familyGiven })}`);
+      familyBytes.set(key, bytes);
+    }
+    return bytes;
+  };
   const namesBytes = names.reduce((n, b) => n + b.length + 1, 0);
   const top = topK === undefined ? 0 : Math.min(topK, k);
   // Bytes of a row besides its id and numbers, at most: keys, names in genres / top / removed, punctuation.
@@ -73,11 +93,13 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
     const id = JSON.stringify(ids[i]);
     // At most 2k numbers (decided scores and top), each at most 24 characters (JSON.stringify of a
     // double), and each UTF-16 unit of the id at most 3 bytes.
-    let need = rowFixed + 3 * id.length + 2 * 24 * k;
+    const family = familyOf(ruled?.outcomes?.[i]);
+    const familyLength = family === null ? 0 : family.length;
+    let need = rowFixed + familyLength + 3 * id.length + 2 * 24 * k;
     if (all) {
       for (let j = 0; j < k; j++) row[j] = scores[base + j];
       const numbers = JSON.stringify(row);
-      need = rowFixed + 3 * id.length + 2 * numbers.length;
+      need = rowFixed + familyLength + 3 * id.length + 2 * numbers.length;
       // The numbers' characters are ASCII: written as bytes by one native call, then found between the
       // commas with native searches (faster than a charCodeAt loop over the ~800 characters).
       if (numbers.length > digits.length) digits = Buffer.allocUnsafe(2 * numbers.length);
@@ -173,6 +195,7 @@ export function scoreLineBytes(genres: readonly string[], ids: readonly string[]
         any = true;
       }
       if (any) out[at++] = 93;
+      if (family !== null) at = put(out, at, family);
     }
     out[at++] = 125;
     out[at++] = 10;

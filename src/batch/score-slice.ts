@@ -32,6 +32,7 @@ export async function scoreSlice(request: SliceRequest, format: SliceFormatter):
   const ids: string[] = [];
   const texts: string[] = [];
   const lines: number[] = [];
+  let blankIds: SliceResult['blankIds'];
   let fields: FieldValues[] | undefined;
   const problems: RowProblem[] = [];
   let error: SentProblem | undefined;
@@ -54,6 +55,7 @@ export async function scoreSlice(request: SliceRequest, format: SliceFormatter):
       ids.push(row.id);
       texts.push(row.text);
       lines.push(row.line);
+      if (row.blankId !== undefined) (blankIds ??= { lines: [], column: row.blankId }).lines.push(row.line);
       if (row.fields !== undefined) (fields ??= []).push(row.fields);
       lastLine = row.line;
     });
@@ -62,7 +64,9 @@ export async function scoreSlice(request: SliceRequest, format: SliceFormatter):
     error = { message: thrown.message, file: thrown.file, line: thrown.line, field: thrown.field };
   }
   const bytes = ids.length === 0 || error !== undefined ? new Uint8Array(0) : await format(ids, texts, fields);
-  return { bytes, ids, lines: Int32Array.from(lines), problems, records: ids.length + problems.length, lastLine, error };
+  const result: SliceResult = { bytes, ids, lines: Int32Array.from(lines), problems, records: ids.length + problems.length, lastLine, error };
+  if (blankIds !== undefined) result.blankIds = blankIds;
+  return result;
 }
 
 /** The PlotlineError a worker sent as data, as thrown on the main thread (same message, file, line, field). */

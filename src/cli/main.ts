@@ -78,7 +78,7 @@ addModelOptions(addReadOptions(program
   .option('--validation-fraction <x>', 'share of train held out for early stopping, thresholds and ensemble weights', openFraction)
   .option('--out <dir>', 'report folder (replaced atomically)', 'report')
   .option('--save-models <dir>', 'also keep each trained model in <dir>/<name>')
-  .option('--word-vectors <path>', 'also run every cnn / bilstm entry from these pretrained word vectors, as a row "<name> (vectors)" beside it (see train --word-vectors)')
+  .option('--word-vectors <path>', 'also run every cnn / bilstm entry from these pretrained word vectors, as a row "<name> (vectors)" beside it (see train --word-vectors); entries that already read word vectors read them from here instead')
   .option('--freeze-embeddings', 'with --word-vectors: the "(vectors)" rows keep the pretrained embedding fixed', false)
   .option('--encoder <path-or-id>', 'the encoder of the onnx entries of --models: a folder or a hub id')
   .option('--allow-download', 'let a named --data set and an onnx model\'s hub id be downloaded', false)

@@ -31,6 +31,12 @@ export const ColumnMappingSchema = z.object({
 /** Where a file keeps each thing, by column name (matched trimmed, case-insensitively). */
 export type ColumnMapping = z.infer<typeof ColumnMappingSchema>;
 
+/**
+ * How models saved before the manifest's `catalogue` section existed read a catalogue (the Netflix
+ * export's columns): what a file is compared with when such a model says which columns it detected.
+ */
+export const PRE_CATALOGUE_COLUMNS: ColumnMapping = { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' };
+
 /** What the user said on the command line; every key optional. */
 export interface ColumnOptions {
   textColumn?: string;
@@ -44,7 +50,10 @@ export interface ColumnOptions {
  * usual name the file has is picked, then (for files read with a saved mapping) the saved name.
  *
  * @param saved the mapping a model was trained with, tried before the usual names.
- * @returns the mapping and one line per detected column ("text: overview (detected)").
+ * @returns the mapping and one line per column that was detected rather than named by a flag, when
+ *   there is no saved mapping ("text: overview (detected)") or the file's differs from it ("text:
+ *   overview (detected; the model was trained with column "description")", "id: none (the model was
+ *   trained with column "show_id"; ids are row numbers)"); a column found under its saved name gives none.
  * @throws PlotlineError naming the file, its header line and the columns found, when the text (or,
  *   with `requireLabels`, the label) column is missing.
  */
@@ -64,10 +73,14 @@ export function resolveColumns(
     }
     const candidates = saved === undefined || saved === null ? usual : [saved, ...usual];
     const name = candidates.find((c) => table.has(c));
+    // What the model's training file had in this role (undefined: no saved mapping to compare with).
+    const trained = settings.saved === undefined ? undefined : saved === undefined || saved === null ? `the model's training file had no ${role} column` : `the model was trained with column "${saved}"`;
     if (name !== undefined) {
-      picked.push(`${role}: ${table.spelling(name)}`);
+      const same = saved !== undefined && saved !== null && columnKey(name) === columnKey(saved);
+      if (!same) picked.push(`${role}: ${table.spelling(name)} (detected${trained === undefined ? '' : `; ${trained}`})`);
       return table.spelling(name);
     }
+    if (!required && role === 'id' && saved !== undefined && saved !== null) picked.push(`id: none (the model was trained with column "${saved}"; ids are row numbers)`);
     if (required) {
       throw new PlotlineError(
         `no ${role} column: expected one named ${[...new Set(candidates)].map((c) => `"${c}"`).join(', ')}, or name it with ${flag}; ${found}`,

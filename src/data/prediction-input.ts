@@ -19,6 +19,11 @@ export interface PredictionInputRow {
   fields?: FieldValues;
   /** 1-based physical line where the row starts. */
   line: number;
+  /**
+   * Set when the file has an id column but this row's id is blank (an empty or white-space cell, null,
+   * or a JSON Lines object without it): the id column's name. `id` is then the row number.
+   */
+  blankId?: string;
 }
 
 export interface PredictionInputOptions {
@@ -86,6 +91,25 @@ export async function readPredictionSlice(path: string, options: PredictionInput
   }
 }
 
+/**
+ * Which columns `readPredictionInput` will read in `path`, as lines for the user: one per column found
+ * by detection when `options.saved` is absent, or where the file's layout differs from the saved
+ * mapping (resolveColumns), e.g. `text: overview (detected; the model was trained with column
+ * "description")`. Empty when every column is named by a flag or found under its saved name.
+ * Opens the file for its header only (the first object of JSON Lines).
+ *
+ * @throws PlotlineError as readPredictionInput for a file without a text column.
+ */
+export async function predictionColumns(path: string, options: Pick<PredictionInputOptions, 'columns' | 'saved' | 'format'>): Promise<string[]> {
+  const table = await openRecords(path, { format: options.format });
+  try {
+    // Prediction reads no labels: a label column found or not is nothing to tell.
+    return resolveColumns(table, options.columns ?? {}, { requireLabels: false, saved: options.saved }).picked.filter((line) => !line.startsWith('labels:'));
+  } finally {
+    table.close();
+  }
+}
+
 /** The opened table and the per-record rule shared by both readers: a row, or null for a problem reported. */
 async function openRows(path: string, options: PredictionInputOptions): Promise<{ table: RecordTable; rowOf(record: RecordRow): PredictionInputRow | null; finish(): void }> {
   const onError = options.onError ?? 'fail';
@@ -128,6 +152,7 @@ async function openRows(path: string, options: PredictionInputOptions): Promise<
     if (!hasWords(text)) return problem(textName, noWordsMessage(textName, text));
     // An empty id (cell, null or "") falls back to the row number, as for a file without an id column.
     let id = String(record.row);
+    let blankId: string | undefined;
     const idName = jsonl && (idKey === null || !record.values.has(idKey)) && options.columns?.idColumn === undefined ? ID_COLUMNS.find((c) => record.values.has(c)) : (mapping.id ?? undefined);
     if (idName !== undefined) {
       const rawId = record.values.get(columnKey(idName));
@@ -135,9 +160,14 @@ async function openRows(path: string, options: PredictionInputOptions): Promise<
       else if (typeof rawId === 'number' && Number.isFinite(rawId)) id = String(rawId);
       else if (!(rawId === undefined || rawId === null || rawId === '' || (typeof rawId === 'string' && rawId.trim() === ''))) {
         return problem(idName, `must be a string or a number, got ${describeJson(rawId)}`);
+      } else {
+        blankId = idName;
       }
+    } else if (mapping.id !== null) {
+      blankId = mapping.id; // a JSON Lines object without the id the file's first object has
     }
     const row: PredictionInputRow = { id, text, line: record.line };
+    if (blankId !== undefined) row.blankId = blankId;
     if (fieldKeys.length > 0) {
       const fields: Record<string, string> = {};
       for (const key of fieldKeys) {

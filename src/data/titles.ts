@@ -45,7 +45,7 @@ export interface ReadTitles {
   problems: RowProblem[];
   /** The mapping used, with the label separator resolved. */
   mapping: ColumnMapping;
-  /** One line per column found by detection rather than named by a flag. */
+  /** One line per column found by detection rather than named by a flag, when no saved mapping was given or the file's differs from it (see resolveColumns). */
   picked: string[];
   /** Field columns (lower-case keys), in file order: everything but text, labels and id. */
   fieldNames: string[];
@@ -138,7 +138,11 @@ export async function readTitles(path: string, options: ReadTitlesOptions = {}):
     const separator: LabelSeparator =
       mapping.labelSeparator ?? (rows.some((r) => Array.isArray(r.labels)) ? 'json' : detectLabelSeparator(rows.map((r) => r.labels as string)));
     const resolved: ColumnMapping = { ...mapping, labelSeparator: separator };
-    if (separator !== ',' && mapping.labelSeparator === null && labelKey !== null) picked.push(`label separator: ${separator}`);
+    // Said when detection chose other than "," (no model to compare with), or other than the model's training file had.
+    const trainedSeparator = options.saved?.labelSeparator ?? null;
+    if (mapping.labelSeparator === null && labelKey !== null && separator !== (trainedSeparator ?? ',')) {
+      picked.push(`label separator: ${separator} (detected${trainedSeparator === null ? '' : `; the model was trained with ${trainedSeparator}`})`);
+    }
 
     const pinned = pinnedSeparatorWarning(mapping.labelSeparator, rows.map((r) => r.labels), mapping.labels ?? 'labels');
 

@@ -22,9 +22,10 @@ import { assertReadableFile, type RowProblem } from '../data/csv.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import { readModelId } from '../models/model-id.js';
-import { readFieldValueCheck, readManifest } from '../models/storage.js';
+import { readFieldUseCheck, readFieldValueCheck, readManifest } from '../models/storage.js';
 import type { FieldValueProblems } from '../batch/field-value-problems.js';
 import type { DuplicateIds } from '../batch/duplicate-ids.js';
+import type { BlankIds } from '../batch/blank-ids.js';
 import type { UnknownFamilies } from '../batch/unknown-families.js';
 import type { FieldlessRows } from '../batch/fieldless-rows.js';
 import { watchInputRows } from '../batch/input-checks.js';
@@ -86,9 +87,11 @@ export interface QueueScoreResult {
   fieldValues: FieldValueProblems;
   /** Rows with an id seen before (batch/duplicate-ids.ts), as `predict --input` counts them. */
   duplicateIds: DuplicateIds;
+  /** Rows of a file with an id column whose id was blank (batch/blank-ids.ts). */
+  blankIds: BlankIds;
   /** Rows whose family field has a value the model's genre rules do not know (batch/unknown-families.ts). */
   unknownFamilies: UnknownFamilies;
-  /** Rows without a value for any field the model reads (batch/fieldless-rows.ts). */
+  /** Rows the model reads nothing from (no value for any of its fields, or only values it drops; batch/fieldless-rows.ts). */
   fieldless: FieldlessRows;
   /** The catalogue fields the model reads (none for a description-only model). */
   fields: string[];
@@ -125,8 +128,9 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
   let rows = 0;
   let fieldValues: FieldValueProblems = new Map();
   let duplicateIds: DuplicateIds = { count: 0, first: null, limitReached: false };
+  let blankIds: BlankIds = { count: 0, lines: [], column: null };
   let unknownFamilies: UnknownFamilies = { count: 0, lines: [], values: [] };
-  let fieldless: FieldlessRows = { count: 0, rows: 0 };
+  let fieldless: FieldlessRows = { count: 0, rows: 0, unusable: 0 };
   let fields: string[] = [];
   let rules: GenreRules | null = null;
   let poller: NodeJS.Timeout | undefined;
@@ -174,8 +178,8 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     // Checked as `predict --input` checks its rows (batch/score-file.ts), in the same order.
     fields = [...(catalogue?.fields ?? [])];
     rules = catalogue?.rules ?? null;
-    const watched = watchInputRows(read, fields, rules, checkFields);
-    ({ fieldless, unknownFamilies, fieldValues, duplicateIds } = watched.found);
+    const watched = watchInputRows(read, fields, rules, checkFields, await readFieldUseCheck(options.model));
+    ({ fieldless, unknownFamilies, fieldValues, duplicateIds, blankIds } = watched.found);
     const input = watched.rows;
     let shard = 0;
     for await (const batch of shards(input, shardSize)) {
@@ -211,7 +215,7 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     tracker.close();
     const workers = await tracker.finished;
     await assemble(tracker.jobs(), output);
-    return { rows, shards: shard, skipped, problems, seconds: (performance.now() - started) / 1000, workers, fieldValues, duplicateIds, unknownFamilies, fieldless, fields, rules };
+    return { rows, shards: shard, skipped, problems, seconds: (performance.now() - started) / 1000, workers, fieldValues, duplicateIds, blankIds, unknownFamilies, fieldless, fields, rules };
   } catch (error) {
     // Nothing is left queued for a run that has failed (a shard being scored finishes, or fails on the missing folder).
     await Promise.all(tracker.pendingIds().map((id) => queue.remove(id).catch(() => 0)));

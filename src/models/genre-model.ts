@@ -158,6 +158,16 @@ export abstract class GenreModel {
     return [];
   }
 
+  /**
+   * Whether the model reads anything from a title's `fields`: false when it would score the title from
+   * its description alone (no field it reads is given, or every value given is one it drops: a category
+   * unseen in training, a number out of range). Here: some field of `inputFields` is not blank; a model
+   * with a field vectorizer asks it (fields/catalogue-model.ts).
+   */
+  readsFieldsOf(fields: FieldValues | undefined): boolean {
+    return this.inputFields.some((name) => (fields?.[name] ?? '').trim() !== '');
+  }
+
   /** The same model scoring without any embedding cache, so timing measures embedding too (`this` when it has none). */
   withoutCache(): GenreModel {
     return this;

@@ -238,3 +238,30 @@ export async function readFieldValueCheck(path: string): Promise<FieldValueCheck
   return vectorizer === null ? null : (fields) => vectorizer.valueProblems(fields);
 }
 
+/** Whether a saved model reads anything from a title's fields (`GenreModel.readsFieldsOf`), without loading it. */
+export type FieldUseCheck = (fields: FieldValues | undefined) => boolean;
+
+/**
+ * `GenreModel.readsFieldsOf` of a saved model, without loading it: its field vectorizer's features, or
+ * for an ensemble any member's; null for a model that reads no fields. For rows read on a thread that
+ * does not score them, as `readFieldValueCheck`.
+ *
+ * @throws PlotlineError as readFieldValueCheck.
+ */
+export async function readFieldUseCheck(path: string): Promise<FieldUseCheck | null> {
+  const dir = await resolveModelFolder(path);
+  const manifest = await readManifest(dir);
+  if (findKind(manifest.kind)?.family === 'ensemble') {
+    const config = decodeManifestField(() => EnsembleConfigSchema.parse(manifest.config), join(dir, MANIFEST_FILE), 'config');
+    const dataDir = modelDataFolder(dir, manifest.files);
+    const checks: FieldUseCheck[] = [];
+    for (const member of config.members) {
+      const check = await readFieldUseCheck(join(dataDir, MEMBERS_FOLDER, member.name));
+      if (check !== null) checks.push(check);
+    }
+    return checks.length === 0 ? null : (fields) => checks.some((check) => check(fields));
+  }
+  const vectorizer = await readFieldVectorizer(dir);
+  return vectorizer === null ? null : (fields) => vectorizer.transform(fields).length > 0;
+}
+

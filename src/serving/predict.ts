@@ -87,7 +87,7 @@ export function planPrediction(body: PredictRequest, classifier: GenreModel, lim
   }
   const explainGenre = explainGenreFor(body.explain, classifier.genres);
   if (explainGenre !== undefined) checkExplainLimits(texts, body.text !== undefined, limits);
-  const fields = fieldsFor(body.fields, texts.length, classifier.inputFields);
+  const fields = fieldsFor(body.fields, texts.length, classifier);
   return {
     texts,
     thresholds: thresholdsFor(body.threshold, classifier),
@@ -149,13 +149,48 @@ function checkExplainLimits(texts: readonly string[], single: boolean, limits: P
   });
 }
 
+/** The largest JSON number a field value may be: larger ones do not survive JSON parsing digit for digit (99999999999999999999 reads as 1e20). */
+export const LARGEST_FIELD_NUMBER = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Whether `classifier` reads `field` as a number (a year; a quantity such as "90 min"): its field-value
+ * check calls a value without digits "not a number" for those fields only (field-vectorizer.ts `unusable`).
+ */
+function readsAsNumber(classifier: GenreModel, field: string): boolean {
+  return classifier.fieldValueProblems({ [field]: '-' }).some((problem) => problem.field === field && problem.reason.startsWith('not a number'));
+}
+
+/**
+ * A JSON number given as a field value, as the text the model reads, or a 400 naming it: a number is
+ * taken only for a field the model reads as a number (release_year, duration), and only up to
+ * LARGEST_FIELD_NUMBER in size, so the value read is the value sent (its range against training is
+ * then checked as for text, and warned about).
+ * @throws HttpError 400 invalid_field.
+ */
+function numberValue(value: number, where: string, key: string, classifier: GenreModel): string {
+  if (!readsAsNumber(classifier, key)) {
+    throw new HttpError(400, 'invalid_field', `${where} is the number ${value}; expected a string (the model does not read ${key} as a number), e.g. "${value}"`);
+  }
+  if (!Number.isFinite(value) || Math.abs(value) > LARGEST_FIELD_NUMBER) {
+    throw new HttpError(
+      400,
+      'invalid_field',
+      `${where} is the number ${value}, too large to be read exactly; expected a number from -${LARGEST_FIELD_NUMBER} to ${LARGEST_FIELD_NUMBER}, or the value as a string`,
+    );
+  }
+  return String(value);
+}
+
 /**
  * One field set per text: an object applies to every text, an array gives one per text. Names are
  * matched lower-case; a field the model does not read is refused (listing those it reads), so a typo
- * is not silently ignored.
+ * is not silently ignored. Values are strings (a list may be an array of strings); a number only for
+ * a field the model reads as a number, within LARGEST_FIELD_NUMBER (`numberValue`).
+ * @throws HttpError 400: unknown_field, invalid_field (a number where text is read, or too large), invalid_body (counts).
  */
-function fieldsFor(value: PredictRequest['fields'], n: number, known: readonly string[]): FieldValues[] | undefined {
+function fieldsFor(value: PredictRequest['fields'], n: number, classifier: GenreModel): FieldValues[] | undefined {
   if (value === undefined) return undefined;
+  const known = classifier.inputFields;
   const sets = Array.isArray(value) ? value : Array.from({ length: n }, () => value);
   if (sets.length !== n) throw new HttpError(400, 'invalid_body', `"fields" has ${sets.length} entries for ${n} texts; give one per text, or one object for all`);
   return sets.map((set, i) => {
@@ -171,7 +206,8 @@ function fieldsFor(value: PredictRequest['fields'], n: number, known: readonly s
         );
       }
       // A list (countries, cast) may come as a JSON array, as in JSON Lines catalogues.
-      fields[key] = (Array.isArray(v) ? v.map((x) => String(x).trim()).filter((x) => x !== '').join(', ') : String(v)).trim();
+      if (typeof v === 'number') fields[key] = numberValue(v, `"${Array.isArray(value) ? `fields[${i}]` : 'fields'}.${name}"`, key, classifier);
+      else fields[key] = (Array.isArray(v) ? v.map((x) => String(x).trim()).filter((x) => x !== '').join(', ') : String(v)).trim();
     }
     return fields;
   });

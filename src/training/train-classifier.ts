@@ -24,6 +24,8 @@ export interface LabelledTexts {
 export interface TrainClassifierOptions extends Partial<TrainingSettings> {
   /** Called once pretrained word vectors (config `wordVectors`) are read, with how much of the vocabulary they cover. */
   onWordVectors?: (coverage: WordVectorCoverage) => void;
+  /** Things worth telling that do not stop training (the kind's default embeddingDim replaced by the word vectors' dimension). */
+  onWarning?: (message: string) => void;
   kind: string;
   /** Overrides of the kind's network/encoder config (validated by the kind's schema). */
   config?: Record<string, unknown>;
@@ -72,7 +74,7 @@ export async function trainClassifier(
   const encoder = kind.fitVectorizer(train.texts, config);
   const encodedTrain = train.texts.map((t) => encoder.encode(t));
   const encodedValidation = validation.texts.map((t) => encoder.encode(t));
-  const pretrained = await pretrainedFor(config, encoder, options.seed);
+  const pretrained = await pretrainedFor(config, encoder, options.seed, { kind: kind.name, given: options.config?.embeddingDim, onWarning: options.onWarning });
   if (pretrained !== null) options.onWordVectors?.(config.wordVectorCoverage as WordVectorCoverage);
   const network = kind.build(config, encoder, encodedTrain, k, options.seed, pretrained);
   const classifier = new GenreClassifier(network, encoder, genres, { global: 0.5, perGenre: null, mode: 'global' });
@@ -95,15 +97,31 @@ export async function trainClassifier(
 /**
  * The starting embedding from `config.wordVectors` (a word kind's config), or null without it. Sets
  * `config.embeddingDim` to the vectors' dimension and records `config.wordVectorCoverage` (both land in
- * the manifest). Throws a PlotlineError for an unreadable or malformed vector file (see word-vectors.ts),
- * or when the kind does not read words.
+ * the manifest). An embeddingDim the config gave (`embedding.given`) must be the vectors' dimension; the
+ * kind's default is replaced with a warning through `embedding.onWarning`.
+ * Throws a PlotlineError for an unreadable or malformed vector file (see word-vectors.ts), when the kind
+ * does not read words, or when the config's embeddingDim differs from the vectors' dimension (naming both).
  */
-async function pretrainedFor(config: Record<string, unknown>, encoder: Vectorizer, seed: number): Promise<PretrainedEmbedding | null> {
+async function pretrainedFor(
+  config: Record<string, unknown>,
+  encoder: Vectorizer,
+  seed: number,
+  embedding: { kind: string; given: unknown; onWarning?: (message: string) => void },
+): Promise<PretrainedEmbedding | null> {
   const file = config.wordVectors;
   if (typeof file !== 'string') return null;
   if (!(encoder instanceof WordVectorizer)) throw new PlotlineError('wordVectors (--word-vectors) needs a kind that reads words: cnn or bilstm', { field: 'wordVectors' });
   const tokens = encoder.vocabulary.toJSON().tokens;
   const vectors = await readWordVectors(file, new Set(tokens));
+  if (embedding.given !== undefined && embedding.given !== vectors.dimension) {
+    throw new PlotlineError(
+      `config embeddingDim is ${String(embedding.given)}, but the word vectors have ${vectors.dimension} dimensions: the embedding starts from the vectors, so it is as wide as they are; leave embeddingDim out or set it to ${vectors.dimension}`,
+      { file, field: 'embeddingDim' },
+    );
+  }
+  if (embedding.given === undefined && config.embeddingDim !== vectors.dimension) {
+    embedding.onWarning?.(`${embedding.kind}'s default embeddingDim ${String(config.embeddingDim)} is replaced by the ${vectors.dimension} dimensions of the word vectors in ${file}`);
+  }
   config.embeddingDim = vectors.dimension;
   const coverage = coverageOf(tokens, vectors);
   // No word found is a misread file (a header whose dimension is not the lines', say), not vectors to train from.

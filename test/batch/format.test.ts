@@ -57,7 +57,7 @@ test('with genre-set rules, the byte lines are JSON.stringify of predict(): rank
     const predictions = await model.predict(ids, options);
     removedSeen += predictions.filter((p) => p.removed !== undefined).length;
     const expected = predictions
-      .map((p, i) => JSON.stringify({ id: ids[i], genres: p.genres, scores: p.scores, ...(p.top === undefined ? {} : { top: p.top }), ...(p.removed === undefined ? {} : { removed: p.removed }) }) + '\n')
+      .map((p, i) => JSON.stringify({ id: ids[i], genres: p.genres, scores: p.scores, ...(p.top === undefined ? {} : { top: p.top }), ...(p.removed === undefined ? {} : { removed: p.removed }), ...(p.family === undefined ? {} : { family: p.family }) }) + '\n')
       .join('');
     assert.equal(Buffer.from(await formatPredictionBytes(model, ids, ids, options)).toString('utf8'), expected, JSON.stringify(options));
   }
@@ -85,10 +85,7 @@ test('--scores all|decided|none: each row is JSON.stringify of predict() restric
       const predictions = await model.predict(ids, options);
       const reference = (choice: 'all' | 'decided' | 'none') =>
         predictions
-          .map((p, i) => {
-            const { family: _family, ...written } = p; // predict --input writes no family
-            return JSON.stringify({ id: ids[i], ...restrictScores(written, choice) }) + '\n';
-          })
+          .map((p, i) => JSON.stringify({ id: ids[i], ...restrictScores(p, choice) }) + '\n')
           .join('');
       const byDefault = Buffer.from(await formatPredictionBytes(model, ids, ids, options)).toString('utf8');
       assert.equal(byDefault, reference('all'), `default = all, ${JSON.stringify(options)}`);
@@ -138,4 +135,23 @@ test('--scores decided with every genre decided and listed in top, and the longe
   const expected = predictions.map((p, i) => JSON.stringify({ id: ids[i], ...restrictScores(p, 'decided') }) + '\n').join('');
   assert.ok(expected.length / n > 2 * k * 20, `rows of ${Math.round(expected.length / n)} bytes`);
   assert.equal(Buffer.from(await formatPredictionBytes(model, ids, ids, options)).toString('utf8'), expected);
+});
+
+test('predict --input rows carry family as the API does: given by the row\'s own field, or chosen by the rule', async () => {
+  const { formatPredictionBytes } = await import('../../src/batch/format.js');
+  const scores = new Float32Array([0.9, 0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.8, 0.1, 0.7, 0.1, 0.1, 0.6, 0.3, 0.1, 0.1, 0.1, 0.1]);
+  class Reads extends FixedScores {
+    override get inputFields(): readonly string[] {
+      return ['type'];
+    }
+  }
+  const model = new Reads(scores);
+  model.rules = { familyField: 'type', families: [{ value: 'Movie', genres: [GENRES[0], GENRES[2], GENRES[4]] }, { value: 'TV "Show"', genres: [GENRES[1], GENRES[3], GENRES[5]] }], unknownFamily: 'max', maxGenres: 2 };
+  const ids = ['a', 'b', 'c'];
+  const fields: Record<string, string>[] = [{ type: 'TV "Show"' }, {}, { type: 'Cartoon' }];
+  const lines = Buffer.from(await formatPredictionBytes(model, ids, ids, { fields, scores: 'none' })).toString('utf8').trimEnd().split('\n');
+  const rows = lines.map((line) => JSON.parse(line) as { family?: unknown });
+  assert.deepEqual(rows.map((r) => r.family), [{ value: 'TV "Show"', given: true }, { value: 'TV "Show"', given: false }, { value: 'Movie', given: false }]);
+  const reference = (await model.predict(ids, { fields })).map((p, i) => JSON.stringify({ id: ids[i], genres: p.genres, ...(p.removed === undefined ? {} : { removed: p.removed }), family: p.family }));
+  assert.deepEqual(lines, reference);
 });

@@ -75,6 +75,27 @@ test('repeated ids: every row is scored, and the repeats are counted with the fi
   assert.equal((await scoreFile({ model, input: jsonl, output: join(files.dir, 'unique.jsonl'), onError: 'skip' })).duplicateIds.count, 0);
 });
 
+test('blank ids: the rows are scored with their row numbers as ids, and counted with their first lines, read in slices or streamed', async () => {
+  const body = ['show_id,description', 'a,A spy story.', ',A love story.', '  ,Another spy story.', 'd,A ghost story.', ',Love again.'];
+  const csvInput = files('blank-ids.csv', body.join('\n') + '\n');
+  const jsonlInput = files('blank-ids.jsonl', ['{"show_id":"a","description":"A spy story."}', '{"show_id":"","description":"A love story."}', '{"show_id":null,"description":"Another spy story."}', '{"show_id":"d","description":"A ghost story."}', '{"description":"Love again."}'].join('\n') + '\n');
+  for (const [input, lines] of [[csvInput, [3, 4, 6]], [jsonlInput, [2, 3, 5]]] as const) {
+    const output = join(files.dir, 'blank-ids.jsonl.out');
+    const result = await scoreFile({ model, input, output, sliceBytes: 16 });
+    assert.equal(result.rows, 5);
+    assert.deepEqual(result.blankIds, { count: 3, lines, column: 'show_id' }, input);
+    assert.deepEqual(readFileSync(output, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).id), ['a', '2', '3', 'd', '5']);
+  }
+  const { blankIdsWarning } = await import('../../src/batch/blank-ids.js');
+  assert.equal(
+    blankIdsWarning({ count: 7, lines: [3, 4, 6, 9, 10], column: 'show_id' }, 'in.csv'),
+    '7 row(s) of in.csv have a blank show_id (lines 3, 4, 6, 9, 10, ...); expected an id in every row: they are written with their row numbers as ids',
+  );
+  assert.equal(blankIdsWarning({ count: 0, lines: [], column: null }, 'in.csv'), null);
+  const noIdColumn = await scoreFile({ model, input: files('no-id.csv', 'description\nA spy story.\nA love story.\n'), output: join(files.dir, 'no-id.jsonl') });
+  assert.equal(noIdColumn.blankIds.count, 0, 'a file without an id column is numbered as documented, without a warning');
+});
+
 test('fail: the malformed row fails the run with its line, and no output file is left', async () => {
   for (const [input, workers] of [[jsonl, 1], [csv, 1], [jsonl, 2], [csv, 2], [csv, SLICED_FROM_WORKERS]] as const) {
     const output = join(files.dir, `fail-${workers}.jsonl`);

@@ -10,6 +10,14 @@ test('titles without any of the model\'s fields are counted and said to be score
   assert.match(fieldlessWarning(fields, [undefined], 'on the command line')!, /the title has none of them on the command line \(give them with --field NAME=VALUE\): scored from the description alone/);
   assert.match(fieldlessWarning(fields, [{ type: 'Movie' }, { type: ' ' }, { rating: 'PG' }], 'in t.csv')!, /2 of 3 titles have none of them in t\.csv/);
   assert.match(fieldlessWarning(fields, [{}, {}], 'in t.csv')!, /all 2 titles have none/);
+  // With the model's own test: a value it drops (unseen in training) leaves the title fieldless too.
+  const reads = (f: Record<string, string> | undefined) => f?.country === 'India';
+  assert.equal(fieldlessWarning(fields, [{ country: 'India' }], 'in t.csv', reads), null);
+  assert.equal(
+    fieldlessWarning(fields, [{ country: 'Atlantis' }], 'on the command line', reads),
+    'the model reads type, country; the title has no value of them that the model can use on the command line (its values were not seen in training or out of range): scored from the description alone, close to what a model trained with --fields description gives',
+  );
+  assert.match(fieldlessWarning(fields, [{ country: 'Atlantis' }, {}, { country: 'India' }], 'in t.csv', reads)!, /2 of 3 titles have no value of them that the model can use in t\.csv \(1 of them had values not seen/);
 });
 
 test('the human answer says why each genre was removed: the other family, or the cap', () => {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readTitles } from '../../src/data/titles.js';
-import { readPredictionInput } from '../../src/data/prediction-input.js';
+import { predictionColumns, readPredictionInput } from '../../src/data/prediction-input.js';
 import { fixtureFolder, rejectsWith } from '../helpers/files.js';
 
 const fixture = fixtureFolder('layouts');
@@ -20,7 +20,7 @@ test('CSV with `genre` labels and `overview` text is detected, and says what it 
   const file = fixture('streaming.csv', 'id,title,overview,genre\n1,A,"A heist in Rome.","Crime, Thriller"\n2,B,"A cooking contest.",Reality\n');
   const read = await readTitles(file);
   assert.deepEqual(read.mapping, { text: 'overview', labels: 'genre', id: 'id', labelSeparator: ',' });
-  assert.deepEqual(read.picked, ['text: overview', 'labels: genre', 'id: id']);
+  assert.deepEqual(read.picked, ['text: overview (detected)', 'labels: genre (detected)', 'id: id (detected)']);
   assert.deepEqual(
     read.titles.map((t) => [t.id, t.description, t.genres, t.fields]),
     [
@@ -109,7 +109,7 @@ test('MovieLens-style `|` labels are detected; --label-separator pins it', async
   const file = fixture('movielens.csv', 'movieId,summary,genres\n1,"Toys come alive.",Adventure|Animation|Children\n2,"A heist.",Crime\n');
   const read = await readTitles(file);
   assert.equal(read.mapping.labelSeparator, '|');
-  assert.ok(read.picked.includes('label separator: |'));
+  assert.ok(read.picked.includes('label separator: | (detected)'));
   assert.deepEqual(read.titles[0].genres, ['Adventure', 'Animation', 'Children']);
   // movieId is not a usual id name: ids are row numbers and movieId is a field.
   assert.equal(read.titles[1].id, '2');
@@ -172,4 +172,25 @@ test('a training text with no words is refused like an empty one, naming its lin
   const skipped = await readTitles(file, { onError: 'skip' });
   assert.deepEqual(skipped.titles.map((t) => t.id), ['1']);
   assert.equal(skipped.problems[0].line, 3);
+});
+
+test('a file read with a saved mapping says only which columns differ from the training file\'s (predict, evaluate)', async () => {
+  const saved = { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const };
+  const same = fixture('same-layout.csv', 'show_id,description,listed_in\n1,A heist in Rome.,Dramas\n');
+  assert.deepEqual(await predictionColumns(same, { saved }), [], 'the training layout: nothing to say');
+  assert.deepEqual((await readTitles(same, { saved })).picked, []);
+  const other = fixture('other-layout.csv', 'overview,genre\n"A heist in Rome.",Crime|Thriller\n"A cooking contest.",Reality\n');
+  assert.deepEqual(await predictionColumns(other, { saved }), [
+    'text: overview (detected; the model was trained with column "description")',
+    'id: none (the model was trained with column "show_id"; ids are row numbers)',
+  ]);
+  assert.deepEqual((await readTitles(other, { saved })).picked, [
+    'text: overview (detected; the model was trained with column "description")',
+    'labels: genre (detected; the model was trained with column "listed_in")',
+    'id: none (the model was trained with column "show_id"; ids are row numbers)',
+    'label separator: | (detected; the model was trained with ,)',
+  ]);
+  assert.deepEqual(await predictionColumns(other, { saved, columns: { textColumn: 'overview' } }), ['id: none (the model was trained with column "show_id"; ids are row numbers)'], 'a flag is not detection');
+  assert.deepEqual(await predictionColumns(other, {}), ['text: overview (detected)'], 'no saved mapping: every detected column');
+  assert.deepEqual(await predictionColumns(same, { saved: { ...saved, id: null } }), ['id: show_id (detected; the model\'s training file had no id column)']);
 });

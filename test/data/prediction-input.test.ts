@@ -31,7 +31,7 @@ test('JSON Lines: description or text, string/number/missing ids, blank lines ig
   assert.deepEqual(rows, [
     { id: 'a1', text: 'First text.', line: 1 },
     { id: '42', text: 'Second text.', line: 3 },
-    { id: '3', text: 'Third text, no id.', line: 4 },
+    { id: '3', text: 'Third text, no id.', line: 4, blankId: 'id' }, // the file has ids: a missing one is blank
   ]);
 });
 
@@ -79,7 +79,7 @@ test('CSV: description or text column, show_id or id column, quoted newlines, ro
   const withId = fixture('input.csv', '\uFEFFid,text\r\nx,"Two\r\nlines."\r\n,No id here.\r\ny,Third.');
   assert.deepEqual((await collect(withId)).rows, [
     { id: 'x', text: 'Two\r\nlines.', line: 2 },
-    { id: '2', text: 'No id here.', line: 4 },
+    { id: '2', text: 'No id here.', line: 4, blankId: 'id' },
     { id: 'y', text: 'Third.', line: 5 },
   ]);
 

@@ -46,7 +46,7 @@ test('texts without words are refused everywhere: arguments, --input rows (skip 
   assertError(await plotline('explain', '--model', model, '🍿'), /the description to explain has no words/);
 
   const input = join(work, 'tokenless.csv');
-  writeFileSync(input, 'id,description\na,Two friends start a band.\nb,🎬🍿🔪\nc,A ghost haunts a family.\n');
+  writeFileSync(input, 'show_id,description\na,Two friends start a band.\nb,🎬🍿🔪\nc,A ghost haunts a family.\n');
   const output = join(work, 'tokenless.jsonl');
   const failed = await plotline('predict', '--model', model, '--input', input, '--output', output);
   assertError(failed, /tokenless\.csv, line 3, field "description": description has no words/);
@@ -62,7 +62,9 @@ test('predict --input with a repeated id warns and scores every row', { skip }, 
   writeFileSync(input, ['{"id":"x","text":"A spy story."}', '{"id":"y","text":"A love story."}', '{"id":"x","text":"A spy story again."}'].join('\n') + '\n');
   const result = await plotline('predict', '--model', model, '--input', input);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stderr, /^warning: 1 row\(s\) of .*repeats\.jsonl repeat an earlier id \(first: id "x" on line 3, already on line 1\)/);
+  assert.match(result.stderr, /^warning: 1 row\(s\) of .*repeats\.jsonl repeat an earlier id \(first: id "x" on line 3, already on line 1\)/m);
+  // The file's keys are not the training file's: which were read is said first.
+  assert.deepEqual(result.stderr.split('\n').slice(0, 2), ['column text: text (detected; the model was trained with column "description")', 'column id: id (detected; the model was trained with column "show_id")']);
   assert.equal(result.stdout.trim().split('\n').length, 3);
 });
 

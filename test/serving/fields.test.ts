@@ -176,6 +176,30 @@ test('field values the model cannot use come back as "warnings", named as the re
 });
 
 
+test('a number is a 400 naming the field for a field read as text, and for a numeric field beyond what JSON carries exactly; a plausible number is read as its digits', async () => {
+  assertError(await predict({ text: TEXTS[0], fields: { type: 5 } }), 400, 'invalid_field', /^"fields\.type" is the number 5; expected a string \(the model does not read type as a number\)/);
+  assertError(await predict({ texts: TEXTS.slice(0, 2), fields: [{ type: 'Movie' }, { country: 7 }] }), 400, 'invalid_field', /^"fields\[1\]\.country" is the number 7; expected a string/);
+  const numbers = await savedNumbersModel();
+  const served = await buildApp({ modelDir: numbers.modelDir, maxTexts: 8, maxWaitMs: 1 });
+  try {
+    await served.plotline.ready;
+    // JSON.parse reads 99999999999999999999 as 1e20: refused rather than quoted with other digits.
+    const huge = await served.inject({ method: 'POST', url: '/v1/predict', headers: { 'content-type': 'application/json' }, payload: `{"text": ${JSON.stringify(TEXTS[0])}, "fields": {"release_year": 99999999999999999999}}` });
+    assertError(huge, 400, 'invalid_field', /^"fields\.release_year" is the number 100000000000000000000, too large to be read exactly; expected a number from -9007199254740991 to 9007199254740991, or the value as a string$/);
+    assertError(await predict({ text: TEXTS[0], fields: { type: 5 } }, served), 400, 'invalid_field', /"fields\.type" is the number 5; expected a string/);
+    // A year as a number is the same answer as the year as text; out of the training range it is warned about as text is.
+    const asNumber = await predict({ text: TEXTS[0], fields: { type: 'Movie', release_year: 2001 } }, served);
+    const asText = await predict({ text: TEXTS[0], fields: { type: 'Movie', release_year: '2001' } }, served);
+    assert.equal(asNumber.statusCode, 200, asNumber.body);
+    assert.deepEqual(asNumber.json(), asText.json());
+    const far = (await predict({ text: TEXTS[0], fields: { release_year: 3000000 } }, served)).json() as { warnings?: string[] };
+    assert.match(far.warnings?.[0] ?? '', /^"fields\.release_year"="3000000" is out of range/);
+  } finally {
+    await served.close();
+    await numbers.remove();
+  }
+});
+
 test('an explanation is scored under the request\'s thresholds, as its answer is: the cap keeps the genre they let through', async () => {
   // Cap 1 and the Movie family (Comedies, Dramas): with the saved low threshold the cap keeps the more
   // probable of the two; a threshold map that only the other one passes makes the cap keep that one.

@@ -87,6 +87,36 @@ test('word vectors for a kind that does not read words, or a malformed file, are
   );
 });
 
+test('a config embeddingDim other than the word vectors\' dimension is an error naming both; the kind\'s default is replaced with a warning', async () => {
+  const file = vectorFile();
+  const error = await rejectsWith(
+    trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), { kind: 'cnn', config: { minCount: 1, wordVectors: file, embeddingDim: 64 }, seed: 1, epochs: 1 }),
+  );
+  assert.match(error.message, /tiny\.vec, field "embeddingDim": config embeddingDim is 64, but the word vectors have 3 dimensions: .*leave embeddingDim out or set it to 3/);
+  const warnings: string[] = [];
+  const same = await trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), {
+    kind: 'bilstm',
+    config: { minCount: 1, wordVectors: file, embeddingDim: 3, units: 4, denseUnits: 4 },
+    seed: 1,
+    epochs: 1,
+    onWarning: (w) => warnings.push(w),
+  });
+  assert.equal(same.config.embeddingDim, 3);
+  assert.equal(warnings.length, 0, 'the vectors\' own dimension, given: nothing to say');
+  await same.classifier.dispose();
+  const byDefault = await trainClassifier(KEYWORD_GENRES, keywordDataset(24, 1), keywordDataset(8, 2), {
+    kind: 'bilstm',
+    config: { minCount: 1, wordVectors: file, units: 4, denseUnits: 4 },
+    seed: 1,
+    epochs: 1,
+    onWarning: (w) => warnings.push(w),
+  });
+  assert.equal(byDefault.config.embeddingDim, 3);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /^bilstm's default embeddingDim 8 is replaced by the 3 dimensions of the word vectors in .*tiny\.vec$/);
+  await byDefault.classifier.dispose();
+});
+
 test('cnn multichannel (Kim 2014): a frozen copy of the vectors beside the trained embedding; saved and loaded back; refused without vectors', async () => {
   const file = vectorFile();
   const trained = await trainClassifier(KEYWORD_GENRES, keywordDataset(48, 1), keywordDataset(16, 2), {

@@ -129,15 +129,30 @@ function summaryLine(row: ComparedModel): string {
 }
 
 /**
- * `models` with, right after each cnn / bilstm entry that does not already read word vectors, the same
- * entry started from `wordVectors` and named "<name> (vectors)" (validated again: names stay unique).
+ * `models` under `compare --word-vectors PATH`: every entry that already reads word vectors (config
+ * `wordVectors`, e.g. from a config file written on another machine) reads them from PATH instead; and
+ * right after each cnn / bilstm entry that reads none, the same entry started from PATH and named
+ * "<name> (vectors)" (without its `embeddingDim`: the vectors set the width; frozen with `freeze`),
+ * unless the models already have an entry of that name (a config listing its own twin, whose path is
+ * then PATH as above). Validated again: names stay unique.
  */
 export function withVectorTwins(models: readonly ModelSpec[], wordVectors: string, freeze: boolean): ModelSpec[] {
+  const names = new Set(models.map((m) => m.name));
   const out: unknown[] = [];
   for (const m of models) {
+    if (!('kind' in m)) {
+      out.push(m);
+      continue;
+    }
+    if (typeof m.config?.wordVectors === 'string') {
+      out.push({ ...m, config: { ...m.config, wordVectors } });
+      continue;
+    }
     out.push(m);
-    if ('kind' in m && WORD_KINDS.has(m.kind) && typeof m.config?.wordVectors !== 'string') {
-      out.push({ ...m, name: `${m.name} (vectors)`, config: { ...m.config, wordVectors, ...(freeze ? { freezeEmbeddings: true } : {}) } });
+    const twin = `${m.name} (vectors)`;
+    if (WORD_KINDS.has(m.kind) && !names.has(twin)) {
+      const { embeddingDim: _width, ...config } = m.config ?? {};
+      out.push({ ...m, name: twin, config: { ...config, wordVectors, ...(freeze ? { freezeEmbeddings: true } : {}) } });
     }
   }
   return parseCompareConfig({ models: out }).models;

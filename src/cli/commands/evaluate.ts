@@ -5,6 +5,7 @@
  */
 import { describeThresholds } from '../../models/thresholds.js';
 import { readTitles } from '../../data/titles.js';
+import { PRE_CATALOGUE_COLUMNS } from '../../data/columns.js';
 import { selectSplit } from '../../data/select-split.js';
 import { GenreVocabulary } from '../../data/genres.js';
 import { readManifest } from '../../models/storage.js';
@@ -44,24 +45,27 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   if (options.split === undefined && options.fold === 'train') throw new UsageError('--fold train needs --split (a named dataset brings its standard split); without one every row is evaluated');
   // ... read as the model's training file was (its columns), unless flags say otherwise ...
   // ... with --merge-labels, lookalike spellings are merged into the model's genre names, and each merge is said.
-  const { titles, warnings } = await readTitles(options.data, {
+  const { titles, warnings, picked } = await readTitles(options.data, {
     requireGenres: true,
     columns: columnOptions(options),
-    saved: saved.catalogue?.columns,
+    saved: saved.catalogue?.columns ?? PRE_CATALOGUE_COLUMNS,
     format: options.format,
     mergeLabels: options.mergeLabels,
     preferredLabels: saved.genres,
   });
+  // Which columns were detected where the file's layout differs from the training file's (as train says what it detected).
+  for (const line of picked) process.stderr.write(`column ${line}\n`);
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const chosen = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data) : titles;
   const selected = options.heldOut === true ? await heldOutTitles(saved, options.data, chosen) : chosen;
   // Scoring the model's own training rows looks like a test score and is not: say so.
   const overlap = await trainingOverlap(saved, options.data, selected);
   if (overlap !== null) process.stderr.write(`warning: ${overlap.message}\n`);
-  const fieldless = fieldlessWarning(saved.catalogue?.fields ?? [], selected.map((t) => t.fields), `in ${options.data}`);
-  if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
   const { classifier, manifest } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
+  // Titles the model reads nothing from (no field, or only values it drops) are scored from the description alone.
+  const fieldless = fieldlessWarning(saved.catalogue?.fields ?? [], selected.map((t) => t.fields), `in ${options.data}`, (f) => classifier.readsFieldsOf(f));
+  if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
   // The cap chooses among the genres that pass the thresholds decided with, so they are given first.

@@ -17,9 +17,13 @@ import { scoreFile } from '../../batch/score-file.js';
 import { batchProgress } from '../../batch/progress.js';
 import type { RowProblem } from '../../data/csv.js';
 import { duplicateIdsWarning } from '../../batch/duplicate-ids.js';
+import { blankIdsWarning } from '../../batch/blank-ids.js';
 import { unknownFamiliesWarning, unknownFamilyValueWarning } from '../../batch/unknown-families.js';
 import { fieldValueWarning, fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
+import { readManifest } from '../../models/storage.js';
+import { predictionColumns } from '../../data/prediction-input.js';
+import { PRE_CATALOGUE_COLUMNS } from '../../data/columns.js';
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { unknownFamilyValue, type GenreRules } from '../../models/genre-rules.js';
 import { fieldlessCountWarning, fieldlessWarning } from '../fieldless-warning.js';
@@ -106,9 +110,9 @@ export function outOfRangeFieldWarnings(model: Pick<GenreModel, 'fieldValueProbl
  * Every warning about the `--field` values of texts given as arguments (predict and explain): a family
  * value the rules do not know, values out of range, and no field at all for a model that reads fields.
  */
-export function fieldOptionWarnings(model: Pick<GenreModel, 'fieldValueProblems' | 'rules' | 'inputFields'>, fields: FieldValues | undefined): string[] {
+export function fieldOptionWarnings(model: Pick<GenreModel, 'fieldValueProblems' | 'rules' | 'inputFields' | 'readsFieldsOf'>, fields: FieldValues | undefined): string[] {
   const unknown = unknownFamilyWarning(fields, model.rules);
-  const fieldless = fieldlessWarning(model.inputFields, [fields], 'on the command line');
+  const fieldless = fieldlessWarning(model.inputFields, [fields], 'on the command line', (f) => model.readsFieldsOf(f));
   return [...(unknown === null ? [] : [unknown]), ...outOfRangeFieldWarnings(model, fields), ...(fieldless === null ? [] : [fieldless])];
 }
 
@@ -154,6 +158,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     }
     return;
   }
+  await reportInputColumns(options.model, options.input, options);
   if (options.queue !== undefined) {
     await predictOnQueue({ ...options, input: options.input, queue: options.queue });
     return;
@@ -233,17 +238,37 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
 
+/**
+ * Says on stderr which columns of `--input` are read when they were detected where the file's layout
+ * differs from the training file's (a model saved without a mapping read PRE_CATALOGUE_COLUMNS)
+ * (`column text: overview (detected; the model was trained with column "description")`), as `train`
+ * says what it detected. Printed even with --quiet: a column read other than the model was trained on
+ * changes every answer. A model or file that cannot be read is left to the run itself, whose error names it.
+ */
+async function reportInputColumns(model: string, input: string, flags: CatalogueReadFlags): Promise<void> {
+  let lines: string[];
+  try {
+    const saved = (await readManifest(model)).catalogue?.columns ?? PRE_CATALOGUE_COLUMNS;
+    lines = await predictionColumns(input, { columns: columnOptions(flags), saved, format: flags.format });
+  } catch {
+    return;
+  }
+  for (const line of lines) process.stderr.write(`column ${line}\n`);
+}
+
 /** The warnings about an input file's rows, the same for `--input` on this machine and on a queue. */
 function reportInputWarnings(
-  result: Pick<Awaited<ReturnType<typeof scoreFile>>, 'duplicateIds' | 'unknownFamilies' | 'rules' | 'fieldValues' | 'fields' | 'fieldless'>,
+  result: Pick<Awaited<ReturnType<typeof scoreFile>>, 'duplicateIds' | 'blankIds' | 'unknownFamilies' | 'rules' | 'fieldValues' | 'fields' | 'fieldless'>,
   input: string,
 ): void {
   const repeated = duplicateIdsWarning(result.duplicateIds, input);
   if (repeated !== null) warn(repeated);
+  const blank = blankIdsWarning(result.blankIds, input);
+  if (blank !== null) warn(blank);
   const families = unknownFamiliesWarning(result.unknownFamilies, result.rules, input);
   if (families !== null) warn(families);
   for (const warning of fieldValueWarnings(result.fieldValues, input)) warn(warning);
-  const fieldless = fieldlessCountWarning(result.fields, result.fieldless.count, result.fieldless.rows, `in ${input}`);
+  const fieldless = fieldlessCountWarning(result.fields, result.fieldless.count, result.fieldless.rows, `in ${input}`, result.fieldless.unusable);
   if (fieldless !== null) warn(fieldless);
 }
 

@@ -67,7 +67,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
     format: options.format,
     mergeLabels: options.mergeLabels,
   });
-  for (const line of dataset.picked) log(`column ${line} (detected)`);
+  for (const line of dataset.picked) log(`column ${line}`);
   for (const warning of dataset.warnings) warn(warning);
   const catalogue = catalogueOptions(dataset, request, options.seed);
   if (catalogue.rules) {

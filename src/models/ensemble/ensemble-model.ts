@@ -44,6 +44,11 @@ export class EnsembleModel extends GenreModel {
     return uniqueFieldValueProblems(this.members.map((m) => m.model.fieldValueProblems(fields)));
   }
 
+  /** Whether any member reads something from `fields` (see GenreModel.readsFieldsOf). */
+  override readsFieldsOf(fields: FieldValues | undefined): boolean {
+    return this.members.some((m) => m.model.readsFieldsOf(fields));
+  }
+
   /** An ensemble has no encoder of its own (its members, saved under members/, have theirs). */
   override manifestEncoder(): { type: 'ensemble' } {
     return { type: 'ensemble' };

@@ -38,6 +38,11 @@ export class CatalogueModel extends GenreModel {
     return this.vectorizer.valueProblems(fields);
   }
 
+  /** Whether `fields` give the field model any feature (else the title is scored from its text alone, see `score`). */
+  override readsFieldsOf(fields: FieldValues | undefined): boolean {
+    return this.vectorizer.transform(fields).length > 0;
+  }
+
   /** Field logits for n titles (n x genres); a title without fields gets the field model's bias. */
   fieldLogits(fields: readonly (FieldValues | undefined)[] | undefined, n: number): Float32Array {
     return this.fieldModel.logits(this.fieldRows(fields, n));

@@ -19,9 +19,29 @@ test('compare --word-vectors: each cnn / bilstm entry gets a "(vectors)" twin ri
   assert.equal((twins[1] as { config?: unknown }).config, undefined, 'the plain entry keeps no vectors');
 });
 
-test('an entry that already reads vectors gets no twin', () => {
-  const models = parseCompareConfig({ models: [{ kind: 'cnn', name: 'cnn-glove', config: { wordVectors: '/a.vec' } }] }).models;
-  assert.deepEqual(withVectorTwins(models, '/b.vec', false).map((m) => m.name), ['cnn-glove']);
+test('an entry that already reads vectors gets no twin: --word-vectors stands in for its path', () => {
+  const models = parseCompareConfig({ models: [{ kind: 'cnn', name: 'cnn-glove', config: { wordVectors: '/a.vec', filters: 8 } }] }).models;
+  const run = withVectorTwins(models, '/b.vec', false);
+  assert.deepEqual(run.map((m) => m.name), ['cnn-glove']);
+  assert.deepEqual((run[0] as { config?: unknown }).config, { wordVectors: '/b.vec', filters: 8 });
+});
+
+test('compare --word-vectors on a config that lists its own "(vectors)" entries: their paths become the flag\'s, no clashing twin; a twin drops embeddingDim', () => {
+  // A config written with twins on another machine: the flag points them at this machine's file.
+  const config = {
+    models: [
+      { kind: 'cnn', config: { embeddingDim: 128 } },
+      { kind: 'cnn', name: 'cnn (vectors)', config: { wordVectors: '/elsewhere/glove.vec', freezeEmbeddings: true } },
+      { kind: 'bilstm', config: { embeddingDim: 32 } },
+      { ensemble: ['cnn', 'cnn (vectors)'] },
+    ],
+  };
+  const run = withVectorTwins(parseCompareConfig(config).models, '/here/glove.vec', false);
+  assert.deepEqual(run.map((m) => m.name), ['cnn', 'cnn (vectors)', 'bilstm', 'bilstm (vectors)', 'cnn+cnn (vectors)']);
+  const configs = run.map((m) => ('config' in m ? m.config : undefined));
+  assert.deepEqual(configs[0], { embeddingDim: 128 }, 'the plain entry is left as it is');
+  assert.deepEqual(configs[1], { wordVectors: '/here/glove.vec', freezeEmbeddings: true }, 'the listed twin reads the flag\'s file, its own settings kept');
+  assert.deepEqual(configs[3], { wordVectors: '/here/glove.vec' }, 'the new twin takes the vectors\' width, not the entry\'s embeddingDim');
 });
 
 test('compare refuses, before any training, an --out folder of other files and a --save-models inside --out', async () => {

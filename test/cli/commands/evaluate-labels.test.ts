@@ -48,3 +48,18 @@ test('reconcileLabels prefers a given spelling, merges a lone different spelling
   assert.deepEqual(plain.warnings, ['merged label "kids\' tv" (1 title) into "Kids TV" (its most frequent spelling) in f.csv, column genre']);
   assert.throws(() => reconcileLabels(counts, { merge: false, file: 'f.csv', field: 'genre', preferred: ["Kids' TV"] }), /"Kids TV" \(3 titles\) \/ "kids' tv" \(1 titles\)/);
 });
+
+test('evaluate on a file laid out other than the training file says which columns it detected; on the same layout, nothing', async () => {
+  const other = files('other-layout.csv', ['overview,genre', 'two friends fall in love in paris,Comedies', 'a killer robot,Thrillers|Comedies'].join('\n') + '\n');
+  const run = await captureOutput(() => evaluateCommand({ model, data: other, fold: 'all', perGenre: false, json: true, seed: 1, backend: 'wasm', cacheDir: join(files.dir, 'cache') }));
+  assert.equal(run.error, null, String(run.error));
+  const columns = run.stderr.split('\n').filter((l) => l.startsWith('column '));
+  assert.ok(columns.some((l) => /^column text: overview \(detected/.test(l)), run.stderr);
+  assert.ok(columns.some((l) => /^column labels: genre \(detected/.test(l)), run.stderr);
+  assert.ok(columns.includes("column label separator: | (detected; the model was trained with ,)"), run.stderr);
+  assert.ok(columns.includes("column id: none (the model was trained with column \"show_id\"; ids are row numbers)"), run.stderr);
+  const same = files('same-layout.csv', ['show_id,description,listed_in', '1,two friends fall in love in paris,Comedies', '2,a killer robot,"Thrillers, Comedies"'].join('\n') + '\n');
+  const plain = await captureOutput(() => evaluateCommand({ model, data: same, fold: 'all', perGenre: false, json: true, seed: 1, backend: 'wasm', cacheDir: join(files.dir, 'cache') }));
+  assert.equal(plain.error, null, String(plain.error));
+  assert.doesNotMatch(plain.stderr, /^column /m);
+});

@@ -120,3 +120,45 @@ test('a value that is not a number where the model reads one is warned about on 
   assert.match(warnings[1], /^warning: 1 row\(s\) of .*words\.csv have a release_year out of range \(first: line 5, /);
 });
 
+
+test('predict --input on a file laid out other than the training file says which columns it read (even --quiet); the same layout says nothing', async () => {
+  const other = files('overview.csv', 'title,overview\nA,a killer robot\nB,love\n');
+  const run = await predictFile(other);
+  assert.equal(run.error, null, String(run.error));
+  assert.deepEqual(
+    run.stderr.split('\n').filter((l) => l.startsWith('column ')),
+    ['column text: overview (detected; the model was trained with column "description")', 'column id: none (the model was trained with column "show_id"; ids are row numbers)'],
+    run.stderr,
+  );
+  const flagged = await predictFile(other, { textColumn: 'overview' });
+  assert.doesNotMatch(flagged.stderr, /column text/, 'a column named by a flag is not detection');
+  const same = await predictFile(files('same.csv', 'show_id,description,type\n1,love,Movie\n'));
+  assert.doesNotMatch(same.stderr, /^column /m);
+});
+
+test('predict --input warns once about blank ids: count, first lines, the column, what they became', async () => {
+  const run = await predictFile(files('blank-ids.csv', 'show_id,description,type\n1,love,Movie\n,a killer robot,Movie\n ,love,TV Show\n'));
+  assert.equal(run.error, null, String(run.error));
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('blank'));
+  assert.deepEqual(warnings, [`warning: 2 row(s) of ${join(files.dir, 'blank-ids.csv')} have a blank show_id (lines 3, 4); expected an id in every row: they are written with their row numbers as ids`]);
+});
+
+test('predict --input counts rows whose only field value the model cannot use (an unseen country) in the "none of them" warning; the saved model\'s check agrees with the loaded one', async () => {
+  const input = files('atlantis.csv', ['show_id,description,type,country', '1,a killer robot,Movie,India', '2,love,,Atlantis', '3,love,,'].join('\n') + '\n');
+  const run = await predictFile(input);
+  assert.equal(run.error, null, String(run.error));
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('description alone'));
+  assert.equal(warnings.length, 1, run.stderr);
+  assert.match(warnings[0], /^warning: the model reads type, country; 2 of 3 titles have no value of them that the model can use in .*atlantis\.csv \(1 of them had values not seen in training or out of range\)/);
+  // --workers N and --queue read rows on a thread without the model: they ask the saved folder.
+  const { readFieldUseCheck } = await import('../../../src/models/storage.js');
+  const check = (await readFieldUseCheck(fixture.modelDir))!;
+  const { classifier } = await openModel(fixture.modelDir, { backend: null });
+  const cases: (Record<string, string> | undefined)[] = [{ country: 'Atlantis' }, { country: 'India' }, { type: 'Movie' }, {}, undefined, { type: 'Cartoon', country: 'Atlantis' }];
+  for (const fields of cases) {
+    assert.equal(check(fields), classifier.readsFieldsOf(fields), JSON.stringify(fields));
+  }
+  assert.equal(check({ country: 'Atlantis' }), false);
+  assert.equal(check({ country: 'India' }), true);
+  await classifier.dispose();
+});
