@@ -1,9 +1,10 @@
 /**
  * Opening a saved model to score with, the one way the commands (evaluate, predict, explain, export),
  * the server and every scoring thread or queue worker do it: start the tfjs backend, then load the
- * folder (storage.ts's `loadModel`) with the encoder on that backend.
+ * folder (storage.ts's `loadModel`) with the encoder on that backend. tfjs (engine/backend.ts) is imported
+ * only when a backend is started: opening a saved bag with `backend: null` never loads it.
  */
-import { useBackend, type BackendName } from '../engine/backend.js';
+import type { BackendName } from '../engine/backend.js';
 import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { loadModel, type EncoderLocation, type SavedModel } from './storage.js';
 
@@ -28,6 +29,6 @@ export interface OpenModelOptions {
  */
 export async function openModel(path: string, options: OpenModelOptions = {}): Promise<SavedModel> {
   const backend = options.backend === undefined ? 'wasm' : options.backend;
-  if (backend !== null) await useBackend(backend);
+  if (backend !== null) await (await import('../engine/backend.js')).useBackend(backend);
   return loadModel(path, { encoder: { ...options.encoder, ...(backend === null ? {} : { backend }) }, embeddingCache: options.embeddingCache, onWarning: options.onWarning });
 }
