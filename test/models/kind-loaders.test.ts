@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KIND_LOADERS } from '../../src/models/kind-loaders.js';
+import { KIND_FAMILIES } from '../../src/models/kind-families.js';
+import { KINDS, KIND_NAMES } from '../../src/models/kinds.js';
+import { saveTinyModel } from './fixtures.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Packages a saved bag never needs to be opened and scored. */
+const HEAVY = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'onnxruntime-common', '@huggingface/transformers', 'vega', 'vega-lite'];
+
+test('the loader table, the family table and the full registry name the same kinds, with the same families', () => {
+  assert.deepEqual(Object.keys(KIND_LOADERS), KIND_NAMES);
+  assert.deepEqual(Object.keys(KIND_FAMILIES), KIND_NAMES);
+  for (const name of KIND_NAMES) {
+    const kind = KINDS[name as keyof typeof KINDS];
+    const info: { family: string; encoderType?: string } = KIND_FAMILIES[name as keyof typeof KIND_FAMILIES];
+    assert.equal(info.family, kind.family, name);
+    assert.equal(info.encoderType, 'encoderType' in kind ? kind.encoderType : undefined, name);
+  }
+});
+
+/**
+ * Runs `plotline predict --input` (the CLI's TypeScript entry under tsx) in a process of its own and
+ * returns every module it loaded: the ES modules (a module.register load hook writes each URL) and the
+ * CommonJS ones (require.cache at exit; tfjs and ONNX Runtime are CommonJS packages that require their
+ * parts). Only the main thread is traced: a bag's scoring threads take it from the main thread and
+ * import no model code (batch/scoring-worker.ts).
+ */
+async function modulesLoadedByPredict(work: string, model: string, workers: number): Promise<string[]> {
+  const esmList = join(work, `esm-${workers}.txt`);
+  const cjsList = join(work, `cjs-${workers}.txt`);
+  await writeFile(join(work, 'hooks.mjs'), "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.LOADED_ESM, url + '\\n'); return next(url, context); }\n");
+  await writeFile(
+    join(work, 'trace.mjs'),
+    "import { register, createRequire } from 'node:module';\nimport { writeFileSync } from 'node:fs';\nregister('./hooks.mjs', import.meta.url);\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => writeFileSync(process.env.LOADED_CJS, Object.keys(require.cache).join('\\n')));\n",
+  );
+  const input = join(work, 'titles.csv');
+  await writeFile(input, 'id,description\n1,A detective hunts a killer in 1970s Seoul.\n2,"Two friends fall in love in Paris, then in Rome."\n3,A family drama about an old house.\n');
+  const output = join(work, `out-${workers}.jsonl`);
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--import', join(work, 'trace.mjs'), join(ROOT, 'src/cli/main.ts'), 'predict', '--model', model, '--input', input, '--output', output, '--workers', String(workers), '--quiet'],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, LOADED_ESM: esmList, LOADED_CJS: cjsList } },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal((await readFile(output, 'utf8')).trim().split('\n').length, 3, 'one prediction per row');
+  return [...(await readFile(esmList, 'utf8')).split('\n'), ...(await readFile(cjsList, 'utf8')).split('\n')].filter((line) => line !== '');
+}
+
+/** The HEAVY packages among `modules` (file paths or URLs). */
+function heavyPackages(modules: readonly string[]): string[] {
+  return HEAVY.filter((name) => modules.some((m) => m.includes(`/node_modules/${name}/`)));
+}
+
+test('predict --input with a saved bag imports neither tfjs, its wasm backend, ONNX Runtime nor vega (1 and 2 workers); a cnn does import tfjs', async () => {
+  const work = await mkdtemp(join(tmpdir(), 'plotline-kind-loaders-'));
+  try {
+    const bag = join(work, 'bag');
+    await saveTinyModel(bag, { kind: 'bag' });
+    for (const workers of [1, 2]) {
+      const modules = await modulesLoadedByPredict(work, bag, workers);
+      // The trace saw the bag's own code, so an empty list below means not loaded, not not traced.
+      assert.ok(modules.some((m) => m.includes('/src/models/bag/linear-bag-model.ts')), `the trace lists the bag's scorer (${workers} workers)`);
+      assert.deepEqual(heavyPackages(modules), [], `${workers} workers`);
+    }
+    // The same trace on a model that needs tfjs finds it: the check above can fail.
+    const cnn = join(work, 'cnn');
+    await saveTinyModel(cnn, { kind: 'cnn' });
+    assert.ok(heavyPackages(await modulesLoadedByPredict(work, cnn, 1)).includes('@tensorflow/tfjs-core'));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
