@@ -8,6 +8,7 @@
 import { workerData } from 'piscina';
 import { formatWith, scoreSlice } from './score-slice.js';
 import { threadTask } from '../util/thread-pool.js';
+import { importLazily } from '../util/import-lazily.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
 import { NgramVectorizer } from '../models/vectorizers/ngram-vectorizer.js';
 import type { GenreModel } from '../models/genre-model.js';
@@ -20,7 +21,7 @@ export default threadTask<ScoringWorkerData, ScoreRequest | SliceRequest, Uint8A
     classifier = new LinearBagModel(new NgramVectorizer(encoder.options, encoder.maxLength), linear, genres, thresholds);
     classifier.rules = rules;
   } else {
-    const { openModel } = await import('../models/open-model.js');
+    const { openModel } = await importLazily(() => import('../models/open-model.js'), '../models/open-model.js', import.meta.url);
     classifier = (await openModel(data.model, { backend: data.backend, encoder: data.encoder, embeddingCache: data.embeddingCache })).classifier;
   }
   const decide = { thresholds: data.thresholds, topK: data.topK, scores: data.scores };

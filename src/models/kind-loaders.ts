@@ -9,6 +9,7 @@
  */
 import type { GenreModel } from './genre-model.js';
 import { KIND_FAMILIES, type LoadContext } from './kind-families.js';
+import { importLazily } from '../util/import-lazily.js';
 
 /** Reads a verified model folder of one kind back as a model (see KindBase.load in kinds.ts). */
 export type KindLoader = (context: LoadContext) => Promise<GenreModel>;
@@ -17,17 +18,17 @@ export type KindLoader = (context: LoadContext) => Promise<GenreModel>;
 const fromRegistry =
   (name: keyof typeof KIND_FAMILIES): KindLoader =>
   async (context) =>
-    (await import('./kinds.js')).KINDS[name].load(context);
+    (await importLazily(() => import('./kinds.js'), './kinds.js', import.meta.url)).KINDS[name].load(context);
 
 /** Every kind's loader, by name (the names of kind-families.ts). */
 export const KIND_LOADERS: Record<keyof typeof KIND_FAMILIES, KindLoader> = {
   cnn: fromRegistry('cnn'),
   bilstm: fromRegistry('bilstm'),
-  bag: async (context) => (await (await import('./bag/bag-loader.js')).openLinearBag(context)) ?? (await fromRegistry('bag')(context)),
+  bag: async (context) => (await (await importLazily(() => import('./bag/bag-loader.js'), './bag/bag-loader.js', import.meta.url)).openLinearBag(context)) ?? (await fromRegistry('bag')(context)),
   use: fromRegistry('use'),
   onnx: fromRegistry('onnx'),
   // An ensemble is its members' loads (each through this table) and a weighted mean: no tfjs of its own.
-  ensemble: async ({ dir, dataDir, manifest, loadMember }) => (await import('./ensemble/ensemble-storage.js')).loadEnsemble(dir, manifest, loadMember, dataDir),
+  ensemble: async ({ dir, dataDir, manifest, loadMember }) => (await importLazily(() => import('./ensemble/ensemble-storage.js'), './ensemble/ensemble-storage.js', import.meta.url)).loadEnsemble(dir, manifest, loadMember, dataDir),
 };
 
 /**

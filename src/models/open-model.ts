@@ -5,6 +5,7 @@
  * only when a backend is started: opening a saved bag with `backend: null` never loads it.
  */
 import type { BackendName } from '../engine/backend.js';
+import { importLazily } from '../util/import-lazily.js';
 import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { loadModel, type EncoderLocation, type SavedModel } from './storage.js';
 
@@ -29,6 +30,6 @@ export interface OpenModelOptions {
  */
 export async function openModel(path: string, options: OpenModelOptions = {}): Promise<SavedModel> {
   const backend = options.backend === undefined ? 'wasm' : options.backend;
-  if (backend !== null) await (await import('../engine/backend.js')).useBackend(backend);
+  if (backend !== null) await (await importLazily(() => import('../engine/backend.js'), '../engine/backend.js', import.meta.url)).useBackend(backend);
   return loadModel(path, { encoder: { ...options.encoder, ...(backend === null ? {} : { backend }) }, embeddingCache: options.embeddingCache, onWarning: options.onWarning });
 }
