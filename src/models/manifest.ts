@@ -11,10 +11,10 @@
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { EncoderReferenceSchema } from '../encoders/sentence-encoder.js';
-import { ColumnMappingSchema } from '../data/columns.js';
+import { ColumnMappingSchema } from '../data/column-mapping-schema.js';
 import { NgramsVectorizerSchema, WordsVectorizerSchema } from './vectorizers/vectorizer-json.js';
 import { ModelFilesSchema } from './model-folder.js';
-import { GenreRulesSchema } from './genre-rules.js';
+import { GenreRulesSchema } from './genre-rules-schema.js';
 import { LogitFusionSchema } from './fields/logit-fusion.js';
 import type { TrainingSettings } from './training-settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
