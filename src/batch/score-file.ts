@@ -46,7 +46,8 @@ import type { UnknownFamilies } from './unknown-families.js';
 import type { FieldlessRows } from './fieldless-rows.js';
 import type { FieldValueProblems } from './field-value-problems.js';
 import { watchInputRows } from './input-checks.js';
-import { ScoringPool } from './scoring-pool.js';
+import type { ScoringPool } from './scoring-pool.js';
+import { importLazily } from '../util/import-lazily.js';
 import type { BatchProgress } from './progress.js';
 import type { SharedLinearBag, SliceRequest, SliceResult } from './protocol.js';
 import type { ScoreChoice } from './score-choice.js';
@@ -191,6 +192,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         loaded = bag;
         shared = shareLinearBag(bag);
       }
+      // piscina (~25 ms of a core to import) only when there are worker threads.
+      const { ScoringPool } = await importLazily(() => import('./scoring-pool.js'), './scoring-pool.js', import.meta.url);
       pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, scores: options.scores, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
       // The workers hold the model; the rows are read here, so the saved field vectorizers check them here.
       checkFields = linearBag ? null : await readFieldValueCheck(options.model);
