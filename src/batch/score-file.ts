@@ -184,24 +184,35 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         sliceJob = (request) => scoreSlice(request, format);
       }
     } else {
-      // A bag is loaded and verified once, here, and shared with the workers, which then need neither
-      // the folder nor tfjs; other models are loaded by each worker.
-      let shared: SharedLinearBag | undefined;
-      if (linearBag) {
-        const bag = (await openModel(options.model, { backend: null })).classifier;
-        loaded = bag;
-        shared = shareLinearBag(bag);
-      }
       // piscina (~25 ms of a core to import) only when there are worker threads.
       const { ScoringPool } = await importLazily(() => import('./scoring-pool.js'), './scoring-pool.js', import.meta.url);
-      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, scores: options.scores, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
+      const data = { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, scores: options.scores, encoder: options.encoder, embeddingCache: options.embeddingCache };
+      // A bag is loaded and verified once, here, and shared with the workers, which then need neither
+      // the folder nor tfjs; the threads start up meanwhile and get it with each request. Other models
+      // are loaded by each worker.
+      let shared: SharedLinearBag | undefined;
+      if (linearBag) {
+        const starting = ScoringPool.start(workers, { ...data, bagInRequests: true });
+        try {
+          const bag = (await openModel(options.model, { backend: null })).classifier;
+          loaded = bag;
+          shared = shareLinearBag(bag);
+        } catch (error) {
+          await starting.then((started) => started.close(), () => {});
+          throw error;
+        }
+        pool = await starting;
+      } else {
+        pool = await ScoringPool.start(workers, data);
+      }
       // The workers hold the model; the rows are read here, so the saved field vectorizers check them here.
       checkFields = linearBag ? null : await readFieldValueCheck(options.model);
       const p = pool;
-      job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
+      const bag = shared;
+      job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields, bag);
       // A shared bag's workers read slices from 2 workers on (its scores do not depend on how rows are
       // grouped, and the workers have no model to load, so reading is what they warm up).
-      if (workers >= SLICED_FROM_WORKERS || shared !== undefined) sliceJob = (request) => p.scoreSlice(request);
+      if (workers >= SLICED_FROM_WORKERS || shared !== undefined) sliceJob = (request) => p.scoreSlice({ ...request, linearBag: bag });
     }
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
     rules = options.classifier?.rules ?? catalogue?.rules ?? null;
