@@ -1,9 +1,11 @@
 /**
  * Every model kind Plotline knows, in one registry (`KINDS`): its family, config schema, training
  * defaults, how it is built and trained (from-scratch kinds), and how a trained model of the kind is
- * saved into a model folder and loaded back. Training (training/train-model.ts), saving and loading
- * (storage.ts), `plotline train --model`, `compare` and the manifest checks ask this table, never the
- * model's class, so a new kind is one entry here plus its network (or encoder) file.
+ * saved into a model folder and loaded back. Training (training/train-model.ts), saving (storage.ts),
+ * `plotline train --model` and `compare` ask this table, never the model's class, so a new kind is one
+ * entry here plus its network (or encoder) file, its name and family in kind-families.ts (what the
+ * manifest checks read) and its loader in kind-loaders.ts (which imports this registry, and with it
+ * tfjs, only when a model that needs it is opened; a saved bag does not).
  *
  * Families: `scratch` (cnn, bilstm, bag: a text vectorizer and a network trained from scratch),
  * `encoder-head` (use, onnx: a frozen pretrained sentence encoder and a trained head) and `ensemble`

@@ -6,7 +6,8 @@
  *                  came from and the sha256 of its files) instead of holding a vocabulary;
  *   model.json     the tfjs network topology and weight manifest, and weights.bin, the weights
  *                  (network-files.ts); a kind may keep other files instead (bag: linear.json +
- *                  linear.bin, its collapsed form); the kind's entry in kinds.ts saves and loads them;
+ *                  linear.bin, its collapsed form); the kind's entry in kinds.ts saves them and its
+ *                  loader in kind-loaders.ts reads them back;
  *   fields.json    for a model that reads catalogue fields: the field vectorizer and field model
  *                  (the manifest's `catalogue` says how they fuse with the network's scores).
  * model.json, weights.bin and fields.json sit in a version folder (`v-<pid>-<hex>/`) that manifest.json's
