@@ -23,7 +23,7 @@ import { readFieldValueCheck, readManifest, type EncoderLocation } from '../mode
 import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
-import { LINEAR_BIN } from '../models/bag/linear-bag-file.js';
+import { scoresWithoutBackend } from '../models/kind-loaders.js';
 import { NgramVectorizer } from '../models/vectorizers/ngram-vectorizer.js';
 import type { FieldValues, GenreModel } from '../models/genre-model.js';
 import type { GenreRules } from '../models/genre-rules.js';
@@ -297,8 +297,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
 
 /** Whether a manifest describes a bag saved in its collapsed linear form, without a field model. */
 function isLinearBag(manifest: Manifest): boolean {
-  const files = Object.keys(manifest.files ?? {});
-  return manifest.kind === 'bag' && files.some((f) => f === LINEAR_BIN || f.endsWith(`/${LINEAR_BIN}`)) && (manifest.catalogue?.fusion ?? null) === null;
+  return scoresWithoutBackend(manifest) && (manifest.catalogue?.fusion ?? null) === null;
 }
 
 /** A loaded bag as the scoring workers take it: its weights copied once onto SharedArrayBuffers. */

@@ -8,6 +8,8 @@
  * is tested (test/models/kind-loaders.test.ts).
  */
 import type { GenreModel } from './genre-model.js';
+import type { Manifest } from './manifest.js';
+import { LINEAR_BIN } from './bag/linear-bag-file.js';
 import { KIND_FAMILIES, type LoadContext } from './kind-families.js';
 import { importLazily } from '../util/import-lazily.js';
 
@@ -30,6 +32,16 @@ export const KIND_LOADERS: Record<keyof typeof KIND_FAMILIES, KindLoader> = {
   // An ensemble is its members' loads (each through this table) and a weighted mean: no tfjs of its own.
   ensemble: async ({ dir, dataDir, manifest, loadMember }) => (await importLazily(() => import('./ensemble/ensemble-storage.js'), './ensemble/ensemble-storage.js', import.meta.url)).loadEnsemble(dir, manifest, loadMember, dataDir),
 };
+
+/**
+ * Whether the model a manifest describes loads and scores without tfjs, so that no backend need be
+ * started for it: a `bag` saved in its collapsed linear form (linear.bin), with or without its
+ * catalogue-field part (the field model is plain JavaScript too).
+ */
+export function scoresWithoutBackend(manifest: Pick<Manifest, 'kind' | 'files'>): boolean {
+  const files = Object.keys(manifest.files ?? {});
+  return manifest.kind === 'bag' && files.some((f) => f === LINEAR_BIN || f.endsWith(`/${LINEAR_BIN}`));
+}
 
 /**
  * The loader of the kind named `name`, or undefined for an unknown name (readManifest has already

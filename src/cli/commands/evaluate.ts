@@ -60,7 +60,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   const fieldless = fieldlessWarning(saved.catalogue?.fields ?? [], selected.map((t) => t.fields), `in ${options.data}`);
   if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
-  const { classifier, manifest } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
+  const { classifier, manifest } = await openModel(options.model, { backend: options.backend, startBackend: 'if-needed', encoder: { override: options.encoder, allowDownload: options.allowDownload } });
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
   // The cap chooses among the genres that pass the thresholds decided with, so they are given first.
