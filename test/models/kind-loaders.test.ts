@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KIND_LOADERS } from '../../src/models/kind-loaders.js';
+import { KIND_LOADERS, scoresWithoutBackend } from '../../src/models/kind-loaders.js';
 import { KIND_FAMILIES } from '../../src/models/kind-families.js';
 import { KINDS, KIND_NAMES } from '../../src/models/kinds.js';
 import { saveTinyModel } from './fixtures.js';
@@ -24,6 +24,15 @@ test('the loader table, the family table and the full registry name the same kin
     assert.equal(info.family, kind.family, name);
     assert.equal(info.encoderType, 'encoderType' in kind ? kind.encoderType : undefined, name);
   }
+});
+
+test('scoresWithoutBackend: a bag in its collapsed form (linear.bin) only', () => {
+  const files = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 'ab'.repeat(32)]));
+  assert.equal(scoresWithoutBackend({ kind: 'bag', files: files('v-1-ab/linear.json', 'v-1-ab/linear.bin') }), true);
+  assert.equal(scoresWithoutBackend({ kind: 'bag', files: files('v-1-ab/linear.json', 'v-1-ab/linear.bin', 'v-1-ab/fields.json') }), true);
+  assert.equal(scoresWithoutBackend({ kind: 'bag', files: files('v-1-ab/model.json', 'v-1-ab/weights.bin') }), false, 'a bag saved as its tfjs network');
+  assert.equal(scoresWithoutBackend({ kind: 'cnn', files: files('v-1-ab/model.json', 'v-1-ab/weights.bin') }), false);
+  assert.equal(scoresWithoutBackend({ kind: 'ensemble', files: {} }), false);
 });
 
 /**
