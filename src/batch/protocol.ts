@@ -37,6 +37,12 @@ export interface ScoringWorkerData {
   embeddingCache?: string | null;
   /** Set for a `bag` without catalogue fields: the model itself, instead of loading `model`. */
   linearBag?: SharedLinearBag;
+  /**
+   * The bag comes with the requests instead (their `linearBag`): the pool was started while the main
+   * thread was still loading it, so that the threads start up meanwhile. A request without one has the
+   * worker load `model` itself.
+   */
+  bagInRequests?: boolean;
 }
 
 /** One chunk to score; the worker answers with its JSON Lines as UTF-8 bytes. */
@@ -45,6 +51,8 @@ export interface ScoreRequest {
   texts: string[];
   /** Each text's catalogue fields, for a model that reads them. */
   fields?: FieldValues[];
+  /** The bag to score with, when the worker data says `bagInRequests` (shared memory: nothing copied). */
+  linearBag?: SharedLinearBag;
 }
 
 /** How a slice's rows are read: what `readPredictionInput` is given for the whole file. */
@@ -71,6 +79,8 @@ export interface SliceRequest {
     firstLfLine: number;
   };
   reading: SliceReading;
+  /** As ScoreRequest's. */
+  linearBag?: SharedLinearBag;
 }
 
 /** A PlotlineError as data (structured cloning keeps only an Error's message). */

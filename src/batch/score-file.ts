@@ -23,7 +23,7 @@ import { readFieldUseCheck, readFieldValueCheck, readManifest, type EncoderLocat
 import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
-import { LINEAR_BIN } from '../models/bag/linear-bag-file.js';
+import { scoresWithoutBackend } from '../models/kind-loaders.js';
 import { NgramVectorizer } from '../models/vectorizers/ngram-vectorizer.js';
 import type { FieldValues, GenreModel } from '../models/genre-model.js';
 import type { GenreRules } from '../models/genre-rules.js';
@@ -47,7 +47,8 @@ import type { UnknownFamilies } from './unknown-families.js';
 import type { FieldlessRows } from './fieldless-rows.js';
 import type { FieldValueProblems } from './field-value-problems.js';
 import { watchInputRows } from './input-checks.js';
-import { ScoringPool } from './scoring-pool.js';
+import type { ScoringPool } from './scoring-pool.js';
+import { importLazily } from '../util/import-lazily.js';
 import type { BatchProgress } from './progress.js';
 import type { SharedLinearBag, SliceRequest, SliceResult } from './protocol.js';
 import type { ScoreChoice } from './score-choice.js';
@@ -190,23 +191,36 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         sliceJob = (request) => scoreSlice(request, format);
       }
     } else {
+      // piscina (~25 ms of a core to import) only when there are worker threads.
+      const { ScoringPool } = await importLazily(() => import('./scoring-pool.js'), './scoring-pool.js', import.meta.url);
+      const data = { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, scores: options.scores, encoder: options.encoder, embeddingCache: options.embeddingCache };
       // A bag is loaded and verified once, here, and shared with the workers, which then need neither
-      // the folder nor tfjs; other models are loaded by each worker.
+      // the folder nor tfjs; the threads start up meanwhile and get it with each request. Other models
+      // are loaded by each worker.
       let shared: SharedLinearBag | undefined;
       if (linearBag) {
-        const bag = (await openModel(options.model, { backend: null })).classifier;
-        loaded = bag;
-        shared = shareLinearBag(bag);
+        const starting = ScoringPool.start(workers, { ...data, bagInRequests: true });
+        try {
+          const bag = (await openModel(options.model, { backend: null })).classifier;
+          loaded = bag;
+          shared = shareLinearBag(bag);
+        } catch (error) {
+          await starting.then((started) => started.close(), () => {});
+          throw error;
+        }
+        pool = await starting;
+      } else {
+        pool = await ScoringPool.start(workers, data);
       }
-      pool = await ScoringPool.start(workers, { model: options.model, backend, thresholds: options.thresholds, topK: options.topK, scores: options.scores, encoder: options.encoder, embeddingCache: options.embeddingCache, linearBag: shared });
       // The workers hold the model; the rows are read here, so the saved field vectorizers check them here.
       checkFields = linearBag ? null : await readFieldValueCheck(options.model);
       readsFields = linearBag ? null : await readFieldUseCheck(options.model);
       const p = pool;
-      job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields);
+      const bag = shared;
+      job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields, bag);
       // A shared bag's workers read slices from 2 workers on (its scores do not depend on how rows are
       // grouped, and the workers have no model to load, so reading is what they warm up).
-      if (workers >= SLICED_FROM_WORKERS || shared !== undefined) sliceJob = (request) => p.scoreSlice(request);
+      if (workers >= SLICED_FROM_WORKERS || shared !== undefined) sliceJob = (request) => p.scoreSlice({ ...request, linearBag: bag });
     }
     const fields = options.classifier?.inputFields ?? catalogue?.fields ?? [];
     rules = options.classifier?.rules ?? catalogue?.rules ?? null;
@@ -294,8 +308,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
 
 /** Whether a manifest describes a bag saved in its collapsed linear form, without a field model. */
 function isLinearBag(manifest: Manifest): boolean {
-  const files = Object.keys(manifest.files ?? {});
-  return manifest.kind === 'bag' && files.some((f) => f === LINEAR_BIN || f.endsWith(`/${LINEAR_BIN}`)) && (manifest.catalogue?.fusion ?? null) === null;
+  return scoresWithoutBackend(manifest) && (manifest.catalogue?.fusion ?? null) === null;
 }
 
 /** A loaded bag as the scoring workers take it: its weights copied once onto SharedArrayBuffers. */

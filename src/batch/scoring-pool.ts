@@ -5,7 +5,7 @@
  * (../util/thread-pool.ts).
  */
 import { ThreadPool, threadEntry } from '../util/thread-pool.js';
-import type { ScoreRequest, ScoringWorkerData, SliceRequest, SliceResult } from './protocol.js';
+import type { ScoreRequest, ScoringWorkerData, SharedLinearBag, SliceRequest, SliceResult } from './protocol.js';
 import type { FieldValues } from '../models/genre-model.js';
 
 export class ScoringPool {
@@ -20,9 +20,12 @@ export class ScoringPool {
     return this.pool.size;
   }
 
-  /** JSON Lines (UTF-8) for one chunk, one line per text, in the chunk's order. */
-  score(ids: string[], texts: string[], fields?: FieldValues[]): Promise<Uint8Array> {
-    return this.pool.run({ ids, texts, fields }) as Promise<Uint8Array>;
+  /**
+   * JSON Lines (UTF-8) for one chunk, one line per text, in the chunk's order; `linearBag`: the bag to
+   * score with, for a pool started with `bagInRequests`.
+   */
+  score(ids: string[], texts: string[], fields?: FieldValues[], linearBag?: SharedLinearBag): Promise<Uint8Array> {
+    return this.pool.run({ ids, texts, fields, linearBag }) as Promise<Uint8Array>;
   }
 
   /** A slice of a CSV file read, scored and written on a worker (score-slice.ts); its bytes are moved there, not copied. */

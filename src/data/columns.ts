@@ -4,9 +4,8 @@
  * names. The mapping is saved in the model's manifest so that evaluate, predict and serve read later
  * files the same way the training file was read.
  */
-import { z } from 'zod';
 import { PlotlineError } from '../util/errors.js';
-import { LABEL_SEPARATORS, type LabelSeparator } from './labels.js';
+import type { LabelSeparator } from './labels.js';
 import { columnKey, type RecordTable } from './records.js';
 import { printable } from './text-decoding.js';
 
@@ -21,15 +20,17 @@ export const ID_COLUMNS = ['show_id', 'id'] as const;
  */
 export const CATALOGUE_FIELDS = ['type', 'country', 'rating', 'duration', 'release_year', 'cast', 'director', 'title'] as const;
 
-export const ColumnMappingSchema = z.object({
-  text: z.string().min(1),
-  labels: z.string().min(1).nullable(),
-  id: z.string().min(1).nullable(),
+/**
+ * Where a file keeps each thing, by column name (matched trimmed, case-insensitively). Validated, in a
+ * manifest, by column-mapping-schema.ts (apart, so that reading input rows does not import zod).
+ */
+export interface ColumnMapping {
+  text: string;
+  labels: string | null;
+  id: string | null;
   /** null: detect per file (a cell that is a JSON array is always taken as one). */
-  labelSeparator: z.enum(LABEL_SEPARATORS).nullable(),
-});
-/** Where a file keeps each thing, by column name (matched trimmed, case-insensitively). */
-export type ColumnMapping = z.infer<typeof ColumnMappingSchema>;
+  labelSeparator: LabelSeparator | null;
+}
 
 /**
  * How models saved before the manifest's `catalogue` section existed read a catalogue (the Netflix

@@ -173,43 +173,57 @@ async function* readSlices(
     let firstLine = start.firstLine;
     let firstLfLine = start.firstLfLine;
     let rowsBefore = 0;
-    // Scan state, carried across blocks: inside quotes; the current record's start and whether it is blank so far.
+    // Scan state, carried across blocks: inside quotes, and the current record's start.
     let quoted = false;
     let recordStart = 0;
-    let blank = true;
-    let comma = false;
     let rows = 0;
     let eof = false;
     const block = Buffer.allocUnsafe(BLOCK);
     for (;;) {
-      // Scan what is pending for record ends, cutting a slice at the first one past targetBytes.
+      // Scan what is pending for record ends, cutting a slice at the first one past targetBytes. The
+      // scan jumps between quotes and line feeds with the native indexOf (memchr) instead of visiting
+      // every byte in JavaScript: the same cuts, several times cheaper on a one-shot run, where a byte
+      // loop mostly runs before the JIT has optimised it.
       let cut = -1;
-      for (let i = scanned; i < pending.length; i++) {
-        const c = pending[i];
-        if (c === 0x22) {
-          quoted = !quoted;
-          blank = false;
+      let i = scanned;
+      /** The next line feed at or after i (-1: none pending), found again only once i has passed it. */
+      let lf = -2;
+      while (i < pending.length) {
+        if (quoted) {
+          const close = pending.indexOf(0x22, i);
+          if (close < 0) {
+            i = pending.length;
+            break;
+          }
+          quoted = false;
+          i = close + 1;
           continue;
         }
-        if (quoted) continue;
-        if (c === 0x2c) {
-          comma = true;
+        if (lf !== -1 && lf < i) lf = pending.indexOf(10, i);
+        const quote = pending.indexOf(0x22, i);
+        if (quote >= 0 && (lf < 0 || quote < lf)) {
+          quoted = true;
+          i = quote + 1;
           continue;
         }
-        if (c !== 10) continue;
-        if (crlf && pending[i - 1] !== 13) continue;
-        const recordEnd = crlf ? i - 1 : i;
-        if (!(blank && !comma && isBlankText(pending, recordStart, recordEnd))) rows++;
-        recordStart = i + 1;
-        blank = true;
-        comma = false;
-        if (i + 1 >= targetBytes) {
-          cut = i + 1;
+        if (lf < 0) {
+          i = pending.length;
+          break;
+        }
+        i = lf + 1;
+        if (crlf && pending[lf - 1] !== 13) continue;
+        const recordEnd = crlf ? lf - 1 : lf;
+        // A record that is whitespace only is blank (csv-parse skips it); one holding a quote or a
+        // comma is not, and isBlankText returns false at either.
+        if (!isBlankText(pending, recordStart, recordEnd)) rows++;
+        recordStart = i;
+        if (i >= targetBytes) {
+          cut = i;
           break;
         }
       }
       if (cut < 0 && eof) {
-        if (pending.length > recordStart && !(blank && !comma && isBlankText(pending, recordStart, pending.length))) rows++;
+        if (pending.length > recordStart && !isBlankText(pending, recordStart, pending.length)) rows++;
         if (pending.length > 0) yield { bytes: new Uint8Array(pending), firstLine, firstLfLine, rowsBefore };
         return;
       }
@@ -217,8 +231,9 @@ async function* readSlices(
         const bytes = new Uint8Array(pending.subarray(0, cut));
         const slice = { bytes, firstLine, firstLfLine, rowsBefore };
         // Counted before the slice is handed on: its buffer may then be moved to another thread.
-        firstLine += countBreakBytes(bytes);
-        firstLfLine += countByte(bytes, 10);
+        const lineFeeds = countByte(bytes, 10);
+        firstLine += bytes.indexOf(13) < 0 ? lineFeeds : countBreakBytes(bytes);
+        firstLfLine += lineFeeds;
         rowsBefore += rows;
         yield slice;
         rows = 0;

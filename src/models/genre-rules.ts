@@ -16,23 +16,25 @@
  * metrics and every caller see the same constrained scores, and the at-least-one-genre fallback
  * stays in the family.
  */
-import { z } from 'zod';
 import { thresholdVector } from './thresholds.js';
 
 export const UNKNOWN_FAMILY_RULES = ['total', 'max', 'none'] as const;
 export type UnknownFamilyRule = (typeof UNKNOWN_FAMILY_RULES)[number];
 
-export const GenreRulesSchema = z.object({
+/**
+ * A model's genre-set rules, as the manifest's `catalogue.rules` holds them (validated by
+ * genre-rules-schema.ts, kept apart so that scoring, in a worker thread too, does not import zod).
+ */
+export interface GenreRules {
   /** The field whose value picks the family (lower-case column name), or null: no families. */
-  familyField: z.string().nullable(),
+  familyField: string | null;
   /** Each value of the field (as written in training, matched case-insensitively) and the genres only it has. */
-  families: z.array(z.object({ value: z.string(), genres: z.array(z.string()) })),
+  families: { value: string; genres: string[] }[];
   /** How to choose a family when a title's family field is missing or unrecognised. */
-  unknownFamily: z.enum(UNKNOWN_FAMILY_RULES),
+  unknownFamily: UnknownFamilyRule;
   /** Most genres one title may get, or null: no cap. */
-  maxGenres: z.number().int().positive().nullable(),
-});
-export type GenreRules = z.infer<typeof GenreRulesSchema>;
+  maxGenres: number | null;
+}
 
 /** How family values are matched: trimmed, case-insensitive ("tv show" is "TV Show"). */
 export function familyKey(value: string): string {

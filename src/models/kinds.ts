@@ -1,9 +1,11 @@
 /**
  * Every model kind Plotline knows, in one registry (`KINDS`): its family, config schema, training
  * defaults, how it is built and trained (from-scratch kinds), and how a trained model of the kind is
- * saved into a model folder and loaded back. Training (training/train-model.ts), saving and loading
- * (storage.ts), `plotline train --model`, `compare` and the manifest checks ask this table, never the
- * model's class, so a new kind is one entry here plus its network (or encoder) file.
+ * saved into a model folder and loaded back. Training (training/train-model.ts), saving (storage.ts),
+ * `plotline train --model` and `compare` ask this table, never the model's class, so a new kind is one
+ * entry here plus its network (or encoder) file, its name and family in kind-families.ts (what the
+ * manifest checks read) and its loader in kind-loaders.ts (which imports this registry, and with it
+ * tfjs, only when a model that needs it is opened; a saved bag does not).
  *
  * Families: `scratch` (cnn, bilstm, bag: a text vectorizer and a network trained from scratch),
  * `encoder-head` (use, onnx: a frozen pretrained sentence encoder and a trained head) and `ensemble`
@@ -14,7 +16,9 @@ import { z } from 'zod';
 import { join } from 'node:path';
 import { CnnConfig, buildCnn } from './cnn.js';
 import { BilstmConfig, buildBilstm } from './bilstm.js';
-import { BagConfig, buildBag } from './bag/bag.js';
+import { buildBag } from './bag/bag.js';
+import { BagKindConfig } from './bag/bag-config.js';
+import { readLinearBagModel } from './bag/bag-loader.js';
 import { KIND_SUMMARIES } from './kind-summaries.js';
 import { WordVectorizer } from './vectorizers/word-vectorizer.js';
 import { NgramVectorizer } from './vectorizers/ngram-vectorizer.js';
@@ -24,24 +28,23 @@ import type { PretrainedEmbedding } from './vectorizers/word-vector-table.js';
 import { documentFrequencies, idfWeights } from '../text/hashed-ngrams.js';
 import type { TrainingSettings } from './training-settings.js';
 import type { StepOptions, TrainingStep } from './steps/training-step.js';
-import { sparseBagStep, TABLE_OPTIMIZERS } from './bag/sparse-bag-step.js';
+import { sparseBagStep } from './bag/sparse-bag-step.js';
 import { kerasStep as kerasStepFor } from './steps/keras-step.js';
 import { collapseBag, linearBagScorer, type EncodedScorer } from './bag/linear-bag-scorer.js';
-import { LINEAR_BIN, LINEAR_JSON, LINEAR_STORAGES, readLinearBag, writeLinearBag } from './bag/linear-bag-file.js';
-import { LinearBagModel } from './bag/linear-bag-model.js';
+import { writeLinearBag } from './bag/linear-bag-file.js';
 import type { DecisionThresholds, GenreModel } from './genre-model.js';
 import { GenreClassifier } from './classifier.js';
 import { HeadConfig } from './encoder-head/head.js';
 import { EncoderHeadClassifier } from './encoder-head/encoder-head-classifier.js';
 import { EnsembleConfigSchema, loadEnsemble } from './ensemble/ensemble-storage.js';
 import { readNetwork, writeNetwork } from './network-files.js';
-import { checkLinearBag, checkWeightShapes } from './weight-checks.js';
+import { checkWeightShapes } from './weight-checks.js';
 import { decodeManifestField, type Manifest } from './manifest.js';
 import { reopenEncoder, type EncoderType, type OpenEncoderOptions } from '../encoders/open-encoder.js';
 import type { EncoderReference } from '../encoders/sentence-encoder.js';
+import type { LoadContext } from './kind-families.js';
 import { EmbeddingCache } from '../encoders/embedding-cache.js';
 import { PlotlineError } from '../util/errors.js';
-import { access } from 'node:fs/promises';
 
 /** How a from-scratch kind fits its vectorizer, builds its network and trains it (a `scratch` entry's own part). */
 export interface ModelKind<Config> {
@@ -97,19 +100,9 @@ const cnnConfig = CnnConfig.merge(WordsConfig)
     path: ['freezeEmbeddings'],
   });
 const bilstmConfig = BilstmConfig.merge(WordsConfig);
-const bagConfig = BagConfig.extend({
-  maxLength: z.number().int().positive().default(1024),
-  // Sparse embedding gradients with lazy Adam (sparse-bag-step.ts); false trains through Keras.
-  sparseUpdates: z.boolean().default(true),
-  // How the sparse step updates the embedding table (sparse-bag-step.ts): lazy Adam at the training
-  // learning rate, fastText's plain SGD at tableLearningRate decaying linearly to 0 over the run, or
-  // row-wise Adagrad at tableLearningRate (null: DEFAULT_TABLE_RATES).
-  tableOptimizer: z.enum(TABLE_OPTIMIZERS).default('adam'),
-  tableLearningRate: z.number().positive().nullable().default(null),
-  // How the saved folder stores the collapsed linear form (linear-bag-file.ts): float32, or int8 with a
-  // scale per row (about a quarter of the size).
-  storage: z.enum(LINEAR_STORAGES).default('float32'),
-}).strict();
+// The bag's whole config (its settings, the sparse step's and the folder's storage) is in bag/bag-config.ts,
+// without tfjs, so that opening a saved bag validates it without importing tfjs (bag/bag-loader.ts).
+const bagConfig = BagKindConfig;
 
 const cnn: ModelKind<z.infer<typeof cnnConfig>> = {
   name: 'cnn',
@@ -154,35 +147,15 @@ const bag: ModelKind<z.infer<typeof bagConfig>> = {
     c.sparseUpdates && options.lossName === 'bce' ? sparseBagStep(network, { ...options, normalisation: c.normalisation, tableOptimizer: c.tableOptimizer, tableLearningRate: c.tableLearningRate ?? undefined }) : kerasStepFor(network, options),
   // The folder keeps the collapsed form only (the embedding table is for training, ~9x the size).
   saveWeights: (c, network, dir) => writeLinearBag(dir, collapseBag(network, c.normalisation), c.storage),
-  loadWeights: async (c, dir, vectorizer, genres, thresholds, manifestFile) => {
-    const hasLinear = await access(join(dir, LINEAR_JSON)).then(() => true, () => false);
-    if (!hasLinear) return null;
-    const model = new LinearBagModel(vectorizer, await readLinearBag(dir, genres.length), genres, thresholds);
-    checkLinearBag(model.linear, vectorizer, c, join(dir, LINEAR_BIN), manifestFile);
-    return model;
-  },
+  // The same reader as opening a bag without this registry (kind-loaders.ts -> bag/bag-loader.ts).
+  loadWeights: readLinearBagModel,
 };
 
 /** A model `saveModel` writes: a from-scratch classifier or an encoder + head (ensembles have saveEnsemble). */
 export type SavableModel = GenreClassifier | EncoderHeadClassifier;
 
-/** What a kind's `load` is given: the verified folder, its manifest, and how to open what it references. */
-export interface LoadContext {
-  /** The model folder, and the version folder holding its data files. */
-  dir: string;
-  dataDir: string;
-  manifest: Manifest;
-  /** manifest.json's path, for errors naming a manifest field. */
-  manifestFile: string;
-  /** How to open a pretrained encoder (`override`: from another folder than it was trained from). */
-  encoder: OpenEncoderOptions & { override?: string };
-  /** An encoder + head model's embedding cache folder (storage.ts's LoadModelOptions), or null for none. */
-  embeddingCache: string | null;
-  /** A cache that cannot be used: the model loads without it. */
-  onWarning?: (message: string) => void;
-  /** Loads a member model folder (an ensemble's), as users get it. */
-  loadMember(dir: string): Promise<GenreModel>;
-}
+/** What a kind's `load` is given (defined in kind-families.ts, which opening a model reads without this registry). */
+export type { LoadContext } from './kind-families.js';
 
 interface KindBase {
   name: string;

@@ -8,13 +8,13 @@
  * storage.ts validates a manifest against this schema when it loads a model, and writes the encoder,
  * genres, thresholds and files parts itself when it saves one.
  */
-import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { EncoderReferenceSchema } from '../encoders/sentence-encoder.js';
-import { ColumnMappingSchema } from '../data/columns.js';
+import { ColumnMappingSchema } from '../data/column-mapping-schema.js';
 import { NgramsVectorizerSchema, WordsVectorizerSchema } from './vectorizers/vectorizer-json.js';
 import { ModelFilesSchema } from './model-folder.js';
-import { GenreRulesSchema } from './genre-rules.js';
+import { GenreRulesSchema } from './genre-rules-schema.js';
 import { LogitFusionSchema } from './fields/logit-fusion.js';
 import type { TrainingSettings } from './training-settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
@@ -119,9 +119,13 @@ export function dataFields(run: RunContext) {
   };
 }
 
-/** The versions a manifest or report records. */
+/**
+ * The versions a manifest or report records. tfjs's is read from its package.json (the same string as
+ * `tf.version.tfjs`), so that this module, which every model load reads, does not import tfjs.
+ */
 export function runtimeVersions(): { plotline: string; tfjs: string; node: string } {
-  return { plotline: PLOTLINE_VERSION, tfjs: tf.version.tfjs, node: process.versions.node };
+  const tfjs = (createRequire(import.meta.url)('@tensorflow/tfjs/package.json') as { version: string }).version;
+  return { plotline: PLOTLINE_VERSION, tfjs, node: process.versions.node };
 }
 
 /** What a training run tells the manifest (training/train-model.ts's TrainedModel is one). */

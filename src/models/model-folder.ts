@@ -30,6 +30,7 @@ import { faultPoint } from '../util/fault-injection.js';
 import { removeStaleTemporaries, writerPid } from '../util/stale-temporaries.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { renameDurably } from '../util/atomic-write.js';
+import { readJsonFile } from '../util/json-file.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 /** Names a model saved before version folders kept at the top of its folder. */
@@ -202,4 +203,12 @@ export async function resolveModelFolder(path: string): Promise<string> {
   if (found.isDirectory()) return path;
   if (basename(path) === MANIFEST_FILE) return dirname(path);
   throw new PlotlineError(`is a file, not a model folder; expected the folder written by \`plotline train --out DIR\` (or its ${MANIFEST_FILE})`, { file: path });
+}
+
+/** A model folder's JSON file (manifest.json, model.json, fields.json), with errors naming it. */
+export function readModelJson(file: string): Promise<unknown> {
+  return readJsonFile(file, {
+    readError: (code) => (code === 'ENOENT' ? 'missing: is this a Plotline model folder (made by `plotline train --out`)?' : `cannot read (${code})`),
+    invalid: (detail) => `is not valid JSON (${detail}); the model folder is corrupt`,
+  });
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PlotlineError } from '../util/errors.js';
 import { writeFileDurably } from '../util/atomic-write.js';
-import { readJsonFile } from '../util/json-file.js';
+import { readModelJson } from './model-folder.js';
 import { checkWeightsFinite } from './weight-checks.js';
 // Importing the layers registers their classes for deserialisation.
 import './layers/conv-pool.js';
@@ -36,14 +36,6 @@ export async function writeNetwork(network: tf.LayersModel, dataDir: string): Pr
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-}
-
-/** A model folder's JSON file (manifest.json, model.json, fields.json), with errors naming it. */
-export function readModelJson(file: string): Promise<unknown> {
-  return readJsonFile(file, {
-    readError: (code) => (code === 'ENOENT' ? 'missing: is this a Plotline model folder (made by `plotline train --out`)?' : `cannot read (${code})`),
-    invalid: (detail) => `is not valid JSON (${detail}); the model folder is corrupt`,
-  });
 }
 
 /**

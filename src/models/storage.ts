@@ -6,7 +6,8 @@
  *                  came from and the sha256 of its files) instead of holding a vocabulary;
  *   model.json     the tfjs network topology and weight manifest, and weights.bin, the weights
  *                  (network-files.ts); a kind may keep other files instead (bag: linear.json +
- *                  linear.bin, its collapsed form); the kind's entry in kinds.ts saves and loads them;
+ *                  linear.bin, its collapsed form); the kind's entry in kinds.ts saves them and its
+ *                  loader in kind-loaders.ts reads them back;
  *   fields.json    for a model that reads catalogue fields: the field vectorizer and field model
  *                  (the manifest's `catalogue` says how they fuse with the network's scores).
  * model.json, weights.bin and fields.json sit in a version folder (`v-<pid>-<hex>/`) that manifest.json's
@@ -26,9 +27,10 @@ import { FORMAT_VERSION, ManifestSchema, decodeManifestField, type Manifest, typ
 import type { OpenEncoderOptions } from '../encoders/open-encoder.js';
 import { PlotlineError } from '../util/errors.js';
 import { writeFileDurably } from '../util/atomic-write.js';
-import { MANIFEST_FILE, modelDataFolder, resolveModelFolder, verifyModelFiles, writeModelFolder } from './model-folder.js';
-import { KIND_NAMES, findKind, type SavableModel } from './kinds.js';
-import { readModelJson } from './network-files.js';
+import { MANIFEST_FILE, modelDataFolder, readModelJson, resolveModelFolder, verifyModelFiles, writeModelFolder } from './model-folder.js';
+import type { SavableModel } from './kinds.js';
+import { KIND_FAMILIES, kindFamily } from './kind-families.js';
+import { kindLoader } from './kind-loaders.js';
 import { FieldVectorizer, FieldVectorizerSchema } from './fields/field-vectorizer.js';
 import { FieldModel, FieldModelSchema } from './fields/field-model.js';
 import { CatalogueModel } from './fields/catalogue-model.js';
@@ -36,6 +38,9 @@ import { CatalogueModel } from './fields/catalogue-model.js';
 export type { SavableModel } from './kinds.js';
 
 const FIELDS = 'fields.json';
+
+/** Every kind's name, for messages (kind-families.ts: reading a manifest imports no kind's code). */
+const KIND_NAMES = Object.keys(KIND_FAMILIES);
 
 const FieldsFileSchema = z.object({ vectorizer: FieldVectorizerSchema, model: FieldModelSchema });
 
@@ -59,6 +64,8 @@ export async function saveModel(
   dir: string,
   served: GenreModel = classifier,
 ): Promise<void> {
+  // The full registry (tfjs and every network) is imported by saving only, never by opening a model.
+  const { findKind } = await import('./kinds.js');
   const kind = findKind(manifest.kind);
   if (kind === undefined || kind.family === 'ensemble') throw new PlotlineError(`cannot save a model of kind "${manifest.kind}" with saveModel (known: ${KIND_NAMES.join(', ')}; an ensemble is saved with saveEnsemble)`);
   const full: Omit<Manifest, 'files'> = {
@@ -99,7 +106,7 @@ export async function readManifest(path: string): Promise<Manifest> {
     throw new PlotlineError(`${issue.message} (expected a Plotline model manifest)`, { file, field: issue.path.join('.') || undefined });
   }
   const manifest = parsed.data;
-  const kind = findKind(manifest.kind);
+  const kind = kindFamily(manifest.kind);
   if (kind === undefined) {
     throw new PlotlineError(`unknown model kind "${manifest.kind}" (this Plotline knows ${KIND_NAMES.join(', ')})`, { file, field: 'kind' });
   }
@@ -157,7 +164,8 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   const manifest = await readManifest(dir);
   const dataDir = modelDataFolder(dir, manifest.files);
   await verifyModelFiles(dir, manifest.files);
-  const base = await findKind(manifest.kind)!.load({
+  // The kind's code is imported here, for its kind only (kind-loaders.ts): a saved bag imports no tfjs.
+  const base = await kindLoader(manifest.kind)!({
     dir,
     dataDir,
     manifest,
@@ -224,7 +232,7 @@ export type FieldValueCheck = (fields: FieldValues | undefined) => FieldValuePro
 export async function readFieldValueCheck(path: string): Promise<FieldValueCheck | null> {
   const dir = await resolveModelFolder(path);
   const manifest = await readManifest(dir);
-  if (findKind(manifest.kind)?.family === 'ensemble') {
+  if (kindFamily(manifest.kind)?.family === 'ensemble') {
     const config = decodeManifestField(() => EnsembleConfigSchema.parse(manifest.config), join(dir, MANIFEST_FILE), 'config');
     const dataDir = modelDataFolder(dir, manifest.files);
     const checks: FieldValueCheck[] = [];
@@ -251,7 +259,7 @@ export type FieldUseCheck = (fields: FieldValues | undefined) => boolean;
 export async function readFieldUseCheck(path: string): Promise<FieldUseCheck | null> {
   const dir = await resolveModelFolder(path);
   const manifest = await readManifest(dir);
-  if (findKind(manifest.kind)?.family === 'ensemble') {
+  if (kindFamily(manifest.kind)?.family === 'ensemble') {
     const config = decodeManifestField(() => EnsembleConfigSchema.parse(manifest.config), join(dir, MANIFEST_FILE), 'config');
     const dataDir = modelDataFolder(dir, manifest.files);
     const checks: FieldUseCheck[] = [];

@@ -5,7 +5,7 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../../src/engine/backend.js';
 import { loadModel } from '../../src/models/storage.js';
@@ -161,6 +161,22 @@ test('a model that cannot be loaded fails with a message naming it, from the wor
     const output = join(files.dir, `nomodel-${workers}.jsonl`);
     const error = await rejectsWith(scoreFile({ model: join(files.dir, 'nope'), input: jsonl, output, workers }));
     assert.match(error.message, /nope.*manifest\.json/);
+    assert.equal(existsSync(output), false);
+  }
+});
+
+test('a bag whose weights fail their check while the worker threads start fails naming the file, nothing written, the threads stopped', async () => {
+  const damaged = join(files.dir, 'damaged-bag');
+  cpSync(model, damaged, { recursive: true });
+  const version = readdirSync(damaged).find((name) => name.startsWith('v-'))!;
+  const bin = join(damaged, version, 'linear.bin');
+  const bytes = readFileSync(bin);
+  bytes[8] ^= 0xff;
+  writeFileSync(bin, bytes);
+  for (const workers of [1, 2]) {
+    const output = join(files.dir, `damaged-${workers}.jsonl`);
+    const error = await rejectsWith(scoreFile({ model: damaged, input: csv, output, workers, onError: 'skip' }));
+    assert.match(error.message, /linear\.bin.*sha256/);
     assert.equal(existsSync(output), false);
   }
 });

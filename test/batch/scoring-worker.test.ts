@@ -17,7 +17,7 @@ test("the bag path of a scoring worker loads no tfjs (only its other path import
   const source = readFileSync(worker, 'utf8');
   const imports = [...source.matchAll(/^import (?!type)[^;]* from '(\.[^']+)';$/gm)].map((m) => new URL(m[1].replace(/\.js$/, '.ts'), new URL(`file://${worker}`)).href);
   assert.ok(imports.length >= 3, `found the worker's imports: ${imports.join(', ')}`);
-  assert.match(source, /await import\('\.\.\/models\/open-model\.js'\)/, 'openModel (the backend and loading) is imported dynamically');
+  assert.match(source, /import\('\.\.\/models\/open-model\.js'\)/, 'openModel (the backend and loading) is imported dynamically');
   const script = `
     for (const m of ${JSON.stringify(imports)}) await import(m);
     const { createRequire } = await import('node:module');

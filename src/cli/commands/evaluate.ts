@@ -62,7 +62,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   const overlap = await trainingOverlap(saved, options.data, selected);
   if (overlap !== null) process.stderr.write(`warning: ${overlap.message}\n`);
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
-  const { classifier, manifest } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
+  const { classifier, manifest } = await openModel(options.model, { backend: options.backend, startBackend: 'if-needed', encoder: { override: options.encoder, allowDownload: options.allowDownload } });
   // Titles the model reads nothing from (no field, or only values it drops) are scored from the description alone.
   const fieldless = fieldlessWarning(saved.catalogue?.fields ?? [], selected.map((t) => t.fields), `in ${options.data}`, (f) => classifier.readsFieldsOf(f));
   if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);

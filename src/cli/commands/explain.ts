@@ -30,7 +30,7 @@ const NEGLIGIBLE = 0.0005;
 export async function explainCommand(options: ExplainCommandOptions): Promise<void> {
   const text = options.text.trim();
   if (!hasWords(text)) throw new PlotlineError(noWordsMessage('the description to explain', text));
-  const { classifier } = await openModel(options.model, { backend: options.backend, encoder: { override: options.encoder, allowDownload: options.allowDownload } });
+  const { classifier } = await openModel(options.model, { backend: options.backend, startBackend: 'if-needed', encoder: { override: options.encoder, allowDownload: options.allowDownload } });
   let explanations: Explanation[];
   let removed: string | null;
   let prediction: GenrePrediction;

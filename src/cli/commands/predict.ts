@@ -134,6 +134,7 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     });
     const { classifier } = await openModel(options.model, {
       backend: options.backend,
+      startBackend: 'if-needed',
       encoder: { override: options.encoder, allowDownload: options.allowDownload },
       embeddingCache: embeddingCacheOf(options),
       onWarning: warn,

@@ -6,25 +6,13 @@
  * are saved and loaded with the other weights and the model reads the same ids as every other kind.
  */
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
+import type { BagConfig } from './bag-config.js';
 import { WeightedMean } from '../layers/weighted-mean.js';
 import { SeededDropout } from '../layers/seeded-dropout.js';
 import { createRng } from '../../util/random.js';
 
-export const BagConfig = z.object({
-  buckets: z.number().int().positive().default(1 << 16),
-  wordNgrams: z.number().int().min(1).max(2).default(2),
-  charNgrams: z
-    .tuple([z.number().int().positive(), z.number().int().positive()])
-    .nullable()
-    .default([2, 5])
-    .refine((r) => r === null || r[0] <= r[1], { message: 'charNgrams must be [min, max] with min <= max' }),
-  embeddingDim: z.number().int().positive().default(384),
-  idf: z.boolean().default(true),
-  normalisation: z.enum(['sum', 'l2']).default('l2'),
-  dropout: z.number().min(0).max(0.95).default(0.6),
-});
-export type BagConfig = z.infer<typeof BagConfig>;
+// The settings' schema lives in bag-config.ts (no tfjs there, for loading a saved bag).
+export { BagConfig } from './bag-config.js';
 
 export const IDF_LAYER = 'idf';
 

@@ -29,15 +29,15 @@ import { createRng } from '../../util/random.js';
 import type { EncodedScorer } from './linear-bag-scorer.js';
 import { BagKernels, KERNEL_WIDTH } from './bag-kernels.js';
 import type { StepOptions, TrainingStep } from '../steps/training-step.js';
+import type { TableOptimizer } from './bag-config.js';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-7; // tfjs's Adam default for float32
 const CLIP = 1e-7; // binaryCrossEntropy's clipping of probabilities
 
-/** How the embedding table's rows are updated (the head always uses Adam at `learningRate`). */
-export const TABLE_OPTIMIZERS = ['adam', 'sgd', 'rowwise-adagrad'] as const;
-export type TableOptimizer = (typeof TABLE_OPTIMIZERS)[number];
+// The optimizers' names live in bag-config.ts with the other settings (no tfjs there).
+export { TABLE_OPTIMIZERS, type TableOptimizer } from './bag-config.js';
 /** The table's default rate per optimizer, chosen on the standard split's validation slice (README, Benchmark). */
 export const DEFAULT_TABLE_RATES: Record<Exclude<TableOptimizer, 'adam'>, number> = { sgd: 0.2, 'rowwise-adagrad': 0.015 };
 

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KIND_LOADERS, scoresWithoutBackend } from '../../src/models/kind-loaders.js';
+import { KIND_FAMILIES } from '../../src/models/kind-families.js';
+import { KINDS, KIND_NAMES } from '../../src/models/kinds.js';
+import { saveTinyModel } from './fixtures.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Packages a saved bag never needs to be opened and scored. */
+const HEAVY = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'onnxruntime-common', '@huggingface/transformers', 'vega', 'vega-lite'];
+
+test('the loader table, the family table and the full registry name the same kinds, with the same families', () => {
+  assert.deepEqual(Object.keys(KIND_LOADERS), KIND_NAMES);
+  assert.deepEqual(Object.keys(KIND_FAMILIES), KIND_NAMES);
+  for (const name of KIND_NAMES) {
+    const kind = KINDS[name as keyof typeof KINDS];
+    const info: { family: string; encoderType?: string } = KIND_FAMILIES[name as keyof typeof KIND_FAMILIES];
+    assert.equal(info.family, kind.family, name);
+    assert.equal(info.encoderType, 'encoderType' in kind ? kind.encoderType : undefined, name);
+  }
+});
+
+test('scoresWithoutBackend: a bag in its collapsed form (linear.bin) only', () => {
+  const files = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 'ab'.repeat(32)]));
+  assert.equal(scoresWithoutBackend({ kind: 'bag', files: files('v-1-ab/linear.json', 'v-1-ab/linear.bin') }), true);
+  assert.equal(scoresWithoutBackend({ kind: 'bag', files: files('v-1-ab/linear.json', 'v-1-ab/linear.bin', 'v-1-ab/fields.json') }), true);
+  assert.equal(scoresWithoutBackend({ kind: 'bag', files: files('v-1-ab/model.json', 'v-1-ab/weights.bin') }), false, 'a bag saved as its tfjs network');
+  assert.equal(scoresWithoutBackend({ kind: 'cnn', files: files('v-1-ab/model.json', 'v-1-ab/weights.bin') }), false);
+  assert.equal(scoresWithoutBackend({ kind: 'ensemble', files: {} }), false);
+});
+
+/**
+ * Runs `plotline ARGS` (the CLI's TypeScript entry under tsx) in a process of its own and returns its
+ * standard output and every module it loaded: the ES modules (a module.register load hook writes each URL) and the
+ * CommonJS ones (require.cache at exit; tfjs and ONNX Runtime are CommonJS packages that require their
+ * parts). Only the main thread is traced: a bag's scoring threads take it from the main thread and
+ * import no model code (batch/scoring-worker.ts).
+ */
+async function modulesLoadedBy(work: string, args: string[]): Promise<{ stdout: string; modules: string[] }> {
+  const esmList = join(work, 'esm.txt');
+  const cjsList = join(work, 'cjs.txt');
+  await rm(esmList, { force: true });
+  await writeFile(join(work, 'hooks.mjs'), "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.LOADED_ESM, url + '\\n'); return next(url, context); }\n");
+  await writeFile(
+    join(work, 'trace.mjs'),
+    "import { register, createRequire } from 'node:module';\nimport { writeFileSync } from 'node:fs';\nregister('./hooks.mjs', import.meta.url);\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => writeFileSync(process.env.LOADED_CJS, Object.keys(require.cache).join('\\n')));\n",
+  );
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', join(work, 'trace.mjs'), join(ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, LOADED_ESM: esmList, LOADED_CJS: cjsList },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const modules = [...(await readFile(esmList, 'utf8')).split('\n'), ...(await readFile(cjsList, 'utf8')).split('\n')].filter((line) => line !== '');
+  return { stdout: run.stdout, modules };
+}
+
+/** `predict --input` on a 3-row CSV with `workers`: the modules loaded (and the output checked). */
+async function modulesLoadedByPredict(work: string, model: string, workers: number): Promise<string[]> {
+  const input = join(work, 'titles.csv');
+  await writeFile(input, 'id,description\n1,A detective hunts a killer in 1970s Seoul.\n2,"Two friends fall in love in Paris, then in Rome."\n3,A family drama about an old house.\n');
+  const output = join(work, `out-${workers}.jsonl`);
+  const { modules } = await modulesLoadedBy(work, ['predict', '--model', model, '--input', input, '--output', output, '--workers', String(workers), '--quiet']);
+  assert.equal((await readFile(output, 'utf8')).trim().split('\n').length, 3, 'one prediction per row');
+  return modules;
+}
+
+/** The HEAVY packages among `modules` (file paths or URLs). */
+function heavyPackages(modules: readonly string[]): string[] {
+  return HEAVY.filter((name) => modules.some((m) => m.includes(`/node_modules/${name}/`)));
+}
+
+test('predict (--input with 1 and 2 workers, and texts) and explain with a saved bag import neither tfjs, its wasm backend, ONNX Runtime nor vega; a cnn does import tfjs', async () => {
+  const work = await mkdtemp(join(tmpdir(), 'plotline-kind-loaders-'));
+  try {
+    const bag = join(work, 'bag');
+    await saveTinyModel(bag, { kind: 'bag' });
+    for (const workers of [1, 2]) {
+      const modules = await modulesLoadedByPredict(work, bag, workers);
+      // The trace saw the bag's own code, so an empty list below means not loaded, not not traced.
+      assert.ok(modules.some((m) => m.includes('/src/models/bag/linear-bag-model.ts')), `the trace lists the bag's scorer (${workers} workers)`);
+      assert.deepEqual(heavyPackages(modules), [], `${workers} workers`);
+    }
+    // Texts as arguments, and explain: no backend is started for a bag either.
+    for (const args of [['predict', '--model', bag, '--json', 'A detective hunts a killer.'], ['explain', '--model', bag, '--json', 'A detective hunts a killer.']]) {
+      const { stdout, modules } = await modulesLoadedBy(work, args);
+      assert.ok(JSON.parse(stdout), `${args[0]} answered`);
+      assert.deepEqual(heavyPackages(modules), [], args[0]);
+    }
+    // The same trace on a model that needs tfjs finds it: the check above can fail.
+    const cnn = join(work, 'cnn');
+    await saveTinyModel(cnn, { kind: 'cnn' });
+    assert.ok(heavyPackages(await modulesLoadedByPredict(work, cnn, 1)).includes('@tensorflow/tfjs-core'));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
