@@ -230,20 +230,30 @@ export type FieldValueCheck = (fields: FieldValues | undefined) => FieldValuePro
  * @throws PlotlineError naming the file for a missing or malformed manifest, ensemble config or fields.json.
  */
 export async function readFieldValueCheck(path: string): Promise<FieldValueCheck | null> {
+  const vectorizers = await savedFieldVectorizers(path);
+  if (vectorizers.length === 0) return null;
+  if (vectorizers.length === 1) return (fields) => vectorizers[0].valueProblems(fields);
+  return (fields) => uniqueFieldValueProblems(vectorizers.map((v) => v.valueProblems(fields)));
+}
+
+/**
+ * The field vectorizers of a saved model, without loading it: its own (none for a model that reads no
+ * fields), or for an ensemble its members', in member order.
+ *
+ * @throws PlotlineError as readFieldValueCheck.
+ */
+async function savedFieldVectorizers(path: string): Promise<FieldVectorizer[]> {
   const dir = await resolveModelFolder(path);
   const manifest = await readManifest(dir);
-  if (kindFamily(manifest.kind)?.family === 'ensemble') {
-    const config = decodeManifestField(() => EnsembleConfigSchema.parse(manifest.config), join(dir, MANIFEST_FILE), 'config');
-    const dataDir = modelDataFolder(dir, manifest.files);
-    const checks: FieldValueCheck[] = [];
-    for (const member of config.members) {
-      const check = await readFieldValueCheck(join(dataDir, MEMBERS_FOLDER, member.name));
-      if (check !== null) checks.push(check);
-    }
-    return checks.length === 0 ? null : (fields) => uniqueFieldValueProblems(checks.map((check) => check(fields)));
+  if (kindFamily(manifest.kind)?.family !== 'ensemble') {
+    const vectorizer = await readFieldVectorizer(dir);
+    return vectorizer === null ? [] : [vectorizer];
   }
-  const vectorizer = await readFieldVectorizer(dir);
-  return vectorizer === null ? null : (fields) => vectorizer.valueProblems(fields);
+  const config = decodeManifestField(() => EnsembleConfigSchema.parse(manifest.config), join(dir, MANIFEST_FILE), 'config');
+  const dataDir = modelDataFolder(dir, manifest.files);
+  const vectorizers: FieldVectorizer[] = [];
+  for (const member of config.members) vectorizers.push(...(await savedFieldVectorizers(join(dataDir, MEMBERS_FOLDER, member.name))));
+  return vectorizers;
 }
 
 /** Whether a saved model reads anything from a title's fields (`GenreModel.readsFieldsOf`), without loading it. */
@@ -257,19 +267,7 @@ export type FieldUseCheck = (fields: FieldValues | undefined) => boolean;
  * @throws PlotlineError as readFieldValueCheck.
  */
 export async function readFieldUseCheck(path: string): Promise<FieldUseCheck | null> {
-  const dir = await resolveModelFolder(path);
-  const manifest = await readManifest(dir);
-  if (kindFamily(manifest.kind)?.family === 'ensemble') {
-    const config = decodeManifestField(() => EnsembleConfigSchema.parse(manifest.config), join(dir, MANIFEST_FILE), 'config');
-    const dataDir = modelDataFolder(dir, manifest.files);
-    const checks: FieldUseCheck[] = [];
-    for (const member of config.members) {
-      const check = await readFieldUseCheck(join(dataDir, MEMBERS_FOLDER, member.name));
-      if (check !== null) checks.push(check);
-    }
-    return checks.length === 0 ? null : (fields) => checks.some((check) => check(fields));
-  }
-  const vectorizer = await readFieldVectorizer(dir);
-  return vectorizer === null ? null : (fields) => vectorizer.transform(fields).length > 0;
+  const vectorizers = await savedFieldVectorizers(path);
+  return vectorizers.length === 0 ? null : (fields) => vectorizers.some((v) => v.transform(fields).length > 0);
 }
 
