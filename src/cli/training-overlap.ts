@@ -27,12 +27,12 @@ export interface TrainingOverlap {
 /**
  * How many of `scored` (titles of `dataFile` about to be evaluated) the model trained on, with a
  * warning; `rows` null with a warning when it cannot be known (the same file without its split file,
- * or another file and no readable split file: an edited copy of the training file is one); null when
- * none did.
+ * or another file and no readable split file: an edited copy of the training file is one; or a file
+ * without an id column, `rowNumberIds`, whose row numbers match no split file's ids); null when none did.
  */
-export async function trainingOverlap(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string, scored: readonly Title[]): Promise<TrainingOverlap | null> {
+export async function trainingOverlap(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string, scored: readonly Title[], rowNumberIds = false): Promise<TrainingOverlap | null> {
   const { training } = manifest;
-  const trainingIds = await modelTrainingIds(manifest, dataFile);
+  const trainingIds = await modelTrainingIds(manifest, dataFile, rowNumberIds);
   const hint = training.splitFile !== null ? `pass --split ${training.splitFile} (or --held-out) to score its test fold only` : 'pass --held-out to score only the titles it was not trained on';
   if (trainingIds === 'same file') {
     return {
@@ -42,7 +42,7 @@ export async function trainingOverlap(manifest: Pick<Manifest, 'training' | 'cat
   }
   if (trainingIds === null) {
     // Another file (or an edited copy: one byte changes the sha256) and no split file to match ids with.
-    const why = training.splitFile !== null ? `its split file ${training.splitFile} cannot be read from here` : `it was trained on a seeded split of ${training.dataFile}, and ${dataFile} has another sha256`;
+    const why = noIdsWhy(dataFile, training.splitFile, rowNumberIds) ?? (training.splitFile !== null ? `its split file ${training.splitFile} cannot be read from here` : `it was trained on a seeded split of ${training.dataFile}, and ${dataFile} has another sha256`);
     return {
       rows: null,
       message: `cannot tell which of the ${scored.length} titles scored this model was trained on (${why}): if ${dataFile} is that file edited or re-exported, up to ${training.trainSize + training.validationSize} of them are training titles and the scores are optimistic; to be sure, evaluate on titles it was not trained on`,
@@ -62,9 +62,10 @@ export async function trainingOverlap(manifest: Pick<Manifest, 'training' | 'cat
  * the data is its training file (its split file cannot be read from here), or null: neither a readable
  * split file nor the same file (the rows cannot be told apart).
  */
-export async function modelTrainingIds(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string): Promise<Set<string> | 'same file' | null> {
+export async function modelTrainingIds(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string, rowNumberIds = false): Promise<Set<string> | 'same file' | null> {
   const { training } = manifest;
-  if (training.splitFile !== null) {
+  // Row numbers (a file without an id column) match nothing in a split file: only the same file, split again, tells.
+  if (training.splitFile !== null && !rowNumberIds) {
     const assignment = await readSplitFile(training.splitFile).catch(() => null);
     if (assignment !== null) return new Set([...assignment].filter(([, fold]) => fold === 'train').map(([id]) => id));
   }
@@ -86,16 +87,24 @@ export async function modelTrainingIds(manifest: Pick<Manifest, 'training' | 'ca
  * of its split: the split file it was trained with, or its seeded split made again from the same data
  * file). Throws PlotlineError when those rows cannot be known, naming why.
  */
-export async function heldOutTitles<T extends { id: string }>(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string, titles: readonly T[]): Promise<T[]> {
-  const ids = await modelTrainingIds(manifest, dataFile);
+export async function heldOutTitles<T extends { id: string }>(manifest: Pick<Manifest, 'training' | 'catalogue'>, dataFile: string, titles: readonly T[], rowNumberIds = false): Promise<T[]> {
+  const ids = await modelTrainingIds(manifest, dataFile, rowNumberIds);
   if (ids === 'same file') {
     throw new PlotlineError(`--held-out: ${dataFile} is the model's training file, but its split file ${manifest.training.splitFile} cannot be read from here; pass --split with that file`);
   }
   if (ids === null) {
-    const how = manifest.training.splitFile !== null ? `its split file ${manifest.training.splitFile} cannot be read from here` : 'it was trained on a seeded split of another file (its sha256 differs)';
+    const how =
+      noIdsWhy(dataFile, manifest.training.splitFile, rowNumberIds) ??
+      (manifest.training.splitFile !== null ? `its split file ${manifest.training.splitFile} cannot be read from here` : 'it was trained on a seeded split of another file (its sha256 differs)');
     throw new PlotlineError(`--held-out: cannot tell which titles of ${dataFile} the model was trained on: ${how}`);
   }
   const held = titles.filter((t) => !ids.has(t.id));
   if (held.length === 0) throw new PlotlineError(`--held-out: every one of the ${titles.length} titles of ${dataFile} is a training title of this model`);
   return held;
+}
+
+/** Why a file without an id column cannot be matched with the model's split file, or null when that is not the reason. */
+function noIdsWhy(dataFile: string, splitFile: string | null, rowNumberIds: boolean): string | null {
+  if (!rowNumberIds || splitFile === null) return null;
+  return `${dataFile} has no id column (its ids are row numbers), so its titles cannot be matched with the ids of the split file ${splitFile}`;
 }

@@ -59,3 +59,14 @@ test('--held-out keeps the titles the model was not trained on: its split file\'
   await assert.rejects(heldOutTitles(await training(null), other, (await readTitles(other)).titles), /cannot tell which titles .*later\.csv.*seeded split of another file/);
   await assert.rejects(heldOutTitles(await training(split), data, titles.slice(0, 30)), /every one of the 30 titles/);
 });
+
+test('a file without an id column (row numbers for ids) cannot be matched with a split file: rows null with a warning, and --held-out fails saying why', async () => {
+  const noIds = fixture('no-ids.csv', `description,listed_in\n${rows.map((r) => r.slice(r.indexOf(',') + 1)).join('\n')}\n`);
+  const { titles, mapping } = await readTitles(noIds);
+  assert.equal(mapping.id, null);
+  // Row numbers "1".."40" happen to match none of the split's ids here; the point is that they could match any.
+  const overlap = await trainingOverlap(await training(split), noIds, titles, true);
+  assert.equal(overlap?.rows, null);
+  assert.match(overlap!.message, /cannot tell which of the 40 titles.*no id column \(its ids are row numbers\)/);
+  await assert.rejects(heldOutTitles(await training(split), noIds, titles, true), /--held-out: cannot tell which titles of .*no-ids\.csv.*no id column/);
+});

@@ -45,7 +45,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   if (options.split === undefined && options.fold === 'train') throw new UsageError('--fold train needs --split (a named dataset brings its standard split); without one every row is evaluated');
   // ... read as the model's training file was (its columns), unless flags say otherwise ...
   // ... with --merge-labels, lookalike spellings are merged into the model's genre names, and each merge is said.
-  const { titles, warnings, picked } = await readTitles(options.data, {
+  const { titles, warnings, picked, mapping } = await readTitles(options.data, {
     requireGenres: true,
     columns: columnOptions(options),
     saved: saved.catalogue?.columns ?? PRE_CATALOGUE_COLUMNS,
@@ -57,9 +57,11 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   for (const line of picked) process.stderr.write(`column ${line}\n`);
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const chosen = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data) : titles;
-  const selected = options.heldOut === true ? await heldOutTitles(saved, options.data, chosen) : chosen;
+  // A file without an id column numbers its rows: those numbers match no split file's ids.
+  const rowNumberIds = mapping.id === null;
+  const selected = options.heldOut === true ? await heldOutTitles(saved, options.data, chosen, rowNumberIds) : chosen;
   // Scoring the model's own training rows looks like a test score and is not: say so.
-  const overlap = await trainingOverlap(saved, options.data, selected);
+  const overlap = await trainingOverlap(saved, options.data, selected, rowNumberIds);
   if (overlap !== null) process.stderr.write(`warning: ${overlap.message}\n`);
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
   const { classifier, manifest } = await openModel(options.model, { backend: options.backend, startBackend: 'if-needed', encoder: { override: options.encoder, allowDownload: options.allowDownload } });
