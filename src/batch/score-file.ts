@@ -177,7 +177,8 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       let classifier = options.classifier;
       if (classifier === undefined) {
         // A saved bag (its collapsed linear form) is plain arrays: no tfjs backend to start.
-        classifier = (await openModel(options.model, { backend: linearBag ? null : backend, encoder: options.encoder, embeddingCache: options.embeddingCache, onWarning: options.onWarning })).classifier;
+        // (with or without a field model: openModel's startBackend 'if-needed').
+        classifier = (await openModel(options.model, { backend: linearBag ? null : backend, startBackend: 'if-needed', encoder: options.encoder, embeddingCache: options.embeddingCache, onWarning: options.onWarning })).classifier;
         loaded = classifier;
       }
       const c = classifier;

@@ -26,7 +26,8 @@ export default threadTask<ScoringWorkerData, ScoreRequest | SliceRequest, Uint8A
   const decide = { thresholds: data.thresholds, topK: data.topK, scores: data.scores };
   const open = async (): Promise<GenreModel> => {
     const { openModel } = await importLazily(() => import('../models/open-model.js'), '../models/open-model.js', import.meta.url);
-    return (await openModel(data.model, { backend: data.backend, encoder: data.encoder, embeddingCache: data.embeddingCache })).classifier;
+    // A saved bag with a field model scores without tfjs too: no backend for it (startBackend 'if-needed').
+    return (await openModel(data.model, { backend: data.backend, startBackend: 'if-needed', encoder: data.encoder, embeddingCache: data.embeddingCache })).classifier;
   };
   const score = (request: ScoreRequest | SliceRequest, format: SliceFormatter) =>
     'slice' in request ? scoreSlice(request, format) : format(request.ids, request.texts, request.fields);

@@ -101,3 +101,28 @@ test('predict (--input with 1 and 2 workers, and texts) and explain with a saved
     await rm(work, { recursive: true, force: true });
   }
 });
+
+test('predict --input with a saved bag that reads catalogue fields (train\'s default) imports no tfjs either', async () => {
+  const { addCatalogue } = await import('../../src/training/train-catalogue.js');
+  const { saveModel } = await import('../../src/models/storage.js');
+  const { GENRES, TEXTS, tinyClassifier, tinyManifestFields } = await import('./fixtures.js');
+  const work = await mkdtemp(join(tmpdir(), 'plotline-kind-loaders-fields-'));
+  try {
+    const fields = TEXTS.map((_, i) => ({ type: i % 2 === 0 ? 'TV Show' : 'Movie', country: i < 3 ? 'India' : 'France' }));
+    const lists = TEXTS.map((_, i) => [GENRES[i % GENRES.length]]);
+    const targets = Float32Array.from(lists.flatMap((list) => GENRES.map((g) => (list.includes(g) ? 1 : 0))));
+    const text = tinyClassifier('bag', 3);
+    const result = addCatalogue(text, await text.score(TEXTS), { fields, targets, genres: lists }, { fields, targets }, { fields: ['type', 'country'], familyField: 'type', rules: true, seed: 5, fieldModel: { epochs: 5, patience: 5 } });
+    const section = { columns: { text: 'description', labels: 'listed_in', id: 'show_id', labelSeparator: ',' as const }, fields: ['type', 'country'], rules: result.rules, fusion: result.fusion };
+    const model = join(work, 'bag-fields');
+    await saveModel(text, { ...tinyManifestFields('bag', 3), catalogue: section }, model, result.model);
+    text.dispose();
+    for (const workers of [1, 2]) {
+      const modules = await modulesLoadedByPredict(work, model, workers);
+      assert.ok(modules.some((m) => m.includes('/src/models/fields/catalogue-model.ts') || workers === 2), 'the trace lists the field model (main thread, 1 worker)');
+      assert.deepEqual(heavyPackages(modules), [], `${workers} workers`);
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
