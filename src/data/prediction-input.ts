@@ -157,7 +157,11 @@ async function openRows(path: string, options: PredictionInputOptions): Promise<
     if (idName !== undefined) {
       const rawId = record.values.get(columnKey(idName));
       if (typeof rawId === 'string' && rawId.trim() !== '') id = rawId.trim();
-      else if (typeof rawId === 'number' && Number.isFinite(rawId)) id = String(rawId);
+      // JSON numbers past 2^53 - 1 arrive rounded (12345678901234567891 reads as 12345678901234567000):
+      // two ids could become one, so such an id must be written as a string.
+      else if (typeof rawId === 'number' && Number.isInteger(rawId) && !Number.isSafeInteger(rawId)) {
+        return problem(idName, `is the number ${String(rawId)} as JSON reads it, past 2^53 - 1 where JSON numbers lose digits; write the id as a string ("...")`);
+      } else if (typeof rawId === 'number' && Number.isFinite(rawId)) id = String(rawId);
       else if (!(rawId === undefined || rawId === null || rawId === '' || (typeof rawId === 'string' && rawId.trim() === ''))) {
         return problem(idName, `must be a string or a number, got ${describeJson(rawId)}`);
       } else {

@@ -102,8 +102,11 @@ export async function readTitles(path: string, options: ReadTitlesOptions = {}):
         };
         let id = String(record.row);
         if (idKey !== null && values.has(idKey)) {
+          const raw = values.get(idKey);
           const value = text(idKey, mapping.id!);
-          if (value === '') problem(mapping.id!, `${mapping.id} is empty`);
+          // JSON numbers past 2^53 - 1 arrive rounded: two ids could become one, or miss a split file's.
+          if (typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw)) problem(mapping.id!, `${mapping.id} is the number ${value} as JSON reads it, past 2^53 - 1 where JSON numbers lose digits; write the id as a string ("...")`);
+          else if (value === '') problem(mapping.id!, `${mapping.id} is empty`);
           else {
             id = value;
             const earlier = firstLineOfId.get(id);

@@ -175,3 +175,14 @@ test('stopping early releases the file', async () => {
   }
   assert.equal(count, 5000);
 });
+
+test('JSON Lines: an integer id past 2^53 - 1 (which JSON rounds) is refused naming its line, so two ids never become one', async () => {
+  const file = fixture('big-ids.jsonl', '{"id": 9007199254740991, "text": "Largest safe."}\n{"id": 12345678901234567891, "text": "Rounded."}\n{"id": "12345678901234567890", "text": "As a string."}\n');
+  const err = await rejectsWith(collect(file));
+  assert.equal(err.line, 2);
+  assert.equal(err.field, 'id');
+  assert.match(err.message, /past 2\^53 - 1.*write the id as a string/);
+  const { rows, problems } = await collect(file, 'skip');
+  assert.deepEqual(rows.map((r) => r.id), ['9007199254740991', '12345678901234567890']);
+  assert.equal(problems.length, 1);
+});

@@ -174,3 +174,11 @@ test('line breaks are counted the way editors number lines', () => {
     assert.equal(countLineBreaks(text), expected, JSON.stringify(text));
   }
 });
+
+test('JSON Lines training file: an integer id past 2^53 - 1 (which JSON rounds) fails naming its line and field', async () => {
+  const file = fixture('big-ids.jsonl', '{"id": 1, "description": "A story.", "genres": ["Dramas"]}\n{"id": 12345678901234567891, "description": "Another story.", "genres": ["Comedies"]}\n');
+  const err = await rejectsWith(readTitles(file));
+  assert.equal(err.line, 2);
+  assert.equal(err.field, 'id');
+  assert.match(err.message, /past 2\^53 - 1.*write the id as a string/);
+});
