@@ -178,6 +178,11 @@ function numberValue(value: number, where: string, key: string, classifier: Genr
       `${where} is the number ${value}, too large to be read exactly; expected a number from -${LARGEST_FIELD_NUMBER} to ${LARGEST_FIELD_NUMBER}, or the value as a string`,
     );
   }
+  // A quantity read with its unit ("90 min", "2 Seasons") cannot be read from a bare number.
+  const unread = classifier.fieldValueProblems({ [key]: String(value) }).find((problem) => problem.field === key && problem.reason.startsWith('not a number'));
+  if (unread !== undefined) {
+    throw new HttpError(400, 'invalid_field', `${where} is the number ${value}, which ${key} cannot be read from (${unread.reason}); send it as a string with its unit, as in the training file`);
+  }
   return String(value);
 }
 

@@ -192,6 +192,8 @@ test('a number is a 400 naming the field for a field read as text, and for a num
     const asText = await predict({ text: TEXTS[0], fields: { type: 'Movie', release_year: '2001' } }, served);
     assert.equal(asNumber.statusCode, 200, asNumber.body);
     assert.deepEqual(asNumber.json(), asText.json());
+    // A duration is read with its unit ("90 min"): a bare number cannot be, so it is a 400 rather than a warning.
+    assertError(await predict({ text: TEXTS[0], fields: { duration: 90 } }, served), 400, 'invalid_field', /^"fields\.duration" is the number 90, which duration cannot be read from \(not a number.*\); send it as a string with its unit/);
     const far = (await predict({ text: TEXTS[0], fields: { release_year: 3000000 } }, served)).json() as { warnings?: string[] };
     assert.match(far.warnings?.[0] ?? '', /^"fields\.release_year"="3000000" is out of range/);
   } finally {
