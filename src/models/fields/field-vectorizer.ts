@@ -97,6 +97,18 @@ export function plausibleRange(edges: readonly number[] | undefined): { low: num
   return { low: first >= 0 ? Math.max(0, first - span) : first - span, high: last + span };
 }
 
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A field value as a number when it is written as a plain decimal ("2019", "-3.5", "1e3"), else NaN:
+ * not hexadecimal ("0x7E3", which Number() reads as 2019), "Infinity" or a blank, as the CLI's
+ * number options refuse them too.
+ */
+export function decimalNumber(value: string): number {
+  const text = value.trim();
+  return DECIMAL.test(text) ? Number(text) : NaN;
+}
+
 /**
  * Why a non-empty number or quantity value is unusable (the model reads it as missing), or null when it
  * is fine. Unusable: not a number at all ("abc" as a year; a duration without a leading number, "n/a"),
@@ -108,7 +120,7 @@ function unusable(spec: FieldSpec, value: string): Pick<FieldValueProblem, 'reas
   let edges: readonly number[] | undefined;
   let unit = '';
   if (spec.kind === 'number') {
-    n = Number(value);
+    n = decimalNumber(value);
     edges = spec.edges;
     if (Number.isNaN(n)) return { reason: 'not a number', expected: expectedNumber(plausibleRange(edges), '') };
   } else if (spec.kind === 'quantity') {
@@ -138,7 +150,7 @@ function expectedNumber(range: { low: number; high: number } | null, unit: strin
 export function detectFieldKind(values: readonly string[]): FieldKind {
   const present = values.map((v) => v.trim()).filter((v) => v !== '');
   if (present.length === 0) return 'category';
-  if (present.every((v) => Number.isFinite(Number(v)))) return 'number';
+  if (present.every((v) => Number.isFinite(decimalNumber(v)))) return 'number';
   if (present.every((v) => QUANTITY.test(v))) return 'quantity';
   if (present.filter((v) => v.includes(',')).length >= 0.05 * present.length) return 'list';
   const distinct = new Set(present.map(normaliseValue)).size;
@@ -164,7 +176,7 @@ function featuresOf(spec: FieldSpec, raw: string | undefined): string[] {
     case 'words':
       return (normaliseValue(value).match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => `${name}~${w}`);
     case 'number': {
-      const n = Number(value);
+      const n = decimalNumber(value);
       return Number.isFinite(n) ? [`${name}#${bucketOf(n, spec.edges ?? [])}`] : [];
     }
     case 'quantity': {
@@ -213,7 +225,7 @@ export class FieldVectorizer {
       const values = rows.map((r) => r[name] ?? '');
       const kind = KNOWN_FIELD_KINDS[name] ?? detectFieldKind(values);
       const spec: FieldSpec = { name, kind };
-      if (kind === 'number') spec.edges = quantileEdges(values.map(Number).filter((v, i) => values[i].trim() !== '' && Number.isFinite(v)), BUCKETS);
+      if (kind === 'number') spec.edges = quantileEdges(values.map(decimalNumber).filter((v) => Number.isFinite(v)), BUCKETS);
       if (kind === 'quantity') {
         const byUnit = new Map<string, number[]>();
         for (const v of values) {

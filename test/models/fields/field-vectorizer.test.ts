@@ -82,3 +82,16 @@ test('unknown fields get a kind from their values', () => {
   assert.equal(detectFieldKind(['x', 'y', 'x', 'y']), 'category');
   assert.equal(detectFieldKind(['one title', 'another title', 'a third']), 'words');
 });
+
+test('numbers are read only as plain decimals: hexadecimal, Infinity and blanks are "not a number", and read as missing', () => {
+  const many = Array.from({ length: 40 }, (_, i) => ({ release_year: String(1990 + (i % 30)) }));
+  const v = FieldVectorizer.fit(many, ['release_year'], { minCount: 1 });
+  const missing = v.transform({});
+  for (const odd of ['0x7E3', 'Infinity', '-Infinity', '0b11111100011', '2 019']) {
+    assert.deepEqual(v.transform({ release_year: odd }), missing, odd);
+    assert.deepEqual(v.valueProblems({ release_year: odd }).map((p) => p.reason), ['not a number'], odd);
+  }
+  assert.equal(v.transform({ release_year: ' 2019 ' }).length, 1);
+  assert.equal(v.transform({ release_year: '+2.019e3' }).length, 1, 'a decimal in exponent form is still a number');
+  assert.notEqual(detectFieldKind(['0x7E3', '0x7E4']), 'number', 'hexadecimal values are not a numeric column');
+});
