@@ -176,7 +176,9 @@ async function openRows(path: string, options: PredictionInputOptions): Promise<
       const fields: Record<string, string> = {};
       for (const key of fieldKeys) {
         const value = textOf(record.values.get(key));
-        if (value !== null && value !== '') fields[key] = value;
+        // An object is no field value (as training reads it): the row is refused naming the field, not scored as if it were missing.
+        if (value === null) return problem(key, `must be text, a number or a list, got ${describeJson(record.values.get(key))}`);
+        if (value !== '') fields[key] = value;
       }
       row.fields = fields;
     }

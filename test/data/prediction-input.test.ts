@@ -186,3 +186,20 @@ test('JSON Lines: an integer id past 2^53 - 1 (which JSON rounds) is refused nam
   assert.deepEqual(rows.map((r) => r.id), ['9007199254740991', '12345678901234567890']);
   assert.equal(problems.length, 1);
 });
+
+test('JSON Lines: a field value that is an object is refused naming its line and field (not scored as if missing)', async () => {
+  const file = fixture('object-field.jsonl', '{"id": "a", "text": "Good.", "country": "France"}\n{"id": "b", "text": "Odd.", "country": {"x": 1}}\n');
+  const read = async (onError: 'fail' | 'skip') => {
+    const rows: PredictionInputRow[] = [];
+    const problems: RowProblem[] = [];
+    for await (const row of readPredictionInput(file, { onError, onProblem: (p) => problems.push(p), fields: ['country'] })) rows.push(row);
+    return { rows, problems };
+  };
+  const err = await rejectsWith(read('fail'));
+  assert.equal(err.line, 2);
+  assert.equal(err.field, 'country');
+  assert.match(err.message, /must be text, a number or a list, got an object/);
+  const { rows, problems } = await read('skip');
+  assert.deepEqual(rows.map((r) => [r.id, r.fields]), [['a', { country: 'France' }]]);
+  assert.equal(problems.length, 1);
+});
