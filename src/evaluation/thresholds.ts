@@ -106,13 +106,26 @@ export function tuneGlobalThreshold(
   k: number,
   options: { grid?: number[] } = {},
 ): { threshold: number; microF1: number } {
+  return sweepThreshold(truth, scores, k, options.grid ?? defaultGrid(), (cut, t) => cut.fill(t));
+}
+
+/**
+ * The grid value t whose cut-offs (`fill` writes them into the k-long `cut`) give the highest micro F1
+ * under the at-least-one rule; ties toward 0.5. The sweep behind the global and prior-shifted tuners.
+ */
+function sweepThreshold(
+  truth: Float32Array,
+  scores: Float32Array,
+  k: number,
+  grid: readonly number[],
+  fill: (cut: Float32Array, t: number) => void,
+): { threshold: number; microF1: number } {
   const n = checkShapes(truth, scores, k);
-  const grid = options.grid ?? defaultGrid();
   checkGrid(grid);
   const best = argmaxPerItem(scores, n, k);
   const cut = new Float32Array(k);
   const values = grid.map((t) => {
-    cut.fill(t);
+    fill(cut, t);
     const { tp, fp, fn } = microCounts(truth, scores, n, k, cut, best);
     return f1FromCounts(tp, fp, fn);
   });
@@ -162,19 +175,9 @@ export function tunePriorShiftedThresholds(
   shift: number,
   options: { grid?: number[] } = {},
 ): { threshold: number; thresholds: number[]; microF1: number } {
-  const n = checkShapes(truth, scores, k);
   if (priorLogOdds.length !== k) throw new RangeError(`expected ${k} prior log-odds, got ${priorLogOdds.length}`);
-  const grid = options.grid ?? defaultGrid();
-  checkGrid(grid);
-  const best = argmaxPerItem(scores, n, k);
-  const cut = new Float32Array(k);
-  const values = grid.map((t) => {
-    cut.set(priorShiftedThresholds(t, priorLogOdds, shift));
-    const { tp, fp, fn } = microCounts(truth, scores, n, k, cut, best);
-    return f1FromCounts(tp, fp, fn);
-  });
-  const g = bestIndex(values, grid, 0.5);
-  return { threshold: grid[g], thresholds: priorShiftedThresholds(grid[g], priorLogOdds, shift), microF1: values[g] };
+  const { threshold, microF1 } = sweepThreshold(truth, scores, k, options.grid ?? defaultGrid(), (cut, t) => cut.set(priorShiftedThresholds(t, priorLogOdds, shift)));
+  return { threshold, thresholds: priorShiftedThresholds(threshold, priorLogOdds, shift), microF1 };
 }
 
 /** sigmoid(logit(t) + shift * priorLogOdds_j) for each genre j (see `tunePriorShiftedThresholds`). */

@@ -15,6 +15,7 @@ import { ColumnMappingSchema } from '../data/column-mapping-schema.js';
 import { NgramsVectorizerSchema, WordsVectorizerSchema } from './vectorizers/vectorizer-json.js';
 import { ModelFilesSchema } from './model-folder.js';
 import { GenreRulesSchema } from './genre-rules-schema.js';
+import { THRESHOLD_OBJECTIVES } from './thresholds.js';
 import { LogitFusionSchema } from './fields/logit-fusion.js';
 import type { TrainingSettings } from './training-settings.js';
 import { PLOTLINE_VERSION } from '../version.js';
@@ -59,7 +60,7 @@ export const ManifestSchema = z.object({
       mode: z.enum(['global', 'perGenre']),
       // A record of how perGenre was made (perGenre is what decides): s in [0, 1].
       priorShift: z.number().min(0).max(1).optional(),
-      objective: z.enum(['micro', 'macro', 'mean']).optional(),
+      objective: z.enum(THRESHOLD_OBJECTIVES).optional(),
     })
     .refine((t) => t.priorShift === undefined || (t.mode === 'perGenre' && t.perGenre !== null), {
       message: 'priorShift describes per-genre thresholds: it needs mode "perGenre" and a perGenre list',

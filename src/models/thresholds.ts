@@ -10,6 +10,10 @@
  */
 import { rowsOf } from '../util/row-matrix.js';
 
+/** What a model's thresholds can be chosen for on validation (evaluation/decision-thresholds.ts). */
+export const THRESHOLD_OBJECTIVES = ['micro', 'macro', 'mean'] as const;
+export type ThresholdObjective = (typeof THRESHOLD_OBJECTIVES)[number];
+
 /** The thresholds a trained model keeps (saved in its manifest). */
 export interface DecisionThresholds {
   /** One threshold for every genre, a probability in [0, 1]. */
@@ -25,7 +29,7 @@ export interface DecisionThresholds {
    */
   priorShift?: number;
   /** What the way was chosen for on validation (evaluation/decision-thresholds.ts); absent in models saved before it. */
-  objective?: 'micro' | 'macro' | 'mean';
+  objective?: ThresholdObjective;
 }
 
 /**
@@ -42,8 +46,12 @@ export function describeThresholds(thresholds: DecisionThresholds): string {
       : thresholds.priorShift !== undefined
         ? `prior-shifted: base ${thresholds.global.toFixed(2)} moved by ${thresholds.priorShift} x each genre's training log-odds (${range} per genre)`
         : `per genre (${range})`;
-  const goal = thresholds.objective === undefined ? '' : thresholds.objective === 'mean' ? ', chosen on validation for the mean of micro- and macro-F1' : `, chosen on validation for ${thresholds.objective}-F1`;
-  return way + goal;
+  return thresholds.objective === undefined ? way : `${way}, chosen on validation for ${objectiveName(thresholds.objective)}`;
+}
+
+/** A threshold objective in words: "micro-F1", "macro-F1" or "the mean of micro- and macro-F1". */
+export function objectiveName(objective: ThresholdObjective): string {
+  return objective === 'mean' ? 'the mean of micro- and macro-F1' : `${objective}-F1`;
 }
 
 /** One cut-off per genre: `thresholds` repeated k times, or copied (float32); RangeError when an array does not hold k. */

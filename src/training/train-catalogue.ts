@@ -24,7 +24,7 @@ import { applyGenreRules, learnGenreRules, type GenreRules, type UnknownFamilyRu
 
 /** The unknown-family rules validation chooses between: each holds a title to one family. */
 const CHOSEN_FAMILY_RULES: readonly UnknownFamilyRule[] = ['total', 'max'];
-import { tuneDecisionThresholds, type ThresholdObjective, type TunedThresholds } from '../evaluation/decision-thresholds.js';
+import { tuneDecisionThresholds, type DecisionThresholdOptions, type ThresholdObjective, type TunedThresholds } from '../evaluation/decision-thresholds.js';
 import { genrePriorLogOdds, tuneGlobalThreshold } from '../evaluation/thresholds.js';
 import { applyThresholds } from '../models/thresholds.js';
 import { selectRows } from '../util/row-matrix.js';
@@ -151,18 +151,20 @@ function alignFieldlessThresholds(
  * on validation (see the module comment), and tunes thresholds on the scores with the rules applied.
  * Used for every trained model and for ensembles (whose members' scores are averaged first).
  *
+ * @param train the training split: its fields and genre lists (the rules), and its targets (each
+ *   genre's prevalence, which prior-shifted thresholds move by).
  * @param scores the model's raw validation scores, and with the family field hidden from the model.
  */
 export function decideRules(
   genres: readonly string[],
-  train: Pick<CatalogueSplit, 'fields'> & { genres: readonly (readonly string[])[] },
+  train: CatalogueSplit & { genres: readonly (readonly string[])[] },
   validation: CatalogueSplit,
   options: Pick<CatalogueOptions, 'familyField' | 'maxGenres' | 'rules' | 'thresholdObjective'>,
   scores: { raw: Float32Array; hiddenFamily: Float32Array; readsFamily: boolean },
 ): { rules: GenreRules | null; scores: Float32Array; tuned: TunedThresholds } {
   const k = genres.length;
   const { raw, hiddenFamily, readsFamily } = scores;
-  const tuning: ThresholdTuning = { priorLogOdds: trainingPriorLogOdds(genres, train.genres), objective: options.thresholdObjective };
+  const tuning: ThresholdTuning = { priorLogOdds: genrePriorLogOdds(train.targets, k), objective: options.thresholdObjective };
   let rules: GenreRules | null = null;
   if (options.rules) {
     const titles = train.fields.map((fields, i) => ({ fields, genres: train.genres[i] }));
@@ -215,21 +217,7 @@ function tuneUnderRules(
 }
 
 /** The threshold tuner's options every tuning of one model shares. */
-type ThresholdTuning = { priorLogOdds: Float32Array; objective?: ThresholdObjective };
-
-/** Each genre's training log-odds (thresholds.ts `genrePriorLogOdds`) from the training titles' genre lists. */
-function trainingPriorLogOdds(genres: readonly string[], trainGenres: readonly (readonly string[])[]): Float32Array {
-  const k = genres.length;
-  const column = new Map(genres.map((g, j) => [g, j]));
-  const targets = new Float32Array(trainGenres.length * k);
-  trainGenres.forEach((list, i) => {
-    for (const g of list) {
-      const j = column.get(g);
-      if (j !== undefined) targets[i * k + j] = 1;
-    }
-  });
-  return genrePriorLogOdds(targets, k);
-}
+type ThresholdTuning = Pick<DecisionThresholdOptions, 'priorLogOdds' | 'objective'>;
 
 /** The candidate with the highest value (ties: the earliest). */
 function best<T>(candidates: readonly T[], value: (candidate: T) => number): T {

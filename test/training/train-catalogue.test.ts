@@ -150,7 +150,7 @@ test('decideRules passes the training prevalences and the objective to the thres
   const tr = draw(2000);
   const va = draw(800);
   const decide = (thresholdObjective: 'micro' | 'macro') =>
-    decideRules(names, { fields: tr.fields, genres: tr.lists }, { fields: va.fields, targets: va.t }, { familyField: null, maxGenres: null, rules: true, thresholdObjective }, { raw: va.s, hiddenFamily: va.s, readsFamily: false });
+    decideRules(names, { fields: tr.fields, targets: tr.t, genres: tr.lists }, { fields: va.fields, targets: va.t }, { familyField: null, maxGenres: null, rules: true, thresholdObjective }, { raw: va.s, hiddenFamily: va.s, readsFamily: false });
   const macro = decide('macro');
   assert.equal(macro.tuned.objective, 'macro');
   assert.ok((macro.tuned.thresholds.priorShift ?? 0) > 0, JSON.stringify(macro.tuned.crossFitted));

@@ -13,7 +13,7 @@ import { embeddingProgress, trainingProgress } from '../progress.js';
 import type { TrainingSettings } from '../../models/training-settings.js';
 import { addCatalogue, catalogueOptions, catalogueSplit, type CatalogueOptions, type CatalogueResult } from '../../training/train-catalogue.js';
 import { familyNearMisses } from '../../models/genre-rules.js';
-import { describeThresholds } from '../../models/thresholds.js';
+import { describeThresholds, objectiveName } from '../../models/thresholds.js';
 import type { TunedThresholds } from '../../evaluation/decision-thresholds.js';
 import { catalogueRequest, columnOptions, type CatalogueModelFlags, type CatalogueReadFlags } from '../catalogue-options.js';
 import { resolveDataOption } from '../data-option.js';
@@ -177,7 +177,6 @@ async function evaluateSaveAndReport(
 /** The candidates' cross-fitted validation values (what chose the thresholds), one line for the training log. */
 function crossFittedSummary(tuned: TunedThresholds): string {
   const { global, perGenre, priorShift } = tuned.crossFitted;
-  const objective = tuned.objective === 'mean' ? 'mean of micro- and macro-F1' : `${tuned.objective}-F1`;
   const shift = priorShift === null ? '' : `, best prior shift (${priorShift.shift}) ${priorShift.value.toFixed(3)}`;
-  return `thresholds chosen by validation ${objective}, cross-fitted over its two halves: global ${global.toFixed(3)}, per genre ${perGenre.toFixed(3)}${shift}`;
+  return `thresholds chosen for ${objectiveName(tuned.objective)} on validation, cross-fitted over its two halves: global ${global.toFixed(3)}, per genre ${perGenre.toFixed(3)}${shift}`;
 }
