@@ -16,7 +16,7 @@ export interface FieldlessRows {
   unusable: number;
 }
 
-/** Whether the model reads anything from a row's fields (GenreModel.readsFieldsOf, or storage.ts readFieldUseCheck). */
+/** Whether the model reads anything from a row's fields (GenreModel.readsFieldsOf, or storage.ts readFieldChecks' `uses`). */
 export type ReadsFields = (fields: FieldValues | undefined) => boolean;
 
 /** Whether `values` has a non-blank value for at least one of `fields`. */

@@ -29,7 +29,7 @@ export interface InputFindings {
  * @param rules the model's genre-set rules, or null.
  * @param checkFields the model's (or its field vectorizer's) field-value check, or null for none.
  * @param readsFields whether the model reads anything from a row's fields (GenreModel.readsFieldsOf,
- *   storage.ts readFieldUseCheck), so rows with only unusable values count as fieldless; null: any value counts.
+ *   storage.ts readFieldChecks' `uses`), so rows with only unusable values count as fieldless; null: any value counts.
  */
 export function watchInputRows(
   rows: AsyncIterable<PredictionInputRow>,

@@ -19,7 +19,7 @@ import { readPredictionInput, type PredictionInputRow } from '../data/prediction
 import { assertReadableFile, countLineBreaks, problemError, type RowProblem } from '../data/csv.js';
 import { openCsvSlices, type CsvSlice } from '../data/csv-slices.js';
 import { fileFormatOf } from '../data/records.js';
-import { readFieldUseCheck, readFieldValueCheck, readManifest, type EncoderLocation } from '../models/storage.js';
+import { readFieldChecks, readManifest, type EncoderLocation } from '../models/storage.js';
 import type { Manifest } from '../models/manifest.js';
 import { openModel } from '../models/open-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
@@ -214,8 +214,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
         pool = await ScoringPool.start(workers, data);
       }
       // The workers hold the model; the rows are read here, so the saved field vectorizers check them here.
-      checkFields = linearBag ? null : await readFieldValueCheck(options.model);
-      readsFields = linearBag ? null : await readFieldUseCheck(options.model);
+      const fieldChecks = linearBag ? null : await readFieldChecks(options.model);
+      checkFields = fieldChecks?.values ?? null;
+      readsFields = fieldChecks?.uses ?? null;
       const p = pool;
       const bag = shared;
       job = (chunk) => p.score(chunk.ids, chunk.texts, chunk.fields, bag);

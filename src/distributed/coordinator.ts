@@ -22,7 +22,7 @@ import { assertReadableFile, type RowProblem } from '../data/csv.js';
 import type { ColumnOptions } from '../data/columns.js';
 import type { FileFormat } from '../data/records.js';
 import { readModelId } from '../models/model-id.js';
-import { readFieldUseCheck, readFieldValueCheck, readManifest } from '../models/storage.js';
+import { readFieldChecks, readManifest } from '../models/storage.js';
 import type { FieldValueProblems } from '../batch/field-value-problems.js';
 import type { DuplicateIds } from '../batch/duplicate-ids.js';
 import type { BlankIds } from '../batch/blank-ids.js';
@@ -163,7 +163,7 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     // which travel to the workers inside each shard's rows.
     const catalogue = (await readManifest(options.model)).catalogue;
     // The rows are read here, so their field values are checked here, as scoreFile checks them.
-    const checkFields = await readFieldValueCheck(options.model);
+    const fieldChecks = await readFieldChecks(options.model);
     const read = readPredictionInput(options.input, {
       columns: options.columns,
       saved: catalogue?.columns,
@@ -178,7 +178,7 @@ export async function scoreFileOnQueue(options: QueueScoreOptions): Promise<Queu
     // Checked as `predict --input` checks its rows (batch/score-file.ts), in the same order.
     fields = [...(catalogue?.fields ?? [])];
     rules = catalogue?.rules ?? null;
-    const watched = watchInputRows(read, fields, rules, checkFields, await readFieldUseCheck(options.model));
+    const watched = watchInputRows(read, fields, rules, fieldChecks?.values ?? null, fieldChecks?.uses ?? null);
     ({ fieldless, unknownFamilies, fieldValues, duplicateIds, blankIds } = watched.found);
     const input = watched.rows;
     let shard = 0;

@@ -203,71 +203,55 @@ async function readFieldsFile(file: string) {
   return parsed;
 }
 
-/**
- * The field vectorizer of a saved model that reads catalogue fields (null for one that does not),
- * without loading the model: for checking input rows on a thread that does not score them
- * (`predict --input --workers N`). Its files are verified by whoever loads the model.
- *
- * @throws PlotlineError naming the file for a missing or malformed manifest or fields.json.
- */
-export async function readFieldVectorizer(path: string): Promise<FieldVectorizer | null> {
-  const dir = await resolveModelFolder(path);
-  const manifest = await readManifest(dir);
-  if (manifest.catalogue === undefined || manifest.catalogue.fusion === null) return null;
-  const parsed = await readFieldsFile(join(modelDataFolder(dir, manifest.files), FIELDS));
-  return FieldVectorizer.fromJSON(parsed.data.vectorizer);
-}
 
 /** How a saved model checks a title's field values (`GenreModel.fieldValueProblems`), without loading it. */
 export type FieldValueCheck = (fields: FieldValues | undefined) => FieldValueProblem[];
 
+/** Whether a saved model reads anything from a title's fields (`GenreModel.readsFieldsOf`), without loading it. */
+export type FieldUseCheck = (fields: FieldValues | undefined) => boolean;
+
+/** A saved model's two checks of a title's fields, made from one reading of its field vectorizers. */
+export interface FieldChecks {
+  /** As `GenreModel.fieldValueProblems`: for an ensemble, each field and problem once. */
+  values: FieldValueCheck;
+  /** As `GenreModel.readsFieldsOf`: for an ensemble, whether any member reads something. */
+  uses: FieldUseCheck;
+}
+
 /**
- * The field-value check of a saved model, without loading it: its field vectorizer's (`readFieldVectorizer`),
- * or for an ensemble its members' (each field and problem once, as `EnsembleModel.fieldValueProblems`);
- * null for a model that reads no fields. For rows read on a thread that does not score them
- * (`predict --input --workers N`, `predict --queue`'s coordinator, the server's HTTP thread).
+ * The field checks of a saved model, without loading it: its field vectorizer's, or for an ensemble its
+ * members' (as `EnsembleModel` combines them); null for a model that reads no fields. For rows read on a
+ * thread that does not score them (`predict --input --workers N`, `predict --queue`'s coordinator, the
+ * server's HTTP thread). The files are verified by whoever loads the model.
  *
  * @throws PlotlineError naming the file for a missing or malformed manifest, ensemble config or fields.json.
  */
-export async function readFieldValueCheck(path: string): Promise<FieldValueCheck | null> {
+export async function readFieldChecks(path: string): Promise<FieldChecks | null> {
   const vectorizers = await savedFieldVectorizers(path);
   if (vectorizers.length === 0) return null;
-  if (vectorizers.length === 1) return (fields) => vectorizers[0].valueProblems(fields);
-  return (fields) => uniqueFieldValueProblems(vectorizers.map((v) => v.valueProblems(fields)));
+  return {
+    values: vectorizers.length === 1 ? (fields) => vectorizers[0].valueProblems(fields) : (fields) => uniqueFieldValueProblems(vectorizers.map((v) => v.valueProblems(fields))),
+    uses: (fields) => vectorizers.some((v) => v.transform(fields).length > 0),
+  };
 }
 
 /**
  * The field vectorizers of a saved model, without loading it: its own (none for a model that reads no
  * fields), or for an ensemble its members', in member order.
  *
- * @throws PlotlineError as readFieldValueCheck.
+ * @throws PlotlineError as readFieldChecks.
  */
 async function savedFieldVectorizers(path: string): Promise<FieldVectorizer[]> {
   const dir = await resolveModelFolder(path);
   const manifest = await readManifest(dir);
+  const dataDir = modelDataFolder(dir, manifest.files);
   if (kindFamily(manifest.kind)?.family !== 'ensemble') {
-    const vectorizer = await readFieldVectorizer(dir);
-    return vectorizer === null ? [] : [vectorizer];
+    if (manifest.catalogue === undefined || manifest.catalogue.fusion === null) return [];
+    return [FieldVectorizer.fromJSON((await readFieldsFile(join(dataDir, FIELDS))).data.vectorizer)];
   }
   const config = decodeManifestField(() => EnsembleConfigSchema.parse(manifest.config), join(dir, MANIFEST_FILE), 'config');
-  const dataDir = modelDataFolder(dir, manifest.files);
   const vectorizers: FieldVectorizer[] = [];
   for (const member of config.members) vectorizers.push(...(await savedFieldVectorizers(join(dataDir, MEMBERS_FOLDER, member.name))));
   return vectorizers;
-}
-
-/** Whether a saved model reads anything from a title's fields (`GenreModel.readsFieldsOf`), without loading it. */
-export type FieldUseCheck = (fields: FieldValues | undefined) => boolean;
-
-/**
- * `GenreModel.readsFieldsOf` of a saved model, without loading it: its field vectorizer's features, or
- * for an ensemble any member's; null for a model that reads no fields. For rows read on a thread that
- * does not score them, as `readFieldValueCheck`.
- *
- * @throws PlotlineError as readFieldValueCheck.
- */
-export async function readFieldUseCheck(path: string): Promise<FieldUseCheck | null> {
-  const vectorizers = await savedFieldVectorizers(path);
-  return vectorizers.length === 0 ? null : (fields) => vectorizers.some((v) => v.transform(fields).length > 0);
 }
 

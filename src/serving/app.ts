@@ -15,7 +15,7 @@ import swagger from '@fastify/swagger';
 import helmet from '@fastify/helmet';
 import { modelIdOf } from '../models/model-id.js';
 import { MANIFEST_FILE, resolveModelFolder } from '../models/model-folder.js';
-import { readFieldValueCheck, readManifest, type EncoderLocation, type LoadModelOptions, type SavedModel } from '../models/storage.js';
+import { readFieldChecks, readManifest, type EncoderLocation, type LoadModelOptions, type SavedModel } from '../models/storage.js';
 import { openModel } from '../models/open-model.js';
 import type { Manifest } from '../models/manifest.js';
 import type { GenreModel } from '../models/genre-model.js';
@@ -323,7 +323,7 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
     if (settings.scoringThreads > 0 && options.loader === undefined) {
       manifest = await readManifest(options.modelDir);
       // Read before the threads start, so a malformed fields.json leaves no thread behind.
-      const checkFields = await readFieldValueCheck(options.modelDir);
+      const checkFields = (await readFieldChecks(options.modelDir))?.values ?? null;
       const threads = await ScoringThreads.start(settings.scoringThreads, settings.maxQueue, { modelDir: options.modelDir, backend, encoder: options.encoder });
       threaded = new ThreadedModel(manifest, threads, checkFields);
       classifier = threaded;

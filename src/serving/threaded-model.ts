@@ -14,7 +14,7 @@ export class ThreadedModel extends GenreModel {
   private readonly fields: readonly string[];
 
   /**
-   * @param checkFields the model's field-value check (storage.ts `readFieldValueCheck`), or null for a
+   * @param checkFields the model's field-value check (storage.ts `readFieldChecks`' `values`), or null for a
    *   model that reads no fields.
    */
   constructor(

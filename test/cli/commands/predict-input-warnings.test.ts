@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { outOfRangeFieldWarnings, predictCommand, type PredictCommandOptions } from '../../../src/cli/commands/predict.js';
 import { openModel } from '../../../src/models/open-model.js';
-import { readFieldVectorizer } from '../../../src/models/storage.js';
+import { readFieldChecks } from '../../../src/models/storage.js';
 import { savedFieldsModel, savedNumbersModel, type SavedFixture } from '../../serving/fixtures.js';
 import { fixtureFolder } from '../../helpers/files.js';
 import { captureOutput } from '../../helpers/capture-output.js';
@@ -78,9 +78,9 @@ test('predict --input warns once per field about out-of-range numbers (count, fi
   assert.notDeepEqual(scores[0], scores[3], 'a plausible year does change the scores');
   // --workers N checks the rows on the reading thread with the saved vectorizer (worker threads need the
   // built dist/ under tsx, so that path is checked here through its reader).
-  const saved = await readFieldVectorizer(numbersModel);
-  assert.deepEqual(saved?.valueProblems({ release_year: '99999999999999999999' }).map((p) => p.field), ['release_year']);
-  assert.equal(await readFieldVectorizer(fixture.modelDir).then((v) => v?.valueProblems({ type: 'Movie' }).length), 0);
+  const saved = await readFieldChecks(numbersModel);
+  assert.deepEqual(saved?.values({ release_year: '99999999999999999999' }).map((p) => p.field), ['release_year']);
+  assert.equal(await readFieldChecks(fixture.modelDir).then((c) => c?.values({ type: 'Movie' }).length), 0);
 });
 
 test('--field values out of range get the same warning for texts given as arguments (predict, explain)', async () => {
@@ -151,8 +151,7 @@ test('predict --input counts rows whose only field value the model cannot use (a
   assert.equal(warnings.length, 1, run.stderr);
   assert.match(warnings[0], /^warning: the model reads type, country; 2 of 3 titles have no value of them that the model can use in .*atlantis\.csv \(1 of them had values not seen in training or out of range\)/);
   // --workers N and --queue read rows on a thread without the model: they ask the saved folder.
-  const { readFieldUseCheck } = await import('../../../src/models/storage.js');
-  const check = (await readFieldUseCheck(fixture.modelDir))!;
+  const check = (await readFieldChecks(fixture.modelDir))!.uses;
   const { classifier } = await openModel(fixture.modelDir, { backend: null });
   const cases: (Record<string, string> | undefined)[] = [{ country: 'Atlantis' }, { country: 'India' }, { type: 'Movie' }, {}, undefined, { type: 'Cartoon', country: 'Atlantis' }];
   for (const fields of cases) {

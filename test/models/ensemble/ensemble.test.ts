@@ -134,8 +134,8 @@ test('a saved ensemble records the sha256 of every member file and refuses a cha
   await (await loadModel(ensembleDir)).classifier.dispose();
 });
 
-test('readFieldValueCheck: a saved ensemble checks field values with its members\' vectorizers, without loading it; as the loaded ensemble does', async () => {
-  const { readFieldValueCheck } = await import('../../../src/models/storage.js');
+test('readFieldChecks: a saved ensemble checks field values with its members\' vectorizers, without loading it; as the loaded ensemble does', async () => {
+  const { readFieldChecks } = await import('../../../src/models/storage.js');
   const { savedNumbersModel } = await import('../../serving/fixtures.js');
   const numbers = await savedNumbersModel();
   try {
@@ -149,8 +149,9 @@ test('readFieldValueCheck: a saved ensemble checks field values with its members
       { ...withoutKindAndConfig(tinyManifestFields('bag', 3)), format: 'plotline-model', formatVersion: FORMAT_VERSION, genres: [...GENRES], thresholds: THRESHOLDS },
       ensembleDir,
     );
-    const check = await readFieldValueCheck(ensembleDir);
-    assert.ok(check !== null, 'a member reads fields');
+    const checks = await readFieldChecks(ensembleDir);
+    assert.ok(checks !== null, 'a member reads fields');
+    const check = checks.values;
     const bad = { release_year: 'abc', duration: '-90 min' };
     assert.deepEqual(check(bad).map((p) => [p.field, p.reason]), [['release_year', 'not a number'], ['duration', 'out of range']]);
     assert.deepEqual(check({ release_year: '2001' }), []);
@@ -160,7 +161,7 @@ test('readFieldValueCheck: a saved ensemble checks field values with its members
     } finally {
       await classifier.dispose();
     }
-    assert.equal(await readFieldValueCheck(plain), null, 'a model that reads no fields has no check');
+    assert.equal(await readFieldChecks(plain), null, 'a model that reads no fields has no check');
   } finally {
     await numbers.remove();
   }
