@@ -25,6 +25,15 @@ export function hasAnyField(values: Readonly<Record<string, string>> | undefined
 }
 
 /**
+ * What a title's fields give the model: `none` (no value for any of `fields`), `unusable` (values, none
+ * of which `reads` takes), or `read`. Without `reads`, any non-blank value counts as read.
+ */
+export function fieldUse(values: FieldValues | undefined, fields: readonly string[], reads: ReadsFields | null): 'none' | 'unusable' | 'read' {
+  if (!hasAnyField(values, fields)) return 'none';
+  return reads !== null && !reads(values) ? 'unusable' : 'read';
+}
+
+/**
  * Passes `rows` through unchanged, counting into `found`; with no fields (a description-only model) nothing is counted.
  * @param reads the model's own test of a row's values (null: any non-blank value of `fields` counts as read).
  */
@@ -38,11 +47,9 @@ export function watchFieldlessRows(
     for await (const row of rows) {
       if (fields.length > 0) {
         found.rows += 1;
-        if (!hasAnyField(row.fields, fields)) found.count += 1;
-        else if (reads !== null && !reads(row.fields)) {
-          found.count += 1;
-          found.unusable += 1;
-        }
+        const use = fieldUse(row.fields, fields, reads);
+        if (use !== 'read') found.count += 1;
+        if (use === 'unusable') found.unusable += 1;
       }
       yield row;
     }

@@ -4,7 +4,7 @@
  * comparing with the README's fielded scores should know.
  */
 import type { FieldValues } from '../models/genre-model.js';
-import { hasAnyField, type ReadsFields } from '../batch/fieldless-rows.js';
+import { fieldUse, type ReadsFields } from '../batch/fieldless-rows.js';
 
 /**
  * @param modelFields the fields the model reads (lower-case), empty for a description-only model.
@@ -19,11 +19,9 @@ export function fieldlessWarning(modelFields: readonly string[], rows: readonly 
   let without = 0;
   let unusable = 0;
   for (const fields of rows) {
-    if (!hasAnyField(fields, modelFields)) without += 1;
-    else if (reads !== undefined && !reads(fields)) {
-      without += 1;
-      unusable += 1;
-    }
+    const use = fieldUse(fields, modelFields, reads ?? null);
+    if (use !== 'read') without += 1;
+    if (use === 'unusable') unusable += 1;
   }
   return fieldlessCountWarning(modelFields, without, rows.length, source, unusable);
 }
