@@ -6,7 +6,7 @@
 import { problemError, type CsvTextSlice, type RowProblem } from './csv.js';
 import { PlotlineError } from '../util/errors.js';
 import { hasWords, noWordsMessage } from '../text/tokenizer.js';
-import { columnKey, describeJson, openRecords, textOf, type FileFormat, type RecordRow, type RecordTable } from './records.js';
+import { columnKey, describeJson, openRecords, roundedIdProblem, textOf, type FileFormat, type RecordRow, type RecordTable } from './records.js';
 import { ID_COLUMNS, TEXT_COLUMNS, resolveColumns, type ColumnMapping, type ColumnOptions } from './columns.js';
 import type { FieldValues } from './titles.js';
 
@@ -156,12 +156,10 @@ async function openRows(path: string, options: PredictionInputOptions): Promise<
     const idName = jsonl && (idKey === null || !record.values.has(idKey)) && options.columns?.idColumn === undefined ? ID_COLUMNS.find((c) => record.values.has(c)) : (mapping.id ?? undefined);
     if (idName !== undefined) {
       const rawId = record.values.get(columnKey(idName));
+      const rounded = roundedIdProblem(rawId);
+      if (rounded !== null) return problem(idName, rounded);
       if (typeof rawId === 'string' && rawId.trim() !== '') id = rawId.trim();
-      // JSON numbers past 2^53 - 1 arrive rounded (12345678901234567891 reads as 12345678901234567000):
-      // two ids could become one, so such an id must be written as a string.
-      else if (typeof rawId === 'number' && Number.isInteger(rawId) && !Number.isSafeInteger(rawId)) {
-        return problem(idName, `is the number ${String(rawId)} as JSON reads it, past 2^53 - 1 where JSON numbers lose digits; write the id as a string ("...")`);
-      } else if (typeof rawId === 'number' && Number.isFinite(rawId)) id = String(rawId);
+      else if (typeof rawId === 'number' && Number.isFinite(rawId)) id = String(rawId);
       else if (!(rawId === undefined || rawId === null || rawId === '' || (typeof rawId === 'string' && rawId.trim() === ''))) {
         return problem(idName, `must be a string or a number, got ${describeJson(rawId)}`);
       } else {

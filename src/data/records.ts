@@ -277,6 +277,16 @@ export function describeJson(value: unknown): string {
 }
 
 /**
+ * Why a JSON id cannot be used as read, or null: an integer past 2^53 - 1 arrives rounded by
+ * JSON.parse (12345678901234567891 reads as 12345678901234567000), so two ids could become one or miss
+ * a split file's. Read as "is the number N as JSON reads it, ...; write the id as a string".
+ */
+export function roundedIdProblem(value: unknown): string | null {
+  if (typeof value !== 'number' || !Number.isInteger(value) || Number.isSafeInteger(value)) return null;
+  return `is the number ${String(value)} as JSON reads it, past 2^53 - 1 where JSON numbers lose digits; write the id as a string ("...")`;
+}
+
+/**
  * A record's value as text: strings trimmed; finite numbers and booleans as written; arrays of those
  * joined with ", " (a JSON list of countries reads like the CSV's comma-separated cell); null and
  * absent as "". Objects are not text: null is returned so the caller can name the field.

@@ -5,7 +5,7 @@
 import { PlotlineError } from '../util/errors.js';
 import { hasWords, noWordsMessage } from '../text/tokenizer.js';
 import { problemError, duplicateIdError, type RowProblem } from './csv.js';
-import { columnKey, openRecords, textOf, type FileFormat } from './records.js';
+import { columnKey, openRecords, roundedIdProblem, textOf, type FileFormat } from './records.js';
 import { resolveColumns, type ColumnMapping, type ColumnOptions } from './columns.js';
 import { detectLabelSeparator, reconcileLabels, splitLabels, type LabelSeparator } from './labels.js';
 
@@ -104,8 +104,8 @@ export async function readTitles(path: string, options: ReadTitlesOptions = {}):
         if (idKey !== null && values.has(idKey)) {
           const raw = values.get(idKey);
           const value = text(idKey, mapping.id!);
-          // JSON numbers past 2^53 - 1 arrive rounded: two ids could become one, or miss a split file's.
-          if (typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw)) problem(mapping.id!, `${mapping.id} is the number ${value} as JSON reads it, past 2^53 - 1 where JSON numbers lose digits; write the id as a string ("...")`);
+          const rounded = roundedIdProblem(raw);
+          if (rounded !== null) problem(mapping.id!, `${mapping.id} ${rounded}`);
           else if (value === '') problem(mapping.id!, `${mapping.id} is empty`);
           else {
             id = value;
