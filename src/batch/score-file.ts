@@ -176,9 +176,9 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
     if (workers === 1) {
       let classifier = options.classifier;
       if (classifier === undefined) {
-        // A saved bag (its collapsed linear form) is plain arrays: no tfjs backend to start.
-        // (with or without a field model: openModel's startBackend 'if-needed').
-        classifier = (await openModel(options.model, { backend: linearBag ? null : backend, startBackend: 'if-needed', encoder: options.encoder, embeddingCache: options.embeddingCache, onWarning: options.onWarning })).classifier;
+        // A saved bag (its collapsed linear form, with or without a field model) is plain arrays: no tfjs
+        // backend to start (openModel's startBackend 'if-needed').
+        classifier = (await openModel(options.model, { backend, startBackend: 'if-needed', encoder: options.encoder, embeddingCache: options.embeddingCache, onWarning: options.onWarning })).classifier;
         loaded = classifier;
       }
       const c = classifier;
