@@ -537,8 +537,14 @@ loadModel();
  */
 function describeThresholds(t) {
   if (!t) return 'unknown';
-  if (t.mode !== 'perGenre' || !Array.isArray(t.perGenre) || t.perGenre.length === 0) return `global ${Number(t.global).toFixed(2)}`;
+  if (t.mode !== 'perGenre' || !Array.isArray(t.perGenre) || t.perGenre.length === 0) return `global ${Number(t.global).toFixed(2)}${goalOf(t)}`;
   const range = `${Math.min(...t.perGenre).toFixed(2)}-${Math.max(...t.perGenre).toFixed(2)}`;
-  if (typeof t.priorShift === 'number') return `prior-shifted: base ${Number(t.global).toFixed(2)}, shift ${t.priorShift} (${range} per genre)`;
-  return `tuned per genre (${range})`;
+  const goal = goalOf(t);
+  if (typeof t.priorShift === 'number') return `prior-shifted: base ${Number(t.global).toFixed(2)}, shift ${t.priorShift} (${range} per genre)${goal}`;
+  return `tuned per genre (${range})${goal}`;
+}
+
+/** What the thresholds were chosen for, when the model says (`thresholds.objective`): ", for micro-F1". */
+function goalOf(t) {
+  return t.objective === 'mean' ? ', for the mean of micro- and macro-F1' : typeof t.objective === 'string' ? `, for ${t.objective}-F1` : '';
 }

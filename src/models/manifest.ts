@@ -58,8 +58,8 @@ export const ManifestSchema = z.object({
       global: z.number().min(0).max(1),
       perGenre: z.array(z.number().min(0).max(1)).nullable(),
       mode: z.enum(['global', 'perGenre']),
-      // A record of how perGenre was made (perGenre is what decides): s in [0, 1].
-      priorShift: z.number().min(0).max(1).optional(),
+      // A record of how perGenre was made (perGenre is what decides): s in (0, 1], 0 being no shift.
+      priorShift: z.number().gt(0).max(1).optional(),
       objective: z.enum(THRESHOLD_OBJECTIVES).optional(),
     })
     .refine((t) => t.priorShift === undefined || (t.mode === 'perGenre' && t.perGenre !== null), {

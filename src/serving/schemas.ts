@@ -144,6 +144,7 @@ export const modelResponse = {
         perGenre: { type: ['array', 'null'], items: { type: 'number' }, description: 'in genre order, or null when not tuned' },
         mode: { type: 'string', enum: ['global', 'perGenre'] },
         priorShift: { type: 'number', description: "when present, perGenre holds the global threshold shifted by this fraction of each genre's training log-odds" },
+        objective: { type: 'string', enum: ['micro', 'macro', 'mean'], description: 'what the thresholds were chosen for on validation (absent in models saved before it)' },
       },
     },
     metrics: { type: 'object', required: ['validation', 'test'], properties: { validation: metrics, test: metrics } },

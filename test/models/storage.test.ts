@@ -404,4 +404,7 @@ test('prior-shifted thresholds keep their shift through save and load; a negativ
   await assert.rejects(loadModel(dir), /priorShift describes per-genre thresholds/);
   await editManifest(dir, (m) => Object.assign(m.thresholds as Record<string, unknown>, { priorShift: 5, mode: 'perGenre' }));
   await assert.rejects(loadModel(dir), /priorShift/);
+  // 0 is no shift: such thresholds are not prior-shifted, and saying so would describe them falsely.
+  await editManifest(dir, (m) => Object.assign(m.thresholds as Record<string, unknown>, { priorShift: 0, mode: 'perGenre' }));
+  await assert.rejects(loadModel(dir), /priorShift/);
 });

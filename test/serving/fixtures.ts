@@ -14,7 +14,7 @@ export { GENRES, TEXTS } from '../models/fixtures.js';
  * Saved per-genre thresholds far from the untrained model's scores (~0.5): Comedies is always on,
  * Thrillers always off, Dramas decided by its score, so overrides are easy to tell from saved values.
  */
-export const SAVED_THRESHOLDS: DecisionThresholds = { global: 0.5, perGenre: [0.01, 0.5, 0.99], mode: 'perGenre' };
+export const SAVED_THRESHOLDS: DecisionThresholds = { global: 0.5, perGenre: [0.01, 0.5, 0.99], mode: 'perGenre', objective: 'micro' };
 
 export interface SavedFixture {
   root: string;
