@@ -15,7 +15,7 @@ export interface OpenEncoderOptions {
   /** Let an `onnx` hub id be downloaded (into `downloadDir`); off by default: nothing leaves the machine unasked. */
   allowDownload?: boolean;
   downloadDir?: string;
-  /** Worker threads for the Universal Sentence Encoder (default: every core, at most 4). */
+  /** Threads for the Universal Sentence Encoder: ONNX Runtime's intra-op threads (default: every core, at most 4). */
   threads?: number;
   backend?: BackendName;
 }
