@@ -56,7 +56,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   // Which columns were detected where the file's layout differs from the training file's (as train says what it detected).
   for (const line of picked) process.stderr.write(`column ${line}\n`);
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-  const chosen = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data) : titles;
+  const chosen = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data, mapping.id) : titles;
   // A file without an id column numbers its rows: those numbers match no split file's ids.
   const rowNumberIds = mapping.id === null;
   const selected = options.heldOut === true ? await heldOutTitles(saved, options.data, chosen, rowNumberIds) : chosen;
