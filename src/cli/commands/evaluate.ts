@@ -18,6 +18,8 @@ import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js'
 import { heldOutTitles, trainingOverlap } from '../training-overlap.js';
 import { UsageError } from '../usage.js';
 import { absentFieldsWarning, fieldlessWarning } from '../fieldless-warning.js';
+import { fieldValueWarnings, watchFieldValues } from '../../batch/field-value-problems.js';
+import { unknownFamiliesWarning, watchUnknownFamilies } from '../../batch/unknown-families.js';
 import { resolveDataOption } from '../data-option.js';
 
 export interface EvaluateCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
@@ -69,6 +71,12 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   const modelFields = saved.catalogue?.fields ?? [];
   const absent = absentFieldsWarning(modelFields, modelFields.filter((f) => !fieldNames.includes(f)), options.data);
   if (absent !== null) process.stderr.write(`warning: ${absent}\n`);
+  // The same per-file warnings as `predict --input`: family values the rules do not know, numbers the model cannot use.
+  const values = watchFieldValues(selected, (f) => classifier.fieldValueProblems(f));
+  const families = watchUnknownFamilies(values.rows, classifier.rules);
+  for await (const _title of families.rows);
+  const unknownFamilies = unknownFamiliesWarning(families.found, classifier.rules, options.data);
+  for (const warning of [...(unknownFamilies === null ? [] : [unknownFamilies]), ...fieldValueWarnings(values.found, options.data)]) process.stderr.write(`warning: ${warning}\n`);
   const fieldless = fieldlessWarning(saved.catalogue?.fields ?? [], selected.map((t) => t.fields), `in ${options.data}`, (f) => classifier.readsFieldsOf(f));
   if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);

@@ -185,3 +185,17 @@ test('evaluate gives the same warning as predict --input when the file has no co
   assert.equal(run.error, null, String(run.error));
   assert.ok(run.stderr.split('\n').includes(`warning: the model reads type, country; ${data} has no column for country (1 of 2): every title is scored as if it were missing`), run.stderr);
 });
+
+test('evaluate warns as predict --input does about family values the rules do not know and numbers the model cannot use', async () => {
+  const data = files(
+    'evaluate-values.csv',
+    ['show_id,description,type,release_year,duration,listed_in', '1,love,Cartoon,abc,90 min,Comedies', '2,a killer robot,Movie,2001,-90 min,Dramas', '3,love,Cartoon,2001,90 min,Comedies'].join('\n') + '\n',
+  );
+  const run = await captureOutput(() => evaluateCommand({ model: numbersModel, data, fold: 'all', perGenre: false, json: true, seed: 1, backend: 'wasm', cacheDir: join(files.dir, 'cache') }));
+  assert.equal(run.error, null, String(run.error));
+  const warnings = run.stderr.split('\n').filter((l) => l.startsWith('warning: ') && l.includes('row(s) of'));
+  assert.equal(warnings.length, 3, run.stderr);
+  assert.match(warnings[0], /^warning: 2 row\(s\) of .*evaluate-values\.csv have a type the model does not know \("Cartoon"; lines 2, 4\)/);
+  assert.ok(warnings.some((w) => /1 row\(s\) of .* have a release_year that is not a number \(first: line 2, release_year="abc"/.test(w)), run.stderr);
+  assert.ok(warnings.some((w) => /1 row\(s\) of .* have a duration out of range \(first: line 3, duration="-90 min"/.test(w)), run.stderr);
+});
