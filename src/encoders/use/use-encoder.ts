@@ -1,8 +1,9 @@
 /**
  * The Universal Sentence Encoder lite as a SentenceEncoder: Plotline's default pretrained encoder
  * (model kind `use`). By default the encoder's forward pass runs in ONNX Runtime's native CPU kernels
- * (use-onnx-embedder.ts) with `threads` intra-op threads: ~5-10x the TF.js graph's rate, and within
- * 1e-4 of its vectors (tested), so models and cached embeddings made either way mix. `runtime: 'tfjs'`
+ * (use-onnx-embedder.ts) with `threads` intra-op threads: ~4.5x the TF.js graph's rate at the same
+ * thread count and ~1/5 of its CPU time (README, "`use` prediction, third pass"), and within 1e-4 of
+ * its vectors (tested; 1e-6 measured), so models and cached embeddings made either way mix. `runtime: 'tfjs'`
  * keeps the package's TF.js graph (the reference the tests compare against): tfjs's wasm backend
  * computes on one thread, so with `threads` > 1 the texts are cut into chunks embedded by that many
  * worker threads, each with its own backend and graph; the vectors are the same either way (each text
