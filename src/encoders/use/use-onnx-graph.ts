@@ -21,7 +21,8 @@
  *   pooling skips them.
  * - Pooling: the mean over tokens (sum of masked rows / max(token count, 1), so a text with no tokens
  *   gives zeros), then tanh(x W + b) (`hidden_layers/tanh_layer_0`) and l2 normalisation
- *   (x / sqrt(max(sum x^2, 1e-12)), `l2_normalize/Maximum/y`).
+ *   (x / sqrt(max(sum x^2, 1e-12)), `l2_normalize/Maximum/y`). The last FFN's second projection is
+ *   moved after the mean (it is linear), the one reordering of the arithmetic besides fused kernels.
  *
  * Operator semantics are ONNX's (onnx.ai/onnx/operators); LayerNormalization is the opset-17 operator.
  */
@@ -146,6 +147,8 @@ export function buildUseOnnxModel(weights: ReadonlyMap<string, UseTensor>): Uint
     return headShapes.get(width)!;
   };
 
+  /** The last layer's FFN input residual, its ReLU activations and its second projection, pooled below. */
+  let last: { residual: string; inner: string; conv2: readonly [string, readonly number[], string] } | null = null;
   for (let layer = 0; layer < LAYERS; layer++) {
     const at = `${STACK}Encode/Layer_${layer}/TransformerLayer/`;
     const stackAt = `${STACK}Encode/TransformerStack/Layer_${layer}/TransformerLayer/`;
@@ -155,7 +158,7 @@ export function buildUseOnnxModel(weights: ReadonlyMap<string, UseTensor>): Uint
     const outWidth = tensor(`module/Encoder_en/KonaTransformer/Encode/Layer_${layer}/TransformerLayer/MultiheadAttention/output_transform_single/kernel/part_0`, [1, 1, width, -1]).shape[3];
     const norm = (prefix: string, input: string, size: number) =>
       g.op('LayerNormalization', [input, weight(`${prefix}layer_norm/layer_norm_scale/ConcatPartitions/concat`, [size]), weight(`${prefix}layer_norm/layer_norm_bias/ConcatPartitions/concat`, [size])], { axis: -1, epsilon: { float: epsilon } });
-    const dense = (input: string, kernel: string, kernelDims: number[], biasName: string) => g.op('Add', [g.op('MatMul', [input, weight(kernel, kernelDims)]), weight(biasName, [kernelDims[1]])]);
+    const dense = (input: string, kernel: string, kernelDims: readonly number[], biasName: string) => g.op('Add', [g.op('MatMul', [input, weight(kernel, [...kernelDims])]), weight(biasName, [kernelDims[1]])]);
 
     // Attention.
     const normed = norm(`${at}layer_prepostprocess/`, x, inWidth);
@@ -177,15 +180,29 @@ export function buildUseOnnxModel(weights: ReadonlyMap<string, UseTensor>): Uint
     const ffnIn = norm(`${at}FFN/layer_prepostprocess/`, x, outWidth);
     const hidden = tensor(`${stackAt}FFN/conv1/Tensordot/Reshape_1`, [outWidth, -1]).shape[1];
     const inner = g.op('Relu', [dense(ffnIn, `${stackAt}FFN/conv1/Tensordot/Reshape_1`, [outWidth, hidden], `${at}FFN/conv1/bias/ConcatPartitions/concat`)]);
-    x = g.op('Add', [dense(inner, `${stackAt}FFN/conv2/Tensordot/Reshape_1`, [hidden, outWidth], `${at}FFN/conv2/bias/ConcatPartitions/concat`), x]);
+    const conv2 = [`${stackAt}FFN/conv2/Tensordot/Reshape_1`, [hidden, outWidth], `${at}FFN/conv2/bias/ConcatPartitions/concat`] as const;
+    if (layer < LAYERS - 1) {
+      x = g.op('Add', [dense(inner, ...conv2), x]);
+    } else {
+      last = { residual: x, inner, conv2 };
+    }
   }
+  if (last === null) throw new PlotlineError('the Universal Sentence Encoder graph has no layers');
 
-  // Mean over tokens, tanh layer, l2 normalisation.
+  // Mean over tokens, tanh layer, l2 normalisation. The last FFN's second projection is linear, so it
+  // is applied once to the tokens' mean instead of to every token (~17% of the multiply-adds):
+  // sum over tokens of (r + u W + b) = sum(r) + sum(u) W + count b, divided by max(count, 1) as the
+  // graph's mean is (a text with no tokens gets zeros).
   const axis1 = g.int64('axis1', [1]);
-  const tokenRows = g.op('Reshape', [x, g.op('Concat', [batchTokens, g.int64('minus_one', [-1])], { axis: 0 })]);
-  const summed = g.op('ReduceSum', [g.op('Mul', [tokenRows, g.op('Unsqueeze', [mask, g.int64('axis2', [2])])]), axis1], { keepdims: 0 });
-  const counts = g.op('Max', [g.op('ReduceSum', [mask, axis1], { keepdims: 1 }), g.scalar('one_count', 1)]);
-  const pooled = g.op('Div', [summed, counts]);
+  const unflatten = g.op('Concat', [batchTokens, g.int64('minus_one', [-1])], { axis: 0 });
+  const tokenMask = g.op('Unsqueeze', [mask, g.int64('axis2', [2])]);
+  const sumOverTokens = (rows: string) => g.op('ReduceSum', [g.op('Mul', [g.op('Reshape', [rows, unflatten]), tokenMask]), axis1], { keepdims: 0 });
+  const tokenCounts = g.op('ReduceSum', [mask, axis1], { keepdims: 1 });
+  const [kernel, kernelDims, biasName] = last.conv2;
+  const projectedSum = g.op('MatMul', [sumOverTokens(last.inner), weight(kernel, [...kernelDims])]);
+  const biasSum = g.op('Mul', [tokenCounts, weight(biasName, [kernelDims[1]])]);
+  const summed = g.op('Add', [g.op('Add', [sumOverTokens(last.residual), projectedSum]), biasSum]);
+  const pooled = g.op('Div', [summed, g.op('Max', [tokenCounts, g.scalar('one_count', 1)])]);
   const tanhWeights = tensor('module/Encoder_en/hidden_layers/tanh_layer_0/weights', [-1, -1]);
   const [pooledWidth, dimension] = tanhWeights.shape;
   const hiddenOut = g.op('Tanh', [g.op('Add', [g.op('MatMul', [pooled, weight('module/Encoder_en/hidden_layers/tanh_layer_0/weights', [pooledWidth, dimension])]), weight('module/Encoder_en/hidden_layers/tanh_layer_0/bias', [dimension])])]);
