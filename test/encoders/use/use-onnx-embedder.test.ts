@@ -100,6 +100,23 @@ test('ONNX Runtime and the TF.js graph give the same vectors to 1e-4 per compone
   }
 });
 
+test('the default runtime is ONNX Runtime: openUseEncoder() gives the ONNX embedder\'s bits, not the TF.js graph\'s', async () => {
+  const some = texts.slice(4, 12);
+  const embedder = await UseOnnxEmbedder.load((await locateUseFiles()).dir, 2);
+  try {
+    const direct = await embedder.embed(some);
+    const byDefault = await openUseEncoder({ threads: 2 });
+    try {
+      assert.deepEqual(await byDefault.embed(some), direct);
+    } finally {
+      await byDefault.dispose();
+    }
+    assert.notDeepEqual(await tfjs.embed(some), direct, 'the two runtimes differ in the last bits, so the check above can fail');
+  } finally {
+    await embedder.dispose();
+  }
+});
+
 test('a text gets the same vector alone, in any batch and in any order; a batch of token-less texts works', async () => {
   const all = await onnx.embed(texts);
   const reversed = await onnx.embed([...texts].reverse());
