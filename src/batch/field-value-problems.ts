@@ -17,12 +17,12 @@ export type FieldValueProblems = Map<string, { field: string; reason: string; co
  * values `check` finds out of range. `check` is the model's (GenreModel.fieldValueProblems) or its
  * field vectorizer's.
  */
-export function watchFieldValues(
-  rows: AsyncIterable<PredictionInputRow>,
+export function watchFieldValues<Row extends Pick<PredictionInputRow, 'line' | 'fields'>>(
+  rows: AsyncIterable<Row> | Iterable<Row>,
   check: ((fields: FieldValues | undefined) => FieldValueProblem[]) | null,
-): { rows: AsyncGenerator<PredictionInputRow>; found: FieldValueProblems } {
+): { rows: AsyncGenerator<Row>; found: FieldValueProblems } {
   const found: FieldValueProblems = new Map();
-  async function* watched(): AsyncGenerator<PredictionInputRow> {
+  async function* watched(): AsyncGenerator<Row> {
     for await (const row of rows) {
       if (check !== null && row.fields !== undefined) {
         for (const problem of check(row.fields)) {

@@ -26,11 +26,14 @@ export interface UnknownFamilies {
  * (`rules.familyField`) has a value the rules do not know. Rows without the field are not counted
  * (a missing value is the documented unknown case). With no rules or no families, nothing is counted.
  */
-export function watchUnknownFamilies(rows: AsyncIterable<PredictionInputRow>, rules: GenreRules | null): { rows: AsyncGenerator<PredictionInputRow>; found: UnknownFamilies } {
+export function watchUnknownFamilies<Row extends Pick<PredictionInputRow, 'line' | 'fields'>>(
+  rows: AsyncIterable<Row> | Iterable<Row>,
+  rules: GenreRules | null,
+): { rows: AsyncGenerator<Row>; found: UnknownFamilies } {
   const found: UnknownFamilies = { count: 0, lines: [], values: [] };
   const field = rules === null || rules.families.length === 0 ? null : rules.familyField;
   const known = new Set((rules?.families ?? []).map((f) => familyKey(f.value)));
-  async function* watched(): AsyncGenerator<PredictionInputRow> {
+  async function* watched(): AsyncGenerator<Row> {
     for await (const row of rows) {
       const value = field === null ? undefined : row.fields?.[field];
       if (value !== undefined && value.trim() !== '' && !known.has(familyKey(value))) {

@@ -38,3 +38,17 @@ export function fieldlessCountWarning(modelFields: readonly string[], without: n
   const why = unusable === 0 ? '' : ` (${unusable === without ? (without === 1 ? 'its values were' : 'their values were') : `${unusable} of them had values`} not seen in training or out of range)`;
   return `the model reads ${modelFields.join(', ')}; ${count} ${none} ${source}${why}${fix}: scored from the description alone, close to what a model trained with --fields description gives`;
 }
+
+/**
+ * Says when the file has no column at all for some fields the model reads (`absent`, from
+ * absentFieldColumns or the file's field names): every title is scored as if they were missing, which
+ * lowers the scores of a model trained with them; the row counts of fieldlessWarning cannot show it
+ * while other fields are present.
+ * @param modelFields the fields the model reads (lower-case); @param absent those the file lacks.
+ * @returns one warning line, or null when the file has a column for every field the model reads.
+ */
+export function absentFieldsWarning(modelFields: readonly string[], absent: readonly string[], file: string): string | null {
+  if (absent.length === 0) return null;
+  const which = absent.length === modelFields.length ? `any of them` : `${absent.join(', ')} (${absent.length} of ${modelFields.length})`;
+  return `the model reads ${modelFields.join(', ')}; ${file} has no column for ${which}: every title is scored as if ${absent.length === 1 ? 'it were' : 'they were'} missing`;
+}

@@ -9,6 +9,7 @@ import { PlotlineError } from '../util/errors.js';
 import { TRAINABLE_KIND_NAMES, kindConfigSchema, kindNeedsEncoder } from '../models/kinds.js';
 import { LOSSES } from '../models/losses.js';
 import { MONITORS } from '../models/training-settings.js';
+import { THRESHOLD_OBJECTIVES } from '../models/thresholds.js';
 
 const TrainedModelSpec = z
   .object({
@@ -51,6 +52,11 @@ export const CompareConfigSchema = z
     tracks: z.array(z.enum(['description', 'fields'])).min(1).optional(),
     /** The fields of the "fields" track (default: the usual catalogue fields the data has). */
     fields: z.array(z.string().min(1)).optional(),
+    /**
+     * What every model's decision thresholds are chosen for on validation (as `--threshold-objective`,
+     * which overrides it; default `mean` of micro- and macro-F1, evaluation/decision-thresholds.ts).
+     */
+    thresholdObjective: z.enum(THRESHOLD_OBJECTIVES).optional(),
     models: z.array(z.union([TrainedModelSpec, EnsembleSpec])).min(1),
   })
   .strict();

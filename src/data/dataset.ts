@@ -7,7 +7,7 @@ import { selectRows } from '../util/row-matrix.js';
 import { readTitles, type FieldValues, type ReadTitlesOptions, type Title } from './titles.js';
 import type { ColumnMapping } from './columns.js';
 import { GenreVocabulary } from './genres.js';
-import { makeSplitIndices, readSplitFile, type Splits } from './split.js';
+import { makeSplitIndices, readSplitFile, requireIdsForSplit, type Splits } from './split.js';
 
 export interface Dataset {
   file: string;
@@ -46,6 +46,7 @@ export async function loadDataset(file: string, options: LoadDatasetOptions): Pr
     format: options.format,
     mergeLabels: options.mergeLabels,
   });
+  if (options.splitFile !== undefined) requireIdsForSplit(file, mapping.id, options.splitFile);
   const assignment = options.splitFile === undefined ? undefined : await readSplitFile(options.splitFile);
   // Splits are made over all genres first (stratification needs every title's labels), then the genre
   // list is narrowed to what the training fold holds.

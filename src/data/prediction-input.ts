@@ -110,6 +110,27 @@ export async function predictionColumns(path: string, options: Pick<PredictionIn
   }
 }
 
+/**
+ * The fields of `fields` (the model's, lower-case) that `path` has no column for, in the model's
+ * order: every row of the file is scored as if they were missing. A column holding the text or the
+ * id does not count as the field's. Opens the file for its header only (the first object of JSON
+ * Lines, which names the columns for the whole file, as the readers take it).
+ *
+ * @throws PlotlineError as readPredictionInput for a file without a text column.
+ */
+export async function absentFieldColumns(path: string, fields: readonly string[], options: Pick<PredictionInputOptions, 'columns' | 'saved' | 'format'>): Promise<string[]> {
+  if (fields.length === 0) return [];
+  const table = await openRecords(path, { format: options.format });
+  try {
+    const { mapping } = resolveColumns(table, options.columns ?? {}, { requireLabels: false, saved: options.saved });
+    const roles = new Set([mapping.text, mapping.labels, mapping.id].filter((c): c is string => c !== null).map(columnKey));
+    const present = new Set(table.columns.map(columnKey).filter((k) => !roles.has(k)));
+    return fields.filter((f) => !present.has(columnKey(f)));
+  } finally {
+    table.close();
+  }
+}
+
 /** The opened table and the per-record rule shared by both readers: a row, or null for a problem reported. */
 async function openRows(path: string, options: PredictionInputOptions): Promise<{ table: RecordTable; rowOf(record: RecordRow): PredictionInputRow | null; finish(): void }> {
   const onError = options.onError ?? 'fail';

@@ -44,6 +44,19 @@ export function normaliseDescription(text: string): string {
     .trim();
 }
 
+/**
+ * A split file assigns titles by id, so a data file without an id column (whose rows are numbered
+ * 1, 2, ...) cannot be matched with one: refuse before reading it, naming both files and the way out.
+ * @throws PlotlineError naming the split file when `idColumn` is null.
+ */
+export function requireIdsForSplit(dataFile: string, idColumn: string | null, splitFile: string): void {
+  if (idColumn !== null) return;
+  throw new PlotlineError(
+    `a split file assigns titles by id, and ${dataFile} has no id column (its rows are numbered 1, 2, ..., which match no split file's ids); name the id column with --id-column, or leave out the split file`,
+    { file: splitFile },
+  );
+}
+
 export async function readSplitFile(path: string): Promise<Map<string, SplitPart>> {
   const table = await openCsv(path);
   try {

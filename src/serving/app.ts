@@ -164,6 +164,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.server.maxConnections = settings.maxConnections;
+  // The API reads JSON only: a text/plain body (which Fastify would parse to a string) is a 415 like any
+  // other media type, not a 400 about a string where an object was expected.
+  app.removeContentTypeParser('text/plain');
   const state: ServingState = { ready: Promise.resolve(), model: null, loadError: null, closing: false, draining: false, inFlight: new Set() };
   app.decorate('plotline', state);
   app.decorateRequest('plotlineTexts', 0);

@@ -40,6 +40,8 @@ export function errorBody(code: string, message: string): ErrorBody {
 
 interface AjvError {
   instancePath: string;
+  /** Where in the schema the rule that failed is, e.g. `#/properties/fields/anyOf/0/additionalProperties/anyOf/0/type`. */
+  schemaPath?: string;
   keyword: string;
   params: Record<string, unknown>;
 }
@@ -49,7 +51,10 @@ export function describeError(error: unknown, limits: { bodyLimit: number }): De
   const client = (statusCode: number, code: string, message: string): DescribedError => ({ statusCode, body: errorBody(code, message), unexpected: false });
   if (error instanceof HttpError) return client(error.statusCode, error.code, error.message);
   const e = error as Partial<FastifyError> & { validation?: AjvError[] };
-  if (Array.isArray(e.validation)) return client(400, 'invalid_body', validationMessage(e.validation));
+  if (Array.isArray(e.validation)) {
+    const problem = validationProblem(e.validation);
+    return client(400, problem.code, problem.message);
+  }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return client(400, 'invalid_json', 'the request body is not valid JSON; send a JSON object such as {"text": "..."}');
@@ -69,6 +74,42 @@ export function describeError(error: unknown, limits: { bodyLimit: number }): De
     return client(e.statusCode, 'bad_request', `the request is malformed (${STATUS_CODES[e.statusCode] ?? 'client error'})`);
   }
   return { statusCode: 500, body: errorBody('internal_error', 'internal server error; the failure is in the server log'), unexpected: true };
+}
+
+/**
+ * The code and sentence for the first problem Ajv found: `invalid_field` naming the catalogue field
+ * (`"fields[1].country"`) when the problem is one field value's type (null, true, an object, an
+ * array holding a non-string), else `invalid_body` naming the request field.
+ */
+export function validationProblem(errors: readonly AjvError[]): { code: 'invalid_body' | 'invalid_field'; message: string } {
+  const field = fieldValueProblem(errors);
+  if (field !== null) return { code: 'invalid_field', message: field };
+  return { code: 'invalid_body', message: validationMessage(errors) };
+}
+
+/**
+ * When some error Ajv found sits inside one value of `fields` (`/fields/type`, `/fields/1/country`,
+ * `/fields/cast/2`), the sentence naming that value as the API's other field messages do, else null.
+ * Ajv tries both forms of `fields` (one object, an array of objects); only errors about a value
+ * (under the schema's `additionalProperties`) count, and the schema path says which form it was.
+ */
+function fieldValueProblem(errors: readonly AjvError[]): string | null {
+  // The deepest error wins: `/fields/cast/1` (an item of a list) over `/fields/cast`.
+  const byDepth = [...errors].sort((a, b) => depth(b.instancePath) - depth(a.instancePath));
+  for (const e of byDepth) {
+    const schemaPath = e.schemaPath ?? '';
+    if (e.keyword !== 'type' || !schemaPath.startsWith('#/properties/fields/') || !schemaPath.includes('/additionalProperties/')) continue;
+    const [head, ...rest] = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (head !== 'fields' || rest.length === 0) continue;
+    // The schema's second form of "fields" is the array of one object per text.
+    const perText = schemaPath.startsWith('#/properties/fields/anyOf/1/');
+    const [index, name, item] = perText ? [rest[0], rest[1], rest[2]] : [undefined, rest[0], rest[1]];
+    const where = `"fields${index === undefined ? '' : `[${index}]`}.${name}${item === undefined ? '' : `[${item}]`}"`;
+    return item === undefined
+      ? `${where} must be a string, a number (for a field read as a number) or an array of strings (a list such as cast)`
+      : `${where} must be a string (each item of a list field)`;
+  }
+  return null;
 }
 
 /**

@@ -205,3 +205,11 @@ test('what only the kind can tell is checked before any model trains: onnx needs
   fails([{ kind: 'bag', config: { buckets: -1 } }], /^models\.0\.config\.buckets$/, /expected bag settings/);
   assert.equal(parseCompareConfig({ models: [{ kind: 'onnx', encoder: '/models/minilm', config: { hidden: [] } }] }).models[0].name, 'onnx');
 });
+
+test('thresholdObjective is kept when valid and refused otherwise; the docs\' write-up config parses and pins micro-F1 (the figures it reproduces)', async () => {
+  assert.equal(parseCompareConfig({ thresholdObjective: 'macro', models: [{ kind: 'bag' }] }).thresholdObjective, 'macro');
+  assert.equal(parseCompareConfig({ models: [{ kind: 'bag' }] }).thresholdObjective, undefined);
+  assert.throws(() => parseCompareConfig({ thresholdObjective: 'f1', models: [{ kind: 'bag' }] }), /thresholdObjective/);
+  const writeUp = await readCompareConfig(new URL('../../docs/compare/write-up.json', import.meta.url).pathname);
+  assert.equal(writeUp.thresholdObjective, 'micro');
+});

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readTitles } from '../../src/data/titles.js';
+import { loadDataset } from '../../src/data/dataset.js';
 import { predictionColumns, readPredictionInput } from '../../src/data/prediction-input.js';
 import { fixtureFolder, rejectsWith } from '../helpers/files.js';
 
@@ -193,4 +194,13 @@ test('a file read with a saved mapping says only which columns differ from the t
   assert.deepEqual(await predictionColumns(other, { saved, columns: { textColumn: 'overview' } }), ['id: none (the model was trained with column "show_id"; ids are row numbers)'], 'a flag is not detection');
   assert.deepEqual(await predictionColumns(other, {}), ['text: overview (detected)'], 'no saved mapping: every detected column');
   assert.deepEqual(await predictionColumns(same, { saved: { ...saved, id: null } }), ['id: show_id (detected; the model\'s training file had no id column)']);
+});
+
+test('training with a split file on a file without an id column is refused before the split file is read', async () => {
+  const file = fixture('no-ids.csv', 'description,listed_in\n"A heist in Rome.",Dramas\n"A cooking contest.",Comedies\n');
+  // The split file names the row numbers: still refused, since those are not the titles' ids.
+  const split = fixture('no-ids-split.csv', 'show_id,fold\n1,train\n2,test\n');
+  const error = await rejectsWith(loadDataset(file, { splitFile: split, seed: 1 }));
+  assert.equal(error.file, split);
+  assert.match(error.message, /no-ids\.csv has no id column .*--id-column/);
 });

@@ -22,14 +22,14 @@ async function withSplit(csv: string, run: (file: string) => Promise<void>): Pro
 
 test('the titles of one part, in file order', async () => {
   await withSplit('show_id,fold\ns3,test\ns1,train\ns2,test\ns4,train\n', async (file) => {
-    assert.deepEqual((await selectSplit(TITLES, file, 'test', 'titles.csv')).map((t) => t.id), ['s2', 's3']);
-    assert.deepEqual((await selectSplit(TITLES, file, 'train', 'titles.csv')).map((t) => t.id), ['s1', 's4']);
+    assert.deepEqual((await selectSplit(TITLES, file, 'test', 'titles.csv', 'show_id')).map((t) => t.id), ['s2', 's3']);
+    assert.deepEqual((await selectSplit(TITLES, file, 'train', 'titles.csv', 'show_id')).map((t) => t.id), ['s1', 's4']);
   });
 });
 
 test('a title the split does not cover is an error naming the split file, the title and its line', async () => {
   await withSplit('show_id,fold\ns1,train\ns2,test\n', async (file) => {
-    await assert.rejects(selectSplit(TITLES, file, 'test', 'titles.csv'), (error: Error) => {
+    await assert.rejects(selectSplit(TITLES, file, 'test', 'titles.csv', 'show_id'), (error: Error) => {
       assert.ok(error instanceof PlotlineError);
       assert.equal(error.file, file);
       assert.match(error.message, /2 title\(s\) of titles\.csv have no fold here \(first: show_id s3, line 4\)/);
@@ -40,6 +40,24 @@ test('a title the split does not cover is an error naming the split file, the ti
 
 test('a part with none of the titles is an error, not an empty evaluation', async () => {
   await withSplit('show_id,fold\ns1,train\ns2,train\ns3,train\ns4,train\n', async (file) => {
-    await assert.rejects(selectSplit(TITLES, file, 'test', 'titles.csv'), /no title of titles\.csv is in the "test" fold/);
+    await assert.rejects(selectSplit(TITLES, file, 'test', 'titles.csv', 'show_id'), /no title of titles\.csv is in the "test" fold/);
+  });
+});
+
+test('a data file without an id column cannot be matched with a split file: refused, naming both files and --id-column', async () => {
+  await withSplit('show_id,fold\n1,train\n2,test\n3,test\n4,train\n', async (file) => {
+    // Its rows are numbered 1, 2, ...: even a split file listing those numbers is refused, since they are not the titles' ids.
+    await assert.rejects(selectSplit(TITLES, file, 'test', 'titles.csv', null), (error: Error) => {
+      assert.ok(error instanceof PlotlineError);
+      assert.equal(error.file, file);
+      assert.match(error.message, /titles\.csv has no id column .*--id-column/);
+      return true;
+    });
+  });
+});
+
+test('the id column is named as the data file names it in a missing title\'s message', async () => {
+  await withSplit('show_id,fold\ns1,train\n', async (file) => {
+    await assert.rejects(selectSplit(TITLES, file, 'test', 'titles.csv', 'imdb_id'), /first: imdb_id s2, line 3/);
   });
 });

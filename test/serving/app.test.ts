@@ -179,7 +179,8 @@ test('bad request bodies: 400 with a message naming the field, index or limit', 
   const json = { 'content-type': 'application/json' };
   assertError(await predict('{"text": "unterminated', { headers: json }), 400, 'invalid_json', /not valid JSON/);
   assertError(await predict('', { headers: json }), 400, 'invalid_json', /empty/);
-  assertError(await predict('just words', { headers: { 'content-type': 'text/plain' } }), 400, 'invalid_body', /JSON object/);
+  assertError(await predict('just words', { headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type', /application\/json/);
+  assertError(await predict('{"text": "a"}', { headers: { 'content-type': 'text/plain; charset=utf-8' } }), 415, 'unsupported_media_type', /application\/json/);
   assertError(await predict('text=hi', { headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type', /application\/json/);
   assertError(await predict([TEXTS[0]]), 400, 'invalid_body', /JSON object/);
   assertError(await predict({}), 400, 'invalid_body', /missing "text".*or "texts"/);

@@ -138,7 +138,13 @@ test('a fields array whose length differs from the texts is a 400 naming both co
   assertError(await predict({ texts: TEXTS.slice(0, 3), fields: [{ type: 'Movie' }] }), 400, 'invalid_body', /"fields" has 1 entries for 3 texts/);
   assertError(await predict({ text: TEXTS[0], fields: [{ type: 'Movie' }, { type: 'Movie' }] }), 400, 'invalid_body', /"fields" has 2 entries for 1 texts/);
   assertError(await predict({ text: TEXTS[0], fields: 'Movie' }), 400, 'invalid_body', /"fields" must be an object of field names/);
-  assertError(await predict({ text: TEXTS[0], fields: { type: { value: 'Movie' } } }), 400, 'invalid_body', /"fields"/);
+  // A value of the wrong type is named, as the other field errors are: the field, the text's index, the list item.
+  assertError(await predict({ text: TEXTS[0], fields: { type: { value: 'Movie' } } }), 400, 'invalid_field', /^"fields\.type" must be a string, a number/);
+  assertError(await predict({ text: TEXTS[0], fields: { type: null } }), 400, 'invalid_field', /^"fields\.type" must be/);
+  assertError(await predict({ text: TEXTS[0], fields: { type: true } }), 400, 'invalid_field', /^"fields\.type" must be/);
+  assertError(await predict({ text: TEXTS[0], fields: { country: ['South Korea', 5] } }), 400, 'invalid_field', /^"fields\.country\[1\]" must be a string/);
+  assertError(await predict({ texts: TEXTS.slice(0, 2), fields: [{ type: 'Movie' }, { type: false }] }), 400, 'invalid_field', /^"fields\[1\]\.type" must be/);
+  assertError(await predict({ texts: TEXTS.slice(0, 2), fields: [{ type: 'Movie' }, true] }), 400, 'invalid_body', /"fields" must be an object of field names/);
   // A list field may come as a JSON array (as in JSON Lines catalogues): the same answer as its comma form.
   const listed = await predict({ text: TEXTS[0], fields: { type: 'Movie', country: ['India', 'France'] } });
   const joined = await predict({ text: TEXTS[0], fields: { type: 'Movie', country: 'India, France' } });

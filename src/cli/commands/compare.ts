@@ -82,7 +82,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
       modelsDir: options.saveModels ?? null,
       hooks: progress.hooks,
       read: { columns: columnOptions(options), format: options.format, mergeLabels: options.mergeLabels },
-      catalogue: request,
+      catalogue: { ...request, thresholdObjective: request.thresholdObjective ?? fromFile?.thresholdObjective },
     });
   } finally {
     progress.stop();

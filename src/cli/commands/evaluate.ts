@@ -17,7 +17,9 @@ import type { BackendName } from '../../engine/backend.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import { heldOutTitles, trainingOverlap } from '../training-overlap.js';
 import { UsageError } from '../usage.js';
-import { fieldlessWarning } from '../fieldless-warning.js';
+import { absentFieldsWarning, fieldlessWarning } from '../fieldless-warning.js';
+import { fieldValueWarnings, watchFieldValues } from '../../batch/field-value-problems.js';
+import { unknownFamiliesWarning, watchUnknownFamilies } from '../../batch/unknown-families.js';
 import { resolveDataOption } from '../data-option.js';
 
 export interface EvaluateCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
@@ -45,7 +47,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   if (options.split === undefined && options.fold === 'train') throw new UsageError('--fold train needs --split (a named dataset brings its standard split); without one every row is evaluated');
   // ... read as the model's training file was (its columns), unless flags say otherwise ...
   // ... with --merge-labels, lookalike spellings are merged into the model's genre names, and each merge is said.
-  const { titles, warnings, picked, mapping } = await readTitles(options.data, {
+  const { titles, warnings, picked, mapping, fieldNames } = await readTitles(options.data, {
     requireGenres: true,
     columns: columnOptions(options),
     saved: saved.catalogue?.columns ?? PRE_CATALOGUE_COLUMNS,
@@ -56,7 +58,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   // Which columns were detected where the file's layout differs from the training file's (as train says what it detected).
   for (const line of picked) process.stderr.write(`column ${line}\n`);
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-  const chosen = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data) : titles;
+  const chosen = options.split !== undefined && options.fold !== 'all' ? await selectSplit(titles, options.split, options.fold, options.data, mapping.id) : titles;
   // A file without an id column numbers its rows: those numbers match no split file's ids.
   const rowNumberIds = mapping.id === null;
   const selected = options.heldOut === true ? await heldOutTitles(saved, options.data, chosen, rowNumberIds) : chosen;
@@ -66,6 +68,15 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   // ... then the model, disposed once scored: an encoder + head model's worker threads would keep the process alive.
   const { classifier, manifest } = await openModel(options.model, { backend: options.backend, startBackend: 'if-needed', encoder: { override: options.encoder, allowDownload: options.allowDownload } });
   // Titles the model reads nothing from (no field, or only values it drops) are scored from the description alone.
+  const modelFields = saved.catalogue?.fields ?? [];
+  const absent = absentFieldsWarning(modelFields, modelFields.filter((f) => !fieldNames.includes(f)), options.data);
+  if (absent !== null) process.stderr.write(`warning: ${absent}\n`);
+  // The same per-file warnings as `predict --input`: family values the rules do not know, numbers the model cannot use.
+  const values = watchFieldValues(selected, (f) => classifier.fieldValueProblems(f));
+  const families = watchUnknownFamilies(values.rows, classifier.rules);
+  for await (const _title of families.rows);
+  const unknownFamilies = unknownFamiliesWarning(families.found, classifier.rules, options.data);
+  for (const warning of [...(unknownFamilies === null ? [] : [unknownFamilies]), ...fieldValueWarnings(values.found, options.data)]) process.stderr.write(`warning: ${warning}\n`);
   const fieldless = fieldlessWarning(saved.catalogue?.fields ?? [], selected.map((t) => t.fields), `in ${options.data}`, (f) => classifier.readsFieldsOf(f));
   if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);

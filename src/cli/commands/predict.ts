@@ -22,11 +22,11 @@ import { unknownFamiliesWarning, unknownFamilyValueWarning } from '../../batch/u
 import { fieldValueWarning, fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import { readManifest } from '../../models/storage.js';
-import { predictionColumns } from '../../data/prediction-input.js';
+import { absentFieldColumns, predictionColumns } from '../../data/prediction-input.js';
 import { PRE_CATALOGUE_COLUMNS } from '../../data/columns.js';
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { unknownFamilyValue, type GenreRules } from '../../models/genre-rules.js';
-import { fieldlessCountWarning, fieldlessWarning } from '../fieldless-warning.js';
+import { absentFieldsWarning, fieldlessCountWarning, fieldlessWarning } from '../fieldless-warning.js';
 import { restrictScores, type ScoreChoice } from '../../batch/score-choice.js';
 
 export interface PredictCommandOptions extends EncoderLocationOptions, CatalogueReadFlags {
@@ -243,18 +243,25 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
  * Says on stderr which columns of `--input` are read when they were detected where the file's layout
  * differs from the training file's (a model saved without a mapping read PRE_CATALOGUE_COLUMNS)
  * (`column text: overview (detected; the model was trained with column "description")`), as `train`
- * says what it detected. Printed even with --quiet: a column read other than the model was trained on
+ * says what it detected, and warns when the file has no column for some fields the model reads.
+ * Printed even with --quiet: a column read other than the model was trained on, or one missing,
  * changes every answer. A model or file that cannot be read is left to the run itself, whose error names it.
  */
 async function reportInputColumns(model: string, input: string, flags: CatalogueReadFlags): Promise<void> {
   let lines: string[];
+  let absent: string | null;
   try {
-    const saved = (await readManifest(model)).catalogue?.columns ?? PRE_CATALOGUE_COLUMNS;
-    lines = await predictionColumns(input, { columns: columnOptions(flags), saved, format: flags.format });
+    const catalogue = (await readManifest(model)).catalogue;
+    const saved = catalogue?.columns ?? PRE_CATALOGUE_COLUMNS;
+    const reading = { columns: columnOptions(flags), saved, format: flags.format };
+    lines = await predictionColumns(input, reading);
+    const fields = catalogue?.fields ?? [];
+    absent = absentFieldsWarning(fields, await absentFieldColumns(input, fields, reading), input);
   } catch {
     return;
   }
   for (const line of lines) process.stderr.write(`column ${line}\n`);
+  if (absent !== null) process.stderr.write(`warning: ${absent}\n`);
 }
 
 /** The warnings about an input file's rows, the same for `--input` on this machine and on a queue. */

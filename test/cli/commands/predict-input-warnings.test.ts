@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { outOfRangeFieldWarnings, predictCommand, type PredictCommandOptions } from '../../../src/cli/commands/predict.js';
+import { evaluateCommand } from '../../../src/cli/commands/evaluate.js';
 import { openModel } from '../../../src/models/open-model.js';
 import { readFieldChecks } from '../../../src/models/storage.js';
 import { savedFieldsModel, savedNumbersModel, type SavedFixture } from '../../serving/fixtures.js';
@@ -73,7 +74,8 @@ test('predict --input warns once per field about out-of-range numbers (count, fi
   // Scored as missing: the out-of-range year's row scores as the row without a year and with the same rest.
   const scores = readFileSync(output, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { scores: unknown }).scores);
   const { stderr } = await predictFile(files('missing.csv', 'show_id,description,type,duration\n1,a killer robot,Movie,90 min\n'), { model: numbersModel, output: join(files.dir, 'missing.jsonl') });
-  assert.equal(stderr, '');
+  // The only word on stderr: the file has no release_year column at all.
+  assert.match(stderr, /^warning: the model reads [a-z_, ]+; .*missing\.csv has no column for release_year \(1 of \d\): every title is scored as if it were missing\n$/);
   assert.deepEqual(scores[0], (JSON.parse(readFileSync(join(files.dir, 'missing.jsonl'), 'utf8')) as { scores: unknown }).scores);
   assert.notDeepEqual(scores[0], scores[3], 'a plausible year does change the scores');
   // --workers N checks the rows on the reading thread with the saved vectorizer (worker threads need the
@@ -114,7 +116,7 @@ test('a value that is not a number where the model reads one is warned about on 
     output: join(files.dir, 'words.jsonl'),
   });
   assert.equal(run.error, null, String(run.error));
-  const warnings = run.stderr.split('\n').filter((l) => l.includes('release_year'));
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('release_year') && !l.includes('has no column'));
   assert.equal(warnings.length, 2, run.stderr);
   assert.match(warnings[0], /^warning: 2 row\(s\) of .*words\.csv have a release_year that is not a number \(first: line 2, release_year="abc"; expected a number from \d+ to \d+/);
   assert.match(warnings[1], /^warning: 1 row\(s\) of .*words\.csv have a release_year out of range \(first: line 5, /);
@@ -139,7 +141,7 @@ test('predict --input on a file laid out other than the training file says which
 test('predict --input warns once about blank ids: count, first lines, the column, what they became', async () => {
   const run = await predictFile(files('blank-ids.csv', 'show_id,description,type\n1,love,Movie\n,a killer robot,Movie\n ,love,TV Show\n'));
   assert.equal(run.error, null, String(run.error));
-  const warnings = run.stderr.split('\n').filter((l) => l.includes('blank'));
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('have a blank'));
   assert.deepEqual(warnings, [`warning: 2 row(s) of ${join(files.dir, 'blank-ids.csv')} have a blank show_id (lines 3, 4); expected an id in every row: they are written with their row numbers as ids`]);
 });
 
@@ -160,4 +162,40 @@ test('predict --input counts rows whose only field value the model cannot use (a
   assert.equal(check({ country: 'Atlantis' }), false);
   assert.equal(check({ country: 'India' }), true);
   await classifier.dispose();
+});
+
+test('predict --input warns when the file has no column for some fields the model reads (every row scored without them); not when it has them', async () => {
+  const noCountry = await predictFile(files('no-country.csv', 'show_id,description,type\n1,love,Movie\n2,a killer robot,TV Show\n'));
+  assert.equal(noCountry.error, null, String(noCountry.error));
+  const absent = (stderr: string) => stderr.split('\n').filter((l) => l.includes('has no column for'));
+  assert.deepEqual(absent(noCountry.stderr), [`warning: the model reads type, country; ${join(files.dir, 'no-country.csv')} has no column for country (1 of 2): every title is scored as if it were missing`]);
+  const neither = await predictFile(files('neither.csv', 'show_id,description\n1,love\n'));
+  assert.match(absent(neither.stderr).join('\n'), /has no column for any of them: every title is scored as if they were missing$/);
+  // A column that is there but blank in some rows is the row warnings' business, not this one's.
+  const both = await predictFile(files('both.csv', 'show_id,description,type,country\n1,love,Movie,\n'));
+  assert.deepEqual(absent(both.stderr), []);
+  // The id column does not stand in for a field of the same name.
+  const idIsCountry = await predictFile(files('id-country.csv', 'country,description,type\n1,love,Movie\n'), { idColumn: 'country' });
+  assert.deepEqual(absent(idIsCountry.stderr).length, 1, idIsCountry.stderr);
+});
+
+test('evaluate gives the same warning as predict --input when the file has no column for a field the model reads', async () => {
+  const data = files('evaluate-no-country.csv', 'show_id,description,type,listed_in\n1,love,Movie,Comedies\n2,a killer robot,Movie,Dramas\n');
+  const run = await captureOutput(() => evaluateCommand({ model: fixture.modelDir, data, fold: 'all', perGenre: false, json: true, seed: 1, backend: 'wasm', cacheDir: join(files.dir, 'cache') }));
+  assert.equal(run.error, null, String(run.error));
+  assert.ok(run.stderr.split('\n').includes(`warning: the model reads type, country; ${data} has no column for country (1 of 2): every title is scored as if it were missing`), run.stderr);
+});
+
+test('evaluate warns as predict --input does about family values the rules do not know and numbers the model cannot use', async () => {
+  const data = files(
+    'evaluate-values.csv',
+    ['show_id,description,type,release_year,duration,listed_in', '1,love,Cartoon,abc,90 min,Comedies', '2,a killer robot,Movie,2001,-90 min,Dramas', '3,love,Cartoon,2001,90 min,Comedies'].join('\n') + '\n',
+  );
+  const run = await captureOutput(() => evaluateCommand({ model: numbersModel, data, fold: 'all', perGenre: false, json: true, seed: 1, backend: 'wasm', cacheDir: join(files.dir, 'cache') }));
+  assert.equal(run.error, null, String(run.error));
+  const warnings = run.stderr.split('\n').filter((l) => l.startsWith('warning: ') && l.includes('row(s) of'));
+  assert.equal(warnings.length, 3, run.stderr);
+  assert.match(warnings[0], /^warning: 2 row\(s\) of .*evaluate-values\.csv have a type the model does not know \("Cartoon"; lines 2, 4\)/);
+  assert.ok(warnings.some((w) => /1 row\(s\) of .* have a release_year that is not a number \(first: line 2, release_year="abc"/.test(w)), run.stderr);
+  assert.ok(warnings.some((w) => /1 row\(s\) of .* have a duration out of range \(first: line 3, duration="-90 min"/.test(w)), run.stderr);
 });
