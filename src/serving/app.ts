@@ -67,7 +67,7 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Folder of the web page (default: the repository's web/). */
   webRoot?: string;
-  /** tfjs backend (default wasm). */
+  /** tfjs backend (default wasm), started only for a model that needs tfjs (not a saved bag's collapsed form). */
   backend?: BackendName;
   /** How to load the model (default openModel); tests use it to hold loading back. */
   loader?: (dir: string, options?: LoadModelOptions) => Promise<SavedModel>;
