@@ -14,26 +14,19 @@ import type { EncoderLocation } from '../models/storage.js';
 import { openModel } from '../models/open-model.js';
 import type { Manifest } from '../models/manifest.js';
 import { readModelId } from '../models/model-id.js';
-import { GenreClassifier } from '../models/classifier.js';
-import type { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
-import { findKind } from '../models/kinds.js';
-import { BagConfig } from '../models/bag/bag.js';
 import type { BackendName } from '../engine/backend.js';
 import { PlotlineError } from '../util/errors.js';
+import { importLazily } from '../util/import-lazily.js';
 import { temporarySibling } from '../util/temporary-path.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { addBag } from './bag-onnx.js';
-import { addHead } from './head-onnx.js';
-import { addCnn } from './cnn-onnx.js';
 import { addFieldFusion } from './fusion-onnx.js';
 import { FLOAT, OnnxGraph, OPSET } from './onnx-graph.js';
+import { BAG_IDS_INPUT, bagFeaturisation, type SideFileInput } from './text-featurisation.js';
 import { CatalogueModel } from '../models/fields/catalogue-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
-import { collapseBag } from '../models/bag/linear-bag-scorer.js';
 
 export const EXPORTABLE_KINDS = ['bag', 'cnn', 'use', 'onnx'] as const;
-
-const TOKENIZER_NOTE = 'src/text/tokenizer.ts: NFKC, lower-case, words of letters/marks/digits with inner apostrophes and hyphens, final \'s stripped';
 
 export interface ExportOptions {
   model: string;
@@ -55,7 +48,7 @@ export interface OnnxSideFile {
   /** As saved: use `perGenre` when mode is "perGenre", else `global`; a genre is predicted when its score >= its threshold, and the best genre when none is. */
   thresholds: Manifest['thresholds'];
   /** The graph's inputs: the text's (`ids` or `embedding`), then `field_ids` for a model that reads catalogue fields. */
-  inputs: { name: string; type: 'int64' | 'float32'; shape: (string | number)[]; description: string }[];
+  inputs: SideFileInput[];
   output: { name: 'scores'; type: 'float32'; shape: (string | number)[]; description: string };
   /** How a text becomes the input: the model's text encoder (bag) or pretrained encoder reference (heads). */
   featurisation: Record<string, unknown>;
@@ -94,7 +87,8 @@ export interface ExportResult {
 export async function exportOnnx(options: ExportOptions): Promise<ExportResult> {
   const backend = options.backend ?? 'wasm';
   const modelId = await readModelId(options.model);
-  const { classifier, manifest } = await openModel(options.model, { backend, encoder: options.encoder });
+  // No backend is started for a model that scores without tfjs (a bag's collapsed form, as predict).
+  const { classifier, manifest } = await openModel(options.model, { backend, startBackend: 'if-needed', encoder: options.encoder });
   try {
     if (!(EXPORTABLE_KINDS as readonly string[]).includes(manifest.kind)) {
       throw new PlotlineError(`cannot export a ${manifest.kind} model to ONNX: only ${EXPORTABLE_KINDS.join(', ')} are exported (their forward pass is plain tensor maths)`, { file: options.model });
@@ -106,28 +100,19 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
     let probabilities: string;
     const inputs: OnnxSideFile['inputs'] = [];
     let featurisation: Record<string, unknown>;
-    if ((text instanceof LinearBagModel || text instanceof GenreClassifier) && manifest.kind === 'bag') {
-      const linear = text instanceof LinearBagModel ? text.linear : collapseBag(text.network, BagConfig.parse(manifest.config).normalisation);
-      probabilities = addBag(g, linear);
-      inputs.push({ name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s hashed n-gram ids (featurisation), one row per text, padded at the end with 0' });
-      featurisation = {
-        ...text.vectorizer.toJSON(),
-        tokenizer: TOKENIZER_NOTE,
-        hashing: 'src/text/hashed-ngrams.ts: FNV-1a 32-bit (offset 0x811c9dc5, prime 0x01000193) over UTF-16LE bytes, started from the offset hashed with one kind byte (1 word, 2 word n-gram, 3 char n-gram); every word; every word n-gram of 2..wordNgrams words joined by code unit 0; every char n-gram of charNgrams lengths over "<" + word + ">" by code point, except a lone "<" or ">"; id = (hash mod buckets) + 1; repeats kept, order irrelevant (the graph sums)',
-        truncate: 'keep the first maxLength ids',
-      };
-    } else if (text instanceof GenreClassifier && manifest.kind === 'cnn') {
-      probabilities = addCnn(g, text.network);
-      inputs.push({ name: 'ids', type: 'int64', shape: ['batch', 'length'], description: 'each text\'s word ids (featurisation: position in tokens + 2; 0 padding, 1 unknown word), padded at the end with 0 to the longest text and at least minLength' });
-      featurisation = { ...text.vectorizer.toJSON(), tokenizer: TOKENIZER_NOTE, truncate: 'keep the first maxLength ids' };
-    } else if (findKind(manifest.kind)?.family === 'encoder-head') {
-      // The registry's encoder + head kinds load as an EncoderHeadClassifier (kinds.ts).
-      const head = text as EncoderHeadClassifier;
-      probabilities = addHead(g, head.network);
-      inputs.push({ name: 'embedding', type: 'float32', shape: ['batch', head.encoder.dimension], description: 'each text\'s sentence vector from the pretrained encoder (featurisation)' });
-      featurisation = { ...manifest.encoder };
+    if (text instanceof LinearBagModel && manifest.kind === 'bag') {
+      // A saved bag in its collapsed linear form: graph and featurisation without tfjs.
+      probabilities = addBag(g, text.linear);
+      inputs.push(BAG_IDS_INPUT);
+      featurisation = bagFeaturisation(text.vectorizer);
     } else {
-      throw new PlotlineError(`cannot export a ${manifest.kind} model to ONNX`, { file: options.model });
+      // The kinds whose graph is read off a tfjs network (cnn, the heads, a bag saved as its network):
+      // imported only for them, so exporting a collapsed bag loads no tfjs.
+      const { addNetworkText } = await importLazily(() => import('./network-onnx.js'), './network-onnx.js', import.meta.url);
+      const added = addNetworkText(g, text, manifest, options.model);
+      probabilities = added.probabilities;
+      inputs.push(added.input);
+      featurisation = added.featurisation;
     }
     let fields: OnnxSideFile['fields'] = null;
     if (catalogue !== null) {

@@ -19,7 +19,8 @@ import { readFieldChecks, readManifest, type EncoderLocation, type LoadModelOpti
 import { openModel } from '../models/open-model.js';
 import type { Manifest } from '../models/manifest.js';
 import type { GenreModel } from '../models/genre-model.js';
-import { useBackend, type BackendName } from '../engine/backend.js';
+import type { BackendName } from '../engine/backend.js';
+import { importLazily } from '../util/import-lazily.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { routeSchemas } from './schemas.js';
@@ -66,7 +67,7 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Folder of the web page (default: the repository's web/). */
   webRoot?: string;
-  /** tfjs backend (default wasm). */
+  /** tfjs backend (default wasm), started only for a model that needs tfjs (not a saved bag's collapsed form). */
   backend?: BackendName;
   /** How to load the model (default openModel); tests use it to hold loading back. */
   loader?: (dir: string, options?: LoadModelOptions) => Promise<SavedModel>;
@@ -331,10 +332,11 @@ function loadInBackground(app: FastifyInstance, state: ServingState, options: Ap
       threaded = new ThreadedModel(manifest, threads, checkFields);
       classifier = threaded;
     } else if (options.loader !== undefined) {
-      await useBackend(backend);
+      // A test's loader: the backend is started as for any model (tfjs imported only here).
+      await (await importLazily(() => import('../engine/backend.js'), '../engine/backend.js', import.meta.url)).useBackend(backend);
       ({ classifier, manifest } = await options.loader(options.modelDir, { encoder: { ...options.encoder, backend } }));
     } else {
-      ({ classifier, manifest } = await openModel(options.modelDir, { backend, encoder: options.encoder }));
+      ({ classifier, manifest } = await openModel(options.modelDir, { backend, startBackend: 'if-needed', encoder: options.encoder }));
     }
     if (state.closing) {
       await classifier.dispose(); // closed while loading: nothing will use it

@@ -1,7 +1,8 @@
 /**
- * Entry of a server scoring thread (run by piscina, see scoring-threads.ts): loads the model once on
- * its own tfjs backend, then scores texts and computes occlusion explanations, so the heavy work of a
- * request never runs on the thread that answers HTTP (and /healthz). A model that fails to load fails
+ * Entry of a server scoring thread (run by piscina, see scoring-threads.ts): loads the model once (on
+ * its own tfjs backend for a model that needs one; a saved bag's collapsed form starts none, so the
+ * thread imports no tfjs), then scores texts and computes occlusion explanations, so the heavy work of
+ * a request never runs on the thread that answers HTTP (and /healthz). A model that fails to load fails
  * every task with the loader's error (a PlotlineError message naming the file).
  */
 import { workerData } from 'piscina';
@@ -11,7 +12,8 @@ import type { ScoringResult, ScoringTask, ScoringThreadData } from './scoring-pr
 
 const data = workerData as ScoringThreadData;
 const loading = (async () => {
-  return (await openModel(data.modelDir, { backend: data.backend, encoder: data.encoder })).classifier;
+  // No backend for a model that scores without tfjs (a saved bag's collapsed form), as predict.
+  return (await openModel(data.modelDir, { backend: data.backend, startBackend: 'if-needed', encoder: data.encoder })).classifier;
 })();
 loading.catch(() => {}); // reported by the first task that awaits it
 

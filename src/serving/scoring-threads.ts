@@ -1,6 +1,6 @@
 /**
- * The server's scoring threads: a piscina pool of worker threads, each holding the model on its own
- * tfjs backend. The HTTP thread only parses, validates, batches and answers; every forward pass and
+ * The server's scoring threads: a piscina pool of worker threads, each holding the model (on its own
+ * tfjs backend for a model that needs one; a saved bag's collapsed form needs none). The HTTP thread only parses, validates, batches and answers; every forward pass and
  * every occlusion explanation runs here, so a heavy request delays other scoring (queued behind it in
  * the pool) but never the event loop, and /healthz answers in milliseconds under any load.
  *

@@ -8,8 +8,11 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import onnxProto from 'onnx-proto';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { useBackend } from '../../src/engine/backend.js';
@@ -18,6 +21,8 @@ import { addHead } from '../../src/export/head-onnx.js';
 import { FLOAT, OnnxGraph } from '../../src/export/onnx-graph.js';
 import { buildHead } from '../../src/models/encoder-head/head.js';
 import { loadModel, saveModel } from '../../src/models/storage.js';
+import { KINDS } from '../../src/models/kinds.js';
+import { writeNetwork } from '../../src/models/network-files.js';
 import { GenreClassifier } from '../../src/models/classifier.js';
 import { createRng } from '../../src/util/random.js';
 import { fixtureFolder, rejectsWith } from '../helpers/files.js';
@@ -29,6 +34,7 @@ import { KEYWORD_GENRES, keywordDataset } from '../helpers/keyword-dataset.js';
 import { noSharedMiniLm, writeTinyBertFolder } from '../helpers/tiny-bert.js';
 
 const files = fixtureFolder('export');
+const { onnx } = onnxProto;
 const TOLERANCE = 1e-5;
 
 /** Texts of 1 to ~40 words (and one with no features at all). */
@@ -98,6 +104,44 @@ for (const normalisation of ['l2', 'sum'] as const) {
     await loaded.dispose();
   });
 }
+
+test('a saved bag exports without tfjs: the CLI in a process that loads none writes exportOnnx\'s bytes here, and the graph is the one its tfjs network gives (a folder saved as that network)', async () => {
+  const source = tinyClassifier('bag', 7);
+  const classifier = new GenreClassifier(source.network, source.vectorizer, source.genres, source.thresholds);
+  randomise(classifier.network, 13, 1.5);
+  const linearDir = join(files.dir, 'bag-linear');
+  await saveModel(classifier, tinyManifestFields('bag', 7), linearDir);
+  // The same network saved as its tfjs layers, as bag folders were before the collapsed form: export
+  // then collapses it with tfjs (export/network-onnx.ts).
+  const networkDir = join(files.dir, 'bag-network');
+  const save = KINDS.bag.save;
+  KINDS.bag.save = (model, _config, dataDir) => writeNetwork(model.network, dataDir);
+  try {
+    await saveModel(classifier, tinyManifestFields('bag', 7), networkDir);
+  } finally {
+    KINDS.bag.save = save;
+  }
+  assert.ok(Object.keys((JSON.parse(readFileSync(join(networkDir, 'manifest.json'), 'utf8')) as { files: Record<string, string> }).files).some((f) => f.endsWith('/weights.bin')), 'saved as the network');
+
+  const out = join(files.dir, 'bag-same.onnx');
+  await exportOnnx({ model: linearDir, out });
+  const [graph, side] = [readFileSync(out), readFileSync(`${out}.json`)];
+  // The built command's path without a backend (test/models/kind-loaders.test.ts checks it loads no tfjs).
+  const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)), 'export', '--model', linearDir, '--format', 'onnx', '--out', out], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.ok(readFileSync(out).equals(graph), 'the same ONNX bytes');
+  assert.ok(readFileSync(`${out}.json`).equals(side), 'the same side file');
+
+  const fromNetwork = join(files.dir, 'bag-from-network.onnx');
+  const result = await exportOnnx({ model: networkDir, out: fromNetwork });
+  assert.equal(result.kind, 'bag');
+  // Byte for byte but for the doc string, which names the model id (a hash of its manifest) and the file.
+  const withoutDoc = (bytes: Uint8Array) => Buffer.from(onnx.ModelProto.encode({ ...onnx.ModelProto.decode(bytes), docString: '' }).finish());
+  assert.ok(withoutDoc(readFileSync(fromNetwork)).equals(withoutDoc(graph)), 'the same graph as from the tfjs network');
+  assert.ok(withoutDoc(graph).length > 1000);
+  const sideOf = (file: string) => ({ ...(JSON.parse(readFileSync(file, 'utf8')) as OnnxSideFile), modelId: '' });
+  assert.deepEqual(sideOf(`${fromNetwork}.json`), sideOf(`${out}.json`));
+});
 
 /**
  * The side file's `decision` steps, followed from the side file alone (not Plotline's code): the genres

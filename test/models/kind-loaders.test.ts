@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,22 +44,99 @@ test('scoresWithoutBackend: a bag in its collapsed form (linear.bin) only', () =
  * import no model code (batch/scoring-worker.ts).
  */
 async function modulesLoadedBy(work: string, args: string[]): Promise<{ stdout: string; modules: string[] }> {
+  const trace = await writeTrace(work);
+  const run = spawnSync(process.execPath, [...trace.execArgv, join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...trace.env } });
+  assert.equal(run.status, 0, run.stderr);
+  return { stdout: run.stdout, modules: await trace.modules() };
+}
+
+/**
+ * The main-thread trace of modulesLoadedBy: the node options and environment that record every module
+ * loaded, and a reader of the lists once the process has exited.
+ */
+async function writeTrace(work: string): Promise<{ execArgv: string[]; env: Record<string, string>; modules(): Promise<string[]> }> {
   const esmList = join(work, 'esm.txt');
   const cjsList = join(work, 'cjs.txt');
   await rm(esmList, { force: true });
+  await rm(cjsList, { force: true });
   await writeFile(join(work, 'hooks.mjs'), "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.LOADED_ESM, url + '\\n'); return next(url, context); }\n");
   await writeFile(
     join(work, 'trace.mjs'),
     "import { register, createRequire } from 'node:module';\nimport { writeFileSync } from 'node:fs';\nregister('./hooks.mjs', import.meta.url);\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => writeFileSync(process.env.LOADED_CJS, Object.keys(require.cache).join('\\n')));\n",
   );
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', join(work, 'trace.mjs'), join(ROOT, 'src/cli/main.ts'), ...args], {
+  return {
+    execArgv: ['--import', 'tsx', '--import', join(work, 'trace.mjs')],
+    env: { LOADED_ESM: esmList, LOADED_CJS: cjsList },
+    modules: async () => [...(await readFile(esmList, 'utf8')).split('\n'), ...(await readFile(cjsList, 'utf8')).split('\n')].filter((line) => line !== ''),
+  };
+}
+
+/**
+ * `plotline serve --model MODEL --port 0` (one scoring thread, the default): waits until it listens,
+ * sends one POST /v1/predict (which must answer 200 with one prediction), stops it with SIGTERM (it must
+ * exit 0), and returns the modules loaded by every thread. The main thread as modulesLoadedBy traces
+ * it; the scoring thread, where the model is opened, gets no loader hooks (under tsx on Node 20 it runs
+ * its modules as CommonJS), so its loads are read from Node's own module debug log (NODE_DEBUG=module,
+ * one `load "FILE"` line on stderr per CommonJS module loaded, by any thread; ES modules' CommonJS
+ * dependencies included).
+ */
+async function modulesLoadedByServe(work: string, model: string): Promise<string[]> {
+  const trace = await writeTrace(work);
+  const server = spawn(process.execPath, [...trace.execArgv, join(ROOT, 'src/cli/main.ts'), 'serve', '--model', model, '--port', '0', '--host', '127.0.0.1'], {
     cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, LOADED_ESM: esmList, LOADED_CJS: cjsList },
+    env: { ...process.env, ...trace.env, NODE_DEBUG: 'module' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  assert.equal(run.status, 0, run.stderr);
-  const modules = [...(await readFile(esmList, 'utf8')).split('\n'), ...(await readFile(cjsList, 'utf8')).split('\n')].filter((line) => line !== '');
-  return { stdout: run.stdout, modules };
+  let stdout = '';
+  let stderr = '';
+  server.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  server.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = once(server, 'exit') as Promise<[number | null, string | null]>;
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve did not listen within 60 s: ${stdout}`)), 60_000);
+      server.stdout.on('data', () => {
+        const match = /listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+        if (match !== null) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+      void exited.then(([code]) => {
+        clearTimeout(timer);
+        reject(new Error(`serve exited (${code}) before listening: ${stderr.split('\n').filter((l) => !l.startsWith('MODULE')).join('\n')}`));
+      });
+    });
+    // The route answers 503 not_ready until the scoring thread has opened the model.
+    let answer: Response;
+    for (let tries = 0; ; tries++) {
+      answer = await fetch(`http://127.0.0.1:${port}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'A detective hunts a killer.' }) });
+      if (answer.status !== 503 || tries >= 600) break;
+      await answer.arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const body = await answer.text();
+    assert.equal(answer.status, 200, body);
+    assert.equal((JSON.parse(body) as { predictions: unknown[] }).predictions.length, 1);
+  } finally {
+    server.kill('SIGTERM');
+  }
+  const [code] = await exited;
+  assert.equal(code, 0, 'serve exits 0 on SIGTERM');
+  const debugLoads = [...stderr.matchAll(/^MODULE \d+: load "([^"]+)"/gm)].map((m) => m[1]);
+  return [...(await trace.modules()), ...debugLoads];
+}
+
+/** `plotline export` of `model` to ONNX: the modules loaded (and the graph and side file checked written). */
+async function modulesLoadedByExport(work: string, model: string): Promise<string[]> {
+  const out = join(work, 'model.onnx');
+  await rm(out, { force: true });
+  const { stdout, modules } = await modulesLoadedBy(work, ['export', '--model', model, '--format', 'onnx', '--out', out, '--json']);
+  const result = JSON.parse(stdout) as { onnx: string; bytes: number };
+  assert.equal(result.onnx, out);
+  assert.equal((await readFile(out)).length, result.bytes);
+  assert.equal((JSON.parse(await readFile(`${out}.json`, 'utf8')) as { format: string }).format, 'plotline-onnx');
+  return modules;
 }
 
 /** `predict --input` on a 3-row CSV with `workers`: the modules loaded (and the output checked). */
@@ -76,7 +154,7 @@ function heavyPackages(modules: readonly string[]): string[] {
   return HEAVY.filter((name) => modules.some((m) => m.includes(`/node_modules/${name}/`)));
 }
 
-test('predict (--input with 1 and 2 workers, and texts) and explain with a saved bag import neither tfjs, its wasm backend, ONNX Runtime nor vega; a cnn does import tfjs', async () => {
+test('predict (--input with 1 and 2 workers, and texts), explain, serve and export with a saved bag import neither tfjs, its wasm backend, ONNX Runtime nor vega; a cnn does import tfjs', async () => {
   const work = await mkdtemp(join(tmpdir(), 'plotline-kind-loaders-'));
   try {
     const bag = join(work, 'bag');
@@ -93,16 +171,25 @@ test('predict (--input with 1 and 2 workers, and texts) and explain with a saved
       assert.ok(JSON.parse(stdout), `${args[0]} answered`);
       assert.deepEqual(heavyPackages(modules), [], args[0]);
     }
-    // The same trace on a model that needs tfjs finds it: the check above can fail.
+    // serve (the model opened on its scoring thread) and export: no tfjs for a bag either.
+    const served = await modulesLoadedByServe(work, bag);
+    assert.ok(served.some((m) => m.includes('/src/models/bag/linear-bag-model.ts')), 'the trace lists the bag\'s scorer (serve)');
+    assert.deepEqual(heavyPackages(served), [], 'serve');
+    const exported = await modulesLoadedByExport(work, bag);
+    assert.ok(exported.some((m) => m.includes('/src/export/bag-onnx.ts')), 'the trace lists the bag\'s graph (export)');
+    assert.deepEqual(heavyPackages(exported), [], 'export');
+    // The same traces on a model that needs tfjs find it: the checks above can fail.
     const cnn = join(work, 'cnn');
     await saveTinyModel(cnn, { kind: 'cnn' });
-    assert.ok(heavyPackages(await modulesLoadedByPredict(work, cnn, 1)).includes('@tensorflow/tfjs-core'));
+    assert.ok(heavyPackages(await modulesLoadedByPredict(work, cnn, 1)).includes('@tensorflow/tfjs-core'), 'predict, cnn');
+    assert.ok(heavyPackages(await modulesLoadedByServe(work, cnn)).includes('@tensorflow/tfjs-core'), 'serve, cnn');
+    assert.ok(heavyPackages(await modulesLoadedByExport(work, cnn)).includes('@tensorflow/tfjs-core'), 'export, cnn');
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 });
 
-test('predict --input with a saved bag that reads catalogue fields (train\'s default) imports no tfjs either', async () => {
+test('predict --input, serve and export with a saved bag that reads catalogue fields (train\'s default) import no tfjs either', async () => {
   const { addCatalogue } = await import('../../src/training/train-catalogue.js');
   const { saveModel } = await import('../../src/models/storage.js');
   const { GENRES, TEXTS, tinyClassifier, tinyManifestFields } = await import('./fixtures.js');
@@ -122,6 +209,12 @@ test('predict --input with a saved bag that reads catalogue fields (train\'s def
       assert.ok(modules.some((m) => m.includes('/src/models/fields/catalogue-model.ts') || workers === 2), 'the trace lists the field model (main thread, 1 worker)');
       assert.deepEqual(heavyPackages(modules), [], `${workers} workers`);
     }
+    const served = await modulesLoadedByServe(work, model);
+    assert.ok(served.some((m) => m.includes('/src/models/fields/catalogue-model.ts')), 'the trace lists the field model (serve)');
+    assert.deepEqual(heavyPackages(served), [], 'serve');
+    const exported = await modulesLoadedByExport(work, model);
+    assert.ok(exported.some((m) => m.includes('/src/export/fusion-onnx.ts')), 'the trace lists the field fusion graph (export)');
+    assert.deepEqual(heavyPackages(exported), [], 'export');
   } finally {
     await rm(work, { recursive: true, force: true });
   }

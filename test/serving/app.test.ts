@@ -10,7 +10,7 @@ import { DEFAULT_WEB_ROOT } from '../../src/serving/static-files.js';
 import { explain, splitWords } from '../../src/explain/occlusion.js';
 import { loadModel } from '../../src/models/storage.js';
 import type { GenreClassifier } from '../../src/models/classifier.js';
-import { GENRES, SAVED_THRESHOLDS, TEXTS, savedTinyModel, type SavedFixture } from './fixtures.js';
+import { GENRES, SAVED_THRESHOLDS, TEXTS, savedFieldsModel, savedTinyModel, type SavedFixture } from './fixtures.js';
 
 let fixture: SavedFixture;
 let app: FastifyInstance;
@@ -415,6 +415,39 @@ test('with scoring threads, predictions and explanations equal the in-process on
     assert.deepEqual(JSON.parse(there.body).predictions, JSON.parse(here.body).predictions);
   } finally {
     await threaded.close();
+  }
+});
+
+test('a saved bag (with and without catalogue fields) answers byte for byte as when opened on a started tfjs backend, on scoring threads and in process', async () => {
+  // serve opens a saved bag without tfjs (openModel's startBackend 'if-needed'); the `loader` path
+  // starts the backend first, as serve did for every model before. Same requests, same bytes.
+  const fields = await savedFieldsModel();
+  try {
+    for (const [modelDir, titleFields] of [[fixture.modelDir, undefined], [fields.modelDir, { type: 'Movie', country: 'India' }]] as const) {
+      const apps = [
+        await makeApp({ modelDir, loader: (dir, options) => loadModel(dir, options) }),
+        await makeApp({ modelDir, scoringThreads: 1 }),
+        await makeApp({ modelDir }),
+      ];
+      try {
+        const payloads = [
+          { text: TEXTS[0] },
+          { texts: TEXTS.slice(0, 3), scores: true, top_k: 2, ...(titleFields ? { fields: titleFields } : {}) },
+          { texts: TEXTS.slice(1, 3), explain: true, threshold: 0.3, ...(titleFields ? { fields: [titleFields, { type: 'TV Show', country: 'France' }] } : {}) },
+        ];
+        const answers = await Promise.all(apps.map(async (a) => [
+          ...(await Promise.all(payloads.map((payload) => a.inject({ method: 'POST', url: '/v1/predict', payload })))),
+          await a.inject({ method: 'GET', url: '/v1/model' }),
+        ]));
+        for (const response of answers[0]) assert.equal(response.statusCode, 200, response.body);
+        assert.ok(JSON.parse(answers[0][2].body).predictions[0].explanation, 'explained');
+        for (const other of answers.slice(1)) assert.deepEqual(other.map((r) => r.body), answers[0].map((r) => r.body));
+      } finally {
+        for (const a of apps) await a.close();
+      }
+    }
+  } finally {
+    await fields.remove();
   }
 });
 
