@@ -25,6 +25,8 @@ import { FLOAT, OnnxGraph, OPSET } from './onnx-graph.js';
 import { BAG_IDS_INPUT, bagFeaturisation, type SideFileInput } from './text-featurisation.js';
 import { CatalogueModel } from '../models/fields/catalogue-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';
+import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
+import { addHead } from './head-onnx.js';
 
 export const EXPORTABLE_KINDS = ['bag', 'cnn', 'use', 'onnx'] as const;
 
@@ -105,6 +107,11 @@ export async function exportOnnx(options: ExportOptions): Promise<ExportResult> 
       probabilities = addBag(g, text.linear);
       inputs.push(BAG_IDS_INPUT);
       featurisation = bagFeaturisation(text.vectorizer);
+    } else if (text instanceof EncoderHeadClassifier) {
+      // An encoder + head model: the head's graph from its Dense weights, without tfjs (head-onnx.ts).
+      probabilities = addHead(g, text.head.denseLayers());
+      inputs.push({ name: 'embedding', type: 'float32', shape: ['batch', text.encoder.dimension], description: 'each text\'s sentence vector from the pretrained encoder (featurisation)' });
+      featurisation = { ...manifest.encoder };
     } else {
       // The kinds whose graph is read off a tfjs network (cnn, the heads, a bag saved as its network):
       // imported only for them, so exporting a collapsed bag loads no tfjs.

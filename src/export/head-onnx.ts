@@ -5,33 +5,27 @@
  * sentence vector (pooled and normalised as the side file says).
  * The encoder itself is not in the graph: a USE graph or a BERT-family ONNX file is run before it.
  */
-import * as tf from '@tensorflow/tfjs';
 import { FLOAT, type OnnxGraph } from './onnx-graph.js';
 import { PlotlineError } from '../util/errors.js';
+import type { DenseLayer } from '../models/encoder-head/head-scorer.js';
 
 /**
- * Adds a head network to `g` with graph input `embedding`; returns the name of its probabilities
- * [batch, genres]. Throws PlotlineError on a layer or activation it does not know.
+ * Adds a head, as its Dense layers in order (HeadScorer.denseLayers: dropout already left out), to `g`
+ * with graph input `embedding`; returns the name of its probabilities [batch, genres]. Imports no tfjs.
+ * Throws PlotlineError on an empty head or an activation it does not know.
  */
-export function addHead(g: OnnxGraph, network: tf.LayersModel): string {
-  const inputDim = network.inputs[0].shape[1] as number;
-  let x = g.input('embedding', FLOAT, ['batch', inputDim]);
-  let width = inputDim;
-  const dense = network.layers.filter((layer) => layer.getClassName() === 'Dense');
-  for (const layer of network.layers) {
-    const type = layer.getClassName();
-    if (type === 'InputLayer' || type.toLowerCase().includes('dropout')) continue;
-    if (type !== 'Dense') throw new PlotlineError(`cannot export head layer "${layer.name}" of type ${type} to ONNX (only Dense and dropout)`);
-    const [kernel, bias] = layer.getWeights();
-    const units = kernel.shape[1] as number;
-    const activation = (layer.getConfig() as { activation?: string }).activation;
-    const affine = g.op('Add', [g.op('MatMul', [x, g.float(`${layer.name}.kernel`, [width, units], kernel.dataSync() as Float32Array)]), g.float(`${layer.name}.bias`, [units], bias.dataSync() as Float32Array)]);
+export function addHead(g: OnnxGraph, layers: readonly DenseLayer[]): string {
+  if (layers.length === 0) throw new PlotlineError('cannot export a head without Dense layers');
+  let width = layers[0].inputs;
+  let x = g.input('embedding', FLOAT, ['batch', width]);
+  for (const layer of layers) {
+    const { units, activation } = layer;
+    const affine = g.op('Add', [g.op('MatMul', [x, g.float(`${layer.name}.kernel`, [width, units], layer.kernel)]), g.float(`${layer.name}.bias`, [units], layer.bias)]);
     if (activation === 'relu') x = g.op('Relu', [affine]);
     else if (activation === 'sigmoid') x = g.op('Sigmoid', [affine]);
     else if (activation === 'linear') x = affine;
-    else throw new PlotlineError(`cannot export activation "${activation}" of head layer "${layer.name}" to ONNX (relu, sigmoid, linear)`);
+    else throw new PlotlineError(`cannot export activation "${activation as string}" of head layer "${layer.name}" to ONNX (relu, sigmoid, linear)`);
     width = units;
   }
-  if (dense.length === 0) throw new PlotlineError('cannot export a head without Dense layers');
   return x;
 }

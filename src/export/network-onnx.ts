@@ -46,7 +46,7 @@ export function addNetworkText(g: OnnxGraph, text: GenreModel, manifest: Manifes
     // The registry's encoder + head kinds load as an EncoderHeadClassifier (kinds.ts).
     const head = text as EncoderHeadClassifier;
     return {
-      probabilities: addHead(g, head.network),
+      probabilities: addHead(g, head.head.denseLayers()),
       input: { name: 'embedding', type: 'float32', shape: ['batch', head.encoder.dimension], description: 'each text\'s sentence vector from the pretrained encoder (featurisation)' },
       featurisation: { ...manifest.encoder },
     };

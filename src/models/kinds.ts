@@ -13,7 +13,6 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { join } from 'node:path';
 import { CnnConfig, buildCnn } from './cnn.js';
 import { BilstmConfig, buildBilstm } from './bilstm.js';
 import { buildBag } from './bag/bag.js';
@@ -34,16 +33,15 @@ import { collapseBag, linearBagScorer, type EncodedScorer } from './bag/linear-b
 import { writeLinearBag } from './bag/linear-bag-file.js';
 import type { DecisionThresholds, GenreModel } from './genre-model.js';
 import { GenreClassifier } from './classifier.js';
-import { HeadConfig } from './encoder-head/head.js';
-import { EncoderHeadClassifier } from './encoder-head/encoder-head-classifier.js';
+import { HeadConfig } from './encoder-head/head-config.js';
+import type { EncoderHeadClassifier } from './encoder-head/encoder-head-classifier.js';
+import { loadEncoderHead } from './encoder-head/head-loader.js';
 import { EnsembleConfigSchema, loadEnsemble } from './ensemble/ensemble-storage.js';
 import { readNetwork, writeNetwork } from './network-files.js';
 import { checkWeightShapes } from './weight-checks.js';
 import { decodeManifestField, type Manifest } from './manifest.js';
-import { reopenEncoder, type EncoderType, type OpenEncoderOptions } from '../encoders/open-encoder.js';
-import type { EncoderReference } from '../encoders/sentence-encoder.js';
+import type { EncoderType, OpenEncoderOptions } from '../encoders/open-encoder.js';
 import type { LoadContext } from './kind-families.js';
-import { EmbeddingCache } from '../encoders/embedding-cache.js';
 import { PlotlineError } from '../util/errors.js';
 
 /** How a from-scratch kind fits its vectorizer, builds its network and trains it (a `scratch` entry's own part). */
@@ -243,32 +241,8 @@ function encoderHead(name: 'use' | 'onnx'): HeadKind {
     config: HeadConfig,
     training: HEAD_TRAINING,
     save: (model, _config, dataDir) => writeNetwork(model.network, dataDir),
-    load: async ({ dataDir, manifest, manifestFile, encoder: encoderOptions, embeddingCache, onWarning }) => {
-      const network = await readNetwork(dataDir, manifest.genres.length);
-      try {
-        decodeManifestField(() => HeadConfig.parse(manifest.config), manifestFile, 'config');
-        const encoder = await reopenEncoder(manifest.encoder as EncoderReference, manifestFile, encoderOptions);
-        const inputs = network.inputs[0].shape[1];
-        if (inputs !== encoder.dimension) {
-          await encoder.dispose();
-          throw new PlotlineError(`head reads ${inputs} values but the encoder gives ${encoder.dimension}`, { file: join(dataDir, 'model.json') });
-        }
-        let cache: EmbeddingCache | null = null;
-        if (embeddingCache !== null) {
-          try {
-            cache = await EmbeddingCache.open(embeddingCache, encoder.id, encoder.dimension);
-          } catch (error) {
-            await encoder.dispose();
-            throw error;
-          }
-          if (cache.warning !== null) onWarning?.(cache.warning);
-        }
-        return new EncoderHeadClassifier(encoder, network, manifest.genres, manifest.thresholds, cache);
-      } catch (error) {
-        network.dispose();
-        throw error;
-      }
-    },
+    // The same reader as opening such a model without this registry (kind-loaders.ts -> encoder-head/head-loader.ts).
+    load: loadEncoderHead,
   };
 }
 

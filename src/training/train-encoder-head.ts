@@ -6,6 +6,7 @@
 import { headKind } from '../models/kinds.js';
 import { buildHead } from '../models/encoder-head/head.js';
 import { EncoderHeadClassifier } from '../models/encoder-head/encoder-head-classifier.js';
+import { NetworkHead } from '../models/encoder-head/network-head.js';
 import { positiveWeightsFrom } from '../models/losses.js';
 import type { SentenceEncoder } from '../encoders/sentence-encoder.js';
 import { embedWithCache, type EmbeddingCache } from '../encoders/embedding-cache.js';
@@ -50,7 +51,7 @@ export async function trainEncoderHead(
   const validationVectors = embedded.vectors.subarray(train.texts.length * d);
 
   const network = buildHead(config, d, k, options.seed);
-  const classifier = new EncoderHeadClassifier(encoder, network, genres, { global: 0.5, perGenre: null, mode: 'global' }, options.cache);
+  const classifier = new EncoderHeadClassifier(encoder, new NetworkHead(network), genres, { global: 0.5, perGenre: null, mode: 'global' }, options.cache);
   const fit = await fitNetwork(
     network,
     featureTrainingSet(trainVectors, d, train.targets),

@@ -18,6 +18,7 @@ import * as ort from 'onnxruntime-node';
 import { useBackend } from '../../src/engine/backend.js';
 import { exportOnnx, type OnnxSideFile } from '../../src/export/export-model.js';
 import { addHead } from '../../src/export/head-onnx.js';
+import { NetworkHead } from '../../src/models/encoder-head/network-head.js';
 import { FLOAT, OnnxGraph } from '../../src/export/onnx-graph.js';
 import { buildHead } from '../../src/models/encoder-head/head.js';
 import { loadModel, saveModel } from '../../src/models/storage.js';
@@ -235,7 +236,7 @@ test('an encoder head: ONNX Runtime scores = the head network\'s on sentence vec
     const network = buildHead({ hidden, dropout: 0.5, l2: 0 }, 24, 5, 3);
     randomise(network, 4, 0.8);
     const g = new OnnxGraph();
-    g.op('Identity', [addHead(g, network)], {}, 'scores');
+    g.op('Identity', [addHead(g, new NetworkHead(network).denseLayers())], {}, 'scores');
     g.output('scores', FLOAT, ['batch', 5]);
     const bytes = g.encode('head', 'test head');
     const rng = createRng(9);

@@ -27,13 +27,15 @@ test('the loader table, the family table and the full registry name the same kin
   }
 });
 
-test('scoresWithoutBackend: a bag in its collapsed form (linear.bin) only', () => {
+test('scoresWithoutBackend: a bag in its collapsed form (linear.bin), and the encoder + head kinds', () => {
   const files = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 'ab'.repeat(32)]));
   assert.equal(scoresWithoutBackend({ kind: 'bag', files: files('v-1-ab/linear.json', 'v-1-ab/linear.bin') }), true);
   assert.equal(scoresWithoutBackend({ kind: 'bag', files: files('v-1-ab/linear.json', 'v-1-ab/linear.bin', 'v-1-ab/fields.json') }), true);
   assert.equal(scoresWithoutBackend({ kind: 'bag', files: files('v-1-ab/model.json', 'v-1-ab/weights.bin') }), false, 'a bag saved as its tfjs network');
   assert.equal(scoresWithoutBackend({ kind: 'cnn', files: files('v-1-ab/model.json', 'v-1-ab/weights.bin') }), false);
   assert.equal(scoresWithoutBackend({ kind: 'ensemble', files: {} }), false);
+  assert.equal(scoresWithoutBackend({ kind: 'use', files: files('v-1-ab/model.json', 'v-1-ab/weights.bin') }), true);
+  assert.equal(scoresWithoutBackend({ kind: 'onnx', files: files('v-1-ab/model.json', 'v-1-ab/weights.bin', 'v-1-ab/fields.json') }), true);
 });
 
 /**
@@ -215,6 +217,46 @@ test('predict --input, serve and export with a saved bag that reads catalogue fi
     const exported = await modulesLoadedByExport(work, model);
     assert.ok(exported.some((m) => m.includes('/src/export/fusion-onnx.ts')), 'the trace lists the field fusion graph (export)');
     assert.deepEqual(heavyPackages(exported), [], 'export');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+});
+
+test('predict (--input and texts), explain, serve and export with a saved `use` model import neither tfjs nor its wasm backend; the encoder runs in ONNX Runtime', async () => {
+  const { useBackend } = await import('../../src/engine/backend.js');
+  const { saveModel } = await import('../../src/models/storage.js');
+  const { buildHead } = await import('../../src/models/encoder-head/head.js');
+  const { NetworkHead } = await import('../../src/models/encoder-head/network-head.js');
+  const { EncoderHeadClassifier } = await import('../../src/models/encoder-head/encoder-head-classifier.js');
+  const { openUseEncoder } = await import('../../src/encoders/use/use-encoder.js');
+  const { GENRES, tinyManifestFields } = await import('./fixtures.js');
+  const work = await mkdtemp(join(tmpdir(), 'plotline-kind-loaders-use-'));
+  try {
+    await useBackend('wasm');
+    const config = { hidden: [16], dropout: 0.5, l2: 0 };
+    const head = new EncoderHeadClassifier(await openUseEncoder({ threads: 1 }), new NetworkHead(buildHead(config, 512, GENRES.length, 7)), GENRES, { global: 0.5, perGenre: null, mode: 'global' });
+    const model = join(work, 'use');
+    await saveModel(head, { ...tinyManifestFields('use', 7), config }, model);
+    await head.dispose();
+    const tfjsFree = (modules: readonly string[]) => heavyPackages(modules).filter((name) => name.startsWith('@tensorflow/'));
+    const input = join(work, 'titles.csv');
+    await writeFile(input, 'id,description\n1,A detective hunts a killer in 1970s Seoul.\n2,"Two friends fall in love in Paris, then in Rome."\n3,A family drama about an old house.\n');
+    const output = join(work, 'out.jsonl');
+    // --no-cache: every text goes through the encoder, so ONNX Runtime must be among the modules (the trace sees it).
+    const predicted = await modulesLoadedBy(work, ['predict', '--model', model, '--input', input, '--output', output, '--no-cache', '--quiet']);
+    assert.equal((await readFile(output, 'utf8')).trim().split('\n').length, 3, 'one prediction per row');
+    assert.ok(predicted.modules.some((m) => m.includes('/src/models/encoder-head/dense-head.ts')), 'the trace lists the head read without tfjs');
+    assert.ok(heavyPackages(predicted.modules).includes('onnxruntime-node'), 'the encoder ran in ONNX Runtime');
+    assert.deepEqual(tfjsFree(predicted.modules), [], 'predict --input');
+    for (const args of [['predict', '--model', model, '--no-cache', '--json', 'A detective hunts a killer.'], ['explain', '--model', model, '--json', 'A detective hunts a killer.']]) {
+      const { stdout, modules } = await modulesLoadedBy(work, args);
+      assert.ok(JSON.parse(stdout), `${args[0]} answered`);
+      assert.deepEqual(tfjsFree(modules), [], args[0]);
+    }
+    assert.deepEqual(tfjsFree(await modulesLoadedByServe(work, model)), [], 'serve');
+    const exported = await modulesLoadedByExport(work, model);
+    assert.ok(exported.some((m) => m.includes('/src/export/head-onnx.ts')), 'the trace lists the head graph (export)');
+    assert.deepEqual(tfjsFree(exported), [], 'export');
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -11,10 +11,8 @@
  */
 import { availableParallelism } from 'node:os';
 import type { BackendName } from '../../engine/backend.js';
-import { useBackend } from '../../engine/backend.js';
-import { ThreadPool, threadEntry } from '../../util/thread-pool.js';
+import { importLazily } from '../../util/import-lazily.js';
 import type { EncoderReference, SentenceEncoder } from '../sentence-encoder.js';
-import { UseEmbedder } from './use-embedder.js';
 import { UseOnnxEmbedder } from './use-onnx-embedder.js';
 import { USE_DIMENSION, locateUseFiles, useReference } from './use-files.js';
 import type { UseWorkerData } from './use-worker.js';
@@ -70,7 +68,9 @@ async function startOnnx(dir: string, threads: number) {
 
 /** The graph on this thread's backend, one chunk at a time (interleaving graph calls on one backend gains nothing). */
 async function startInProcess(dir: string, backend: BackendName) {
-  await useBackend(backend);
+  // tfjs and its backend are imported only here: the default runtime (ONNX Runtime) never loads them.
+  await (await importLazily(() => import('../../engine/backend.js'), '../../engine/backend.js', import.meta.url)).useBackend(backend);
+  const { UseEmbedder } = await importLazily(() => import('./use-embedder.js'), './use-embedder.js', import.meta.url);
   const embedder = await UseEmbedder.load(dir);
   return { embedChunk: oneAtATime((chunk) => embedder.embed(chunk)), dispose: async () => embedder.dispose() };
 }
@@ -87,6 +87,7 @@ function oneAtATime(embed: (chunk: readonly string[]) => Promise<Float32Array>):
 
 /** `threads` worker threads, each with its own backend and graph. */
 async function startWorkers(threads: number, data: UseWorkerData) {
+  const { ThreadPool, threadEntry } = await importLazily(() => import('../../util/thread-pool.js'), '../../util/thread-pool.js', import.meta.url);
   const pool = await ThreadPool.start<string[], Float32Array>(threadEntry(import.meta.url, 'use-worker'), threads, data, 'encoder worker');
   return { embedChunk: (chunk: readonly string[]) => pool.run([...chunk]), dispose: () => pool.close() };
 }

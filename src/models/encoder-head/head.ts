@@ -4,22 +4,19 @@
  * one-vs-rest logistic regression, the scikit-learn baseline's shape.
  */
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
+import type { HeadConfig } from './head-config.js';
 import { SeededDropout } from '../layers/seeded-dropout.js';
 import { createRng } from '../../util/random.js';
 
-export const HeadConfig = z
-  .object({
-    /** Widths of the hidden layers, in order. */
-    hidden: z.array(z.number().int().positive()).max(4).default([1024]),
-    /** Dropout on the sentence vector and after each hidden layer. */
-    dropout: z.number().min(0).max(0.95).default(0.5),
-    /** L2 penalty on the kernels, as the sum of squares times this. */
-    l2: z.number().min(0).default(0),
-  })
-  .strict();
-export type HeadConfig = z.infer<typeof HeadConfig>;
+// The settings' schema lives without tfjs (head-config.ts), so that opening a saved head validates it
+// without importing tfjs; re-exported here for training and the tests.
+export { HeadConfig } from './head-config.js';
 
+/**
+ * The head as a tfjs network for training: input `embedding` [batch, inputDim], seeded dropout, the
+ * hidden Dense layers (ReLU, He-normal), then Dense `genres` (sigmoid, Glorot-uniform). Saved folders
+ * hold it as tfjs layers files; head-file.ts reads them back without tfjs.
+ */
 export function buildHead(config: HeadConfig, inputDim: number, numLabels: number, seed: number): tf.LayersModel {
   const rng = createRng(seed);
   const regularizer = config.l2 > 0 ? tf.regularizers.l2({ l2: config.l2 }) : undefined;

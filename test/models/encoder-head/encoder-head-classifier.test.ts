@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../../src/engine/backend.js';
 import { EncoderHeadClassifier } from '../../../src/models/encoder-head/encoder-head-classifier.js';
 import { HeadConfig, buildHead } from '../../../src/models/encoder-head/head.js';
+import { NetworkHead } from '../../../src/models/encoder-head/network-head.js';
 import type { DecisionThresholds } from '../../../src/models/genre-model.js';
 import { EmbeddingCache } from '../../../src/encoders/embedding-cache.js';
 import type { EncoderReference, SentenceEncoder } from '../../../src/encoders/sentence-encoder.js';
@@ -65,7 +66,7 @@ const GLOBAL: DecisionThresholds = { global: 0.5, perGenre: null, mode: 'global'
 function makeClassifier(options: { thresholds?: DecisionThresholds; cache?: EmbeddingCache | null; seed?: number } = {}) {
   const encoder = new FakeEncoder();
   const network = buildHead(HeadConfig.parse({ hidden: [6], dropout: 0.3 }), encoder.dimension, K, options.seed ?? 1);
-  const classifier = new EncoderHeadClassifier(encoder, network, GENRES, options.thresholds ?? { ...GLOBAL }, options.cache ?? null);
+  const classifier = new EncoderHeadClassifier(encoder, new NetworkHead(network), GENRES, options.thresholds ?? { ...GLOBAL }, options.cache ?? null);
   return { encoder, network, classifier };
 }
 
