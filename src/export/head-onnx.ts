@@ -6,7 +6,7 @@
  * The encoder itself is not in the graph: a USE graph or a BERT-family ONNX file is run before it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FLOAT, type OnnxGraph } from './onnx-graph.js';
+import { FLOAT, type OnnxGraph } from '../util/onnx-graph.js';
 import { PlotlineError } from '../util/errors.js';
 
 /**
