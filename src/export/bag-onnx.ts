@@ -9,7 +9,7 @@
  * row: padding changes nothing). An int8 folder's weights are exported as loaded (dequantised).
  */
 import type { LinearBag } from '../models/bag/linear-bag-scorer.js';
-import { INT64, type OnnxGraph } from './onnx-graph.js';
+import { INT64, type OnnxGraph } from '../util/onnx-graph.js';
 
 /** Adds a collapsed bag to `g` with graph input `ids`; returns the name of its probabilities [batch, genres]. */
 export function addBag(g: OnnxGraph, linear: LinearBag): string {

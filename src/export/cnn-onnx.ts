@@ -8,7 +8,7 @@
  * the encoder's minLength.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FLOAT, INT64, type OnnxGraph } from './onnx-graph.js';
+import { FLOAT, INT64, type OnnxGraph } from '../util/onnx-graph.js';
 
 const INT64_MAX = Number.MAX_SAFE_INTEGER;
 

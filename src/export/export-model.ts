@@ -21,7 +21,7 @@ import { temporarySibling } from '../util/temporary-path.js';
 import { PLOTLINE_VERSION } from '../version.js';
 import { addBag } from './bag-onnx.js';
 import { addFieldFusion } from './fusion-onnx.js';
-import { FLOAT, OnnxGraph, OPSET } from './onnx-graph.js';
+import { FLOAT, OnnxGraph, OPSET } from '../util/onnx-graph.js';
 import { BAG_IDS_INPUT, bagFeaturisation, type SideFileInput } from './text-featurisation.js';
 import { CatalogueModel } from '../models/fields/catalogue-model.js';
 import { LinearBagModel } from '../models/bag/linear-bag-model.js';

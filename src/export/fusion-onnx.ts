@@ -12,7 +12,7 @@
  */
 import type { FieldModel } from '../models/fields/field-model.js';
 import { genreWeights, type LogitFusion } from '../models/fields/logit-fusion.js';
-import { FLOAT, INT64, type OnnxGraph } from './onnx-graph.js';
+import { FLOAT, INT64, type OnnxGraph } from '../util/onnx-graph.js';
 
 /** Adds the field model and the fusion on top of `textProbabilities`; returns the fused probabilities' name. */
 export function addFieldFusion(g: OnnxGraph, textProbabilities: string, fieldModel: FieldModel, fusion: LogitFusion): string {

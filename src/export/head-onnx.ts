@@ -5,7 +5,7 @@
  * sentence vector (pooled and normalised as the side file says).
  * The encoder itself is not in the graph: a USE graph or a BERT-family ONNX file is run before it.
  */
-import { FLOAT, type OnnxGraph } from './onnx-graph.js';
+import { FLOAT, type OnnxGraph } from '../util/onnx-graph.js';
 import { PlotlineError } from '../util/errors.js';
 import type { DenseLayer } from '../models/encoder-head/head-scorer.js';
 

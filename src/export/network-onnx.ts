@@ -15,7 +15,7 @@ import { PlotlineError } from '../util/errors.js';
 import { addBag } from './bag-onnx.js';
 import { addHead } from './head-onnx.js';
 import { addCnn } from './cnn-onnx.js';
-import type { OnnxGraph } from './onnx-graph.js';
+import type { OnnxGraph } from '../util/onnx-graph.js';
 import { BAG_IDS_INPUT, TOKENIZER_NOTE, bagFeaturisation, type SideFileInput } from './text-featurisation.js';
 
 /** What the text part adds: the name of its probabilities [batch, genres], its graph input and featurisation. */

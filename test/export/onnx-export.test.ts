@@ -19,7 +19,7 @@ import { useBackend } from '../../src/engine/backend.js';
 import { exportOnnx, type OnnxSideFile } from '../../src/export/export-model.js';
 import { addHead } from '../../src/export/head-onnx.js';
 import { NetworkHead } from '../../src/models/encoder-head/network-head.js';
-import { FLOAT, OnnxGraph } from '../../src/export/onnx-graph.js';
+import { FLOAT, OnnxGraph } from '../../src/util/onnx-graph.js';
 import { buildHead } from '../../src/models/encoder-head/head.js';
 import { loadModel, saveModel } from '../../src/models/storage.js';
 import { KINDS } from '../../src/models/kinds.js';

@@ -8,13 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import onnxProto from 'onnx-proto';
 import { createRng, type Rng } from '../../src/util/random.js';
-
-const { onnx } = onnxProto;
-type INodeProto = onnxProto.onnx.INodeProto;
-type ITensorProto = onnxProto.onnx.ITensorProto;
-type IValueInfoProto = onnxProto.onnx.IValueInfoProto;
+import { FLOAT, INT64, OnnxGraph } from '../../src/util/onnx-graph.js';
 
 /** `../shared` relative to the repository root (tests run from the root), where the real tokenizer lives. */
 export const sharedMiniLmDir = path.resolve(process.cwd(), '../shared/models/all-MiniLM-L6-v2');
@@ -44,9 +39,6 @@ export const TINY_BERT: TinyBertShape = {
   maxPositions: 512,
   typeVocab: 2,
 };
-
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT64 = onnx.TensorProto.DataType.INT64;
 
 /** The ONNX bytes of a tiny BERT encoder; the same seed gives the same bytes. */
 export function buildTinyBertOnnx(seed = 7, shape: TinyBertShape = TINY_BERT): Uint8Array {
@@ -93,22 +85,10 @@ export function buildTinyBertOnnx(seed = 7, shape: TinyBertShape = TINY_BERT): U
     const down = b.linear(`${p}.output`, up, I, H);
     x = b.layerNorm(`${p}.output_norm`, b.op('Add', [down, x]), H);
   }
-  b.nodes.push({ opType: 'Identity', input: [x], output: ['last_hidden_state'], name: 'output' });
-
-  const tokenInput = (name: string): IValueInfoProto => valueInfo(name, INT64, ['batch_size', 'sequence_length']);
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: 'plotline-test-tiny-bert',
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'tiny_bert',
-      node: b.nodes,
-      initializer: b.initializers,
-      input: [tokenInput('input_ids'), tokenInput('attention_mask'), tokenInput('token_type_ids')],
-      output: [valueInfo('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', H])],
-    },
-  });
-  return onnx.ModelProto.encode(model).finish();
+  b.op('Identity', [x], {}, 'last_hidden_state');
+  for (const name of ['input_ids', 'attention_mask', 'token_type_ids']) b.input(name, INT64, ['batch_size', 'sequence_length']);
+  b.output('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', H]);
+  return b.encode('tiny_bert', 'a tiny BERT-shaped encoder for tests');
 }
 
 export interface TinyBertFolderOptions {
@@ -164,55 +144,19 @@ export function writeTinyBertFolder(dir: string, options: TinyBertFolderOptions 
   return dir;
 }
 
-function valueInfo(name: string, elemType: number, dims: (string | number)[]): IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
-      },
-    },
-  };
-}
+/** The shared graph builder plus seeded weights and BERT's building blocks. */
+class GraphBuilder extends OnnxGraph {
+  private blocks = 0;
 
-/** Names every intermediate value and collects nodes and initializers in graph order. */
-class GraphBuilder {
-  readonly nodes: INodeProto[] = [];
-  readonly initializers: ITensorProto[] = [];
-  private counter = 0;
-
-  constructor(private readonly rng: Rng) {}
-
-  op(opType: string, inputs: string[], attributes: Record<string, number | number[]> = {}): string {
-    const output = `${opType.toLowerCase()}_${this.counter++}`;
-    this.nodes.push({
-      opType,
-      name: output,
-      input: inputs,
-      output: [output],
-      attribute: Object.entries(attributes).map(([name, value]) =>
-        Array.isArray(value)
-          ? { name, ints: value, type: onnx.AttributeProto.AttributeType.INTS }
-          : { name, i: value, type: onnx.AttributeProto.AttributeType.INT },
-      ),
-    });
-    return output;
+  constructor(private readonly rng: Rng) {
+    super();
   }
 
   /** Uniform in [-scale, scale), drawn in row-major order from the seeded generator. */
   weight(name: string, dims: number[], scale: number): string {
     const values = new Float32Array(dims.reduce((a, d) => a * d, 1));
     for (let i = 0; i < values.length; i++) values[i] = (this.rng.next() * 2 - 1) * scale;
-    return this.tensor(name, dims, FLOAT, new Uint8Array(values.buffer));
-  }
-
-  float(name: string, dims: number[], values: number[]): string {
-    return this.tensor(name, dims, FLOAT, new Uint8Array(Float32Array.from(values).buffer));
-  }
-
-  int64(name: string, dims: number[], values: number[]): string {
-    return this.tensor(name, dims, INT64, new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer));
+    return this.float(name, dims, values);
   }
 
   /** x W + b with W [inputs, outputs] scaled so activations stay near unit size. */
@@ -225,21 +169,14 @@ class GraphBuilder {
   layerNorm(name: string, x: string, width: number): string {
     const gamma = this.float(`${name}.gamma`, [width], new Array<number>(width).fill(1));
     const beta = this.weight(`${name}.beta`, [width], 0.1);
-    const output = this.op('LayerNormalization', [x, gamma, beta], { axis: -1 });
-    const node = this.nodes[this.nodes.length - 1];
-    node.attribute = [...(node.attribute ?? []), { name: 'epsilon', f: 1e-12, type: onnx.AttributeProto.AttributeType.FLOAT }];
-    return output;
+    return this.op('LayerNormalization', [x, gamma, beta], { axis: -1, epsilon: { float: 1e-12 } });
   }
 
   /** The exact (erf) GELU BERT uses: x * 0.5 * (1 + erf(x / sqrt 2)). */
   gelu(x: string): string {
-    const erf = this.op('Erf', [this.op('Mul', [x, this.float(`gelu_inv_sqrt2_${this.counter}`, [], [Math.SQRT1_2])])]);
-    const onePlus = this.op('Add', [erf, this.float(`gelu_one_${this.counter}`, [], [1])]);
-    return this.op('Mul', [this.op('Mul', [x, onePlus]), this.float(`gelu_half_${this.counter}`, [], [0.5])]);
-  }
-
-  private tensor(name: string, dims: number[], dataType: number, rawData: Uint8Array): string {
-    this.initializers.push({ name, dims, dataType, rawData });
-    return name;
+    const n = this.blocks++;
+    const erf = this.op('Erf', [this.op('Mul', [x, this.float(`gelu_inv_sqrt2_${n}`, [], [Math.SQRT1_2])])]);
+    const onePlus = this.op('Add', [erf, this.float(`gelu_one_${n}`, [], [1])]);
+    return this.op('Mul', [this.op('Mul', [x, onePlus]), this.float(`gelu_half_${n}`, [], [0.5])]);
   }
 }

