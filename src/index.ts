@@ -16,6 +16,9 @@ export { GenreModel, type GenrePrediction, type PredictOptions, type DecisionThr
 export { GenreClassifier } from './models/classifier.js';
 export { LinearBagModel } from './models/bag/linear-bag-model.js';
 export { EncoderHeadClassifier } from './models/encoder-head/encoder-head-classifier.js';
+export type { HeadScorer, DenseLayer } from './models/encoder-head/head-scorer.js';
+export { DenseHead } from './models/encoder-head/dense-head.js';
+export { NetworkHead } from './models/encoder-head/network-head.js';
 export { openEncoder, reopenEncoder, type OpenEncoderOptions } from './encoders/open-encoder.js';
 export type { SentenceEncoder, EncoderReference } from './encoders/sentence-encoder.js';
 export { EmbeddingCache, embedWithCache, defaultCacheDir } from './encoders/embedding-cache.js';
