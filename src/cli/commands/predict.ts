@@ -159,9 +159,9 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
     }
     return;
   }
-  await reportInputColumns(options.model, options.input, options);
+  const absentFields = await reportInputColumns(options.model, options.input, options);
   if (options.queue !== undefined) {
-    await predictOnQueue({ ...options, input: options.input, queue: options.queue });
+    await predictOnQueue({ ...options, input: options.input, queue: options.queue }, absentFields);
     return;
   }
   if (options.shardSize !== undefined || options.queueName !== undefined || options.attempts !== undefined) {
@@ -190,12 +190,16 @@ export async function predictCommand(options: PredictCommandOptions): Promise<vo
   } finally {
     progress.stop();
   }
+  if (absentFields !== null) warn(absentFields);
   reportInputWarnings(result, options.input);
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
 
-/** `predict --input F --output O --queue URL`: shards on a BullMQ queue, scored by `plotline worker`s. */
-async function predictOnQueue(options: PredictCommandOptions & { input: string; queue: string }): Promise<void> {
+/**
+ * `predict --input F --output O --queue URL`: shards on a BullMQ queue, scored by `plotline worker`s.
+ * `absentFields`: the warning about fields the file has no column for, said after the run as the row warnings are.
+ */
+async function predictOnQueue(options: PredictCommandOptions & { input: string; queue: string }, absentFields: string | null): Promise<void> {
   // BullMQ and ioredis (~0.2 s of a core to import) only for --queue, not for every predict.
   const [{ scoreFileOnQueue }, { parseRedisUrl }, { shardProgress }] = await Promise.all([
     import('../../distributed/coordinator.js'),
@@ -235,6 +239,7 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  if (absentFields !== null) warn(absentFields);
   reportInputWarnings(result, options.input);
   reportSkipped(result.skipped, result.problems, options.quiet);
 }
@@ -243,11 +248,13 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
  * Says on stderr which columns of `--input` are read when they were detected where the file's layout
  * differs from the training file's (a model saved without a mapping read PRE_CATALOGUE_COLUMNS)
  * (`column text: overview (detected; the model was trained with column "description")`), as `train`
- * says what it detected, and warns when the file has no column for some fields the model reads.
- * Printed even with --quiet: a column read other than the model was trained on, or one missing,
+ * says what it detected. Printed even with --quiet: a column read other than the model was trained on
  * changes every answer. A model or file that cannot be read is left to the run itself, whose error names it.
+ * Returns the warning for fields the model reads that the file has no column for (absentFieldsWarning),
+ * or null, for the caller to give once the run has succeeded, beside the row warnings (a failed run
+ * says only its error).
  */
-async function reportInputColumns(model: string, input: string, flags: CatalogueReadFlags): Promise<void> {
+async function reportInputColumns(model: string, input: string, flags: CatalogueReadFlags): Promise<string | null> {
   let lines: string[];
   let absent: string | null;
   try {
@@ -258,10 +265,10 @@ async function reportInputColumns(model: string, input: string, flags: Catalogue
     const fields = catalogue?.fields ?? [];
     absent = absentFieldsWarning(fields, await absentFieldColumns(input, fields, reading), input);
   } catch {
-    return;
+    return null;
   }
   for (const line of lines) process.stderr.write(`column ${line}\n`);
-  if (absent !== null) process.stderr.write(`warning: ${absent}\n`);
+  return absent;
 }
 
 /** The warnings about an input file's rows, the same for `--input` on this machine and on a queue. */
