@@ -13,6 +13,7 @@
  * Plotline (scoring workers, the server) expects to share a small machine.
  */
 import { AutoModel, Tensor, type PreTrainedModel } from '@huggingface/transformers';
+import { prepareOnnxRuntime } from '../onnx-runtime-env.js';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PlotlineError } from '../../util/errors.js';
@@ -44,6 +45,8 @@ export async function openOnnxEncoder(spec: string, options: OpenOnnxEncoderOpti
   useTransformersOffline();
   let model: PreTrainedModel;
   try {
+    // A long command line (a long description given as an argument) would crash ONNX Runtime's first session.
+    await prepareOnnxRuntime();
     model = await AutoModel.from_pretrained(folder.dir, {
       local_files_only: true,
       device: 'cpu',

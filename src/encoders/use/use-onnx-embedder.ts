@@ -11,6 +11,7 @@ import { buildUseOnnxModel, USE_MAX_TOKENS } from './use-onnx-graph.js';
 import { loadUnigramTokenizer, type UnigramTokenizer } from './sentencepiece-tokenizer.js';
 import { USE_DIMENSION } from './use-files.js';
 import { readUseWeights } from './use-weights.js';
+import { prepareOnnxRuntime } from '../onnx-runtime-env.js';
 
 /**
  * Texts per graph call: measured on 600 catalogue
@@ -35,6 +36,8 @@ export class UseOnnxEmbedder {
   static async load(dir: string, threads: number): Promise<UseOnnxEmbedder> {
     // Imported here: ONNX Runtime is heavy, and only encoding fresh texts needs it.
     const ort = await import('onnxruntime-node');
+    // A long command line (a long description given as an argument) would crash the first session.
+    await prepareOnnxRuntime();
     const modelFile = join(dir, 'model.json');
     let session: Session;
     try {
