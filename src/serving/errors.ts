@@ -57,7 +57,9 @@ export function describeError(error: unknown, limits: { bodyLimit: number }): De
   }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return client(400, 'invalid_json', 'the request body is not valid JSON; send a JSON object such as {"text": "..."}');
+      // Fastify's parser also refuses valid JSON holding a "__proto__" or "constructor": {"prototype": ...}
+      // key (prototype poisoning) with this same error, and does not say which it was.
+      return client(400, 'invalid_json', 'the request body is not valid JSON, or holds a "__proto__" or "constructor.prototype" key, which is refused; send a JSON object such as {"text": "..."}');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return client(400, 'invalid_json', 'the request body is empty; send a JSON object such as {"text": "..."}');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -179,6 +179,8 @@ test('bad request bodies: 400 with a message naming the field, index or limit', 
   const json = { 'content-type': 'application/json' };
   assertError(await predict('{"text": "unterminated', { headers: json }), 400, 'invalid_json', /not valid JSON/);
   assertError(await predict('', { headers: json }), 400, 'invalid_json', /empty/);
+  // Valid JSON with a prototype-poisoning key: refused by the same parser error, which the message names.
+  assertError(await predict('{"text": "a", "fields": {"__proto__": {"x": 1}}}', { headers: json }), 400, 'invalid_json', /"__proto__"/);
   assertError(await predict('just words', { headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type', /application\/json/);
   assertError(await predict('{"text": "a"}', { headers: { 'content-type': 'text/plain; charset=utf-8' } }), 415, 'unsupported_media_type', /application\/json/);
   assertError(await predict('text=hi', { headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type', /application\/json/);
