@@ -9,6 +9,7 @@ import { unknownFamilyValueWarning } from '../batch/unknown-families.js';
 import { unknownFamilyValue } from '../models/genre-rules.js';
 import { splitWords, type Explanation } from '../explain/occlusion.js';
 import { HttpError } from './errors.js';
+import { KNOWN_FIELD_KINDS } from '../models/fields/field-vectorizer.js';
 import { hasWords, noWordsMessage } from '../text/tokenizer.js';
 
 /** The body after schema validation (types are guaranteed; the rules below are not). */
@@ -210,8 +211,14 @@ function fieldsFor(value: PredictRequest['fields'], n: number, classifier: Genre
           `${where} names "${name}", which this model does not read; ${known.length === 0 ? 'it reads no catalogue fields (description only)' : `it reads ${known.join(', ')}`}`,
         );
       }
-      // A list (countries, cast) may come as a JSON array, as in JSON Lines catalogues.
-      if (typeof v === 'number') fields[key] = numberValue(v, `"${Array.isArray(value) ? `fields[${i}]` : 'fields'}.${name}"`, key, classifier);
+      const where = `"${Array.isArray(value) ? `fields[${i}]` : 'fields'}.${name}"`;
+      // A list (countries, cast) may come as a JSON array, as in JSON Lines catalogues; a field that always
+      // holds one value (type, rating, release_year, duration, title) may not.
+      const kind = KNOWN_FIELD_KINDS[key];
+      if (Array.isArray(v) && kind !== undefined && kind !== 'list') {
+        throw new HttpError(400, 'invalid_field', `${where} is a list; ${key} holds one value: send it as a string${kind === 'number' ? ' (or a number)' : ''}, e.g. ${JSON.stringify(String(v[0] ?? ''))}`);
+      }
+      if (typeof v === 'number') fields[key] = numberValue(v, where, key, classifier);
       else fields[key] = (Array.isArray(v) ? v.map((x) => String(x).trim()).filter((x) => x !== '').join(', ') : String(v)).trim();
     }
     return fields;

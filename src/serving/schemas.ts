@@ -66,7 +66,7 @@ export const predictBody = {
     },
     fields: {
       description:
-        'the title\'s catalogue fields (e.g. {"type": "TV Show", "country": "South Korea"}): one object for every text, or an array with one per text. GET /v1/model lists the fields the model reads; others are refused. Values are strings (a list such as cast may be an array of strings); a number only for a field the model reads as a bare number (release_year; not duration, read with its unit as in \"90 min\"), at most 9007199254740991 in size, else a 400 invalid_field; null, booleans, objects and lists holding non-strings are a 400 invalid_field too, naming the value.',
+        'the title\'s catalogue fields (e.g. {"type": "TV Show", "country": "South Korea"}): one object for every text, or an array with one per text. GET /v1/model lists the fields the model reads; others are refused. Values are strings (a list such as cast may be an array of strings); a number only for a field the model reads as a bare number (release_year; not duration, read with its unit as in \"90 min\"), at most 9007199254740991 in size, else a 400 invalid_field; null, booleans, objects, lists holding non-strings, and lists for a field that holds one value (type, rating, release_year, duration, title) are a 400 invalid_field too, naming the value.',
       anyOf: [fieldSet, { type: 'array', items: fieldSet }],
     },
   },

@@ -145,6 +145,9 @@ test('a fields array whose length differs from the texts is a 400 naming both co
   assertError(await predict({ text: TEXTS[0], fields: { country: ['South Korea', 5] } }), 400, 'invalid_field', /^"fields\.country\[1\]" must be a string/);
   assertError(await predict({ texts: TEXTS.slice(0, 2), fields: [{ type: 'Movie' }, { type: false }] }), 400, 'invalid_field', /^"fields\[1\]\.type" must be/);
   assertError(await predict({ texts: TEXTS.slice(0, 2), fields: [{ type: 'Movie' }, true] }), 400, 'invalid_body', /"fields" must be an object of field names/);
+  // A field that holds one value is not a list: refused naming it, whatever the list holds.
+  assertError(await predict({ text: TEXTS[0], fields: { type: ['Movie'] } }), 400, 'invalid_field', /^"fields\.type" is a list; type holds one value: send it as a string, e\.g\. "Movie"$/);
+  assertError(await predict({ texts: TEXTS.slice(0, 2), fields: [{ type: 'Movie' }, { type: ['Movie', 'TV Show'] }] }), 400, 'invalid_field', /^"fields\[1\]\.type" is a list/);
   // A list field may come as a JSON array (as in JSON Lines catalogues): the same answer as its comma form.
   const listed = await predict({ text: TEXTS[0], fields: { type: 'Movie', country: ['India', 'France'] } });
   const joined = await predict({ text: TEXTS[0], fields: { type: 'Movie', country: 'India, France' } });
