@@ -28,6 +28,8 @@ interface WeightSpec {
   name: string;
   shape: number[];
   dtype?: string;
+  /** tfjs's quantised weights: not what the head kinds save, and not read here. */
+  quantization?: unknown;
 }
 
 /**
@@ -76,9 +78,19 @@ export async function readDenseHead(dataDir: string, genres: number): Promise<De
     width = units as number;
   }
   if (dense.length === 0) refuse('it has no Dense layer');
+  // As head.ts builds it: ReLU hidden layers, a sigmoid per genre last. Another activation would give
+  // scores that are not probabilities, which thresholds and the genre rules would read as such.
+  dense.forEach((layer, i) => {
+    const want = i === dense.length - 1 ? 'sigmoid' : 'relu';
+    if (layer.activation !== want) refuse(`layer ${JSON.stringify(layer.name)} has activation ${JSON.stringify(layer.activation)}; a head's ${i === dense.length - 1 ? 'last Dense layer is sigmoid' : 'hidden Dense layers are relu'}`);
+  });
   if (width !== genres) throw new PlotlineError(`network has ${width} outputs but the manifest lists ${genres} genres`, { file });
 
-  const specs = (json.weightsManifest as { weights?: unknown }[]).flatMap((group) => (Array.isArray(group?.weights) ? (group.weights as WeightSpec[]) : refuse('a weightsManifest group has no weights list')));
+  const groups = json.weightsManifest as { weights?: unknown; paths?: unknown }[];
+  if (!groups.every((group) => Array.isArray(group?.paths) && group.paths.length === 1 && group.paths[0] === WEIGHTS_FILE)) {
+    refuse(`weightsManifest names files other than ${WEIGHTS_FILE}; a head's weights are one ${WEIGHTS_FILE}`);
+  }
+  const specs = groups.flatMap((group) => (Array.isArray(group?.weights) ? (group.weights as WeightSpec[]) : refuse('a weightsManifest group has no weights list')));
   const expected = dense.flatMap((l) => [
     { name: `${l.name}/kernel`, shape: [l.inputs, l.units] },
     { name: `${l.name}/bias`, shape: [l.units] },
@@ -88,6 +100,7 @@ export async function readDenseHead(dataDir: string, genres: number): Promise<De
   for (const spec of specs) {
     if (typeof spec?.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) refuse('weightsManifest has an entry without a name and shape');
     if ((spec.dtype ?? 'float32') !== 'float32') refuse(`weight "${spec.name}" is ${spec.dtype}, not float32`);
+    if (spec.quantization !== undefined) refuse(`weight "${spec.name}" is quantised; a head's weights are plain float32`);
     const want = expected.find((e) => e.name === spec.name);
     if (want === undefined) refuse(`weightsManifest lists "${spec.name}", which is no Dense layer's kernel or bias`);
     if (offsets.has(spec.name)) refuse(`weightsManifest lists "${spec.name}" twice`);

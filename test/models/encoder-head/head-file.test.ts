@@ -68,6 +68,11 @@ test('anything but the head\'s Dense/dropout stack, or weights that do not match
     ['missing-weight', (j) => j.weightsManifest[0].weights.pop(), /lacks genres\/bias/],
     ['shape', (j) => (j.weightsManifest[0].weights[0].shape = [16, 24]), /shape \[16, 24\], expected \[24, 16\]/],
     ['dtype', (j) => (j.weightsManifest[0].weights[1].dtype = 'int32'), /int32, not float32/],
+    // The activations head.ts builds, and nothing else: other ones give scores that are not probabilities.
+    ['linear-last', (j) => (layers(j).at(-1).config.activation = 'linear'), /"genres" has activation "linear"; a head's last Dense layer is sigmoid/],
+    ['sigmoid-hidden', (j) => (layers(j)[2].config.activation = 'sigmoid'), /"hidden_1" has activation "sigmoid"; a head's hidden Dense layers are relu/],
+    ['quantised', (j) => (j.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', scale: 1, min: 0 }), /is quantised/],
+    ['paths', (j) => (j.weightsManifest[0].paths = ['../other.bin']), /names files other than weights\.bin/],
   ];
   for (const [name, edit, message] of cases) {
     const dir = edited(name, edit);
