@@ -205,6 +205,50 @@ export async function resolveModelFolder(path: string): Promise<string> {
   throw new PlotlineError(`is a file, not a model folder; expected the folder written by \`plotline train --out DIR\` (or its ${MANIFEST_FILE})`, { file: path });
 }
 
+/** One float32 weight as a weights manifest lists it (tfjs's layers format, `model.json`). */
+export interface WeightsEntry {
+  name: string;
+  shape: number[];
+  dtype?: string;
+}
+
+/**
+ * A model folder's `weights.bin` (tfjs's layers format) as one aligned ArrayBuffer, `expectedBytes`
+ * long: what model.json's weights manifest describes.
+ * @throws PlotlineError naming the file when it cannot be read or has another size.
+ */
+export async function readWeightsBin(file: string, expectedBytes: number): Promise<ArrayBuffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    throw new PlotlineError('missing: the model folder is incomplete', { file });
+  }
+  if (bytes.byteLength !== expectedBytes) throw new PlotlineError(`holds ${bytes.byteLength} bytes, model.json describes ${expectedBytes}: the model folder is corrupt`, { file });
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/**
+ * Throws a PlotlineError naming `file` and the weight when a float32 weight in `data` (laid out as
+ * `specs` say, in order: tfjs's weights.bin format) is NaN or infinite: a NaN bias scores every title
+ * `null` and decides the same genre for all of them.
+ */
+export function checkWeightsFinite(specs: readonly WeightsEntry[], data: ArrayBuffer, file: string): void {
+  let offset = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    if ((spec.dtype ?? 'float32') === 'float32') {
+      const values = new Float32Array(data, offset, count);
+      for (let i = 0; i < count; i++) {
+        if (!Number.isFinite(values[i])) {
+          throw new PlotlineError(`weight "${spec.name}" holds ${values[i]} at flat index ${i} of shape [${spec.shape.join(', ')}]; weights must be finite numbers: the model is corrupt`, { file });
+        }
+      }
+    }
+    offset += count * 4;
+  }
+}
+
 /** A model folder's JSON file (manifest.json, model.json, fields.json), with errors naming it. */
 export function readModelJson(file: string): Promise<unknown> {
   return readJsonFile(file, {

@@ -4,13 +4,11 @@
  * way (cnn, bilstm, the heads of use and onnx, bag folders saved before its collapsed form) is written
  * and read here; reading checks the files before a weight is used.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PlotlineError } from '../util/errors.js';
 import { writeFileDurably } from '../util/atomic-write.js';
-import { readModelJson } from './model-folder.js';
-import { checkWeightsFinite } from './weight-checks.js';
+import { checkWeightsFinite, readModelJson, readWeightsBin } from './model-folder.js';
 // Importing the layers registers their classes for deserialisation.
 import './layers/conv-pool.js';
 import './layers/seeded-dropout.js';
@@ -51,17 +49,8 @@ export async function readNetwork(dataDir: string, genres: number): Promise<tf.L
   }
   const weightsFile = join(dataDir, WEIGHTS_FILE);
   const weightSpecs = topology.weightsManifest.flatMap((group) => group.weights);
-  let weightBytes: Buffer;
-  try {
-    weightBytes = await readFile(weightsFile);
-  } catch {
-    throw new PlotlineError('missing: the model folder is incomplete', { file: weightsFile });
-  }
   const expectedBytes = weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (weightBytes.byteLength !== expectedBytes) {
-    throw new PlotlineError(`holds ${weightBytes.byteLength} bytes, model.json describes ${expectedBytes}: the model folder is corrupt`, { file: weightsFile });
-  }
-  const weightData = weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength) as ArrayBuffer;
+  const weightData = await readWeightsBin(weightsFile, expectedBytes);
   checkWeightsFinite(weightSpecs, weightData, weightsFile);
   let network: tf.LayersModel;
   try {

@@ -1,32 +1,13 @@
 /**
- * Checks a loaded network against what it must be before it scores anything: every weight a finite
- * number (a NaN bias scores every title `null` and decides the same genre for all of them), and the
- * shapes the manifest's config and text encoder imply equal to the shapes of the saved weights (an
- * edited `buckets` would otherwise hash words to rows the embedding does not have, or ignore half of it).
+ * Checks a loaded network against what it must be before it scores anything: the shapes the
+ * manifest's config and text encoder imply equal to the shapes of the saved weights (an edited
+ * `buckets` would otherwise hash words to rows the embedding does not have, or ignore half of it).
+ * That every weight is a finite number is checked as weights.bin is read (model-folder.ts
+ * `checkWeightsFinite`, also for heads read without tfjs).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Vectorizer } from './vectorizers/vectorizer.js';
 import { PlotlineError } from '../util/errors.js';
-
-/**
- * Throws a PlotlineError naming `file` and the weight when a float32 weight in `data` (laid out as
- * `specs` say, tfjs's weights.bin format) is NaN or infinite.
- */
-export function checkWeightsFinite(specs: readonly tf.io.WeightsManifestEntry[], data: ArrayBuffer, file: string): void {
-  let offset = 0;
-  for (const spec of specs) {
-    const count = spec.shape.reduce((a, b) => a * b, 1);
-    if ((spec.dtype ?? 'float32') === 'float32') {
-      const values = new Float32Array(data, offset, count);
-      for (let i = 0; i < count; i++) {
-        if (!Number.isFinite(values[i])) {
-          throw new PlotlineError(`weight "${spec.name}" holds ${values[i]} at flat index ${i} of shape [${spec.shape.join(', ')}]; weights must be finite numbers: the model is corrupt`, { file });
-        }
-      }
-    }
-    offset += count * 4;
-  }
-}
 
 /**
  * Builds the network `kind` makes from `config`, `encoder` and `numLabels` (with throw-away weights)

@@ -1,22 +1,20 @@
 /**
  * Reading a saved head (an encoder + head model's model.json + weights.bin, tfjs's layers format as
  * network-files.ts writes it) without tfjs: the topology is parsed here and must be the stack head.ts
- * builds (an InputLayer [null, d], then Dense layers with ReLU / sigmoid / linear and bias, with dropout
- * layers (Plotline's seeded or tfjs's) anywhere between, each layer reading the one before), and the
+ * builds (an InputLayer [null, d], then Dense layers with bias, ReLU but the last, which is sigmoid, with
+ * dropout layers (Plotline's seeded or tfjs's) anywhere between, each layer reading the one before), and the
  * weights manifest must list exactly each Dense layer's `<name>/kernel` [inputs, units] and
  * `<name>/bias` [units], float32, which weights.bin must hold byte for byte, every value finite.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlotlineError } from '../../util/errors.js';
-import { readModelJson } from '../model-folder.js';
+import { checkWeightsFinite, readModelJson, readWeightsBin } from '../model-folder.js';
 import { DenseHead } from './dense-head.js';
 import type { DenseLayer } from './head-scorer.js';
 
 const TOPOLOGY_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
 const DROPOUT_CLASSES = new Set(['PlotlineSeededDropout', 'Dropout']);
-const ACTIVATIONS = new Set(['relu', 'sigmoid', 'linear']);
 
 interface LayerJson {
   name?: unknown;
@@ -72,7 +70,7 @@ export async function readDenseHead(dataDir: string, genres: number): Promise<De
     if (layer.class_name !== 'Dense') refuse(`${where} is of class ${JSON.stringify(layer.class_name)}, not Dense or dropout`);
     const { units, activation, use_bias: useBias } = layer.config ?? {};
     if (!Number.isInteger(units) || (units as number) <= 0) refuse(`${where} has units ${JSON.stringify(units)}`);
-    if (typeof activation !== 'string' || !ACTIVATIONS.has(activation)) refuse(`${where} has activation ${JSON.stringify(activation)} (relu, sigmoid or linear)`);
+    if (typeof activation !== 'string') refuse(`${where} has activation ${JSON.stringify(activation)}`);
     if (useBias !== true) refuse(`${where} has no bias`);
     dense.push({ name: layer.name as string, inputs: width, units: units as number, activation: activation as DenseLayer['activation'] });
     width = units as number;
@@ -111,24 +109,10 @@ export async function readDenseHead(dataDir: string, genres: number): Promise<De
   const missing = expected.filter((e) => !offsets.has(e.name)).map((e) => e.name);
   if (missing.length > 0) refuse(`weightsManifest lacks ${missing.join(', ')}`);
 
+  // Read and checked as the tfjs network reader does (the platform's byte order, as tfjs reads weights.bin).
   const weightsFile = join(dataDir, WEIGHTS_FILE);
-  let data: Buffer;
-  try {
-    data = await readFile(weightsFile);
-  } catch {
-    throw new PlotlineError('missing: the model folder is incomplete', { file: weightsFile });
-  }
-  if (data.byteLength !== bytes) throw new PlotlineError(`holds ${data.byteLength} bytes, model.json describes ${bytes}: the model folder is corrupt`, { file: weightsFile });
-  const floats = (name: string, count: number): Float32Array => {
-    const at = offsets.get(name)!;
-    // A copy (aligned, as tfjs reads weights.bin: the platform's byte order).
-    const values = new Float32Array(data.buffer.slice(data.byteOffset + at, data.byteOffset + at + 4 * count));
-    for (let i = 0; i < count; i++) {
-      if (!Number.isFinite(values[i])) {
-        throw new PlotlineError(`weight "${name}" holds ${values[i]} at flat index ${i}; weights must be finite numbers: the model is corrupt`, { file: weightsFile });
-      }
-    }
-    return values;
-  };
+  const data = await readWeightsBin(weightsFile, bytes);
+  checkWeightsFinite(specs, data, weightsFile);
+  const floats = (name: string, count: number): Float32Array => new Float32Array(data, offsets.get(name)!, count);
   return new DenseHead(dense.map((l) => ({ ...l, kernel: floats(`${l.name}/kernel`, l.inputs * l.units), bias: floats(`${l.name}/bias`, l.units) })));
 }
