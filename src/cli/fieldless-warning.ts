@@ -41,7 +41,7 @@ export function fieldlessCountWarning(modelFields: readonly string[], without: n
 
 /**
  * Says when the file has no column at all for some fields the model reads (`absent`, from
- * absentFieldColumns or the file's field names): every title is scored as if they were missing, which
+ * inputColumns' absentFields or the file's field names): every title is scored as if they were missing, which
  * lowers the scores of a model trained with them; the row counts of fieldlessWarning cannot show it
  * while other fields are present.
  * @param modelFields the fields the model reads (lower-case); @param absent those the file lacks.

@@ -101,31 +101,33 @@ export async function readPredictionSlice(path: string, options: PredictionInput
  * @throws PlotlineError as readPredictionInput for a file without a text column.
  */
 export async function predictionColumns(path: string, options: Pick<PredictionInputOptions, 'columns' | 'saved' | 'format'>): Promise<string[]> {
-  const table = await openRecords(path, { format: options.format });
-  try {
-    // Prediction reads no labels: a label column found or not is nothing to tell.
-    return resolveColumns(table, options.columns ?? {}, { requireLabels: false, saved: options.saved }).picked.filter((line) => !line.startsWith('labels:'));
-  } finally {
-    table.close();
-  }
+  return (await inputColumns(path, [], options)).picked;
 }
 
 /**
- * The fields of `fields` (the model's, lower-case) that `path` has no column for, in the model's
- * order: every row of the file is scored as if they were missing. A column holding the text or the
- * id does not count as the field's. Opens the file for its header only (the first object of JSON
- * Lines, which names the columns for the whole file, as the readers take it).
+ * predictionColumns' lines (`picked`), and the fields of `fields` (the model's, lower-case) that `path`
+ * has no column for (`absentFields`, in the model's order: every row of the file is scored as if they
+ * were missing; a column holding the text or the id does not count as the field's), from one reading
+ * of the header (the first object of JSON Lines, which names the columns for the whole file, as the
+ * readers take it).
  *
  * @throws PlotlineError as readPredictionInput for a file without a text column.
  */
-export async function absentFieldColumns(path: string, fields: readonly string[], options: Pick<PredictionInputOptions, 'columns' | 'saved' | 'format'>): Promise<string[]> {
-  if (fields.length === 0) return [];
+export async function inputColumns(
+  path: string,
+  fields: readonly string[],
+  options: Pick<PredictionInputOptions, 'columns' | 'saved' | 'format'>,
+): Promise<{ picked: string[]; absentFields: string[] }> {
   const table = await openRecords(path, { format: options.format });
   try {
-    const { mapping } = resolveColumns(table, options.columns ?? {}, { requireLabels: false, saved: options.saved });
+    const { mapping, picked } = resolveColumns(table, options.columns ?? {}, { requireLabels: false, saved: options.saved });
     const roles = new Set([mapping.text, mapping.labels, mapping.id].filter((c): c is string => c !== null).map(columnKey));
     const present = new Set(table.columns.map(columnKey).filter((k) => !roles.has(k)));
-    return fields.filter((f) => !present.has(columnKey(f)));
+    return {
+      // Prediction reads no labels: a label column found or not is nothing to tell.
+      picked: picked.filter((line) => !line.startsWith('labels:')),
+      absentFields: fields.filter((f) => !present.has(columnKey(f))),
+    };
   } finally {
     table.close();
   }

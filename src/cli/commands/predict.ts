@@ -22,7 +22,7 @@ import { unknownFamiliesWarning, unknownFamilyValueWarning } from '../../batch/u
 import { fieldValueWarning, fieldValueWarnings } from '../../batch/field-value-problems.js';
 import { columnOptions, type CatalogueReadFlags } from '../catalogue-options.js';
 import { readManifest } from '../../models/storage.js';
-import { absentFieldColumns, predictionColumns } from '../../data/prediction-input.js';
+import { inputColumns } from '../../data/prediction-input.js';
 import { PRE_CATALOGUE_COLUMNS } from '../../data/columns.js';
 import type { FieldValues, GenreModel } from '../../models/genre-model.js';
 import { unknownFamilyValue, type GenreRules } from '../../models/genre-rules.js';
@@ -255,20 +255,17 @@ async function predictOnQueue(options: PredictCommandOptions & { input: string; 
  * says only its error).
  */
 async function reportInputColumns(model: string, input: string, flags: CatalogueReadFlags): Promise<string | null> {
-  let lines: string[];
-  let absent: string | null;
+  let fields: readonly string[];
+  let columns: Awaited<ReturnType<typeof inputColumns>>;
   try {
     const catalogue = (await readManifest(model)).catalogue;
-    const saved = catalogue?.columns ?? PRE_CATALOGUE_COLUMNS;
-    const reading = { columns: columnOptions(flags), saved, format: flags.format };
-    lines = await predictionColumns(input, reading);
-    const fields = catalogue?.fields ?? [];
-    absent = absentFieldsWarning(fields, await absentFieldColumns(input, fields, reading), input);
+    fields = catalogue?.fields ?? [];
+    columns = await inputColumns(input, fields, { columns: columnOptions(flags), saved: catalogue?.columns ?? PRE_CATALOGUE_COLUMNS, format: flags.format });
   } catch {
     return null;
   }
-  for (const line of lines) process.stderr.write(`column ${line}\n`);
-  return absent;
+  for (const line of columns.picked) process.stderr.write(`column ${line}\n`);
+  return absentFieldsWarning(fields, columns.absentFields, input);
 }
 
 /** The warnings about an input file's rows, the same for `--input` on this machine and on a queue. */
