@@ -101,7 +101,7 @@ function fieldValueProblem(errors: readonly AjvError[]): string | null {
   for (const e of byDepth) {
     const schemaPath = e.schemaPath ?? '';
     if (e.keyword !== 'type' || !schemaPath.startsWith('#/properties/fields/') || !schemaPath.includes('/additionalProperties/')) continue;
-    const [head, ...rest] = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const [head, ...rest] = pathSegments(e.instancePath);
     if (head !== 'fields' || rest.length === 0) continue;
     // The schema's second form of "fields" is the array of one object per text.
     const perText = schemaPath.startsWith('#/properties/fields/anyOf/1/');
@@ -125,7 +125,7 @@ export function validationMessage(errors: readonly AjvError[]): string {
   for (const e of candidates) if (depth(e.instancePath) > depth(chosen.instancePath)) chosen = e;
   if (chosen === undefined) return 'the request body is invalid';
 
-  const path = chosen.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = pathSegments(chosen.instancePath);
   if (path.length === 0) {
     if (chosen.keyword === 'additionalProperties') {
       return `unknown field "${String(chosen.params.additionalProperty)}"; the fields are ${Object.keys(FIELD_EXPECTATIONS).join(', ')}`;
@@ -136,6 +136,11 @@ export function validationMessage(errors: readonly AjvError[]): string {
   if (field === 'texts' && rest.length > 0) return `"texts[${rest[0]}]" must be a string`;
   if (field === 'threshold' && rest.length > 0) return `"threshold" for "${rest.join('/')}" must be a number from 0 to 1`;
   return `"${field}" must be ${FIELD_EXPECTATIONS[field] ?? 'valid'}`;
+}
+
+/** A JSON pointer's segments, unescaped (RFC 6901: ~1 is "/", ~0 is "~"): `/fields/0/type` -> fields, 0, type. */
+function pathSegments(instancePath: string): string[] {
+  return instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function depth(instancePath: string): number {
