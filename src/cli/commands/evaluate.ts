@@ -77,7 +77,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
   for await (const _title of families.rows);
   const unknownFamilies = unknownFamiliesWarning(families.found, classifier.rules, options.data);
   for (const warning of [...(unknownFamilies === null ? [] : [unknownFamilies]), ...fieldValueWarnings(values.found, options.data)]) process.stderr.write(`warning: ${warning}\n`);
-  const fieldless = fieldlessWarning(saved.catalogue?.fields ?? [], selected.map((t) => t.fields), `in ${options.data}`, (f) => classifier.readsFieldsOf(f));
+  const fieldless = fieldlessWarning(modelFields, selected.map((t) => t.fields), `in ${options.data}`, (f) => classifier.readsFieldsOf(f));
   if (fieldless !== null) process.stderr.write(`warning: ${fieldless}\n`);
   const genres = GenreVocabulary.fromJSON([...classifier.genres]);
   const { targets, unknown } = genres.encodeAll(selected);
